@@ -1,0 +1,45 @@
+using System.Text.Json;
+using Janus.Actors.Sessions;
+using Janus.Actors.Transports;
+
+namespace Janus.Actors.Hosting;
+
+/// <summary>
+/// The async façade over the session actors, for code that is not written as actors (e.g. ASP.NET endpoints).
+/// Failures are the typed exceptions of <see cref="JanusSessionCommands"/>.
+/// </summary>
+public interface IJanusSessions
+{
+    /// <summary>
+    /// Creates a Janus session under <paramref name="key"/>, or adopts <paramref name="adoptJanusSessionId"/> by
+    /// claiming it. Returns once the session is persisted, so a crash afterwards cannot lose it.
+    /// </summary>
+    /// <exception cref="JanusSessionExistsException">the key is taken.</exception>
+    /// <exception cref="SessionReclaimException">adoption failed (e.g. 458: Janus has no such session).</exception>
+    /// <exception cref="JanusRequestException">Janus refused the create.</exception>
+    Task<JanusSessionInfo> CreateAsync(string key, JanusTransportKind transport, long? adoptJanusSessionId = null, CancellationToken cancellationToken = default);
+
+    /// <summary>The session, or null when no session has this key.</summary>
+    Task<JanusSessionInfo?> GetAsync(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>Every session this node knows, including ended ones.</summary>
+    Task<IReadOnlyList<JanusSessionInfo>> ListAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Attaches a plugin handle and returns its id once persisted.</summary>
+    Task<long> AttachAsync(string key, string plugin, string? opaqueId = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Sends a plugin message and returns the plugin's answer (synchronous or its asynchronous event).</summary>
+    Task<JanusSessionCommands.PluginReply> SendAsync(string key, long handleId, JsonElement body, JsonElement? jsep = null, CancellationToken cancellationToken = default);
+
+    Task TrickleAsync(string key, long handleId, JsonElement candidate, CancellationToken cancellationToken = default);
+
+    Task HangupAsync(string key, long handleId, CancellationToken cancellationToken = default);
+
+    Task DetachAsync(string key, long handleId, CancellationToken cancellationToken = default);
+
+    /// <summary>Destroys the session in Janus. Stopping the process never does this; only this call does.</summary>
+    Task DestroyAsync(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>The session's notices from now on, until cancelled or the session ends.</summary>
+    IAsyncEnumerable<IJanusSessionNotice> EventsAsync(string key, CancellationToken cancellationToken = default);
+}

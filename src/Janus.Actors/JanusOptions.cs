@@ -1,0 +1,55 @@
+namespace Janus.Actors;
+
+/// <summary>How to reach Janus and how to keep sessions alive there.</summary>
+public sealed record JanusOptions
+{
+    /// <summary>Janus WebSocket transport, e.g. <c>ws://127.0.0.1:8188/</c>.</summary>
+    public Uri? WebSocketUrl { get; init; }
+
+    /// <summary>Janus HTTP transport base, e.g. <c>http://127.0.0.1:8088/janus</c>.</summary>
+    public Uri? RestUrl { get; init; }
+
+    /// <summary>Janus <c>api_secret</c>, sent as <c>apisecret</c> with every request when set. Never logged.</summary>
+    public string? ApiSecret { get; init; }
+
+    /// <summary>Janus stored-auth token, sent as <c>token</c> with every request when set. Never logged.</summary>
+    public string? Token { get; init; }
+
+    /// <summary>How long a request may wait for its reply (for plugin messages: for the plugin's answer).</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Upper bound of the keep-alive period. The period used is the smallest of this and a third of the
+    /// server's <c>session_timeout</c> and <c>reclaim_session_timeout</c> (read with <c>info</c>).
+    /// </summary>
+    public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Keep-alives left unanswered in a row before the transport is declared dead and reconnected.</summary>
+    public int MaxMissedKeepAlives { get; init; } = 2;
+
+    /// <summary>
+    /// Used for the reclaim deadline until the server's own <c>reclaim_session_timeout</c> is known
+    /// (Janus may be unreachable when the process comes back).
+    /// </summary>
+    public TimeSpan AssumedReclaimTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>First delay between reclaim attempts after a transient failure; doubles up to <see cref="MaxReclaimBackoff"/>.</summary>
+    public TimeSpan MinReclaimBackoff { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Largest delay between reclaim attempts.</summary>
+    public TimeSpan MaxReclaimBackoff { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Largest message accepted from Janus; larger ones are dropped, logged and counted.</summary>
+    public int MaxMessageBytes { get; init; } = 4 * 1024 * 1024;
+
+    /// <summary>Events fetched per REST long poll (<c>maxev</c>).</summary>
+    public int LongPollMaxEvents { get; init; } = 10;
+
+    /// <summary>The URL for a transport kind, or a clear error when it is not configured.</summary>
+    public Uri UrlFor(Transports.JanusTransportKind kind) => kind switch
+    {
+        Transports.JanusTransportKind.WebSocket => WebSocketUrl ?? throw new InvalidOperationException("Janus:WebSocketUrl is not configured"),
+        Transports.JanusTransportKind.Rest => RestUrl ?? throw new InvalidOperationException("Janus:RestUrl is not configured"),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown transport"),
+    };
+}

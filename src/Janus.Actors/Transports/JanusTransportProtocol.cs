@@ -1,0 +1,42 @@
+using Janus.Actors.Protocol;
+
+namespace Janus.Actors.Transports;
+
+/// <summary>
+/// What a session tells its transport child. The transport is deliberately dumb: it moves frames and reports
+/// what arrives; transactions, timeouts and routing belong to the session, so one protocol fits both transports
+/// (and, later, a shared multiplexed connection).
+/// </summary>
+public static class JanusTransportCommands
+{
+    /// <summary>Open the connection. Answered by <see cref="JanusTransportEvents.Connected"/>, or the transport fails.</summary>
+    public sealed record Connect
+    {
+        public static readonly Connect Instance = new();
+    }
+
+    /// <summary>Send one request. Replies and events come back as <see cref="JanusTransportEvents.Received"/>.</summary>
+    public sealed record Send(JanusRequest Request);
+
+    /// <summary>REST only: start (or restart) long-polling events of this Janus session. WebSocket ignores it.</summary>
+    public sealed record StartPolling(long JanusSessionId);
+}
+
+/// <summary>What a transport tells its parent session.</summary>
+public static class JanusTransportEvents
+{
+    /// <summary>The transport is ready for requests.</summary>
+    public sealed record Connected(JanusTransportKind Kind);
+
+    /// <summary>A well-formed message from Janus, a reply or an event.</summary>
+    public sealed record Received(JanusMessage Message);
+
+    /// <summary>REST only: the long poll was answered 404/458, Janus no longer knows the session.</summary>
+    public sealed record SessionGone(long JanusSessionId, int Code, string Reason);
+}
+
+/// <summary>
+/// The connection to Janus failed (refused, dropped, closed, unusable). Thrown by a transport actor so that
+/// the session's supervisor strategy restarts it; the session then claims again on the fresh connection.
+/// </summary>
+public sealed class JanusTransportException(string message, Exception? inner = null) : Exception(message, inner);
