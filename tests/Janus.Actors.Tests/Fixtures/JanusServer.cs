@@ -1,0 +1,217 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+
+namespace Janus.Actors.Tests.Fixtures;
+
+/// <summary>
+/// A real Janus 1.1.2 process for one test (or one benchmark): generated configuration in a fresh temp folder, its
+/// own free loopback ports for the WebSocket transport, the REST transport and the HTTP Admin API, and its log in
+/// <see cref="LogPath"/>. Ports and configuration survive <see cref="RestartAsync"/>. Disposing kills Janus and
+/// deletes the folder. Free of xunit so the benchmark project can link it.
+/// </summary>
+public sealed class JanusServer : IAsyncDisposable, IDisposable
+{
+    private const int SigTerm = 15;
+    private static readonly TimeSpan ReadinessPollInterval = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>
+    /// Raises the open-files limit (falling back to the hard limit where it cannot be raised), notes it in the log
+    /// and replaces bash with Janus, so the process id is Janus's own.
+    /// Arguments: $1 limit, $2 janus executable, $3 configs folder, $4 log file.
+    /// </summary>
+    private const string LaunchScript = """
+        ulimit -n "$1" 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+        echo "=== janus-test: starting $(date -Is), open files limit $(ulimit -n)" >>"$4"
+        exec "$2" -F "$3" --disable-colors --debug-timestamps </dev/null >>"$4" 2>&1
+        """;
+
+    private readonly HttpClient _readinessProbe = new() { Timeout = TimeSpan.FromSeconds(2) };
+    private Process? _janus;
+
+    /// <summary>Allocates ports and writes the configuration; Janus is not started until <see cref="StartAsync"/>.</summary>
+    public JanusServer(JanusServerOptions? options = null)
+    {
+        Options = options ?? new JanusServerOptions();
+        Ports = JanusServerPorts.AllocateFree();
+        Folder = Directory.CreateTempSubdirectory("janus-test-").FullName;
+        JanusConfigFiles.Write(Folder, Options, Ports);
+        AppDomain.CurrentDomain.ProcessExit += KillOnHostExit;
+    }
+
+    public JanusServerOptions Options { get; }
+
+    public JanusServerPorts Ports { get; }
+
+    /// <summary>The temp folder holding the configuration (<c>janus -F</c>) and the log.</summary>
+    public string Folder { get; }
+
+    /// <summary>Janus's stdout and stderr, across restarts.</summary>
+    public string LogPath => Path.Combine(Folder, "janus.log");
+
+    /// <summary>The Janus API over WebSocket (subprotocol <c>janus-protocol</c>).</summary>
+    public Uri WebSocketUrl => new($"ws://127.0.0.1:{Ports.WebSocket}/");
+
+    /// <summary>The Janus API over REST: <c>POST</c> here to create, <c>/{session}</c> to long-poll.</summary>
+    public Uri RestUrl => new($"http://127.0.0.1:{Ports.Http}/janus");
+
+    /// <summary>The Admin API: <c>POST</c> requests carrying <see cref="JanusServerOptions.AdminSecret"/>.</summary>
+    public Uri AdminUrl => new($"http://127.0.0.1:{Ports.Admin}/admin");
+
+    /// <summary>The running Janus's process id, or null when it is not running.</summary>
+    public int? ProcessId => _janus is { HasExited: false } janus ? janus.Id : null;
+
+    /// <summary>How long the last <see cref="StartAsync"/> took from launch until Janus answered on all ports.</summary>
+    public TimeSpan? LastStartDuration { get; private set; }
+
+    /// <summary>An Admin API client for this server.</summary>
+    public JanusAdminClient CreateAdminClient() => new(AdminUrl, Options.AdminSecret);
+
+    /// <summary>A raw WebSocket client connected to this server, sending <see cref="JanusServerOptions.ApiSecret"/>.</summary>
+    public Task<RawJanusClient> ConnectRawClientAsync(CancellationToken cancellationToken = default) =>
+        RawJanusClient.ConnectAsync(WebSocketUrl, Options.ApiSecret, cancellationToken);
+
+    /// <summary>
+    /// Launches Janus and waits until <c>GET /janus/info</c> answers and the WebSocket and admin ports accept
+    /// connections. Throws, with the tail of Janus's log, if Janus exits or does not answer within
+    /// <see cref="JanusServerOptions.StartTimeout"/>.
+    /// </summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        if (ProcessId is not null)
+            throw new InvalidOperationException("Janus is already running");
+
+        var launch = new ProcessStartInfo("/bin/bash") { UseShellExecute = false };
+        foreach (var argument in new[] { "-c", LaunchScript, "janus-test", Options.FileDescriptorLimit.ToString(), Options.JanusExecutable, Folder, LogPath })
+            launch.ArgumentList.Add(argument);
+
+        var clock = Stopwatch.StartNew();
+        var janus = _janus = Process.Start(launch) ?? throw new InvalidOperationException("Could not launch bash to start Janus");
+        while (!await AnswersAsync(cancellationToken))
+        {
+            if (janus.HasExited)
+                throw new InvalidOperationException(
+                    $"Janus exited with code {janus.ExitCode} while starting.\n{LogTail()}");
+            if (clock.Elapsed > Options.StartTimeout)
+            {
+                await KillAsync();
+                throw new TimeoutException(
+                    $"Janus did not answer on {RestUrl}/info within {Options.StartTimeout.TotalSeconds:0} s.\n{LogTail()}");
+            }
+            await Task.Delay(ReadinessPollInterval, cancellationToken);
+        }
+        LastStartDuration = clock.Elapsed;
+    }
+
+    /// <summary>Stops Janus gracefully: SIGTERM, then SIGKILL after <see cref="JanusServerOptions.StopGracePeriod"/>.</summary>
+    public async Task StopAsync()
+    {
+        if (_janus is not { } janus)
+            return;
+        if (!janus.HasExited)
+        {
+            _ = SendSignal(janus.Id, SigTerm);
+            using var grace = new CancellationTokenSource(Options.StopGracePeriod);
+            try
+            {
+                await janus.WaitForExitAsync(grace.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                janus.Kill();
+                await janus.WaitForExitAsync();
+            }
+        }
+        Forget(janus);
+    }
+
+    /// <summary>Kills Janus with SIGKILL, as in a crash: every session is lost, sockets are reset.</summary>
+    public async Task KillAsync()
+    {
+        if (_janus is not { } janus)
+            return;
+        janus.Kill();
+        await janus.WaitForExitAsync();
+        Forget(janus);
+    }
+
+    /// <summary>Stops Janus and starts it again on the same ports with the same configuration (all sessions are gone).</summary>
+    public async Task RestartAsync(CancellationToken cancellationToken = default)
+    {
+        await StopAsync();
+        await StartAsync(cancellationToken);
+    }
+
+    /// <summary>Makes Janus unreachable for <paramref name="downtime"/>, then brings it back on the same ports.</summary>
+    public async Task StopForAsync(TimeSpan downtime, CancellationToken cancellationToken = default)
+    {
+        await StopAsync();
+        await Task.Delay(downtime, cancellationToken);
+        await StartAsync(cancellationToken);
+    }
+
+    /// <summary>The last lines of Janus's log, for failure messages.</summary>
+    public string LogTail(int lines = 40)
+    {
+        if (!File.Exists(LogPath))
+            return "(Janus wrote no log)";
+        using var log = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        var text = new StreamReader(log).ReadToEnd();
+        var tail = text.Split('\n').TakeLast(lines + 1);
+        return $"--- tail of {LogPath} ---\n{string.Join('\n', tail).TrimEnd()}";
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        Dispose();
+    }
+
+    /// <summary>Kills Janus if it still runs and deletes the temp folder.</summary>
+    public void Dispose()
+    {
+        AppDomain.CurrentDomain.ProcessExit -= KillOnHostExit;
+        if (_janus is { } janus)
+        {
+            janus.Kill();
+            janus.WaitForExit();
+            Forget(janus);
+        }
+        _readinessProbe.Dispose();
+        if (Directory.Exists(Folder))
+            Directory.Delete(Folder, recursive: true);
+    }
+
+    private async Task<bool> AnswersAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var info = await _readinessProbe.GetAsync($"{RestUrl}/info", cancellationToken);
+            if (!info.IsSuccessStatusCode)
+                return false;
+            foreach (var port in new[] { Ports.WebSocket, Ports.Admin })
+            {
+                using var probe = new TcpClient();
+                await probe.ConnectAsync("127.0.0.1", port, cancellationToken);
+            }
+            return true;
+        }
+        catch (Exception e) when (e is HttpRequestException or SocketException
+                                      || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return false;
+        }
+    }
+
+    private void Forget(Process janus)
+    {
+        janus.Dispose();
+        _janus = null;
+    }
+
+    /// <summary>Last resort when the test host exits without disposing: never leave a Janus behind.</summary>
+    private void KillOnHostExit(object? sender, EventArgs e) => _janus?.Kill();
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int processId, int signal);
+}
