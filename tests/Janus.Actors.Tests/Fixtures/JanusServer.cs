@@ -81,7 +81,8 @@ public sealed class JanusServer : IAsyncDisposable, IDisposable
         if (ProcessId is not null)
             throw new InvalidOperationException("Janus is already running");
 
-        var launch = new ProcessStartInfo("/bin/bash") { UseShellExecute = false };
+        // Janus resolves relative plugin paths (recordings, ...) against its working folder: keep them in ours.
+        var launch = new ProcessStartInfo("/bin/bash") { UseShellExecute = false, WorkingDirectory = Folder };
         foreach (var argument in new[] { "-c", LaunchScript, "janus-test", Options.FileDescriptorLimit.ToString(), Options.JanusExecutable, Folder, LogPath })
             launch.ArgumentList.Add(argument);
 
