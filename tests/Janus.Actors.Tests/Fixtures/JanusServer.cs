@@ -1,6 +1,7 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace Janus.Actors.Tests.Fixtures;
 
@@ -72,8 +73,8 @@ public sealed class JanusServer : IAsyncDisposable, IDisposable
         RawJanusClient.ConnectAsync(WebSocketUrl, Options.ApiSecret, cancellationToken);
 
     /// <summary>
-    /// Launches Janus and waits until <c>GET /janus/info</c> answers and the WebSocket and admin ports accept
-    /// connections. Throws, with the tail of Janus's log, if Janus exits or does not answer within
+    /// Launches Janus and waits until it answers on all three ports (<c>GET /janus/info</c> lists the WebSocket
+    /// transport, the Admin API answers <c>ping</c>). Throws, with the tail of Janus's log, if Janus exits or does not answer within
     /// <see cref="JanusServerOptions.StartTimeout"/>.
     /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
@@ -97,7 +98,8 @@ public sealed class JanusServer : IAsyncDisposable, IDisposable
             {
                 await KillAsync();
                 throw new TimeoutException(
-                    $"Janus did not answer on {RestUrl}/info within {Options.StartTimeout.TotalSeconds:0} s.\n{LogTail()}");
+                    $"Janus did not answer on all its ports within {Options.StartTimeout.TotalSeconds:0} s " +
+                    $"(another process may have taken one of {Ports}).\n{LogTail()}");
             }
             await Task.Delay(ReadinessPollInterval, cancellationToken);
         }
@@ -183,6 +185,10 @@ public sealed class JanusServer : IAsyncDisposable, IDisposable
             Directory.Delete(Folder, recursive: true);
     }
 
+    /// <summary>
+    /// True once this Janus answers on every port: <c>info</c> over REST lists the WebSocket transport (absent when
+    /// it could not bind its port) and the Admin API answers <c>ping</c> with our admin secret.
+    /// </summary>
     private async Task<bool> AnswersAsync(CancellationToken cancellationToken)
     {
         try
@@ -190,14 +196,17 @@ public sealed class JanusServer : IAsyncDisposable, IDisposable
             using var info = await _readinessProbe.GetAsync($"{RestUrl}/info", cancellationToken);
             if (!info.IsSuccessStatusCode)
                 return false;
-            foreach (var port in new[] { Ports.WebSocket, Ports.Admin })
-            {
-                using var probe = new TcpClient();
-                await probe.ConnectAsync("127.0.0.1", port, cancellationToken);
-            }
-            return true;
+            using var server = JsonDocument.Parse(await info.Content.ReadAsStreamAsync(cancellationToken));
+            if (!server.RootElement.TryGetProperty("transports", out var transports)
+                || !transports.TryGetProperty("janus.transport.websockets", out _))
+                return false;
+
+            var ping = new JsonObject { ["janus"] = "ping", ["transaction"] = "ready", ["admin_secret"] = Options.AdminSecret };
+            using var pong = await _readinessProbe.PostAsync(AdminUrl, new StringContent(ping.ToJsonString()), cancellationToken);
+            return pong.IsSuccessStatusCode
+                   && (await pong.Content.ReadAsStringAsync(cancellationToken)).Contains("\"pong\"", StringComparison.Ordinal);
         }
-        catch (Exception e) when (e is HttpRequestException or SocketException
+        catch (Exception e) when (e is HttpRequestException or JsonException
                                       || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
         {
             return false;

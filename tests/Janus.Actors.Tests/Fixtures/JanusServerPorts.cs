@@ -11,7 +11,8 @@ public readonly record struct JanusServerPorts(int WebSocket, int Http, int Admi
 {
     /// <summary>
     /// Three distinct ports that are free right now: the kernel picks them for listeners bound to 127.0.0.1:0,
-    /// which are released before Janus binds them.
+    /// which are released before Janus binds them. Another process could take one in between (or while Janus is
+    /// stopped for a restart); Janus then logs a bind error and <see cref="JanusServer.StartAsync"/> times out with it.
     /// </summary>
     public static JanusServerPorts AllocateFree()
     {
