@@ -46,6 +46,11 @@ public sealed class JanusServerSpecs(JanusFixture janus, ITestOutputHelper outpu
         Assert.Contains(sessionId, await admin.ListSessionsAsync());
     }
 
+    /// <summary>
+    /// The echotest answers a <c>message</c> with <c>ack</c> and an <c>event</c> carrying the same transaction. They
+    /// usually arrive in that order, but NOT always: on a busy machine the plugin's event overtakes the core's ack
+    /// (measured: 232 of 3,000 messages with both cores loaded). Whoever matches replies must accept both orders.
+    /// </summary>
     [Fact]
     public async Task Events_of_a_claimed_session_arrive_on_the_claiming_socket()
     {
@@ -56,11 +61,13 @@ public sealed class JanusServerSpecs(JanusFixture janus, ITestOutputHelper outpu
         await claimer.ClaimAsync(sessionId);
 
         var body = JsonSerializer.SerializeToElement(new { audio = true });
-        var reply = await claimer.RequestAsync(JanusRequests.Message(claimer.NewTransaction(), sessionId, handleId, body));
-        var pluginEvent = await claimer.Events.ReadAsync().AsTask().WaitAsync(Deadline);
+        var first = await claimer.RequestAsync(JanusRequests.Message(claimer.NewTransaction(), sessionId, handleId, body));
+        var second = await claimer.Events.ReadAsync().AsTask().WaitAsync(Deadline);
 
-        Assert.Equal(JanusMessageKinds.Ack, reply.Janus);
-        Assert.Equal(JanusMessageKinds.Event, pluginEvent.Janus);
+        JanusMessage[] replies = [first, second];
+        Assert.Equal(first.Transaction, second.Transaction);
+        Assert.Single(replies, reply => reply.Janus == JanusMessageKinds.Ack);
+        var pluginEvent = Assert.Single(replies, reply => reply.Janus == JanusMessageKinds.Event);
         Assert.Equal(handleId, pluginEvent.Sender);
         Assert.Equal("ok", pluginEvent.PluginData?.GetProperty("data").GetProperty("result").GetString());
         using var admin = janus.Server.CreateAdminClient();
@@ -229,6 +236,19 @@ public sealed class JanusServerSpecs(JanusFixture janus, ITestOutputHelper outpu
 
         Assert.Contains("exited with code 1", failure.Message);
         Assert.Contains("=== janus-test: starting", failure.Message);
+    }
+
+    [Fact]
+    public async Task A_taken_WebSocket_port_fails_start_with_the_bind_error_from_the_log()
+    {
+        await using var server = new JanusServer(new JanusServerOptions { StartTimeout = TimeSpan.FromSeconds(3) });
+        using var squatter = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, server.Ports.WebSocket);
+        squatter.Start();
+
+        var failure = await Assert.ThrowsAsync<TimeoutException>(() => server.StartAsync());
+
+        Assert.Contains("Error creating vhost for Websockets server", failure.Message);
+        Assert.Null(server.ProcessId);
     }
 
     /// <summary>Janus ids are random 53-bit numbers: this one is never handed out in a test run.</summary>

@@ -64,6 +64,10 @@ public sealed class RawJanusClient : IAsyncDisposable
     /// <c>server_info</c>). An <c>error</c> reply throws <see cref="JanusRequestException"/>; a closed socket throws
     /// <see cref="IOException"/>.
     /// </summary>
+    /// <remarks>
+    /// For a plugin <c>message</c> the first reply is usually the <c>ack</c>, but a plugin <c>event</c> with the same
+    /// transaction can overtake it on a busy machine; the other one then arrives on <see cref="Events"/>.
+    /// </remarks>
     public async Task<JanusMessage> RequestAsync(JanusRequest request, CancellationToken cancellationToken = default)
     {
         var reply = new TaskCompletionSource<JanusMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
