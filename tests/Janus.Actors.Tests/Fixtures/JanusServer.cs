@@ -74,8 +74,8 @@ public sealed class JanusServer : IAsyncDisposable, IDisposable
 
     /// <summary>
     /// Launches Janus and waits until it answers on all three ports (<c>GET /janus/info</c> lists the WebSocket
-    /// transport, the Admin API answers <c>ping</c>). Throws, with the tail of Janus's log, if Janus exits or does not answer within
-    /// <see cref="JanusServerOptions.StartTimeout"/>.
+    /// transport, the Admin API answers <c>ping</c>). Throws, with the tail of Janus's log, if Janus exits or does
+    /// not answer within <see cref="JanusServerOptions.StartTimeout"/>.
     /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
@@ -92,8 +92,11 @@ public sealed class JanusServer : IAsyncDisposable, IDisposable
         while (!await AnswersAsync(cancellationToken))
         {
             if (janus.HasExited)
-                throw new InvalidOperationException(
-                    $"Janus exited with code {janus.ExitCode} while starting.\n{LogTail()}");
+            {
+                var exitCode = janus.ExitCode;
+                Forget(janus);
+                throw new InvalidOperationException($"Janus exited with code {exitCode} while starting.\n{LogTail()}");
+            }
             if (clock.Elapsed > Options.StartTimeout)
             {
                 await KillAsync();
