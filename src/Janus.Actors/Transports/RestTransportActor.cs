@@ -107,7 +107,7 @@ public sealed class RestTransportActor : ReceiveActor
                 Poll(poll);
                 break;
             case LongPollAnswer.Gone gone:
-                _log.Info("Stopped long-polling: Janus answered {JanusCode} {Reason}", gone.Code, gone.Reason);
+                _log.Info("Stopped long-polling: {Reason} ({JanusCode})", gone.Reason, gone.Code);
                 Context.Parent.Tell(new SessionGone(poll.JanusSessionId, gone.Code, gone.Reason));
                 _poll = null;
                 break;
