@@ -5,7 +5,7 @@ namespace Janus.Actors.Sessions;
 /// <see cref="IsFinal"/> failures (Janus answered 458 session not found, 403 unauthorized, 457 invalid path)
 /// end the session as lost and are never retried; others are retried with backoff inside the reclaim window.
 /// </summary>
-public sealed class SessionReclaimException(string sessionKey, long janusSessionId, int? janusCode, string reason, Exception? inner = null)
+public sealed class SessionReclaimException(string sessionKey, long janusSessionId, int? janusCode, string reason, Exception? inner = null, bool windowLapsed = false)
     : Exception($"Could not claim Janus session for '{sessionKey}': {(janusCode is { } c ? $"{c} " : "")}{reason}", inner)
 {
     public string SessionKey { get; } = sessionKey;
@@ -18,8 +18,17 @@ public sealed class SessionReclaimException(string sessionKey, long janusSession
 
     public string Reason { get; } = reason;
 
-    /// <summary>True when Janus itself refused the claim: retrying cannot help.</summary>
-    public bool IsFinal => JanusCode is 458 or 403 or 457;
+    /// <summary>
+    /// True when retrying cannot help: Janus refused the claim (458 session not found, 403 unauthorized,
+    /// 457 invalid request path), or the reclaim window lapsed while Janus was unreachable.
+    /// </summary>
+    public bool IsFinal => windowLapsed || JanusCode is 458 or 403 or 457;
+
+    /// <summary>Consecutive failed reclaims so far; the restarted session waits longer before the next.</summary>
+    internal int Attempt { get; init; }
+
+    /// <summary>When Janus will have given up on the session; no reclaim is tried past it.</summary>
+    internal DateTimeOffset Deadline { get; init; }
 }
 
 /// <summary>Janus answered a request with an error.</summary>

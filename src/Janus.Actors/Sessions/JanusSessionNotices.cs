@@ -17,7 +17,7 @@ public static class JanusSessionNotices
     /// The session was claimed again (after a crash or a lost connection). Janus drops events while no
     /// transport owns a session, so events may have been missed: re-read plugin state where it matters.
     /// </summary>
-    public sealed record SessionReclaimed(string Key, int Reclaims) : IJanusSessionNotice
+    public sealed record SessionReclaimed(string Key) : IJanusSessionNotice
     {
         public bool EventsMayHaveBeenMissed => true;
     }

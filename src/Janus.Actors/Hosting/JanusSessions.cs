@@ -1,0 +1,99 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Threading.Channels;
+using Akka.Actor;
+using Akka.Hosting;
+using Janus.Actors.Sessions;
+using Janus.Actors.Supervision;
+using Janus.Actors.Transports;
+using static Janus.Actors.Sessions.JanusSessionCommands;
+
+namespace Janus.Actors.Hosting;
+
+/// <summary>The <see cref="IJanusSessions"/> façade: every call is one message to the session supervisor.</summary>
+public sealed class JanusSessions : IJanusSessions
+{
+    /// <summary>Notices a subscriber may fall behind by before its stream fails.</summary>
+    public const int MaxBufferedNotices = 10_000;
+
+    private readonly Func<CancellationToken, Task<IActorRef>> _supervisor;
+    private readonly ActorSystem _system;
+    private readonly TimeSpan _timeout;
+
+    public JanusSessions(ActorSystem system, IActorRef supervisor, JanusOptions options)
+        : this(system, _ => Task.FromResult(supervisor), options)
+    {
+    }
+
+    internal JanusSessions(ActorSystem system, IRequiredActor<JanusSessionSupervisor> supervisor, JanusOptions options)
+        : this(system, supervisor.GetAsync, options)
+    {
+    }
+
+    private JanusSessions(ActorSystem system, Func<CancellationToken, Task<IActorRef>> supervisor, JanusOptions options)
+    {
+        _system = system;
+        _supervisor = supervisor;
+        // A create waits for a connection and a reply; a plugin message for an ack and an event.
+        _timeout = options.RequestTimeout * 2 + TimeSpan.FromSeconds(5);
+    }
+
+    public Task<JanusSessionInfo> CreateAsync(string key, JanusTransportKind transport, long? adoptJanusSessionId = null, CancellationToken cancellationToken = default) =>
+        AskAsync<JanusSessionInfo>(new CreateSession(key, transport, adoptJanusSessionId), cancellationToken);
+
+    public async Task<JanusSessionInfo?> GetAsync(string key, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await AskAsync<JanusSessionInfo>(new GetSession(key), cancellationToken);
+        }
+        catch (JanusSessionNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    public Task<IReadOnlyList<JanusSessionInfo>> ListAsync(CancellationToken cancellationToken = default) =>
+        AskAsync<IReadOnlyList<JanusSessionInfo>>(SessionRegistryProtocol.ListSessions.Instance, cancellationToken);
+
+    public async Task<long> AttachAsync(string key, string plugin, string? opaqueId = null, CancellationToken cancellationToken = default) =>
+        (await AskAsync<HandleAttachedReply>(new AttachHandle(key, plugin, opaqueId), cancellationToken)).HandleId;
+
+    public Task<PluginReply> SendAsync(string key, long handleId, JsonElement body, JsonElement? jsep = null, CancellationToken cancellationToken = default) =>
+        AskAsync<PluginReply>(new SendPluginMessage(key, handleId, body, jsep), cancellationToken);
+
+    public Task TrickleAsync(string key, long handleId, JsonElement candidate, CancellationToken cancellationToken = default) =>
+        AskAsync<Done>(new Trickle(key, handleId, candidate), cancellationToken);
+
+    public Task HangupAsync(string key, long handleId, CancellationToken cancellationToken = default) =>
+        AskAsync<Done>(new Hangup(key, handleId), cancellationToken);
+
+    public Task DetachAsync(string key, long handleId, CancellationToken cancellationToken = default) =>
+        AskAsync<Done>(new DetachHandle(key, handleId), cancellationToken);
+
+    public Task DestroyAsync(string key, CancellationToken cancellationToken = default) =>
+        AskAsync<Done>(new DestroySession(key), cancellationToken);
+
+    public async IAsyncEnumerable<IJanusSessionNotice> EventsAsync(string key, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var channel = Channel.CreateBounded<IJanusSessionNotice>(new BoundedChannelOptions(MaxBufferedNotices) { SingleReader = true, SingleWriter = true });
+        var writer = _system.ActorOf(SessionNoticeWriter.Props(channel.Writer));
+        try
+        {
+            await AskAsync<Done>(new Subscribe(key, writer), cancellationToken);
+            await foreach (var notice in channel.Reader.ReadAllAsync(cancellationToken))
+                yield return notice;
+        }
+        finally
+        {
+            (await _supervisor(CancellationToken.None)).Tell(new Unsubscribe(key, writer));
+            writer.Tell(PoisonPill.Instance);
+        }
+    }
+
+    private async Task<T> AskAsync<T>(object message, CancellationToken cancellationToken)
+    {
+        var supervisor = await _supervisor(cancellationToken);
+        return await supervisor.Ask<T>(message, _timeout, cancellationToken);
+    }
+}

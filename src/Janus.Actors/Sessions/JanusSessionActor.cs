@@ -1,0 +1,615 @@
+using Akka.Actor;
+using Akka.Event;
+using Akka.Persistence;
+using Janus.Actors.Diagnostics;
+using Janus.Actors.Protocol;
+using Janus.Actors.Supervision;
+using Janus.Actors.Transports;
+using static Janus.Actors.Sessions.JanusSessionCommands;
+using static Janus.Actors.Sessions.JanusSessionEvents;
+using static Janus.Actors.Sessions.JanusSessionNotices;
+using static Janus.Actors.Supervision.SessionRegistryProtocol;
+
+namespace Janus.Actors.Sessions;
+
+/// <summary>
+/// One Janus session, keyed by the caller's session key and persisted as <c>janus-session-{key}</c>.
+/// After a crash it recovers its Janus session id from the journal, claims it on a fresh transport, and only
+/// then restarts keep-alives with that id. A claim Janus refuses for good persists the session as lost and
+/// throws a final <see cref="SessionReclaimException"/>; a transient failure throws a non-final one so the
+/// supervisor restarts the session, which then waits out its backoff before claiming again.
+/// Stopping this actor never destroys the Janus session; only <see cref="DestroySession"/> does.
+/// </summary>
+public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
+{
+    public const string PersistenceIdPrefix = "janus-session-";
+
+    /// <param name="key">The caller's name for the session.</param>
+    /// <param name="options">How to reach Janus.</param>
+    /// <param name="registry">Receives the session's snapshots and notices (the session supervisor).</param>
+    /// <param name="transportProps">Props of the transport child for a transport kind.</param>
+    public static Props Props(string key, JanusOptions options, IActorRef registry, Func<JanusTransportKind, Props> transportProps) =>
+        Akka.Actor.Props.Create(() => new JanusSessionActor(key, options, registry, transportProps));
+
+    private sealed record KeepAliveTick
+    {
+        public static readonly KeepAliveTick Instance = new();
+    }
+
+    private sealed record ConnectTransport
+    {
+        public static readonly ConnectTransport Instance = new();
+    }
+
+    private sealed record RequestTimedOut(string Transaction);
+
+    private sealed record TransportFailed(Exception Cause);
+
+    private const string KeepAliveTimer = "keepalive";
+    private const string ConnectTimer = "connect";
+
+    private readonly string _key;
+    private readonly JanusOptions _options;
+    private readonly IActorRef _registry;
+    private readonly Func<JanusTransportKind, Props> _transportProps;
+    private readonly ReclaimBackoff _backoff;
+    private readonly PendingRequests _pending = new();
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+
+    private JanusSessionState _state = JanusSessionState.Empty;
+    private JanusSessionStatus _status = JanusSessionStatus.Creating;
+    private IActorRef? _transport;
+    private (CreateSession Command, IActorRef ReplyTo)? _creation;
+    private ServerTimeouts? _server;
+    private TimeSpan _keepAlivePeriod;
+    private int _unansweredKeepAlives;
+    private DateTimeOffset _lastActivity = DateTimeOffset.UtcNow;
+    private int _reclaimAttempt;
+    private DateTimeOffset? _reclaimDeadline;
+    private DateTimeOffset _reclaimStarted = DateTimeOffset.UtcNow;
+
+    public JanusSessionActor(string key, JanusOptions options, IActorRef registry, Func<JanusTransportKind, Props> transportProps)
+    {
+        _key = key;
+        _options = options;
+        _registry = registry;
+        _transportProps = transportProps;
+        _backoff = new ReclaimBackoff(options.MinReclaimBackoff, options.MaxReclaimBackoff);
+        _keepAlivePeriod = options.KeepAliveInterval;
+        PersistenceId = PersistenceIdPrefix + key;
+
+        Recover<IJanusSessionEvent>(e => _state = _state.Apply(e));
+        Recover<RecoveryCompleted>(_ => OnRecovered());
+    }
+
+    public override string PersistenceId { get; }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>Transport failures are reported to the session, which decides: reclaim, or fail its caller.</summary>
+    protected override SupervisorStrategy SupervisorStrategy()
+    {
+        var self = Self;
+        return new OneForOneStrategy(cause =>
+        {
+            self.Tell(new TransportFailed(cause));
+            return Directive.Stop;
+        });
+    }
+
+    protected override void PostRestart(Exception reason)
+    {
+        if (reason is SessionReclaimException failed)
+        {
+            _reclaimAttempt = failed.Attempt;
+            _reclaimDeadline = failed.Deadline;
+        }
+        base.PostRestart(reason);
+    }
+
+    private void OnRecovered()
+    {
+        if (_state.IsEnded)
+        {
+            _status = _state.Phase == JanusSessionPhase.Lost ? JanusSessionStatus.Lost : JanusSessionStatus.Destroyed;
+            ReportChanged();
+            Context.Stop(Self);
+            return;
+        }
+
+        if (_state.Phase == JanusSessionPhase.New)
+        {
+            Become(Idle);
+            return;
+        }
+
+        BeginReclaim();
+    }
+
+    // ---- behaviours -------------------------------------------------------------------------------
+
+    /// <summary>Nothing persisted: waiting for a create or an adoption.</summary>
+    private void Idle()
+    {
+        Command<CreateSession>(StartCreation);
+        Command<GetSession>(_ => Sender.Tell(new Status.Failure(new JanusSessionNotFoundException(_key))));
+        Command<IJanusSessionCommand>(_ => Sender.Tell(new Status.Failure(new JanusSessionNotFoundException(_key))));
+    }
+
+    /// <summary>Creating or adopting: the transport connects, then create/claim, then persist.</summary>
+    private void Creating()
+    {
+        Command<JanusTransportEvents.Connected>(_ => SendCreateOrAdopt());
+        Command<JanusTransportEvents.Received>(r => OnReceived(r.Message));
+        Command<TransportFailed>(f => FailCreation(new JanusSessionUnavailableException(_key, JanusSessionStatus.Creating, $"Janus unreachable: {f.Cause.Message}")));
+        Command<RequestTimedOut>(OnRequestTimedOut);
+        Command<CreateSession>(_ => Sender.Tell(new Status.Failure(new JanusSessionExistsException(_key))));
+        Command<GetSession>(_ => Sender.Tell(Snapshot()));
+        CommandAny(_ => Stash.Stash());
+    }
+
+    /// <summary>Recovered with a live Janus id: waiting for the transport, then the claim.</summary>
+    private void Reclaiming()
+    {
+        Command<ConnectTransport>(_ => Transport.Tell(JanusTransportCommands.Connect.Instance));
+        Command<JanusTransportEvents.Connected>(_ => SendClaim());
+        Command<JanusTransportEvents.Received>(r => OnReceived(r.Message));
+        Command<JanusTransportEvents.SessionGone>(g => EndAsLost(g.Code, g.Reason, throwFinal: true));
+        Command<TransportFailed>(f => FailReclaim(null, $"transport failed: {f.Cause.Message}", f.Cause));
+        Command<RequestTimedOut>(OnRequestTimedOut);
+        Command<CreateSession>(_ => Sender.Tell(new Status.Failure(new JanusSessionExistsException(_key))));
+        Command<GetSession>(_ => Sender.Tell(Snapshot()));
+        CommandAny(_ => Stash.Stash());
+    }
+
+    /// <summary>Claimed or created: requests flow, keep-alives run.</summary>
+    private void Active()
+    {
+        Command<KeepAliveTick>(_ => SendKeepAlive());
+        Command<JanusTransportEvents.Received>(r => OnReceived(r.Message));
+        Command<JanusTransportEvents.SessionGone>(g => EndAsLost(g.Code, g.Reason, throwFinal: false));
+        Command<TransportFailed>(f => FailReclaim(null, $"transport failed: {f.Cause.Message}", f.Cause));
+        Command<RequestTimedOut>(OnRequestTimedOut);
+        Command<CreateSession>(_ => Sender.Tell(new Status.Failure(new JanusSessionExistsException(_key))));
+        Command<GetSession>(_ => Sender.Tell(Snapshot()));
+        Command<AttachHandle>(c => SendRequest(PendingKind.Attach, JanusRequests.Attach(NextTransaction(), JanusId, c.Plugin, c.OpaqueId)));
+        Command<SendPluginMessage>(c => SendRequest(PendingKind.PluginMessage, JanusRequests.Message(NextTransaction(), JanusId, c.HandleId, c.Body, c.Jsep)));
+        Command<Trickle>(c => SendRequest(PendingKind.Trickle, JanusRequests.Trickle(NextTransaction(), JanusId, c.HandleId, c.Candidate)));
+        Command<Hangup>(c => SendRequest(PendingKind.Hangup, JanusRequests.Hangup(NextTransaction(), JanusId, c.HandleId)));
+        Command<DetachHandle>(c => SendRequest(PendingKind.Detach, JanusRequests.Detach(NextTransaction(), JanusId, c.HandleId)));
+        Command<DestroySession>(_ => SendRequest(PendingKind.Destroy, JanusRequests.Destroy(NextTransaction(), JanusId)));
+    }
+
+    /// <summary>Lost or destroyed: answers what it is, refuses the rest, and stops.</summary>
+    private void Ended()
+    {
+        Command<GetSession>(_ => Sender.Tell(Snapshot()));
+        CommandAny(_ => Sender.Tell(new Status.Failure(new JanusSessionUnavailableException(_key, _status, "the session has ended"))));
+    }
+
+    // ---- create / adopt ---------------------------------------------------------------------------
+
+    private void StartCreation(CreateSession command)
+    {
+        _creation = (command, Sender);
+        _status = JanusSessionStatus.Creating;
+        _state = _state with { Transport = command.Transport };
+        StartTransport(command.Transport);
+        Transport.Tell(JanusTransportCommands.Connect.Instance);
+        Become(Creating);
+    }
+
+    private void SendCreateOrAdopt()
+    {
+        var (command, _) = _creation!.Value;
+        if (command.AdoptJanusSessionId is { } id)
+            Send(PendingKind.Adopt, JanusRequests.Claim(NextTransaction(), id), Self);
+        else
+            Send(PendingKind.Create, JanusRequests.Create(NextTransaction()), Self);
+    }
+
+    private void OnCreated(long janusSessionId, bool adopted)
+    {
+        Persist(new SessionCreated(janusSessionId, _state.Transport, adopted), e =>
+        {
+            _state = _state.Apply(e);
+            var (_, replyTo) = _creation!.Value;
+            _creation = null;
+            _log.Info(adopted ? "Adopted Janus session for {SessionKey}" : "Created Janus session for {SessionKey}", _key);
+            BecomeActive(reclaimed: false);
+            replyTo.Tell(Snapshot());
+        });
+    }
+
+    private void FailCreation(Exception failure)
+    {
+        _log.Warning("Could not create session {SessionKey}: {Reason}", _key, failure.Message);
+        _creation?.ReplyTo.Tell(new Status.Failure(failure));
+        _creation = null;
+        foreach (var pending in _pending.Drain()) Timers.Cancel(pending.Request.Transaction);
+        _registry.Tell(new SessionDiscarded(_key));
+        Context.Stop(Self);
+    }
+
+    // ---- reclaim ----------------------------------------------------------------------------------
+
+    private void BeginReclaim()
+    {
+        _status = JanusSessionStatus.Reclaiming;
+        _reclaimStarted = DateTimeOffset.UtcNow;
+        _reclaimDeadline ??= DateTimeOffset.UtcNow + ReclaimWindow();
+        ReportChanged();
+        StartTransport(_state.Transport);
+
+        var delay = _backoff.DelayFor(_reclaimAttempt);
+        if (_reclaimAttempt > 0 && DateTimeOffset.UtcNow + delay > _reclaimDeadline)
+        {
+            EndAsLost(null, $"reclaim window lapsed after {_reclaimAttempt} failed attempts while Janus was unreachable", throwFinal: true);
+            return;
+        }
+
+        Become(Reclaiming);
+        if (delay == TimeSpan.Zero)
+            Transport.Tell(JanusTransportCommands.Connect.Instance);
+        else
+        {
+            _log.Info("Reclaiming {SessionKey} in {Delay} (attempt {Attempt})", _key, delay, _reclaimAttempt + 1);
+            Timers.StartSingleTimer(ConnectTimer, ConnectTransport.Instance, delay);
+        }
+    }
+
+    private void SendClaim() => Send(PendingKind.Claim, JanusRequests.Claim(NextTransaction(), JanusId), Self);
+
+    private void OnClaimed()
+    {
+        JanusMetrics.Claims.Add(1, new("outcome", "ok"), new("code", 0));
+        JanusMetrics.ReclaimDuration.Record((DateTimeOffset.UtcNow - _reclaimStarted).TotalMilliseconds);
+        _log.Info("Reclaimed Janus session for {SessionKey} after {Attempts} attempt(s)", _key, _reclaimAttempt + 1);
+        _reclaimAttempt = 0;
+        _reclaimDeadline = null;
+        BecomeActive(reclaimed: true);
+    }
+
+    /// <summary>A claim failed. Final answers end the session as lost; anything else restarts it with backoff.</summary>
+    private void FailReclaim(JanusError? error, string reason, Exception? cause = null)
+    {
+        JanusMetrics.Claims.Add(1, new("outcome", "failed"), new("code", error?.Code ?? 0));
+        FailAllPending(new JanusSessionUnavailableException(_key, JanusSessionStatus.Reclaiming, reason));
+        var failure = new SessionReclaimException(_key, JanusId, error?.Code, error?.Reason ?? reason, cause)
+        {
+            Attempt = _reclaimAttempt + 1,
+            Deadline = _reclaimDeadline ?? _lastActivity + ReclaimWindow(),
+        };
+        if (failure.IsFinal)
+        {
+            EndAsLost(error?.Code, failure.Reason, throwFinal: true);
+            return;
+        }
+        _status = JanusSessionStatus.Reclaiming;
+        ReportChanged();
+        _log.Warning("Reclaim of {SessionKey} failed, will retry: {Reason}", _key, reason);
+        throw failure;
+    }
+
+    /// <summary>How long Janus keeps the session without an owner: REST sessions live until session_timeout.</summary>
+    private TimeSpan ReclaimWindow() => _state.Transport == JanusTransportKind.Rest
+        ? _server?.Session ?? _options.AssumedReclaimTimeout
+        : _server?.Reclaim ?? _options.AssumedReclaimTimeout;
+
+    // ---- active session ---------------------------------------------------------------------------
+
+    private void BecomeActive(bool reclaimed)
+    {
+        _status = JanusSessionStatus.Active;
+        _lastActivity = DateTimeOffset.UtcNow;
+        _unansweredKeepAlives = 0;
+        Become(Active);
+        Timers.StartPeriodicTimer(KeepAliveTimer, KeepAliveTick.Instance, _keepAlivePeriod);
+        if (_state.Transport == JanusTransportKind.Rest)
+            Transport.Tell(new JanusTransportCommands.StartPolling(JanusId));
+        if (_server is null)
+            Send(PendingKind.Info, JanusRequests.Info(NextTransaction()), Self);
+        ReportChanged();
+        if (reclaimed) _registry.Tell(new Publish(new SessionReclaimed(_key)));
+        Stash.UnstashAll();
+    }
+
+    private void SendKeepAlive()
+    {
+        if (_unansweredKeepAlives >= _options.MaxMissedKeepAlives)
+        {
+            _log.Warning("{Missed} keep-alives of {SessionKey} unanswered: reconnecting", _unansweredKeepAlives, _key);
+            Timers.Cancel(KeepAliveTimer);
+            FailReclaim(null, $"{_unansweredKeepAlives} keep-alives unanswered");
+            return;
+        }
+        _unansweredKeepAlives++;
+        Send(PendingKind.KeepAlive, JanusRequests.KeepAlive(NextTransaction(), JanusId), Self);
+    }
+
+    private void OnServerInfo(JanusMessage info)
+    {
+        _server = ServerTimeouts.From(info);
+        _registry.Tell(new ServerInfoLearned(info.ServerSessionTimeout ?? 0, info.ServerReclaimSessionTimeout ?? 0));
+        var period = _server.KeepAlivePeriod(_options.KeepAliveInterval, _state.Transport);
+        if (period != _keepAlivePeriod)
+        {
+            _keepAlivePeriod = period;
+            Timers.StartPeriodicTimer(KeepAliveTimer, KeepAliveTick.Instance, period);
+        }
+    }
+
+    // ---- requests and replies ---------------------------------------------------------------------
+
+    private void SendRequest(PendingKind kind, JanusRequest request) => Send(kind, request, Sender);
+
+    private void Send(PendingKind kind, JanusRequest request, IActorRef replyTo)
+    {
+        var withCredentials = request with { ApiSecret = _options.ApiSecret, Token = _options.Token };
+        _pending.Add(new PendingRequest(kind, withCredentials, replyTo, DateTimeOffset.UtcNow));
+        Timers.StartSingleTimer(request.Transaction, new RequestTimedOut(request.Transaction), _options.RequestTimeout);
+        Transport.Tell(new JanusTransportCommands.Send(withCredentials));
+    }
+
+    private void OnReceived(JanusMessage message)
+    {
+        if (_pending.TryGet(message.Transaction, out var pending) && !IsLateEvent(message, pending))
+        {
+            OnReply(pending, message);
+            return;
+        }
+
+        if (JanusMessageKinds.IsEvent(message.Janus))
+        {
+            OnEvent(message);
+            return;
+        }
+
+        var reason = message.Janus is JanusMessageKinds.Success or JanusMessageKinds.Ack or JanusMessageKinds.Error or JanusMessageKinds.ServerInfo
+            ? "unknown-transaction"
+            : "unexpected-type";
+        JanusMetrics.InboundRejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
+        _log.Warning("Ignored {Kind} from Janus for {SessionKey}: {Reason}", message.Janus, _key, reason);
+    }
+
+    /// <summary>Only a plugin message waits for an event; any other event carrying its transaction is just an event.</summary>
+    private static bool IsLateEvent(JanusMessage message, PendingRequest pending) =>
+        JanusMessageKinds.IsEvent(message.Janus) && !(pending.Kind == PendingKind.PluginMessage && message.Janus == JanusMessageKinds.Event);
+
+    private void OnReply(PendingRequest pending, JanusMessage reply)
+    {
+        if (reply.Janus == JanusMessageKinds.Ack && pending.Kind == PendingKind.PluginMessage)
+            return; // the plugin's answer follows as an event with the same transaction
+
+        Complete(pending);
+        _lastActivity = DateTimeOffset.UtcNow;
+        if (reply.Janus == JanusMessageKinds.Error)
+            OnErrorReply(pending, reply.Error ?? new JanusError((int)JanusErrorCode.Unknown, "error without details"));
+        else
+            OnSuccessReply(pending, reply);
+    }
+
+    private void OnSuccessReply(PendingRequest pending, JanusMessage reply)
+    {
+        switch (pending.Kind)
+        {
+            case PendingKind.Create when reply.Data is { } data:
+                OnCreated(data.Id, adopted: false);
+                break;
+            case PendingKind.Create:
+                FailCreation(new JanusRequestException("create", (int)JanusErrorCode.Unknown, "create answered without a session id"));
+                break;
+            case PendingKind.Adopt:
+                OnCreated(pending.Request.SessionId!.Value, adopted: true);
+                break;
+            case PendingKind.Claim:
+                OnClaimed();
+                break;
+            case PendingKind.Info:
+                OnServerInfo(reply);
+                break;
+            case PendingKind.KeepAlive:
+                _unansweredKeepAlives = 0;
+                JanusMetrics.KeepAliveRoundTrip.Record((DateTimeOffset.UtcNow - pending.SentAt).TotalMilliseconds);
+                break;
+            case PendingKind.Attach when reply.Data is { } handle:
+                var plugin = pending.Request.Plugin!;
+                Persist(new HandleAttached(handle.Id, plugin, pending.Request.OpaqueId), e =>
+                {
+                    _state = _state.Apply(e);
+                    ReportChanged();
+                    pending.ReplyTo.Tell(new HandleAttachedReply(handle.Id));
+                });
+                break;
+            case PendingKind.PluginMessage:
+                if (reply.Janus == JanusMessageKinds.Event) OnEvent(reply);
+                pending.ReplyTo.Tell(new PluginReply(reply.PluginData, reply.Jsep));
+                break;
+            case PendingKind.Detach:
+                PersistDetached(pending.Request.HandleId!.Value, pending.ReplyTo);
+                break;
+            case PendingKind.Destroy:
+                EndAsDestroyed(pending.ReplyTo);
+                break;
+            default:
+                pending.ReplyTo.Tell(Done.Instance);
+                break;
+        }
+    }
+
+    private void OnErrorReply(PendingRequest pending, JanusError error)
+    {
+        switch (pending.Kind)
+        {
+            case PendingKind.Create:
+                FailCreation(new JanusRequestException("create", error.Code, error.Reason ?? ""));
+                break;
+            case PendingKind.Adopt:
+                JanusMetrics.Claims.Add(1, new("outcome", "failed"), new("code", error.Code));
+                FailCreation(new SessionReclaimException(_key, pending.Request.SessionId!.Value, error.Code, error.Reason ?? ""));
+                break;
+            case PendingKind.Claim:
+                FailReclaim(error, error.Reason ?? "");
+                break;
+            case PendingKind.Info:
+                _log.Warning("Janus refused info for {SessionKey}: {Code} {Reason}", _key, error.Code, error.Reason);
+                break;
+            case PendingKind.KeepAlive when error.Code == (int)JanusErrorCode.SessionNotFound:
+                EndAsLost(error.Code, error.Reason ?? "session not found", throwFinal: false);
+                break;
+            case PendingKind.KeepAlive:
+                _log.Warning("Keep-alive of {SessionKey} refused: {Code} {Reason}", _key, error.Code, error.Reason);
+                break;
+            case PendingKind.Destroy when error.Code == (int)JanusErrorCode.SessionNotFound:
+                EndAsDestroyed(pending.ReplyTo);
+                break;
+            case PendingKind.Detach when error.Code == (int)JanusErrorCode.HandleNotFound:
+                PersistDetached(pending.Request.HandleId!.Value, pending.ReplyTo);
+                break;
+            default:
+                pending.ReplyTo.Tell(new Status.Failure(new JanusRequestException(pending.Request.Janus, error.Code, error.Reason ?? "")));
+                if (error.Code == (int)JanusErrorCode.SessionNotFound)
+                    EndAsLost(error.Code, error.Reason ?? "session not found", throwFinal: false);
+                break;
+        }
+    }
+
+    private void OnRequestTimedOut(RequestTimedOut timeout)
+    {
+        if (!_pending.TryGet(timeout.Transaction, out var pending)) return;
+        Complete(pending);
+        switch (pending.Kind)
+        {
+            case PendingKind.KeepAlive or PendingKind.Info:
+                return; // counted by the keep-alive tick / retried on the next claim
+            case PendingKind.Create or PendingKind.Adopt:
+                FailCreation(pending.Kind == PendingKind.Adopt
+                    ? new SessionReclaimException(_key, pending.Request.SessionId!.Value, null, $"no answer from Janus within {_options.RequestTimeout}")
+                    : new JanusSessionUnavailableException(_key, JanusSessionStatus.Creating, $"no answer from Janus within {_options.RequestTimeout}"));
+                return;
+            case PendingKind.Claim:
+                FailReclaim(null, $"claim not answered within {_options.RequestTimeout}");
+                return;
+            default:
+                pending.ReplyTo.Tell(new Status.Failure(new JanusSessionUnavailableException(_key, _status, $"{pending.Request.Janus} not answered within {_options.RequestTimeout}")));
+                return;
+        }
+    }
+
+    private void Complete(PendingRequest pending)
+    {
+        _pending.Remove(pending.Request.Transaction);
+        Timers.Cancel(pending.Request.Transaction);
+    }
+
+    private void FailAllPending(Exception failure)
+    {
+        foreach (var pending in _pending.Drain())
+        {
+            Timers.Cancel(pending.Request.Transaction);
+            if (!pending.ReplyTo.Equals(Self)) pending.ReplyTo.Tell(new Status.Failure(failure));
+        }
+    }
+
+    // ---- events -----------------------------------------------------------------------------------
+
+    private void OnEvent(JanusMessage message)
+    {
+        _registry.Tell(new Publish(new JanusEventReceived(_key, message)));
+        switch (message.Janus)
+        {
+            case JanusMessageKinds.Timeout:
+                EndAsLost((int)JanusErrorCode.SessionNotFound, "Janus timed the session out", throwFinal: false);
+                break;
+            case JanusMessageKinds.Detached when message.Sender is { } handleId && _state.Handles.ContainsKey(handleId):
+                Persist(new HandleDetached(handleId), e =>
+                {
+                    _state = _state.Apply(e);
+                    ReportChanged();
+                });
+                break;
+        }
+    }
+
+    // ---- endings ----------------------------------------------------------------------------------
+
+    private void PersistDetached(long handleId, IActorRef replyTo) =>
+        Persist(new HandleDetached(handleId), e =>
+        {
+            _state = _state.Apply(e);
+            ReportChanged();
+            replyTo.Tell(Done.Instance);
+        });
+
+    private void EndAsDestroyed(IActorRef replyTo) =>
+        Persist(new SessionDestroyed(), e =>
+        {
+            _state = _state.Apply(e);
+            _log.Info("Destroyed Janus session of {SessionKey}", _key);
+            End(JanusSessionStatus.Destroyed);
+            replyTo.Tell(Done.Instance);
+            Context.Stop(Self);
+        });
+
+    /// <summary>
+    /// Janus no longer has the session. Persisted so no later recovery claims it again. With
+    /// <paramref name="throwFinal"/> the actor fails with a final <see cref="SessionReclaimException"/> so its
+    /// supervisor stops it; otherwise it stops itself.
+    /// </summary>
+    private void EndAsLost(int? code, string reason, bool throwFinal)
+    {
+        if (_status is JanusSessionStatus.Lost or JanusSessionStatus.Destroyed) return;
+        _status = JanusSessionStatus.Lost;
+        Become(Ended);
+        Persist(new SessionLost(code, reason), e =>
+        {
+            _state = _state.Apply(e);
+            _log.Warning("Session {SessionKey} lost: {Code} {Reason}", _key, code, reason);
+            End(JanusSessionStatus.Lost);
+            if (throwFinal)
+                throw new SessionReclaimException(_key, JanusId, code, reason, windowLapsed: code is null);
+            Context.Stop(Self);
+        });
+    }
+
+    private void End(JanusSessionStatus status)
+    {
+        _status = status;
+        Timers.CancelAll();
+        FailAllPending(new JanusSessionUnavailableException(_key, status, "the session has ended"));
+        Become(Ended);
+        ReportChanged();
+        _registry.Tell(new Publish(new SessionEnded(_key, status, _state.LastError)));
+        Stash.UnstashAll();
+    }
+
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        // The journal is down: the actor stops (Akka's rule for persistence failures) and the supervisor
+        // starts it again with backoff. Whoever waits for this write learns now, not after a timeout.
+        var failure = new JanusSessionUnavailableException(_key, _status, $"journal unavailable: {cause.Message}");
+        if (_creation is { } creation)
+        {
+            creation.ReplyTo.Tell(new Status.Failure(failure));
+            _registry.Tell(new SessionDiscarded(_key));
+        }
+        FailAllPending(failure);
+        base.OnPersistFailure(cause, @event, sequenceNr);
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------------
+
+    private long JanusId => _state.JanusSessionId ?? throw new InvalidOperationException($"session {_key} has no Janus id");
+
+    private string NextTransaction() => _pending.NextTransaction();
+
+    private IActorRef Transport => _transport ?? throw new InvalidOperationException("transport not started");
+
+    private void StartTransport(JanusTransportKind kind) =>
+        _transport ??= Context.ActorOf(_transportProps(kind), "transport");
+
+    private JanusSessionInfo Snapshot() =>
+        new(_key, _state.JanusSessionId, _status, _state.Transport, _state.Handles.Values.ToList(), _state.LastError, 0);
+
+    private void ReportChanged() => _registry.Tell(new SessionChanged(Snapshot()));
+}

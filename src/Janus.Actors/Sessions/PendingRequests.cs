@@ -1,0 +1,66 @@
+using Akka.Actor;
+using Janus.Actors.Diagnostics;
+using Janus.Actors.Protocol;
+
+namespace Janus.Actors.Sessions;
+
+/// <summary>What a session is waiting for on one transaction.</summary>
+internal enum PendingKind
+{
+    Create,
+    Adopt,
+    Claim,
+    Info,
+    KeepAlive,
+    Attach,
+    /// <summary>A plugin message: the answer is a <c>success</c>, or an <c>ack</c> followed by an <c>event</c>.</summary>
+    PluginMessage,
+    Trickle,
+    Hangup,
+    Detach,
+    Destroy,
+}
+
+/// <summary>One request awaiting its answer from Janus.</summary>
+internal sealed record PendingRequest(PendingKind Kind, JanusRequest Request, IActorRef ReplyTo, DateTimeOffset SentAt);
+
+/// <summary>
+/// The session's transaction table. Transactions are unique per actor incarnation (random prefix + counter),
+/// so a late reply meant for an earlier incarnation can never complete a request of this one.
+/// </summary>
+internal sealed class PendingRequests
+{
+    private readonly Dictionary<string, PendingRequest> _byTransaction = new();
+    private readonly string _prefix = Convert.ToHexString(Guid.NewGuid().ToByteArray(), 0, 4).ToLowerInvariant();
+    private long _next;
+
+    public string NextTransaction() => $"{_prefix}-{++_next}";
+
+    public void Add(PendingRequest request)
+    {
+        _byTransaction.Add(request.Request.Transaction, request);
+        JanusMetrics.RequestsInFlight.Add(1);
+    }
+
+    public bool TryGet(string? transaction, out PendingRequest request)
+    {
+        request = null!;
+        return transaction is not null && _byTransaction.TryGetValue(transaction, out request!);
+    }
+
+    public bool Remove(string transaction)
+    {
+        if (!_byTransaction.Remove(transaction)) return false;
+        JanusMetrics.RequestsInFlight.Add(-1);
+        return true;
+    }
+
+    /// <summary>Removes and returns every pending request (the transport is gone; none will be answered).</summary>
+    public IReadOnlyList<PendingRequest> Drain()
+    {
+        var all = _byTransaction.Values.ToList();
+        JanusMetrics.RequestsInFlight.Add(-all.Count);
+        _byTransaction.Clear();
+        return all;
+    }
+}

@@ -1,0 +1,202 @@
+using Akka.Actor;
+using Akka.Event;
+using Akka.Persistence.Query;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Janus.Actors.Sessions;
+using Janus.Actors.Transports;
+using static Janus.Actors.Sessions.JanusSessionCommands;
+using static Janus.Actors.Sessions.JanusSessionNotices;
+using static Janus.Actors.Supervision.SessionRegistryProtocol;
+
+namespace Janus.Actors.Supervision;
+
+/// <summary>
+/// Parent of every session actor on a node, and their registry. It starts a session per persisted key at
+/// start-up (so every live session is reclaimed without waiting for a request), routes commands by key,
+/// fans notices out to subscribers, and keeps each session's latest snapshot for cheap reads.
+/// Failures follow <see cref="ClaimFailureDecider"/>; a session stopped by a journal failure is started
+/// again with backoff, so an outage delays sessions and loses none.
+/// </summary>
+public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
+{
+    /// <param name="options">How sessions reach Janus.</param>
+    /// <param name="transportProps">Props of a session's transport child, by kind.</param>
+    /// <param name="readJournalPluginId">Query plugin listing persisted sessions at start-up; null to skip the scan.</param>
+    public static Props Props(JanusOptions options, Func<JanusTransportKind, Props> transportProps, string? readJournalPluginId) =>
+        Akka.Actor.Props.Create(() => new JanusSessionSupervisor(options, transportProps, readJournalPluginId));
+
+    private sealed record StartSession(string Key);
+
+    private sealed record ScanCompleted;
+
+    private sealed record ScanFailed(Exception Cause);
+
+    private readonly JanusOptions _options;
+    private readonly Func<JanusTransportKind, Props> _transportProps;
+    private readonly ReclaimBackoff _restartBackoff;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Dictionary<string, JanusSessionInfo> _sessions = new();
+    private readonly Dictionary<string, int> _reclaims = new();
+    private readonly Dictionary<string, int> _restartAttempts = new();
+    private readonly Dictionary<string, HashSet<IActorRef>> _subscribers = new();
+    private readonly Dictionary<IActorRef, string> _keyOfChild = new();
+    private bool _reclaimWarningLogged;
+
+    public JanusSessionSupervisor(JanusOptions options, Func<JanusTransportKind, Props> transportProps, string? readJournalPluginId)
+    {
+        _options = options;
+        _transportProps = transportProps;
+        _restartBackoff = new ReclaimBackoff(options.MinReclaimBackoff, options.MaxReclaimBackoff);
+
+        Receive<CreateSession>(OnCreate);
+        Receive<GetSession>(c => ReplyWithSession(c.Key));
+        Receive<ListSessions>(_ => Sender.Tell(_sessions.Keys.Select(WithReclaims).ToList() as IReadOnlyList<JanusSessionInfo>));
+        Receive<Subscribe>(OnSubscribe);
+        Receive<Unsubscribe>(c => RemoveSubscriber(c.Key, c.Subscriber));
+        Receive<IJanusSessionCommand>(ForwardToSession);
+
+        Receive<SessionChanged>(OnSessionChanged);
+        Receive<Publish>(p => OnPublish(p.Notice));
+        Receive<SessionDiscarded>(d => _sessions.Remove(d.Key));
+        Receive<ServerInfoLearned>(OnServerInfo);
+
+        Receive<StartSession>(s => StartChild(s.Key));
+        Receive<ScanCompleted>(_ => _log.Info("Started {Count} persisted sessions for recovery", _keyOfChild.Count));
+        Receive<ScanFailed>(f =>
+        {
+            _log.Error(f.Cause, "Could not list persisted sessions; retrying");
+            Timers.StartSingleTimer("scan", ScanAgain.Instance, _options.MaxReclaimBackoff);
+        });
+        Receive<ScanAgain>(_ => ScanJournal(readJournalPluginId!));
+        Receive<Terminated>(OnTerminated);
+
+        if (readJournalPluginId is not null) ScanJournal(readJournalPluginId);
+    }
+
+    private sealed record ScanAgain
+    {
+        public static readonly ScanAgain Instance = new();
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    protected override SupervisorStrategy SupervisorStrategy() => ClaimFailureDecider.Strategy();
+
+    /// <summary>Every persisted session gets its actor, which recovers and claims on its own.</summary>
+    private void ScanJournal(string readJournalPluginId)
+    {
+        var self = Self;
+        PersistenceQuery.Get(Context.System)
+            .ReadJournalFor<ICurrentPersistenceIdsQuery>(readJournalPluginId)
+            .CurrentPersistenceIds()
+            .Where(id => id.StartsWith(JanusSessionActor.PersistenceIdPrefix, StringComparison.Ordinal))
+            .RunForeach(id => self.Tell(new StartSession(id[JanusSessionActor.PersistenceIdPrefix.Length..])), Context.Materializer())
+            .PipeTo(self, success: () => new ScanCompleted(), failure: cause => new ScanFailed(cause));
+    }
+
+    private void OnCreate(CreateSession command)
+    {
+        if (_sessions.ContainsKey(command.Key) || !Context.Child(ChildName(command.Key)).IsNobody())
+        {
+            Sender.Tell(new Status.Failure(new JanusSessionExistsException(command.Key)));
+            return;
+        }
+        _sessions[command.Key] = new JanusSessionInfo(command.Key, null, JanusSessionStatus.Creating, command.Transport, [], null, 0);
+        StartChild(command.Key).Forward(command);
+    }
+
+    private void ReplyWithSession(string key)
+    {
+        if (_sessions.ContainsKey(key)) Sender.Tell(WithReclaims(key));
+        else Sender.Tell(new Status.Failure(new JanusSessionNotFoundException(key)));
+    }
+
+    private void OnSubscribe(Subscribe command)
+    {
+        if (!_sessions.ContainsKey(command.Key))
+        {
+            Sender.Tell(new Status.Failure(new JanusSessionNotFoundException(command.Key)));
+            return;
+        }
+        if (!_subscribers.TryGetValue(command.Key, out var subscribers))
+            _subscribers[command.Key] = subscribers = [];
+        if (subscribers.Add(command.Subscriber)) Context.Watch(command.Subscriber);
+        Sender.Tell(Done.Instance);
+    }
+
+    private void RemoveSubscriber(string key, IActorRef subscriber)
+    {
+        if (_subscribers.TryGetValue(key, out var subscribers) && subscribers.Remove(subscriber) && subscribers.Count == 0)
+            _subscribers.Remove(key);
+    }
+
+    private void ForwardToSession(IJanusSessionCommand command)
+    {
+        var child = Context.Child(ChildName(command.Key));
+        if (!child.IsNobody())
+            child.Forward(command);
+        else if (_sessions.TryGetValue(command.Key, out var info))
+            Sender.Tell(new Status.Failure(new JanusSessionUnavailableException(command.Key, info.State,
+                info.State is JanusSessionStatus.Lost or JanusSessionStatus.Destroyed ? "the session has ended" : "the session is restarting")));
+        else
+            Sender.Tell(new Status.Failure(new JanusSessionNotFoundException(command.Key)));
+    }
+
+    private void OnSessionChanged(SessionChanged changed)
+    {
+        _sessions[changed.Info.Key] = changed.Info;
+        if (changed.Info.State == JanusSessionStatus.Active) _restartAttempts.Remove(changed.Info.Key);
+    }
+
+    private void OnPublish(IJanusSessionNotice notice)
+    {
+        if (notice is SessionReclaimed)
+            _reclaims[notice.Key] = _reclaims.GetValueOrDefault(notice.Key) + 1;
+        if (_subscribers.TryGetValue(notice.Key, out var subscribers))
+            foreach (var subscriber in subscribers) subscriber.Tell(notice);
+        if (notice is SessionEnded) _subscribers.Remove(notice.Key);
+    }
+
+    private void OnServerInfo(ServerInfoLearned info)
+    {
+        if (info.ReclaimSessionTimeoutSeconds > 0 || _reclaimWarningLogged) return;
+        _reclaimWarningLogged = true;
+        _log.Warning("Janus reports reclaim_session_timeout = 0: it destroys a WebSocket session as soon as its socket closes, " +
+                     "so WebSocket sessions cannot survive a crash of this process. Set reclaim_session_timeout in janus.jcfg.");
+    }
+
+    private void OnTerminated(Terminated terminated)
+    {
+        if (!_keyOfChild.Remove(terminated.ActorRef, out var key))
+        {
+            foreach (var subscribers in _subscribers.Keys.ToList()) RemoveSubscriber(subscribers, terminated.ActorRef);
+            return;
+        }
+        if (!_sessions.TryGetValue(key, out var info) || info.State is JanusSessionStatus.Lost or JanusSessionStatus.Destroyed)
+            return;
+
+        // Stopped without ending: the journal failed under it. Start it again later; it recovers and reclaims.
+        var attempt = _restartAttempts[key] = _restartAttempts.GetValueOrDefault(key) + 1;
+        var delay = _restartBackoff.DelayFor(attempt);
+        _sessions[key] = info with { State = JanusSessionStatus.Reclaiming };
+        _log.Warning("Session {SessionKey} stopped unexpectedly; restarting in {Delay}", key, delay);
+        Timers.StartSingleTimer($"restart-{key}", new StartSession(key), delay);
+    }
+
+    private IActorRef StartChild(string key)
+    {
+        var name = ChildName(key);
+        var existing = Context.Child(name);
+        if (!existing.IsNobody()) return existing;
+        var child = Context.ActorOf(JanusSessionActor.Props(key, _options, Self, _transportProps), name);
+        _keyOfChild[child] = key;
+        Context.Watch(child);
+        return child;
+    }
+
+    private JanusSessionInfo WithReclaims(string key) => _sessions[key] with { Reclaims = _reclaims.GetValueOrDefault(key) };
+
+    /// <summary>Session keys are the caller's; escaped so any key is a valid actor name.</summary>
+    private static string ChildName(string key) => Uri.EscapeDataString(key);
+}

@@ -1,0 +1,25 @@
+using Janus.Actors.Sessions;
+
+namespace Janus.Actors.Supervision;
+
+/// <summary>Messages between session actors and their supervisor, which is also the registry of sessions.</summary>
+public static class SessionRegistryProtocol
+{
+    /// <summary>A session's new snapshot (state, handles, last error).</summary>
+    public sealed record SessionChanged(JanusSessionInfo Info);
+
+    /// <summary>A notice to fan out to the session's subscribers.</summary>
+    public sealed record Publish(IJanusSessionNotice Notice);
+
+    /// <summary>A create or adoption failed before anything was persisted: the key is free again.</summary>
+    public sealed record SessionDiscarded(string Key);
+
+    /// <summary>Janus's <c>info</c> as a session read it.</summary>
+    public sealed record ServerInfoLearned(int SessionTimeoutSeconds, int ReclaimSessionTimeoutSeconds);
+
+    /// <summary>Answered with an <c>IReadOnlyList&lt;JanusSessionInfo&gt;</c> of every known session.</summary>
+    public sealed record ListSessions
+    {
+        public static readonly ListSessions Instance = new();
+    }
+}
