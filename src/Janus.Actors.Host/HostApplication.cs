@@ -1,4 +1,3 @@
-using Akka.Hosting;
 using Janus.Actors.Host.Api;
 using Janus.Actors.Host.Configuration;
 using Janus.Actors.Hosting;
@@ -33,15 +32,8 @@ public static class HostApplication
             json.SerializerOptions.Encoder = HostJsonContext.Api.Options.Encoder;
         });
 
-        if (settings.SqliteDirectory() is { } directory)
-            Directory.CreateDirectory(directory);
-        builder.Services.AddJanusSessions(settings.Janus, settings.Journal, (akka, _) =>
-            // Akka's own log lines go through Microsoft.Extensions.Logging, hence Serilog.
-            akka.ConfigureLoggers(loggers =>
-            {
-                loggers.ClearLoggers();
-                loggers.AddLoggerFactory();
-            }));
+        // Also bridges Akka's logs to Microsoft.Extensions.Logging (hence Serilog) and creates the SQLite file's directory.
+        builder.Services.AddJanusSessions(settings.Janus, settings.Journal);
 
         var app = builder.Build();
         app.UseMiddleware<ApiErrors>();

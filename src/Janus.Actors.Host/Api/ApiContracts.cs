@@ -57,7 +57,7 @@ public sealed record HealthResponse(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason = null);
 
 /// <summary>Server-sent event payloads (see <see cref="EventStream"/>).</summary>
-public sealed record ReclaimedNotice(string Key, int Reclaims, bool EventsMayHaveBeenMissed);
+public sealed record ReclaimedNotice(string Key, bool EventsMayHaveBeenMissed);
 
 public sealed record EndedNotice(string Key, JanusSessionStatus State, SessionErrorResponse? Error);
 

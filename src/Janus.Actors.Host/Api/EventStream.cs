@@ -87,7 +87,7 @@ public static class EventStream
                     break;
                 case JanusSessionNotices.SessionReclaimed r:
                     name = Reclaimed;
-                    JsonSerializer.Serialize(json, new ReclaimedNotice(r.Key, r.Reclaims, r.EventsMayHaveBeenMissed), HostJsonContext.Api.ReclaimedNotice);
+                    JsonSerializer.Serialize(json, new ReclaimedNotice(r.Key, r.EventsMayHaveBeenMissed), HostJsonContext.Api.ReclaimedNotice);
                     break;
                 case JanusSessionNotices.SessionEnded ended:
                     name = Ended;

@@ -90,29 +90,20 @@ public sealed record HostSettings(JanusOptions Janus, JanusJournalOptions Journa
     {
         try
         {
-            _ = provider == JanusJournalProvider.Sqlite
-                ? new SqliteConnectionStringBuilder(connectionString).DataSource
-                : new NpgsqlConnectionStringBuilder(connectionString).Host;
+            if (provider == JanusJournalProvider.Sqlite)
+            {
+                var builder = new SqliteConnectionStringBuilder(connectionString);
+                if (builder.Mode == SqliteOpenMode.Memory || builder.DataSource is "" or ":memory:")
+                    throw new HostConfigurationException("Journal:ConnectionString", "names an in-memory SQLite database: sessions would not survive a restart");
+            }
+            else
+                _ = new NpgsqlConnectionStringBuilder(connectionString);
         }
         catch (Exception e) when (e is ArgumentException or FormatException or KeyNotFoundException)
         {
             // The driver's message may quote the string (and a password in it): do not pass it on.
             throw new HostConfigurationException("Journal:ConnectionString", $"is not a valid {(provider == JanusJournalProvider.Sqlite ? "SQLite" : "PostgreSQL")} connection string");
         }
-    }
-
-    /// <summary>
-    /// The directory an SQLite journal file lives in when it is a plain relative or absolute path (SQLite does not
-    /// create directories), or null (in-memory, URI file names, PostgreSQL).
-    /// </summary>
-    public string? SqliteDirectory()
-    {
-        if (Journal.Provider != JanusJournalProvider.Sqlite)
-            return null;
-        var dataSource = new SqliteConnectionStringBuilder(Journal.ConnectionString).DataSource;
-        if (string.IsNullOrEmpty(dataSource) || dataSource == ":memory:" || dataSource.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
-            return null;
-        return Path.GetDirectoryName(Path.GetFullPath(dataSource));
     }
 
     private static bool IsLoopback(Uri url) =>
