@@ -22,7 +22,7 @@ public sealed record JanusMessage
     [JsonPropertyName("reason")] public string? Reason { get; init; }
     [JsonPropertyName("session-timeout")] public int? ServerSessionTimeout { get; init; }
     [JsonPropertyName("reclaim-session-timeout")] public int? ServerReclaimSessionTimeout { get; init; }
-    [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; init; }
+    [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
 
     /// <summary>Parses one frame; throws <see cref="JsonException"/> when it is not a Janus message.</summary>
     public static JanusMessage Parse(ReadOnlySpan<byte> utf8Json) =>
