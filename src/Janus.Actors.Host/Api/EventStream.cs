@@ -23,8 +23,7 @@ public static class EventStream
     public static async Task WriteAsync(HttpContext context, IJanusSessions sessions, string key, CancellationToken stopping)
     {
         // Unknown keys get a plain 404 before any stream header is sent.
-        if (await sessions.GetAsync(key, context.RequestAborted) is null)
-            throw new JanusSessionNotFoundException(key);
+        var session = await sessions.GetAsync(key, context.RequestAborted) ?? throw new JanusSessionNotFoundException(key);
 
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
         var response = context.Response;
@@ -32,6 +31,13 @@ public static class EventStream
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
+
+        if (session.State is JanusSessionStatus.Lost or JanusSessionStatus.Destroyed)
+        {
+            // Nothing more will happen to it: say so at once instead of holding an idle stream open.
+            await WriteNoticeAsync(response, new JanusSessionNotices.SessionEnded(key, session.State, session.LastError), cancel.Token);
+            return;
+        }
 
         await using var notices = sessions.EventsAsync(key, cancel.Token).GetAsyncEnumerator(cancel.Token);
         // Ask for the first notice before sending the headers: the subscription is then on its way, so a caller
