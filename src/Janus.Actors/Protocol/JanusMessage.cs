@@ -22,6 +22,7 @@ public sealed record JanusMessage
     [JsonPropertyName("reason")] public string? Reason { get; init; }
     [JsonPropertyName("session-timeout")] public int? ServerSessionTimeout { get; init; }
     [JsonPropertyName("reclaim-session-timeout")] public int? ServerReclaimSessionTimeout { get; init; }
+    /// <summary>Settable because System.Text.Json cannot fill an init-only extension-data property of a type with required members.</summary>
     [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
 
     /// <summary>Parses one frame; throws <see cref="JsonException"/> when it is not a Janus message.</summary>

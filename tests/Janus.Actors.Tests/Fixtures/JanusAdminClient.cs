@@ -1,0 +1,73 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Janus.Actors.Sessions;
+
+namespace Janus.Actors.Tests.Fixtures;
+
+/// <summary>
+/// The Janus Admin API over HTTP (<c>POST /admin</c>): lets tests look at what Janus really holds, independently of
+/// the library under test. Every request carries the admin secret and a fresh transaction; an <c>error</c> reply
+/// throws <see cref="JanusRequestException"/>.
+/// </summary>
+public sealed class JanusAdminClient(Uri adminUrl, string adminSecret) : IDisposable
+{
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private long _lastTransaction;
+
+    /// <summary>Ids of every session Janus holds (<c>list_sessions</c>).</summary>
+    public async Task<long[]> ListSessionsAsync(CancellationToken cancellationToken = default)
+    {
+        var reply = await SendAsync("list_sessions", new JsonObject(), cancellationToken);
+        return Ids(reply, "sessions");
+    }
+
+    /// <summary>Ids of the handles attached to a session (<c>list_handles</c>).</summary>
+    public async Task<long[]> ListHandlesAsync(long sessionId, CancellationToken cancellationToken = default)
+    {
+        var reply = await SendAsync("list_handles", new JsonObject { ["session_id"] = sessionId }, cancellationToken);
+        return Ids(reply, "handles");
+    }
+
+    /// <summary>
+    /// The <c>info</c> object of <c>handle_info</c>: plugin, plugin state, <c>session_transport</c>,
+    /// <c>session_last_activity</c>, WebRTC state.
+    /// </summary>
+    public async Task<JsonElement> HandleInfoAsync(long sessionId, long handleId, CancellationToken cancellationToken = default)
+    {
+        var reply = await SendAsync("handle_info",
+            new JsonObject { ["session_id"] = sessionId, ["handle_id"] = handleId }, cancellationToken);
+        return reply.GetProperty("info");
+    }
+
+    /// <summary>Destroys a session as if it had timed out (<c>destroy_session</c>).</summary>
+    public Task DestroySessionAsync(long sessionId, CancellationToken cancellationToken = default) =>
+        SendAsync("destroy_session", new JsonObject { ["session_id"] = sessionId }, cancellationToken);
+
+    /// <summary>Changes Janus's <c>session_timeout</c> at run time (<c>set_session_timeout</c>); 0 disables it.</summary>
+    public Task SetSessionTimeoutAsync(int seconds, CancellationToken cancellationToken = default) =>
+        SendAsync("set_session_timeout", new JsonObject { ["timeout"] = seconds }, cancellationToken);
+
+    public void Dispose() => _http.Dispose();
+
+    /// <summary>Sends one admin request and returns Janus's <c>success</c> reply.</summary>
+    private async Task<JsonElement> SendAsync(string request, JsonObject members, CancellationToken cancellationToken)
+    {
+        members["janus"] = request;
+        members["transaction"] = $"admin-{Interlocked.Increment(ref _lastTransaction)}";
+        members["admin_secret"] = adminSecret;
+        using var response = await _http.PostAsync(adminUrl, JsonContent.Create(members), cancellationToken);
+        response.EnsureSuccessStatusCode();
+        var reply = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+        if (reply.GetProperty("janus").GetString() == "error")
+        {
+            var error = reply.GetProperty("error");
+            throw new JanusRequestException($"admin {request}", error.GetProperty("code").GetInt32(),
+                error.GetProperty("reason").GetString() ?? "");
+        }
+        return reply;
+    }
+
+    private static long[] Ids(JsonElement reply, string member) =>
+        reply.GetProperty(member).EnumerateArray().Select(id => id.GetInt64()).ToArray();
+}

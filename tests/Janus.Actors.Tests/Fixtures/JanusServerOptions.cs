@@ -1,0 +1,46 @@
+using System.Security.Cryptography;
+
+namespace Janus.Actors.Tests.Fixtures;
+
+/// <summary>
+/// How a test <see cref="JanusServer"/> is configured. Defaults are Janus 1.1.2's own defaults for the timeouts,
+/// so a test that cares about reclaiming must say so (see <see cref="JanusFixture"/> for crash-test defaults).
+/// </summary>
+public sealed record JanusServerOptions
+{
+    /// <summary>Janus <c>session_timeout</c> in seconds: a session with no request for this long is destroyed. 0 disables it.</summary>
+    public int SessionTimeoutSeconds { get; init; } = 60;
+
+    /// <summary>
+    /// Janus <c>reclaim_session_timeout</c> in seconds: how long a session outlives its WebSocket. 0 (Janus's default)
+    /// destroys the session as soon as its socket closes.
+    /// </summary>
+    public int ReclaimSessionTimeoutSeconds { get; init; }
+
+    /// <summary>Janus <c>api_secret</c>; null leaves the Janus API open.</summary>
+    public string? ApiSecret { get; init; }
+
+    /// <summary>Janus <c>admin_secret</c> for the Admin API; random per server unless set.</summary>
+    public string AdminSecret { get; init; } = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+
+    /// <summary>
+    /// File-descriptor limit (<c>ulimit -n</c>) Janus is started with: it bounds how many sockets Janus accepts.
+    /// When the hard limit is lower and cannot be raised (containers), Janus gets the hard limit instead.
+    /// </summary>
+    public int FileDescriptorLimit { get; init; } = 65536;
+
+    /// <summary>Janus <c>debug_level</c>: 4 logs every session create/destroy; use 3 (warnings) for load tests.</summary>
+    public int DebugLevel { get; init; } = 4;
+
+    /// <summary>How long <see cref="JanusServer.StartAsync"/> waits for Janus to answer before failing.</summary>
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>How long <see cref="JanusServer.StopAsync"/> waits after SIGTERM before sending SIGKILL.</summary>
+    public TimeSpan StopGracePeriod { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The Janus executable (Debian package <c>janus</c>).</summary>
+    public string JanusExecutable { get; init; } = "/usr/bin/janus";
+
+    /// <summary>Where the Debian package puts Janus's <c>plugins</c>, <c>transports</c>, <c>events</c> and <c>loggers</c> folders.</summary>
+    public string JanusLibraryFolder { get; init; } = "/usr/lib/x86_64-linux-gnu/janus";
+}
