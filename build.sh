@@ -48,18 +48,17 @@ ensure_test_dependencies() {
     done
 }
 
-# One line for CI logs, summed over every TRX file of this run.
+# One closing line for CI logs ('N passed, N failed, N skipped'), summed over every TRX file of this run.
 print_test_summary() {
     local trx=("$RESULTS"/*.trx)
     if [[ ! -e ${trx[0]} ]]; then
-        echo "TEST SUMMARY: no results (the build or the test host failed before any test ran)"
+        echo "Tests: no results (the build or the test host failed before any test ran)"
         return
     fi
     grep -ho '<Counters [^>]*>' "${trx[@]}" | awk '
         { for (i = 2; i <= NF; i++) { split($i, kv, "="); gsub(/[^0-9]/, "", kv[2]); sum[kv[1]] += kv[2] } }
-        END { printf "TEST SUMMARY: total %d, passed %d, failed %d, not executed %d (%d assemblies)\n",
-                     sum["total"], sum["passed"], sum["failed"] + sum["error"] + sum["timeout"] + sum["aborted"],
-                     sum["notExecuted"], NR }'
+        END { printf "Tests: %d passed, %d failed, %d skipped\n",
+                     sum["passed"], sum["failed"] + sum["error"] + sum["timeout"] + sum["aborted"], sum["notExecuted"] }'
 }
 
 run_tests() {

@@ -22,8 +22,9 @@ public sealed record JanusMessage
     [JsonPropertyName("reason")] public string? Reason { get; init; }
     [JsonPropertyName("session-timeout")] public int? ServerSessionTimeout { get; init; }
     [JsonPropertyName("reclaim-session-timeout")] public int? ServerReclaimSessionTimeout { get; init; }
-    /// <summary>Settable because System.Text.Json cannot fill an init-only extension-data property of a type with required members.</summary>
-    [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
+    // Not init: the source generator builds init-only members through a parameterized constructor, and extension
+    // data cannot bind to one (dotnet/runtime#107898); with init, every Parse throws InvalidOperationException.
+    [JsonExtensionData, JsonInclude] public Dictionary<string, JsonElement>? Extra { get; internal set; }
 
     /// <summary>Parses one frame; throws <see cref="JsonException"/> when it is not a Janus message.</summary>
     public static JanusMessage Parse(ReadOnlySpan<byte> utf8Json) =>

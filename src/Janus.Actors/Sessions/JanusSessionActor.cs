@@ -365,6 +365,8 @@ public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
             return;
         }
 
+        if (_pending.IsLateAck(message)) return;
+
         var reason = message.Janus is JanusMessageKinds.Success or JanusMessageKinds.Ack or JanusMessageKinds.Error or JanusMessageKinds.ServerInfo
             ? "unknown-transaction"
             : "unexpected-type";
@@ -379,7 +381,10 @@ public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
     private void OnReply(PendingRequest pending, JanusMessage reply)
     {
         if (reply.Janus == JanusMessageKinds.Ack && pending.Kind == PendingKind.PluginMessage)
-            return; // the plugin's answer follows as an event with the same transaction
+        {
+            pending.Acked = true; // the plugin's answer follows as an event with the same transaction
+            return;
+        }
 
         Complete(pending);
         _lastActivity = DateTimeOffset.UtcNow;
@@ -423,6 +428,7 @@ public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
                 break;
             case PendingKind.PluginMessage:
                 if (reply.Janus == JanusMessageKinds.Event) OnEvent(reply);
+                if (reply.Janus == JanusMessageKinds.Event && !pending.Acked) _pending.ExpectLateAck(pending.Request.Transaction);
                 pending.ReplyTo.Tell(new PluginReply(reply.PluginData, reply.Jsep));
                 break;
             case PendingKind.Detach:

@@ -22,7 +22,11 @@ internal enum PendingKind
 }
 
 /// <summary>One request awaiting its answer from Janus.</summary>
-internal sealed record PendingRequest(PendingKind Kind, JanusRequest Request, IActorRef ReplyTo, DateTimeOffset SentAt);
+internal sealed record PendingRequest(PendingKind Kind, JanusRequest Request, IActorRef ReplyTo, DateTimeOffset SentAt)
+{
+    /// <summary>A plugin message whose ack arrived; its event is still to come.</summary>
+    public bool Acked { get; set; }
+}
 
 /// <summary>
 /// The session's transaction table. Transactions are unique per actor incarnation (random prefix + counter),
@@ -30,7 +34,10 @@ internal sealed record PendingRequest(PendingKind Kind, JanusRequest Request, IA
 /// </summary>
 internal sealed class PendingRequests
 {
+    private const int MaxAwaitedAcks = 1024;
     private readonly Dictionary<string, PendingRequest> _byTransaction = new();
+    private readonly HashSet<string> _lateAcks = new();
+    private readonly Queue<string> _lateAckOrder = new();
     private readonly string _prefix = Convert.ToHexString(Guid.NewGuid().ToByteArray(), 0, 4).ToLowerInvariant();
     private long _next;
 
@@ -54,6 +61,21 @@ internal sealed class PendingRequests
         JanusMetrics.RequestsInFlight.Add(-1);
         return true;
     }
+
+    /// <summary>
+    /// A plugin's event can overtake the <c>ack</c> of its message (seen on Janus 1.1.2 under load): once the event
+    /// completed the request, its ack is still expected and must not count as an unknown transaction.
+    /// </summary>
+    public void ExpectLateAck(string transaction)
+    {
+        if (!_lateAcks.Add(transaction)) return;
+        _lateAckOrder.Enqueue(transaction);
+        if (_lateAckOrder.Count > MaxAwaitedAcks) _lateAcks.Remove(_lateAckOrder.Dequeue());
+    }
+
+    /// <summary>True (once) when this ack belongs to a plugin message already answered by its event.</summary>
+    public bool IsLateAck(JanusMessage message) =>
+        message is { Janus: JanusMessageKinds.Ack, Transaction: { } transaction } && _lateAcks.Remove(transaction);
 
     /// <summary>Removes and returns every pending request (the transport is gone; none will be answered).</summary>
     public IReadOnlyList<PendingRequest> Drain()

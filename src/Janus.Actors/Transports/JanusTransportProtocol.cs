@@ -31,7 +31,10 @@ public static class JanusTransportEvents
     /// <summary>A well-formed message from Janus, a reply or an event.</summary>
     public sealed record Received(JanusMessage Message);
 
-    /// <summary>REST only: the long poll was answered 404/458, Janus no longer knows the session.</summary>
+    /// <summary>
+    /// REST only: the long poll was answered 404/458, Janus no longer knows the session; polling has stopped.
+    /// <see cref="Code"/> is 458 (session not found) also for the bare HTTP 404 that Janus 1.1.2 sends.
+    /// </summary>
     public sealed record SessionGone(long JanusSessionId, int Code, string Reason);
 }
 

@@ -216,6 +216,24 @@ public sealed class JanusSessionActorSpecs : TestKit
     }
 
     [Fact]
+    public void A_plugin_event_that_overtakes_its_ack_answers_the_message_and_the_late_ack_is_expected()
+    {
+        var session = CreateActiveSession("call-1", 4242);
+        session.Tell(new SendPluginMessage("call-1", 77, JsonDocument.Parse("""{"audio":true}""").RootElement));
+        var message = ExpectRequest("message");
+
+        // Nothing is reported as an unknown transaction: the ack was expected.
+        EventFilter.Warning(contains: "Ignored").Expect(0, () =>
+        {
+            Answer(JanusFrames.Parse($$$$"""{"janus":"event","session_id":4242,"sender":77,"transaction":"{{{{message.Transaction}}}}","plugindata":{"plugin":"janus.plugin.echotest","data":{"result":"ok"}}}"""));
+            Answer(JanusFrames.Ack(message.Transaction, 4242));
+            Assert.Equal("ok", ExpectMsg<PluginReply>().PluginData!.Value.GetProperty("data").GetProperty("result").GetString());
+            session.Tell(new GetSession("call-1"));
+            ExpectMsg<JanusSessionInfo>(); // answered after the ack was handled
+        });
+    }
+
+    [Fact]
     public void Events_for_transactions_the_session_never_issued_are_routed_by_sender()
     {
         CreateActiveSession("call-1", 4242);
@@ -231,8 +249,11 @@ public sealed class JanusSessionActorSpecs : TestKit
     public void Replies_with_unknown_transactions_and_unknown_types_are_ignored_and_the_session_keeps_working()
     {
         var session = CreateActiveSession("call-1", 4242);
-        Answer(JanusFrames.Parse("""{"janus":"success","transaction":"nobody-asked"}"""));
-        Answer(JanusFrames.Parse("""{"janus":"surprise"}"""));
+        EventFilter.Warning(contains: "Ignored").Expect(2, () =>
+        {
+            Answer(JanusFrames.Parse("""{"janus":"success","transaction":"nobody-asked"}"""));
+            Answer(JanusFrames.Parse("""{"janus":"surprise"}"""));
+        });
 
         session.Tell(new AttachHandle("call-1", "janus.plugin.echotest"));
         var attach = ExpectRequest("attach");

@@ -1,0 +1,17 @@
+using Janus.Actors.Diagnostics;
+
+namespace Janus.Actors.Transports;
+
+/// <summary>Builds the <see cref="JanusTransportException"/> a transport throws, counting it in <see cref="JanusMetrics.TransportFailures"/>.</summary>
+internal static class JanusTransportFailure
+{
+    public static JanusTransportException Create(JanusTransportKind kind, string message, Exception? inner = null)
+    {
+        JanusMetrics.TransportFailures.Add(1, new KeyValuePair<string, object?>("transport", kind == JanusTransportKind.WebSocket ? "websocket" : "rest"));
+        return new JanusTransportException(inner is null ? message : $"{message}: {inner.Message}", inner);
+    }
+
+    /// <summary>The parent sent a request before <see cref="JanusTransportEvents.Connected"/>: a bug in the parent, but fatal to this connection.</summary>
+    public static JanusTransportException NotConnected(JanusTransportKind kind, object command) =>
+        Create(kind, $"{command.GetType().Name} before the transport was connected");
+}

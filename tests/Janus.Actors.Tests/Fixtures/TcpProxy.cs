@@ -1,0 +1,114 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Janus.Actors.Tests.Fixtures;
+
+/// <summary>
+/// A loopback TCP proxy in front of Janus, so a test can break the network between the library and a Janus that
+/// keeps running: <see cref="Cut"/> drops every open connection (the library sees its socket die),
+/// <see cref="Pause"/> also refuses new ones (Janus is unreachable) until <see cref="Resume"/>.
+/// </summary>
+public sealed class TcpProxy : IAsyncDisposable
+{
+    private readonly int _targetPort;
+    private readonly ConcurrentDictionary<TcpClient, TcpClient> _links = new();
+    private TcpListener? _listener;
+    private CancellationTokenSource _accepting = new();
+
+    public TcpProxy(int targetPort)
+    {
+        _targetPort = targetPort;
+        _listener = new TcpListener(IPAddress.Loopback, 0);
+        _listener.Start();
+        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
+        _ = AcceptLoopAsync(_listener, _accepting.Token);
+    }
+
+    /// <summary>The port to connect to instead of Janus's.</summary>
+    public int Port { get; }
+
+    /// <summary>Connections currently relayed.</summary>
+    public int OpenConnections => _links.Count;
+
+    /// <summary>Closes every relayed connection; new connections are still accepted.</summary>
+    public void Cut()
+    {
+        foreach (var (client, upstream) in _links)
+        {
+            _links.TryRemove(client, out _);
+            client.Client.Close(0);
+            upstream.Client.Close(0);
+        }
+    }
+
+    /// <summary>Janus becomes unreachable: connections are refused and open ones are cut.</summary>
+    public void Pause()
+    {
+        _accepting.Cancel();
+        _listener?.Stop();
+        _listener = null;
+        Cut();
+    }
+
+    /// <summary>Janus is reachable again on the same port.</summary>
+    public void Resume()
+    {
+        if (_listener is not null) return;
+        _accepting = new CancellationTokenSource();
+        _listener = new TcpListener(IPAddress.Loopback, Port);
+        _listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        _listener.Start();
+        _ = AcceptLoopAsync(_listener, _accepting.Token);
+    }
+
+    private async Task AcceptLoopAsync(TcpListener listener, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            TcpClient client;
+            try
+            {
+                client = await listener.AcceptTcpClientAsync(cancellationToken);
+            }
+            catch (Exception) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            _ = RelayAsync(client);
+        }
+    }
+
+    private async Task RelayAsync(TcpClient client)
+    {
+        var upstream = new TcpClient();
+        try
+        {
+            await upstream.ConnectAsync(IPAddress.Loopback, _targetPort);
+            _links[client] = upstream;
+            var clientStream = client.GetStream();
+            var upstreamStream = upstream.GetStream();
+            await Task.WhenAny(clientStream.CopyToAsync(upstreamStream), upstreamStream.CopyToAsync(clientStream));
+        }
+        catch (Exception)
+        {
+            // A cut or a closed peer ends the relay; both sides are closed below.
+        }
+        finally
+        {
+            _links.TryRemove(client, out _);
+            client.Dispose();
+            upstream.Dispose();
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Pause();
+        return ValueTask.CompletedTask;
+    }
+}

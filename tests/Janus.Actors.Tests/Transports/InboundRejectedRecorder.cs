@@ -1,0 +1,32 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Janus.Actors.Diagnostics;
+
+namespace Janus.Actors.Tests.Transports;
+
+/// <summary>Counts <see cref="JanusMetrics.InboundRejected"/> by <c>reason</c> from the moment it is created.</summary>
+internal sealed class InboundRejectedRecorder : IDisposable
+{
+    private readonly MeterListener _listener = new();
+    private readonly ConcurrentDictionary<string, long> _counts = new();
+
+    public InboundRejectedRecorder()
+    {
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument == JanusMetrics.InboundRejected)
+                listener.EnableMeasurementEvents(instrument);
+        };
+        _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+                if (tag is { Key: "reason", Value: string reason })
+                    _counts.AddOrUpdate(reason, value, (_, count) => count + value);
+        });
+        _listener.Start();
+    }
+
+    public long Count(string reason) => _counts.GetValueOrDefault(reason);
+
+    public void Dispose() => _listener.Dispose();
+}

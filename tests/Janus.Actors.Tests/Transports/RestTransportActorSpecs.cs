@@ -1,0 +1,282 @@
+using System.Text.Json;
+using Akka.Actor;
+using Janus.Actors.Protocol;
+using Janus.Actors.Transports;
+using Xunit;
+using Xunit.Abstractions;
+using static Janus.Actors.Transports.JanusTransportCommands;
+using static Janus.Actors.Transports.JanusTransportEvents;
+
+namespace Janus.Actors.Tests.Transports;
+
+[Collection(TransportSpecs.Name)]
+public sealed class RestTransportActorSpecs(ITestOutputHelper output) : TransportSpec(output)
+{
+    private readonly FakeJanusHttpServer _janus = new();
+
+    [Fact]
+    public async Task Connects_at_once()
+    {
+        var transport = StartTransport(RestTransportActor.Props(Options()));
+
+        transport.Tell(Connect.Instance);
+
+        await ExpectMsgAsync(new Connected(JanusTransportKind.Rest));
+    }
+
+    [Fact]
+    public async Task Posts_each_request_to_the_path_its_ids_name()
+    {
+        var transport = await ConnectAsync();
+        var body = JsonDocument.Parse("""{"request":"list"}""").RootElement;
+
+        transport.Tell(new Send(JanusRequests.Create("t1")));
+        await AnswerAsync(await _janus.NextRequestAsync(), "/janus", "create", "t1");
+        transport.Tell(new Send(JanusRequests.KeepAlive("t2", 5)));
+        await AnswerAsync(await _janus.NextRequestAsync(), "/janus/5", "keepalive", "t2");
+        transport.Tell(new Send(JanusRequests.Message("t3", 5, 7, body)));
+        await AnswerAsync(await _janus.NextRequestAsync(), "/janus/5/7", "message", "t3");
+
+        var replies = new[] { await ExpectMsgAsync<Received>(), await ExpectMsgAsync<Received>(), await ExpectMsgAsync<Received>() };
+        Assert.Equal(["t1", "t2", "t3"], replies.Select(r => r.Message.Transaction).Order());
+    }
+
+    [Fact]
+    public async Task Keeps_many_requests_in_flight_and_forwards_replies_as_they_come()
+    {
+        var transport = await ConnectAsync();
+
+        transport.Tell(new Send(JanusRequests.KeepAlive("slow", 5)));
+        transport.Tell(new Send(JanusRequests.KeepAlive("fast", 5)));
+        var exchanges = new[] { await _janus.NextRequestAsync(), await _janus.NextRequestAsync() };
+        var slow = exchanges.Single(e => e.Body.Contains("\"slow\""));
+        var fast = exchanges.Single(e => e.Body.Contains("\"fast\""));
+
+        await fast.RespondAsync(200, """{"janus":"ack","transaction":"fast"}""");
+        Assert.Equal("fast", (await ExpectMsgAsync<Received>()).Message.Transaction);
+        await slow.RespondAsync(200, """{"janus":"ack","transaction":"slow"}""");
+        Assert.Equal("slow", (await ExpectMsgAsync<Received>()).Message.Transaction);
+    }
+
+    [Fact]
+    public async Task Sends_the_configured_credentials_in_posts_and_polls()
+    {
+        var transport = await ConnectAsync(Options() with { ApiSecret = "s e/cret", Token = "tok" });
+
+        transport.Tell(new Send(JanusRequests.KeepAlive("t1", 5)));
+        var post = JsonDocument.Parse((await _janus.NextRequestAsync()).Body).RootElement;
+        Assert.Equal(("s e/cret", "tok"), (post.GetProperty("apisecret").GetString(), post.GetProperty("token").GetString()));
+
+        transport.Tell(new StartPolling(5));
+        Assert.EndsWith("&apisecret=s%20e%2Fcret&token=tok", (await _janus.NextRequestAsync()).PathAndQuery);
+    }
+
+    [Fact]
+    public async Task Forwards_a_single_polled_event_and_polls_again()
+    {
+        var transport = await ConnectAsync(Options() with { LongPollMaxEvents = 1 });
+
+        transport.Tell(new StartPolling(5));
+        var poll = await _janus.NextRequestAsync();
+        Assert.Equal(("GET", "/janus/5?maxev=1"), (poll.Method, poll.PathAndQuery));
+        await poll.RespondAsync(200, """{"janus":"event","session_id":5,"sender":7}""");
+
+        Assert.Equal(7L, (await ExpectMsgAsync<Received>()).Message.Sender);
+        Assert.Equal("/janus/5?maxev=1", (await _janus.NextRequestAsync()).PathAndQuery);
+    }
+
+    [Fact]
+    public async Task Forwards_a_polled_batch_in_order_without_keepalives()
+    {
+        var transport = await ConnectAsync();
+
+        transport.Tell(new StartPolling(5));
+        var poll = await _janus.NextRequestAsync();
+        Assert.Equal("/janus/5?maxev=10", poll.PathAndQuery);
+        await poll.RespondAsync(200, """
+            [{"janus":"event","sender":1},{"janus":"keepalive"},{"janus":"webrtcup","sender":2},{"janus":"hangup","sender":3}]
+            """);
+
+        Assert.Equal([1L, 2L, 3L], new[]
+        {
+            (await ExpectMsgAsync<Received>()).Message.Sender,
+            (await ExpectMsgAsync<Received>()).Message.Sender,
+            (await ExpectMsgAsync<Received>()).Message.Sender,
+        });
+        await (await _janus.NextRequestAsync()).RespondAsync(200, """[{"janus":"keepalive"}]""");
+        await (await _janus.NextRequestAsync()).RespondAsync(200, """{"janus":"keepalive"}""");
+        await _janus.NextRequestAsync();
+        await ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public async Task Drops_a_malformed_poll_answer_and_polls_again()
+    {
+        using var rejected = new InboundRejectedRecorder();
+        var transport = await ConnectAsync();
+
+        transport.Tell(new StartPolling(5));
+        await (await _janus.NextRequestAsync()).RespondAsync(200, """[{"janus":"event",""");
+        await (await _janus.NextRequestAsync()).RespondAsync(200, """[{"janus":"event","sender":7}]""");
+
+        Assert.Equal(7L, (await ExpectMsgAsync<Received>()).Message.Sender);
+        Assert.True(rejected.Count(JanusInbound.Malformed) >= 1);
+    }
+
+    [Fact]
+    public async Task Drops_an_oversized_reply_and_keeps_working()
+    {
+        using var rejected = new InboundRejectedRecorder();
+        var transport = await ConnectAsync(Options() with { MaxMessageBytes = 1024 });
+
+        transport.Tell(new Send(JanusRequests.KeepAlive("big", 5)));
+        await (await _janus.NextRequestAsync()).RespondAsync(200, $$"""{"janus":"ack","transaction":"big","pad":"{{new string('x', 2000)}}"}""");
+        transport.Tell(new Send(JanusRequests.KeepAlive("small", 5)));
+        await (await _janus.NextRequestAsync()).RespondAsync(200, """{"janus":"ack","transaction":"small"}""");
+
+        Assert.Equal("small", (await ExpectMsgAsync<Received>()).Message.Transaction);
+        await AwaitAssertAsync(() => Assert.True(rejected.Count(JanusInbound.Oversized) >= 1)); // POSTs complete in any order
+    }
+
+    [Fact]
+    public async Task Reports_a_session_Janus_does_not_know_and_stops_polling()
+    {
+        var transport = await ConnectAsync();
+
+        transport.Tell(new StartPolling(5));
+        await (await _janus.NextRequestAsync()).RespondAsync(404); // what Janus 1.1.2 answers
+
+        var gone = await ExpectMsgAsync<SessionGone>();
+        Assert.Equal((5L, 458), (gone.JanusSessionId, gone.Code));
+        Assert.True(await _janus.StaysQuietAsync(TimeSpan.FromMilliseconds(300)));
+    }
+
+    [Fact]
+    public async Task Reports_a_session_gone_answered_as_a_Janus_error()
+    {
+        var transport = await ConnectAsync();
+
+        transport.Tell(new StartPolling(5));
+        await (await _janus.NextRequestAsync()).RespondAsync(200, """{"janus":"error","session_id":5,"error":{"code":458,"reason":"No such session 5"}}""");
+
+        Assert.Equal(new SessionGone(5, 458, "No such session 5"), await ExpectMsgAsync<SessionGone>());
+    }
+
+    [Fact]
+    public async Task A_new_StartPolling_replaces_the_running_loop()
+    {
+        var transport = await ConnectAsync();
+
+        transport.Tell(new StartPolling(5));
+        var old = await _janus.NextRequestAsync();
+        transport.Tell(new StartPolling(6));
+        var current = await _janus.NextRequestAsync();
+        Assert.Equal("/janus/6?maxev=10", current.PathAndQuery);
+
+        await old.RespondAsync(200, """[{"janus":"event","session_id":5,"sender":1}]""");
+        await current.RespondAsync(200, """[{"janus":"event","session_id":6,"sender":2}]""");
+
+        Assert.Equal(6L, (await ExpectMsgAsync<Received>()).Message.SessionId);
+        Assert.Equal("/janus/6?maxev=10", (await _janus.NextRequestAsync()).PathAndQuery);
+        await ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public async Task Fails_when_Janus_is_down()
+    {
+        var transport = await ConnectAsync(Options() with { RestUrl = new Uri($"http://127.0.0.1:{LoopbackPorts.Free()}/janus") });
+
+        transport.Tell(new Send(JanusRequests.Create("t1")));
+
+        await ExpectMsgAsync<JanusTransportException>();
+    }
+
+    [Fact]
+    public async Task Fails_when_a_post_gets_a_server_error()
+    {
+        var transport = await ConnectAsync();
+
+        transport.Tell(new Send(JanusRequests.Create("t1")));
+        await (await _janus.NextRequestAsync()).RespondAsync(500);
+
+        await ExpectMsgAsync<JanusTransportException>();
+    }
+
+    [Fact]
+    public async Task Fails_when_a_post_gets_not_found()
+    {
+        var transport = await ConnectAsync();
+
+        transport.Tell(new Send(JanusRequests.Create("t1")));
+        await (await _janus.NextRequestAsync()).RespondAsync(404); // e.g. a wrong base path
+
+        await ExpectMsgAsync<JanusTransportException>();
+    }
+
+    [Fact]
+    public async Task Fails_when_a_poll_gets_a_server_error()
+    {
+        var transport = await ConnectAsync();
+
+        transport.Tell(new StartPolling(5));
+        await (await _janus.NextRequestAsync()).RespondAsync(503);
+
+        await ExpectMsgAsync<JanusTransportException>();
+    }
+
+    [Fact]
+    public async Task Fails_on_a_send_before_connect()
+    {
+        var transport = StartTransport(RestTransportActor.Props(Options()));
+
+        transport.Tell(new Send(JanusRequests.Create("t1")));
+
+        await ExpectMsgAsync<JanusTransportException>();
+    }
+
+    [Fact]
+    public async Task Ignores_what_requests_of_a_previous_incarnation_bring()
+    {
+        var transport = StartTransport(RestTransportActor.Props(Options()), Directive.Restart);
+        transport.Tell(Connect.Instance);
+        await ExpectMsgAsync<Connected>();
+        transport.Tell(new Send(JanusRequests.KeepAlive("old", 5)));
+        transport.Tell(new StartPolling(5));
+        var pending = new[] { await _janus.NextRequestAsync(), await _janus.NextRequestAsync() };
+
+        transport.Tell(Kill.Instance);
+        await ExpectMsgAsync<ActorKilledException>();
+        transport.Tell(Connect.Instance);
+        await ExpectMsgAsync<Connected>();
+        foreach (var exchange in pending)
+            await exchange.RespondAsync(200, """{"janus":"ack","transaction":"old"}""");
+
+        await ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300));
+        Assert.True(await _janus.StaysQuietAsync(TimeSpan.FromMilliseconds(100)));
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+            _janus.Dispose();
+    }
+
+    private JanusOptions Options() => new() { RestUrl = _janus.RestUrl, RequestTimeout = TimeSpan.FromSeconds(5) };
+
+    private async Task<IActorRef> ConnectAsync(JanusOptions? options = null)
+    {
+        var transport = StartTransport(RestTransportActor.Props(options ?? Options()));
+        transport.Tell(Connect.Instance);
+        await ExpectMsgAsync(new Connected(JanusTransportKind.Rest));
+        return transport;
+    }
+
+    private static async Task AnswerAsync(FakeHttpExchange exchange, string path, string janus, string transaction)
+    {
+        Assert.Equal(("POST", path), (exchange.Method, exchange.PathAndQuery));
+        var request = JsonDocument.Parse(exchange.Body).RootElement;
+        Assert.Equal((janus, transaction), (request.GetProperty("janus").GetString(), request.GetProperty("transaction").GetString()));
+        await exchange.RespondAsync(200, $$"""{"janus":"success","transaction":"{{transaction}}"}""");
+    }
+}
