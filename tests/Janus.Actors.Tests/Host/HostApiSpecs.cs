@@ -164,6 +164,16 @@ public sealed class HostApiSpecs(TokenProtectedHost fixture) : IClassFixture<Tok
     }
 
     [Fact]
+    public async Task Creating_a_session_while_janus_is_unreachable_is_503_with_retry_after()
+    {
+        using var response = await Host.PostJsonAsync("v1/sessions", new { key = $"unreachable-{Guid.NewGuid():N}", transport = "websocket" });
+
+        var error = await Host.ReadJsonAsync(response, HttpStatusCode.ServiceUnavailable);
+        Assert.False(string.IsNullOrEmpty(error.GetProperty("error").GetString()));
+        Assert.NotNull(response.Headers.RetryAfter);
+    }
+
+    [Fact]
     public async Task An_unknown_session_is_404()
     {
         using var response = await Host.Http.GetAsync("v1/sessions/nobody-has-this-key");
