@@ -43,6 +43,20 @@ public sealed class HostLifecycleSpecs
     }
 
     [Fact]
+    public async Task A_start_that_never_becomes_healthy_fails_and_leaves_no_process_behind()
+    {
+        var settings = NoJanus();
+        settings["Journal:Provider"] = "postgresql";
+        settings["Journal:ConnectionString"] = "Host=127.0.0.1;Port=9;Username=janus;Password=x;Database=janus;Timeout=2";
+        await using var host = new HostProcess(settings);
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync(TimeSpan.FromSeconds(5)));
+
+        Assert.Contains("did not become healthy", failure.Message);
+        Assert.True(host.HasExited, "StartAsync must kill a host it gave up on");
+    }
+
+    [Fact]
     public async Task Sigterm_stops_the_host_gracefully_with_exit_code_0()
     {
         await using var host = new HostProcess(NoJanus());

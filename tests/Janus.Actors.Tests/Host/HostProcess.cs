@@ -46,6 +46,7 @@ public sealed class HostProcess : IAsyncDisposable
         _logFile = new StreamWriter(LogPath, append: true, Encoding.UTF8) { AutoFlush = true };
         ApiToken = settings.TryGetValue("Api:Token", out var token) && !string.IsNullOrEmpty(token) ? token : null;
         Port = FreeLoopbackPort();
+        AppDomain.CurrentDomain.ProcessExit += KillOnTestProcessExit;
     }
 
     public string WorkingDirectory { get; }
@@ -112,6 +113,8 @@ public sealed class HostProcess : IAsyncDisposable
                 continue;
             }
             var state = HasExited ? $"exited with {ExitCode}" : $"still running, last /healthz answer: {lastAnswer}";
+            // A caller whose set-up throws may never dispose us (xunit skips DisposeAsync when InitializeAsync fails).
+            await KillAsync();
             throw new InvalidOperationException($"The host did not become healthy ({state}). Log tail:\n{LogTail()}");
         }
     }
@@ -127,6 +130,7 @@ public sealed class HostProcess : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
+            await KillAsync();
             throw new TimeoutException($"The host did not exit on its own. Log tail:\n{LogTail()}");
         }
         return _process.ExitCode;
@@ -231,6 +235,7 @@ public sealed class HostProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        AppDomain.CurrentDomain.ProcessExit -= KillOnTestProcessExit;
         Http.Dispose();
         if (_process is { } process)
         {
@@ -254,6 +259,20 @@ public sealed class HostProcess : IAsyncDisposable
         {
             try { Directory.Delete(WorkingDirectory, recursive: true); }
             catch (IOException) { /* best effort: a temp directory */ }
+        }
+    }
+
+    /// <summary>Last line of defence: a test run that ends without disposing us still takes the host down with it.</summary>
+    private void KillOnTestProcessExit(object? sender, EventArgs e)
+    {
+        try
+        {
+            if (_process is { HasExited: false } process)
+                process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
         }
     }
 
