@@ -84,6 +84,9 @@ public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
 
     public override string PersistenceId { get; }
 
+    /// <summary>A session has a handful of events and never snapshots: skipping the snapshot query speeds recovery up.</summary>
+    public override Recovery Recovery => new(SnapshotSelectionCriteria.None);
+
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>Transport failures are reported to the session, which decides: reclaim, or fail its caller.</summary>

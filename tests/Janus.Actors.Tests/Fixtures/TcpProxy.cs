@@ -37,8 +37,8 @@ public sealed class TcpProxy : IAsyncDisposable
         foreach (var (client, upstream) in _links)
         {
             _links.TryRemove(client, out _);
-            client.Client.Close(0);
-            upstream.Client.Close(0);
+            client.Client?.Close(0);
+            upstream.Client?.Close(0);
         }
     }
 

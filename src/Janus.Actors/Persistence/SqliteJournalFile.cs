@@ -1,0 +1,41 @@
+using Microsoft.Data.Sqlite;
+
+namespace Janus.Actors.Persistence;
+
+/// <summary>Readies the SQLite file that holds the journal before Akka.Persistence opens it.</summary>
+internal static class SqliteJournalFile
+{
+    /// <summary>
+    /// Resolves the file to an absolute path (the journal must not move with the working directory), creates its
+    /// directory and switches it to WAL, so readers (recoveries, queries) never block the writer. WAL is stored in
+    /// the file: every later connection uses it. Returns the connection string Akka should use.
+    /// </summary>
+    /// <remarks>
+    /// Concurrent writers wait instead of failing with SQLITE_BUSY: Microsoft.Data.Sqlite retries a busy or locked
+    /// statement every 150 ms until the connection's <c>Default Timeout</c> (30 s unless the connection string
+    /// says otherwise). The configuration keeps that rare: one journal writer, and reads that take no lock.
+    /// </remarks>
+    public static string Prepare(string connectionString)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        if (builder.Mode == SqliteOpenMode.Memory || builder.DataSource is "" or ":memory:")
+            throw new ArgumentException("The SQLite journal must be a file (Data Source=<path>): an in-memory journal loses every session on a crash.", nameof(connectionString));
+        // persistence-sqlite.conf reads at read-uncommitted to get deferred transactions; only a shared cache
+        // would turn that into dirty reads.
+        if (builder.Cache == SqliteCacheMode.Shared)
+            throw new ArgumentException("The SQLite journal cannot use Cache=Shared: WAL gives concurrent readers without it.", nameof(connectionString));
+
+        builder.DataSource = Path.GetFullPath(builder.DataSource);
+        Directory.CreateDirectory(Path.GetDirectoryName(builder.DataSource)!);
+
+        using var connection = new SqliteConnection(builder.ConnectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode=WAL";
+        var mode = command.ExecuteScalar() as string;
+        if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+            throw new InvalidOperationException($"SQLite journal {builder.DataSource} could not be switched to WAL mode (it is in '{mode}' mode).");
+
+        return builder.ConnectionString;
+    }
+}

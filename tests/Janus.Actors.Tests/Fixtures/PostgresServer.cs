@@ -1,0 +1,198 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using Npgsql;
+
+namespace Janus.Actors.Tests.Fixtures;
+
+/// <summary>
+/// A private PostgreSQL 15 cluster for tests: initialised in its own temp directory, run as the <c>postgres</c>
+/// OS user, listening only on 127.0.0.1 on a free port with password (SCRAM) authentication and fsync off.
+/// Disposing stops it immediately and deletes the directory; a process exit that skips disposal stops it too.
+/// </summary>
+public sealed class PostgresServer : IAsyncDisposable
+{
+    private const string BinDirectory = "/usr/lib/postgresql/15/bin";
+    private const string OsUser = "postgres";
+    private const int LogTailLines = 40;
+
+    private static int _databaseCount;
+
+    private readonly string _root;
+    private int _stopped;
+
+    private PostgresServer(string root, int port, string password)
+    {
+        _root = root;
+        Port = port;
+        Password = password;
+    }
+
+    /// <summary>The loopback port the server listens on.</summary>
+    public int Port { get; }
+
+    /// <summary>The superuser's password. Deliberately full of characters that need quoting.</summary>
+    public string Password { get; }
+
+    private string DataDirectory => Path.Combine(_root, "data");
+    private string SocketDirectory => Path.Combine(_root, "socket");
+    private string LogFile => Path.Combine(_root, "server.log");
+
+    /// <summary>Initialises and starts a new cluster; throws with the server log's tail when it does not come up.</summary>
+    public static async Task<PostgresServer> StartAsync(CancellationToken cancellationToken = default)
+    {
+        var root = Directory.CreateTempSubdirectory("janus-pg-").FullName;
+        var server = new PostgresServer(root, FreeLoopbackPort(), $"pw-{Convert.ToHexString(RandomNumberGenerator.GetBytes(8))}\"'\\;${{x}}#");
+        try
+        {
+            await server.InitialiseAsync(cancellationToken);
+            AppDomain.CurrentDomain.ProcessExit += server.StopOnProcessExit;
+            await server.RunAsync("could not start", cancellationToken, "pg_ctl", "-D", server.DataDirectory, "-l", server.LogFile, "-w", "-t", "60", "start");
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Creates an empty database of its own and returns a connection string for it.</summary>
+    public async Task<string> CreateDatabaseAsync(CancellationToken cancellationToken = default)
+    {
+        var name = $"janus_test_{Interlocked.Increment(ref _databaseCount)}";
+        await using (var connection = new NpgsqlConnection(ConnectionString("postgres", pooling: false)))
+        {
+            await connection.OpenAsync(cancellationToken);
+            await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        return ConnectionString(name, pooling: true);
+    }
+
+    /// <summary>Stops the server (<c>pg_ctl stop -m immediate</c>, or a kill when that fails) and deletes its directory.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        AppDomain.CurrentDomain.ProcessExit -= StopOnProcessExit;
+        await Task.Run(Stop);
+    }
+
+    private void StopOnProcessExit(object? sender, EventArgs e) => Stop();
+
+    private void Stop()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1) return;
+        try
+        {
+            if (File.Exists(Path.Combine(DataDirectory, "postmaster.pid")))
+            {
+                var (exitCode, _) = Run("pg_ctl", "-D", DataDirectory, "-m", "immediate", "-w", "-t", "30", "stop");
+                if (exitCode != 0) KillPostmaster();
+            }
+        }
+        finally
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+    }
+
+    // Last resort when pg_ctl cannot stop it: the postmaster's pid is the first line of postmaster.pid; its
+    // children exit when they notice the postmaster is gone.
+    private void KillPostmaster()
+    {
+        var pidFile = Path.Combine(DataDirectory, "postmaster.pid");
+        if (!File.Exists(pidFile) || !int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), out var pid)) return;
+        try
+        {
+            using var postmaster = Process.GetProcessById(pid);
+            if (postmaster.ProcessName != "postgres") return; // a stale pid file: the number belongs to someone else now
+            postmaster.Kill(entireProcessTree: true);
+            postmaster.WaitForExit(TimeSpan.FromSeconds(10));
+        }
+        catch (ArgumentException)
+        {
+            // Already gone.
+        }
+    }
+
+    private async Task InitialiseAsync(CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(SocketDirectory);
+        var passwordFile = Path.Combine(_root, "password");
+        await File.WriteAllTextAsync(passwordFile, Password + "\n", cancellationToken);
+        await ChangeOwnerToPostgresAsync(cancellationToken);
+
+        await RunAsync("initdb failed", cancellationToken, "initdb",
+            "-D", DataDirectory, "-U", "postgres", "--auth=scram-sha-256", $"--pwfile={passwordFile}",
+            "--encoding=UTF8", "--locale=C", "--no-sync");
+        File.Delete(passwordFile);
+
+        await File.AppendAllTextAsync(Path.Combine(DataDirectory, "postgresql.conf"), $"""
+
+            # Janus.Actors tests: private, loopback only, speed over durability.
+            listen_addresses = '127.0.0.1'
+            port = {Port}
+            unix_socket_directories = '{SocketDirectory}'
+            max_connections = 300
+            fsync = off
+            synchronous_commit = off
+            full_page_writes = off
+            """, cancellationToken);
+    }
+
+    private async Task ChangeOwnerToPostgresAsync(CancellationToken cancellationToken)
+    {
+        using var chown = Process.Start(new ProcessStartInfo("chown", ["-R", $"{OsUser}:{OsUser}", _root]) { UseShellExecute = false })!;
+        await chown.WaitForExitAsync(cancellationToken);
+        if (chown.ExitCode != 0) throw new InvalidOperationException($"chown -R {OsUser} {_root} failed ({chown.ExitCode}); tests must run as root.");
+    }
+
+    private string ConnectionString(string database, bool pooling) => new NpgsqlConnectionStringBuilder
+    {
+        Host = "127.0.0.1",
+        Port = Port,
+        Username = "postgres",
+        Password = Password,
+        Database = database,
+        Pooling = pooling,
+    }.ConnectionString;
+
+    private async Task RunAsync(string failure, CancellationToken cancellationToken, string tool, params string[] arguments)
+    {
+        var (exitCode, output) = await Task.Run(() => Run(tool, arguments), cancellationToken);
+        if (exitCode != 0)
+            throw new InvalidOperationException(
+                $"PostgreSQL in {_root}: {tool} {failure} (exit {exitCode}).\n{output}\n--- server log (tail) ---\n{LogTail()}");
+    }
+
+    // Runs a PostgreSQL tool as the postgres OS user. pg_ctl detaches the server and points its output at the
+    // log file, so reading the tool's output to the end does not wait for the server.
+    private static (int ExitCode, string Output) Run(string tool, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("runuser")
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in (string[])["-u", OsUser, "--", Path.Combine(BinDirectory, tool), .. arguments])
+            start.ArgumentList.Add(argument);
+
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, stdout + stderr.Result);
+    }
+
+    private string LogTail() =>
+        File.Exists(LogFile) ? string.Join('\n', File.ReadLines(LogFile).TakeLast(LogTailLines)) : "(no server log)";
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

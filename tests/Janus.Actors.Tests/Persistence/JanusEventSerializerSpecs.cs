@@ -1,0 +1,99 @@
+using System.Runtime.Serialization;
+using System.Text;
+using Akka.Serialization;
+using Janus.Actors.Persistence;
+using Janus.Actors.Sessions;
+using Janus.Actors.Transports;
+using Xunit;
+using static Janus.Actors.Sessions.JanusSessionEvents;
+
+namespace Janus.Actors.Tests.Persistence;
+
+/// <summary>The journal format of session events: what is written must read back, today and after refactorings.</summary>
+public sealed class JanusEventSerializerSpecs() : Akka.TestKit.Xunit2.TestKit(JanusPersistence.DefaultConfig)
+{
+    /// <summary>Every event type with its manifest and exact JSON: the persisted format, pinned.</summary>
+    public static TheoryData<IJanusSessionEvent, string, string> Formats => new()
+    {
+        { new SessionCreated(8_745_512_093_211_346, JanusTransportKind.WebSocket, Adopted: false), "created", """{"janusSessionId":8745512093211346,"transport":"webSocket","adopted":false}""" },
+        { new SessionCreated(42, JanusTransportKind.Rest, Adopted: true), "created", """{"janusSessionId":42,"transport":"rest","adopted":true}""" },
+        { new HandleAttached(77, "janus.plugin.videoroom", "alice-publisher"), "handle-attached", """{"handleId":77,"plugin":"janus.plugin.videoroom","opaqueId":"alice-publisher"}""" },
+        { new HandleAttached(78, "janus.plugin.echotest", null), "handle-attached", """{"handleId":78,"plugin":"janus.plugin.echotest"}""" },
+        { new HandleDetached(77), "handle-detached", """{"handleId":77}""" },
+        { new SessionLost(458, "No such session"), "lost", """{"code":458,"reason":"No such session"}""" },
+        { new SessionLost(null, "reclaim deadline passed"), "lost", """{"reason":"reclaim deadline passed"}""" },
+        { new SessionDestroyed(), "destroyed", "{}" },
+    };
+
+    private SerializerWithStringManifest Serializer => (SerializerWithStringManifest)Sys.Serialization.FindSerializerForType(typeof(SessionCreated));
+
+    [Fact]
+    public void Session_events_are_bound_to_the_janus_serializer_with_its_fixed_id()
+    {
+        Assert.IsType<JanusEventSerializer>(Serializer);
+        Assert.Equal(4711, Serializer.Identifier);
+        Assert.All(EventTypes(), type => Assert.Same(Serializer, Sys.Serialization.FindSerializerForType(type)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Formats))]
+    public void Every_event_round_trips(IJanusSessionEvent e, string _, string __)
+    {
+        var bytes = Serializer.ToBinary(e);
+
+        Assert.Equal(e, Serializer.FromBinary(bytes, Serializer.Manifest(e)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Formats))]
+    public void Events_are_written_as_camel_case_json_under_a_short_manifest(IJanusSessionEvent e, string manifest, string json)
+    {
+        Assert.Equal(manifest, Serializer.Manifest(e));
+        Assert.Equal(json, Encoding.UTF8.GetString(Serializer.ToBinary(e)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Formats))]
+    public void Stored_json_reads_back_as_the_type_its_manifest_names(IJanusSessionEvent e, string manifest, string json)
+    {
+        Assert.Equal(e, Serializer.FromBinary(Encoding.UTF8.GetBytes(json), manifest));
+    }
+
+    [Fact]
+    public void The_manifest_not_the_payload_selects_the_type()
+    {
+        var payload = """{"handleId":77}"""u8.ToArray();
+
+        Assert.IsType<HandleDetached>(Serializer.FromBinary(payload, "handle-detached"));
+        Assert.IsType<SessionDestroyed>(Serializer.FromBinary(payload, "destroyed"));
+    }
+
+    [Fact]
+    public void Every_session_event_type_has_a_pinned_format()
+    {
+        var pinned = Formats.Select(row => row[0].GetType()).ToHashSet();
+
+        Assert.Equal(EventTypes().OrderBy(t => t.Name), pinned.OrderBy(t => t.Name));
+    }
+
+    [Theory]
+    [InlineData("session-created")]
+    [InlineData("Janus.Actors.Sessions.JanusSessionEvents+SessionCreated, Janus.Actors")]
+    public void An_unknown_manifest_fails_naming_the_manifest(string manifest)
+    {
+        var error = Assert.Throws<SerializationException>(() => Serializer.FromBinary("{}"u8.ToArray(), manifest));
+
+        Assert.Contains($"'{manifest}'", error.Message);
+    }
+
+    [Fact]
+    public void A_corrupt_payload_fails_naming_the_manifest()
+    {
+        var error = Assert.Throws<SerializationException>(() => Serializer.FromBinary("{\"handleId\":"u8.ToArray(), "handle-detached"));
+
+        Assert.Contains("'handle-detached'", error.Message);
+    }
+
+    private static IEnumerable<Type> EventTypes() =>
+        typeof(IJanusSessionEvent).Assembly.GetTypes().Where(t => t is { IsInterface: false, IsAbstract: false } && t.IsAssignableTo(typeof(IJanusSessionEvent)));
+}

@@ -1,0 +1,25 @@
+using System.Data.Common;
+using Janus.Actors.Persistence;
+using Janus.Actors.Tests.Fixtures;
+using Npgsql;
+using Xunit;
+
+namespace Janus.Actors.Tests.Persistence;
+
+/// <summary>The journal specs on a real PostgreSQL 15 server, one database per test.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgreSqlJournalSpecs(PostgresFixture postgres) : JournalSpecs
+{
+    protected override async Task<JanusJournalOptions> CreateJournalAsync() =>
+        new(JanusJournalProvider.PostgreSql, await postgres.Server.CreateDatabaseAsync());
+
+    protected override DbConnection Connect(JanusJournalOptions options) => new NpgsqlConnection(options.ConnectionString);
+
+    [Fact]
+    public async Task CheckAsync_succeeds_against_a_running_server()
+    {
+        var journal = await CreateJournalAsync();
+
+        await JanusPersistence.CheckAsync(journal, CancellationToken.None);
+    }
+}
