@@ -45,6 +45,15 @@ public sealed record JanusOptions
     /// <summary>Events fetched per REST long poll (<c>maxev</c>).</summary>
     public int LongPollMaxEvents { get; init; } = 10;
 
+    /// <summary>
+    /// Every setting but the secrets, which show only whether they are set. A record prints all its properties by
+    /// default, and options do reach logs: Akka's error for an actor that failed to start lists its Props arguments.
+    /// </summary>
+    public override string ToString() =>
+        $"JanusOptions {{ WebSocketUrl = {WebSocketUrl}, RestUrl = {RestUrl}, ApiSecret = {(ApiSecret is null ? "not set" : "set")}, " +
+        $"Token = {(Token is null ? "not set" : "set")}, RequestTimeout = {RequestTimeout}, KeepAliveInterval = {KeepAliveInterval}, " +
+        $"MaxMissedKeepAlives = {MaxMissedKeepAlives}, AssumedReclaimTimeout = {AssumedReclaimTimeout} }}";
+
     /// <summary>The URL for a transport kind, or a clear error when it is not configured.</summary>
     public Uri UrlFor(Transports.JanusTransportKind kind) => kind switch
     {

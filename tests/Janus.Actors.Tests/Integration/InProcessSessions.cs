@@ -23,7 +23,8 @@ public sealed class InProcessSessions : IAsyncDisposable
 
     public static async Task<InProcessSessions> StartAsync(JanusOptions janus, string journalFile)
     {
-        var builder = Host.CreateApplicationBuilder();
+        // Qualified: inside Janus.Actors.Tests, "Host" is the namespace of the host-process specs.
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Services.AddJanusSessions(janus, new JanusJournalOptions(JanusJournalProvider.Sqlite, $"Data Source={journalFile}"));
         var host = builder.Build();
         await host.StartAsync();

@@ -1,0 +1,107 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Janus.Actors.Sessions;
+using Janus.Actors.Transports;
+
+namespace Janus.Actors.Host.Api;
+
+/// <summary><c>POST /v1/sessions</c>. Members are nullable so that a missing one is a 400 we word, not a binder error.</summary>
+public sealed record CreateSessionRequest(string? Key, string? Transport, long? AdoptJanusSessionId);
+
+/// <summary><c>POST /v1/sessions/{key}/handles</c>.</summary>
+public sealed record AttachHandleRequest(string? Plugin, string? OpaqueId);
+
+/// <summary><c>POST /v1/sessions/{key}/handles/{handleId}/messages</c>: a plugin message and an optional JSEP.</summary>
+public sealed record SendMessageRequest(JsonElement? Body, JsonElement? Jsep);
+
+/// <summary>A session as the API shows it. <see cref="JanusSessionId"/> is a capability: only authenticated callers see it.</summary>
+public sealed record SessionResponse(
+    string Key,
+    long? JanusSessionId,
+    JanusSessionStatus State,
+    string Transport,
+    IReadOnlyList<HandleResponse> Handles,
+    SessionErrorResponse? LastError,
+    int Reclaims)
+{
+    public static SessionResponse From(JanusSessionInfo info) => new(
+        info.Key,
+        info.JanusSessionId,
+        info.State,
+        TransportNames.Name(info.Transport),
+        info.Handles.Select(h => new HandleResponse(h.HandleId, h.Plugin)).ToArray(),
+        info.LastError is { } e ? new SessionErrorResponse(e.Code, e.Reason) : null,
+        info.Reclaims);
+}
+
+public sealed record HandleResponse(long HandleId, string Plugin);
+
+public sealed record SessionErrorResponse(int? Code, string Reason);
+
+public sealed record HandleAttachedResponse(long HandleId);
+
+/// <summary>The plugin's answer, under Janus's own member names.</summary>
+public sealed record PluginReplyResponse(
+    [property: JsonPropertyName("plugindata")] JsonElement? PluginData,
+    [property: JsonPropertyName("jsep")] JsonElement? Jsep);
+
+/// <summary>Every error body: <c>{"error":"..."}</c>, plus Janus's code and reason when Janus refused.</summary>
+public sealed record ErrorResponse(
+    string Error,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? JanusCode = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason = null);
+
+public sealed record HealthResponse(
+    string Status,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason = null);
+
+/// <summary>Server-sent event payloads (see <see cref="EventStream"/>).</summary>
+public sealed record ReclaimedNotice(string Key, bool EventsMayHaveBeenMissed);
+
+public sealed record EndedNotice(string Key, JanusSessionStatus State, SessionErrorResponse? Error);
+
+/// <summary>The API's names for <see cref="JanusTransportKind"/>.</summary>
+public static class TransportNames
+{
+    public const string WebSocket = "websocket";
+    public const string Rest = "rest";
+
+    public static string Name(JanusTransportKind kind) => kind switch
+    {
+        JanusTransportKind.WebSocket => WebSocket,
+        JanusTransportKind.Rest => Rest,
+        _ => kind.ToString().ToLowerInvariant(),
+    };
+
+    public static JanusTransportKind? Parse(string? name) => name switch
+    {
+        WebSocket => JanusTransportKind.WebSocket,
+        Rest => JanusTransportKind.Rest,
+        _ => null,
+    };
+}
+
+/// <summary>
+/// Source-generated JSON metadata for the HTTP API (camelCase). Use <see cref="Api"/>: its encoder leaves quotes and
+/// apostrophes in error messages readable (the API only serves application/json, never HTML).
+/// </summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(CreateSessionRequest))]
+[JsonSerializable(typeof(AttachHandleRequest))]
+[JsonSerializable(typeof(SendMessageRequest))]
+[JsonSerializable(typeof(SessionResponse))]
+[JsonSerializable(typeof(IReadOnlyList<SessionResponse>))]
+[JsonSerializable(typeof(HandleAttachedResponse))]
+[JsonSerializable(typeof(PluginReplyResponse))]
+[JsonSerializable(typeof(ErrorResponse))]
+[JsonSerializable(typeof(HealthResponse))]
+[JsonSerializable(typeof(ReclaimedNotice))]
+[JsonSerializable(typeof(EndedNotice))]
+public sealed partial class HostJsonContext : JsonSerializerContext
+{
+    public static HostJsonContext Api { get; } = new(new JsonSerializerOptions(JsonSerializerDefaults.Web)
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+}

@@ -1,0 +1,130 @@
+using System.Net;
+using Janus.Actors.Persistence;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace Janus.Actors.Host.Configuration;
+
+/// <summary>
+/// Everything the host reads from configuration (appsettings.json, environment variables with <c>__</c>,
+/// command line), validated once at start-up. Secrets live here but are never part of <see cref="ToString"/>.
+/// </summary>
+public sealed record HostSettings(JanusOptions Janus, JanusJournalOptions Journal, ApiSettings Api)
+{
+    public const string DefaultConnectionString = "Data Source=data/janus-actors.db";
+    public const string DefaultUrls = "http://127.0.0.1:5080";
+
+    /// <summary>Reads and validates the settings; throws <see cref="HostConfigurationException"/> naming the first bad setting.</summary>
+    public static HostSettings Load(IConfiguration configuration)
+    {
+        var webSocketUrl = OptionalUrl(configuration, "Janus:WebSocketUrl", "ws", "wss");
+        var restUrl = OptionalUrl(configuration, "Janus:RestUrl", "http", "https");
+        if (webSocketUrl is null && restUrl is null)
+            throw new HostConfigurationException("Janus:WebSocketUrl", "is not set, and neither is Janus:RestUrl: set at least one of them");
+
+        var janus = new JanusOptions
+        {
+            WebSocketUrl = webSocketUrl,
+            RestUrl = restUrl,
+            ApiSecret = Optional(configuration, "Janus:ApiSecret"),
+            Token = Optional(configuration, "Janus:Token"),
+        };
+
+        var provider = Optional(configuration, "Journal:Provider")?.ToLowerInvariant() switch
+        {
+            null or "sqlite" => JanusJournalProvider.Sqlite,
+            "postgresql" => JanusJournalProvider.PostgreSql,
+            _ => throw new HostConfigurationException("Journal:Provider", "must be 'sqlite' or 'postgresql'"),
+        };
+        var connectionString = Optional(configuration, "Journal:ConnectionString");
+        if (connectionString is null)
+        {
+            connectionString = provider == JanusJournalProvider.Sqlite
+                ? DefaultConnectionString
+                : throw new HostConfigurationException("Journal:ConnectionString", "must be set when Journal:Provider is 'postgresql'");
+        }
+
+        var urls = ParseUrls(Optional(configuration, "Api:Urls") ?? DefaultUrls);
+        CheckConnectionString(provider, connectionString);
+
+        var api = new ApiSettings(urls.Select(u => u.Text).ToArray(), urls.All(u => IsLoopback(u.Url)), Optional(configuration, "Api:Token"));
+        return new HostSettings(janus, new JanusJournalOptions(provider, connectionString), api);
+    }
+
+    /// <summary>A summary that is safe to log: no secret, no connection string, no URL credentials.</summary>
+    public override string ToString() =>
+        $"Janus WebSocket {Redacted(Janus.WebSocketUrl)}, Janus REST {Redacted(Janus.RestUrl)}, {Journal}, API {string.Join(' ', Api.Urls)}";
+
+    private static string? Optional(IConfiguration configuration, string key) =>
+        configuration[key] is { } value && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
+
+    private static Uri? OptionalUrl(IConfiguration configuration, string key, params string[] schemes)
+    {
+        if (Optional(configuration, key) is not { } value)
+            return null;
+        // The value itself is not echoed: a URL may carry credentials.
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var url) || !schemes.Contains(url.Scheme, StringComparer.OrdinalIgnoreCase))
+            throw new HostConfigurationException(key, $"is not an absolute {string.Join(" or ", schemes.Select(s => s + "://"))} URL");
+        return url;
+    }
+
+    private static List<(string Text, Uri Url)> ParseUrls(string value)
+    {
+        var urls = new List<(string, Uri)>();
+        foreach (var part in value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            // Kestrel's wildcards (http://*:5080, http://+:5080) are not valid URIs; read them as "any address".
+            var normalized = part.Replace("://*", "://0.0.0.0").Replace("://+", "://0.0.0.0");
+            if (!Uri.TryCreate(normalized, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https") || url.AbsolutePath != "/"
+                || !string.IsNullOrEmpty(url.Query) || !string.IsNullOrEmpty(url.UserInfo))
+                throw new HostConfigurationException("Api:Urls", "must be a ';'-separated list of http:// or https:// URLs such as http://127.0.0.1:5080");
+            urls.Add((part, url));
+        }
+        if (urls.Count == 0)
+            throw new HostConfigurationException("Api:Urls", "is empty");
+        return urls;
+    }
+
+    /// <summary>Parses the connection string the way its driver will, so a typo fails at start-up, not at first use.</summary>
+    private static void CheckConnectionString(JanusJournalProvider provider, string connectionString)
+    {
+        try
+        {
+            if (provider == JanusJournalProvider.Sqlite)
+            {
+                var builder = new SqliteConnectionStringBuilder(connectionString);
+                if (builder.Mode == SqliteOpenMode.Memory || builder.DataSource is "" or ":memory:")
+                    throw new HostConfigurationException("Journal:ConnectionString", "names an in-memory SQLite database: sessions would not survive a restart");
+            }
+            else
+                _ = new NpgsqlConnectionStringBuilder(connectionString);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or KeyNotFoundException)
+        {
+            // The driver's message may quote the string (and a password in it): do not pass it on.
+            throw new HostConfigurationException("Journal:ConnectionString", $"is not a valid {(provider == JanusJournalProvider.Sqlite ? "SQLite" : "PostgreSQL")} connection string");
+        }
+    }
+
+    private static bool IsLoopback(Uri url) =>
+        url.IsLoopback || (IPAddress.TryParse(url.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
+
+    private static string Redacted(Uri? url) =>
+        url is null ? "(not set)" : new UriBuilder(url) { UserName = "", Password = "", Query = "" }.Uri.ToString();
+}
+
+/// <summary>
+/// The HTTP API: the URLs Kestrel binds, whether they are all loopback addresses, and the bearer token
+/// every request but the health check must carry (none when <see cref="Token"/> is null).
+/// </summary>
+public sealed record ApiSettings(IReadOnlyList<string> Urls, bool LoopbackOnly, string? Token)
+{
+    public override string ToString() => $"API {string.Join(' ', Urls)} (token {(Token is null ? "not set" : "set")})";
+}
+
+/// <summary>A configuration value that cannot be used. The message names the setting and never echoes its value.</summary>
+public sealed class HostConfigurationException(string setting, string problem) : Exception($"{setting} {problem}")
+{
+    public string Setting { get; } = setting;
+    public string Problem { get; } = problem;
+}

@@ -1,0 +1,33 @@
+using Serilog;
+using Serilog.Events;
+
+namespace Janus.Actors.Host;
+
+/// <summary>
+/// Serilog to the console with semantic templates. Microsoft.Extensions.Logging (ASP.NET Core, Akka via Akka.Hosting's
+/// logger-factory bridge) writes through it. Levels come from the <c>Serilog</c> configuration section.
+/// Nothing here may log a secret: the API token, the Janus api secret/token, or a journal connection string.
+/// </summary>
+public static class HostLogging
+{
+    private const string Template = "[{Timestamp:HH:mm:ss.fff} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
+
+    /// <summary>The logger used until the host is built, and for start-up failures.</summary>
+    public static Serilog.ILogger CreateBootstrapLogger() =>
+        new LoggerConfiguration()
+            .MinimumLevel.Information()
+            .Enrich.WithProperty("SourceContext", "Janus.Actors.Host")
+            .WriteTo.Console(outputTemplate: Template, formatProvider: System.Globalization.CultureInfo.InvariantCulture)
+            .CreateBootstrapLogger();
+
+    public static void AddHostLogging(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSerilog((services, logger) => logger
+            .MinimumLevel.Information()
+            .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
+            .ReadFrom.Configuration(builder.Configuration)
+            .ReadFrom.Services(services)
+            .Enrich.FromLogContext()
+            .WriteTo.Console(outputTemplate: Template, formatProvider: System.Globalization.CultureInfo.InvariantCulture));
+    }
+}

@@ -1,0 +1,54 @@
+using Xunit;
+
+namespace Janus.Actors.Tests.Host;
+
+/// <summary>
+/// Unusable configuration stops the host before it does anything: exit code 2 and one clear line naming the setting,
+/// without a stack trace and without any secret from the configuration.
+/// </summary>
+public sealed class HostConfigurationSpecs
+{
+    private const string ApiSecret = "janus-api-secret-that-must-not-leak";
+    private const string ApiToken = "api-token-that-must-not-leak";
+    private const string DatabasePassword = "db-password-that-must-not-leak";
+
+    public static TheoryData<string, string[]> BadSettings => new()
+    {
+        { "Janus:WebSocketUrl", ["Janus:WebSocketUrl=not a url"] },
+        { "Janus:WebSocketUrl", ["Janus:WebSocketUrl=http://127.0.0.1:8188/"] },
+        { "Janus:RestUrl", ["Janus:RestUrl=ws://127.0.0.1:8088/janus"] },
+        { "Janus:WebSocketUrl", [] }, // neither Janus URL
+        { "Journal:Provider", ["Janus:WebSocketUrl=ws://127.0.0.1:9/", "Journal:Provider=mysql"] },
+        { "Journal:ConnectionString", ["Janus:WebSocketUrl=ws://127.0.0.1:9/", "Journal:Provider=postgresql"] },
+        {
+            "Journal:ConnectionString",
+            ["Janus:WebSocketUrl=ws://127.0.0.1:9/", "Journal:Provider=postgresql", $"Journal:ConnectionString=Host=127.0.0.1;Password={DatabasePassword};Frobnicate=yes"]
+        },
+        { "Journal:ConnectionString", ["Janus:WebSocketUrl=ws://127.0.0.1:9/", "Journal:ConnectionString=Data Source=:memory:"] },
+        { "Api:Urls", ["Janus:WebSocketUrl=ws://127.0.0.1:9/", "Api:Urls=ftp://127.0.0.1:{port}"] },
+        { "Api:Urls", ["Janus:WebSocketUrl=ws://127.0.0.1:9/", "Api:Urls=127.0.0.1:{port}"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadSettings))]
+    public async Task Bad_setting_exits_with_code_2_and_one_line_naming_it(string setting, string[] values)
+    {
+        var settings = values.Select(v => v.Split('=', 2)).ToDictionary(kv => kv[0], kv => (string?)kv[1]);
+        settings["Janus:ApiSecret"] = ApiSecret;
+        settings["Api:Token"] = ApiToken;
+        await using var host = new HostProcess(settings);
+
+        var exitCode = await host.RunToExitAsync();
+
+        var log = host.Log();
+        Assert.True(exitCode == 2, $"exit code {exitCode}, log:\n{log}");
+        var lines = log.Split('\n').Where(l => l.Contains("Invalid configuration", StringComparison.Ordinal)).ToArray();
+        var line = Assert.Single(lines);
+        Assert.Contains(setting, line);
+        Assert.DoesNotContain("   at ", log); // no stack trace
+        Assert.DoesNotContain("Exception", log);
+        Assert.DoesNotContain(ApiSecret, log);
+        Assert.DoesNotContain(ApiToken, log);
+        Assert.DoesNotContain(DatabasePassword, log);
+    }
+}

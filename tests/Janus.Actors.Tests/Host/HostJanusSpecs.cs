@@ -1,0 +1,181 @@
+using System.Net;
+using System.Text.Json;
+using Janus.Actors.Tests.Fixtures;
+using Xunit;
+
+namespace Janus.Actors.Tests.Host;
+
+/// <summary>
+/// The HTTP API end to end: the real host process in front of a real Janus (one per test class). Each test runs its
+/// own host (own temp directory, journal and port) and uses its own session keys.
+/// </summary>
+public sealed class HostJanusSpecs(JanusFixture janus) : IClassFixture<JanusFixture>, IAsyncLifetime
+{
+    private static readonly TimeSpan EventTimeout = TimeSpan.FromSeconds(20);
+
+    private HostProcess _host = null!;
+
+    public async Task InitializeAsync()
+    {
+        _host = new HostProcess(new Dictionary<string, string?>
+        {
+            ["Janus:WebSocketUrl"] = janus.Server.WebSocketUrl.ToString(),
+            ["Janus:RestUrl"] = janus.Server.RestUrl.ToString(),
+            ["Api:Token"] = "end-to-end-token",
+        });
+        await _host.StartAsync();
+    }
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Theory]
+    [InlineData("websocket")]
+    [InlineData("rest")]
+    public async Task A_session_is_created_read_listed_used_and_destroyed_over_http(string transport)
+    {
+        var key = $"call-{transport}-{Guid.NewGuid():N}";
+
+        // create
+        using var created = await _host.PostJsonAsync("v1/sessions", new { key, transport });
+        var session = await _host.ReadJsonAsync(created, HttpStatusCode.Created);
+        Assert.Equal($"/v1/sessions/{key}", created.Headers.Location?.OriginalString);
+        Assert.Equal(key, session.GetProperty("key").GetString());
+        var janusSessionId = session.GetProperty("janusSessionId").GetInt64();
+        Assert.True(janusSessionId > 0);
+        Assert.Equal("active", session.GetProperty("state").GetString());
+        Assert.Equal(transport, session.GetProperty("transport").GetString());
+        Assert.Empty(session.GetProperty("handles").EnumerateArray());
+        Assert.Equal(JsonValueKind.Null, session.GetProperty("lastError").ValueKind);
+        Assert.Equal(0, session.GetProperty("reclaims").GetInt32());
+        using (var admin = janus.Server.CreateAdminClient())
+            Assert.Contains(janusSessionId, await admin.ListSessionsAsync());
+
+        // the key is taken
+        using var again = await _host.PostJsonAsync("v1/sessions", new { key, transport });
+        await _host.ReadJsonAsync(again, HttpStatusCode.Conflict);
+
+        // attach echotest
+        using var attached = await _host.PostJsonAsync($"v1/sessions/{key}/handles", new { plugin = "janus.plugin.echotest" });
+        var handleId = (await _host.ReadJsonAsync(attached, HttpStatusCode.Created)).GetProperty("handleId").GetInt64();
+        Assert.True(handleId > 0);
+
+        // read and list
+        using var read = await _host.Http.GetAsync($"v1/sessions/{key}");
+        session = await _host.ReadJsonAsync(read, HttpStatusCode.OK);
+        Assert.Equal(janusSessionId, session.GetProperty("janusSessionId").GetInt64());
+        var handle = Assert.Single(session.GetProperty("handles").EnumerateArray());
+        Assert.Equal(handleId, handle.GetProperty("handleId").GetInt64());
+        Assert.Equal("janus.plugin.echotest", handle.GetProperty("plugin").GetString());
+        using var listed = await _host.Http.GetAsync("v1/sessions");
+        Assert.Contains((await _host.ReadJsonAsync(listed, HttpStatusCode.OK)).EnumerateArray(), s => s.GetProperty("key").GetString() == key);
+
+        // a plugin message and its answer
+        using var answered = await _host.PostJsonAsync($"v1/sessions/{key}/handles/{handleId}/messages", new { body = new { audio = true } });
+        var reply = await _host.ReadJsonAsync(answered, HttpStatusCode.OK);
+        Assert.Equal("janus.plugin.echotest", reply.GetProperty("plugindata").GetProperty("plugin").GetString());
+        Assert.Equal("ok", reply.GetProperty("plugindata").GetProperty("data").GetProperty("result").GetString());
+
+        // destroy: gone from Janus, shown as destroyed here
+        using var destroyed = await _host.Http.DeleteAsync($"v1/sessions/{key}");
+        Assert.Equal(HttpStatusCode.NoContent, destroyed.StatusCode);
+        using (var admin = janus.Server.CreateAdminClient())
+            Assert.DoesNotContain(janusSessionId, await admin.ListSessionsAsync());
+        using var afterDestroy = await _host.Http.GetAsync($"v1/sessions/{key}");
+        Assert.Equal("destroyed", (await _host.ReadJsonAsync(afterDestroy, HttpStatusCode.OK)).GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task Janus_refusing_an_attach_is_a_502_with_its_code_and_reason()
+    {
+        var key = $"call-{Guid.NewGuid():N}";
+        using var created = await _host.PostJsonAsync("v1/sessions", new { key, transport = "websocket" });
+        await _host.ReadJsonAsync(created, HttpStatusCode.Created);
+
+        using var refused = await _host.PostJsonAsync($"v1/sessions/{key}/handles", new { plugin = "janus.plugin.nosuchplugin" });
+
+        var error = await _host.ReadJsonAsync(refused, HttpStatusCode.BadGateway);
+        Assert.Equal(460, error.GetProperty("janusCode").GetInt32()); // JANUS_ERROR_PLUGIN_NOT_FOUND
+        Assert.False(string.IsNullOrEmpty(error.GetProperty("reason").GetString()));
+    }
+
+    [Fact]
+    public async Task Adopting_a_session_janus_does_not_have_is_a_502_with_code_458()
+    {
+        using var refused = await _host.PostJsonAsync("v1/sessions", new { key = $"adopt-{Guid.NewGuid():N}", transport = "websocket", adoptJanusSessionId = 4242424242L });
+
+        var error = await _host.ReadJsonAsync(refused, HttpStatusCode.BadGateway);
+        Assert.Equal(458, error.GetProperty("janusCode").GetInt32());
+    }
+
+    [Fact]
+    public async Task The_event_stream_carries_plugin_events_and_ends_with_the_session()
+    {
+        var key = $"call-{Guid.NewGuid():N}";
+        using var created = await _host.PostJsonAsync("v1/sessions", new { key, transport = "websocket" });
+        await _host.ReadJsonAsync(created, HttpStatusCode.Created);
+        using var attached = await _host.PostJsonAsync($"v1/sessions/{key}/handles", new { plugin = "janus.plugin.echotest" });
+        var handleId = (await _host.ReadJsonAsync(attached, HttpStatusCode.Created)).GetProperty("handleId").GetInt64();
+        await using var events = await _host.OpenEventsAsync(key);
+
+        using var answered = await _host.PostJsonAsync($"v1/sessions/{key}/handles/{handleId}/messages", new { body = new { audio = true } });
+        await _host.ReadJsonAsync(answered, HttpStatusCode.OK);
+
+        var janusEvent = (await events.ReadUntilAsync("janus-event", EventTimeout)).Json;
+        Assert.Equal(key, janusEvent.GetProperty("key").GetString());
+        Assert.Equal("event", janusEvent.GetProperty("event").GetProperty("janus").GetString());
+        Assert.Equal(handleId, janusEvent.GetProperty("event").GetProperty("sender").GetInt64());
+
+        using var destroyed = await _host.Http.DeleteAsync($"v1/sessions/{key}");
+        Assert.Equal(HttpStatusCode.NoContent, destroyed.StatusCode);
+        var ended = (await events.ReadUntilAsync("ended", EventTimeout)).Json;
+        Assert.Equal("destroyed", ended.GetProperty("state").GetString());
+        Assert.Null(await events.ReadAsync(EventTimeout)); // the stream closes after "ended"
+
+        // A stream opened on an ended session says so at once and closes.
+        await using var late = await _host.OpenEventsAsync(key);
+        Assert.Equal("destroyed", (await late.ReadUntilAsync("ended", EventTimeout)).Json.GetProperty("state").GetString());
+        Assert.Null(await late.ReadAsync(EventTimeout));
+    }
+
+    [Fact]
+    public async Task A_graceful_stop_keeps_the_janus_session_and_the_next_start_reclaims_it()
+    {
+        var key = $"call-{Guid.NewGuid():N}";
+        using var created = await _host.PostJsonAsync("v1/sessions", new { key, transport = "websocket" });
+        var janusSessionId = (await _host.ReadJsonAsync(created, HttpStatusCode.Created)).GetProperty("janusSessionId").GetInt64();
+        // An open event stream must not hold the stop up.
+        await using var events = await _host.OpenEventsAsync(key);
+
+        var exitCode = await _host.StopAsync(TimeSpan.FromSeconds(20));
+
+        Assert.True(exitCode == 0, $"exit code {exitCode}. Log tail:\n{_host.LogTail()}");
+        using (var admin = janus.Server.CreateAdminClient())
+            Assert.Contains(janusSessionId, await admin.ListSessionsAsync());
+
+        await _host.StartAsync();
+        var session = await WaitForStateAsync(key, "active");
+        Assert.Equal(janusSessionId, session.GetProperty("janusSessionId").GetInt64());
+        Assert.True(session.GetProperty("reclaims").GetInt32() >= 1, session.ToString());
+    }
+
+    /// <summary>Polls <c>GET /v1/sessions/{key}</c> until it shows <paramref name="state"/>.</summary>
+    private async Task<JsonElement> WaitForStateAsync(string key, string state)
+    {
+        var deadline = DateTime.UtcNow + EventTimeout;
+        while (true)
+        {
+            using var response = await _host.Http.GetAsync($"v1/sessions/{key}");
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                var session = await _host.ReadJsonAsync(response, HttpStatusCode.OK);
+                if (session.GetProperty("state").GetString() == state)
+                    return session;
+                if (DateTime.UtcNow > deadline)
+                    throw new TimeoutException($"{key} is still {session}. Log tail:\n{_host.LogTail()}");
+            }
+            else if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"{key}: {(int)response.StatusCode}. Log tail:\n{_host.LogTail()}");
+            await Task.Delay(100);
+        }
+    }
+}
