@@ -40,6 +40,11 @@ public interface IJanusSessions
     /// <summary>Destroys the session in Janus. Stopping the process never does this; only this call does.</summary>
     Task DestroyAsync(string key, CancellationToken cancellationToken = default);
 
-    /// <summary>The session's notices from now on, until cancelled or the session ends.</summary>
+    /// <summary>
+    /// The session's notices from now on, until cancelled or the session ends. A subscriber that arrives after this
+    /// process reclaimed the session (typically right after a restart) first gets <see cref="JanusSessionNotices.SessionReclaimed"/>;
+    /// one that arrives after the session ended gets its <see cref="JanusSessionNotices.SessionEnded"/> and the stream completes.
+    /// </summary>
+    /// <exception cref="JanusSessionNotFoundException">no session has this key (yet: after a restart, until the journal scan found it).</exception>
     IAsyncEnumerable<IJanusSessionNotice> EventsAsync(string key, CancellationToken cancellationToken = default);
 }

@@ -16,6 +16,7 @@ public static class JanusSessionNotices
     /// <summary>
     /// The session was claimed again (after a crash or a lost connection). Janus drops events while no
     /// transport owns a session, so events may have been missed: re-read plugin state where it matters.
+    /// Also the first notice of a subscription that starts after this process reclaimed the session.
     /// </summary>
     public sealed record SessionReclaimed(string Key) : IJanusSessionNotice
     {

@@ -132,17 +132,32 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
         else Sender.Tell(new Status.Failure(new JanusSessionNotFoundException(key)));
     }
 
+    /// <summary>
+    /// A subscriber that arrives late still learns what it missed: after a crash the start-up reclaim usually
+    /// completes before the application subscribes, so it is told <see cref="SessionReclaimed"/> first; a session
+    /// that has already ended answers with its <see cref="SessionEnded"/>, which completes the stream.
+    /// </summary>
     private void OnSubscribe(Subscribe command)
     {
-        if (!_sessions.ContainsKey(command.Key))
+        if (!_sessions.TryGetValue(command.Key, out var info))
         {
             Sender.Tell(new Status.Failure(new JanusSessionNotFoundException(command.Key)));
             return;
         }
+        Sender.Tell(Done.Instance);
+        if (info.State is JanusSessionStatus.Lost or JanusSessionStatus.Destroyed)
+        {
+            command.Subscriber.Tell(new SessionEnded(command.Key, info.State, info.LastError));
+            return;
+        }
         if (!_subscribers.TryGetValue(command.Key, out var subscribers))
             _subscribers[command.Key] = subscribers = [];
-        if (subscribers.Add(command.Subscriber)) Context.Watch(command.Subscriber);
-        Sender.Tell(Done.Instance);
+        if (subscribers.Add(command.Subscriber))
+        {
+            Context.Watch(command.Subscriber);
+            if (info.State == JanusSessionStatus.Active && _reclaims.GetValueOrDefault(command.Key) > 0)
+                command.Subscriber.Tell(new SessionReclaimed(command.Key));
+        }
     }
 
     private void RemoveSubscriber(string key, IActorRef subscriber)
