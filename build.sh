@@ -36,9 +36,11 @@ apt_install() {
     DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$@"
 }
 
-# What the tests start themselves: a real Janus (the tests generate its config) and PostgreSQL 15 (initdb/pg_ctl).
+# What the tests start themselves: a real Janus (the tests generate its config), PostgreSQL 15 (initdb/pg_ctl),
+# and sipp (the SIP peer of the SIP call example).
 ensure_test_dependencies() {
     command -v janus >/dev/null || apt_install janus
+    command -v sipp >/dev/null || apt_install sip-tester
     local tool
     for tool in initdb pg_ctl postgres; do
         if [[ ! -x $POSTGRES_BIN/$tool ]]; then
