@@ -1,0 +1,38 @@
+namespace Janus.Actors.Examples;
+
+/// <summary>
+/// What a demo prints: numbered steps, notes, and checks — <c>[ok] label: details</c> or <c>[FAILED] label: details</c>,
+/// the facts a user would verify by hand. The demo's exit code is 0 only when every check passed.
+/// </summary>
+public sealed class DemoReport
+{
+    private readonly List<string> _failed = [];
+    private int _step;
+
+    public void Step(string text) => Console.WriteLine($"{Environment.NewLine}==> {++_step}. {text}");
+
+    public void Say(string text) => Console.WriteLine($"    {text}");
+
+    /// <summary>Prints one check and remembers a failure; returns <paramref name="ok"/>.</summary>
+    public bool Check(bool ok, string label, string details)
+    {
+        Console.WriteLine($"    [{(ok ? "ok" : "FAILED")}] {label}: {details}");
+        if (!ok)
+            _failed.Add(label);
+        return ok;
+    }
+
+    /// <summary>Prints the verdict and returns the process exit code.</summary>
+    public int Finish(Exception? failure = null)
+    {
+        if (failure is not null)
+        {
+            Console.WriteLine($"{Environment.NewLine}The demo stopped: {failure.GetType().Name}: {failure.Message}");
+            _failed.Add(failure.GetType().Name);
+        }
+        Console.WriteLine(_failed.Count == 0
+            ? $"{Environment.NewLine}Demo passed: every check held."
+            : $"{Environment.NewLine}Demo FAILED: {string.Join(", ", _failed)}");
+        return _failed.Count == 0 ? 0 : 1;
+    }
+}

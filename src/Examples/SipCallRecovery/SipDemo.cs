@@ -1,0 +1,120 @@
+using System.Text.RegularExpressions;
+using Janus.Actors.Examples;
+using Janus.Actors.Tests.Fixtures;
+
+namespace SipCallRecovery;
+
+/// <summary>
+/// The whole story on this machine: a private Janus, sipp as the PBX, the backend as a child process that is killed
+/// with SIGKILL and started again, and a call placed after the reclaim. Prints each step and the checks a user would
+/// make; exits 0 when all of them hold.
+/// </summary>
+public static partial class SipDemo
+{
+    private const int ReclaimSessionTimeoutSeconds = 20;
+    private const int SessionTimeoutSeconds = 30;
+    private const string Username = "sip:alice@127.0.0.1";
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+
+    public static async Task<int> RunAsync()
+    {
+        var report = new DemoReport();
+        var folder = Directory.CreateTempSubdirectory("janus-example-sip-").FullName;
+        try
+        {
+            await RunAsync(report, folder);
+            return report.Finish();
+        }
+        catch (Exception e)
+        {
+            return report.Finish(e);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static async Task RunAsync(DemoReport report, string folder)
+    {
+        report.Step($"Start a private Janus with the SIP plugin (reclaim_session_timeout = {ReclaimSessionTimeoutSeconds} s, session_timeout = {SessionTimeoutSeconds} s)");
+        await using var janus = new JanusServer(new JanusServerOptions
+        {
+            ReclaimSessionTimeoutSeconds = ReclaimSessionTimeoutSeconds,
+            SessionTimeoutSeconds = SessionTimeoutSeconds,
+        });
+        await janus.StartAsync();
+        using var admin = janus.CreateAdminClient();
+        report.Say($"Janus API {janus.WebSocketUrl}, admin API {janus.AdminUrl} (used by this demo only, to show what Janus holds)");
+
+        var registrarPort = Sipp.FreeUdpPort();
+        report.Step($"Start sipp as the SIP registrar on udp 127.0.0.1:{registrarPort}");
+        await using var registrar = Sipp.Start("registrar", folder, registrarPort, "-trace_logs", "-log_file", Path.Combine(folder, "registrar.log"));
+
+        report.Step($"Start the backend: it creates a Janus session, attaches the SIP plugin and registers {Username}");
+        await using var backend = new BackendProcess(
+        [
+            $"--Janus:WebSocketUrl={janus.WebSocketUrl}",
+            "--Journal=sip-line.db",
+            $"--Sip:Username={Username}",
+            $"--Sip:Proxy=sip:127.0.0.1:{registrarPort}",
+        ], folder);
+        backend.Start();
+        await backend.WaitForLineAsync($"Registered {Username}", timeout: Patience);
+        var registrarExit = await registrar.WaitForExitAsync(Patience);
+        var contactPort = ContactPort().Match(File.ReadAllText(Path.Combine(folder, "registrar.log"))).Groups[1].Value;
+        report.Check(registrarExit == 0 && contactPort.Length > 0, "registered",
+            $"sipp accepted the REGISTER (exit {registrarExit}); alice's contact is 127.0.0.1:{contactPort}, a SIP stack inside Janus");
+        var sessionId = (await admin.ListSessionsAsync()).Single();
+        var handleId = (await admin.ListHandlesAsync(sessionId)).Single();
+        report.Say($"Janus holds session {sessionId} with SIP handle {handleId}: {await RegistrationStatusAsync(admin, sessionId, handleId)}");
+
+        report.Step("Kill the backend with SIGKILL");
+        var killed = await backend.KillAsync();
+        report.Check(killed == 137, "backend killed", $"exit code {killed}, no shutdown code ran");
+        var stillThere = (await admin.ListSessionsAsync()).Contains(sessionId);
+        report.Check(stillThere, "Janus kept the session", $"session {sessionId} outlives its socket for up to {ReclaimSessionTimeoutSeconds} s; " +
+            $"SIP handle {handleId}: {await RegistrationStatusAsync(admin, sessionId, handleId)}");
+        report.Say("A call arriving now would ring in Janus, but its incomingcall event would be dropped: no transport owns the session.");
+
+        report.Step("Start the backend again on the same journal");
+        var mark = backend.LineCount;
+        backend.Start();
+        var recheck = await backend.WaitForLineAsync("still stands after the reclaim", mark, Patience);
+        var sessionsAfter = await admin.ListSessionsAsync();
+        var handlesAfter = await admin.ListHandlesAsync(sessionId);
+        report.Check(sessionsAfter.SequenceEqual([sessionId]) && handlesAfter.SequenceEqual([handleId]), "same Janus session and SIP handle",
+            $"session {sessionId} → {string.Join(", ", sessionsAfter)}, handle {handleId} → {string.Join(", ", handlesAfter)} (reclaimed, not recreated)");
+        report.Check(recheck.Contains("445 Already registered"), "registration re-checked", recheck[recheck.IndexOf("Registration", StringComparison.Ordinal)..]);
+
+        var callerPort = Sipp.FreeUdpPort();
+        report.Step($"sipp calls alice after the reclaim: INVITE to 127.0.0.1:{contactPort}");
+        mark = backend.LineCount;
+        int callerExit;
+        await using (var caller = Sipp.Start("caller", folder, callerPort, $"127.0.0.1:{contactPort}", "-s", "alice",
+                         "-trace_msg", "-message_file", Path.Combine(folder, "caller-messages.log")))
+            callerExit = await caller.WaitForExitAsync(Patience);
+        var incoming = await backend.WaitForLineAsync("Incoming call from", mark, Patience);
+        report.Check(incoming.Contains($"on handle {handleId} "), "incomingcall on the reclaimed handle", incoming[incoming.IndexOf("Incoming", StringComparison.Ordinal)..]);
+        var responses = SipResponses().Matches(File.ReadAllText(Path.Combine(folder, "caller-messages.log"))).Select(m => m.Value.Trim()).ToList();
+        report.Check(callerExit == 0 && responses.LastOrDefault() == "SIP/2.0 603 Decline", "sipp saw the answer",
+            $"{string.Join(", ", responses)}; sipp exit code {callerExit}");
+
+        report.Step("Stop the backend gracefully (as on a redeploy)");
+        var stopped = await backend.StopAsync();
+        report.Check(stopped == 0 && (await admin.ListSessionsAsync()).Contains(sessionId), "graceful stop destroys nothing",
+            $"exit code {stopped}; Janus still holds session {sessionId} for the next start");
+    }
+
+    private static async Task<string> RegistrationStatusAsync(JanusAdminClient admin, long sessionId, long handleId)
+    {
+        var info = await admin.HandleInfoAsync(sessionId, handleId);
+        return $"registration_status = {info.GetProperty("plugin_specific").GetProperty("registration_status").GetString()}";
+    }
+
+    [GeneratedRegex(@"contact-port=(\d+)")]
+    private static partial Regex ContactPort();
+
+    [GeneratedRegex(@"^SIP/2\.0 \d{3} [^\r\n]*", RegexOptions.Multiline)]
+    private static partial Regex SipResponses();
+}

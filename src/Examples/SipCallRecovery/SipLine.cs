@@ -1,0 +1,176 @@
+using System.Text.Json;
+using Janus.Actors.Examples;
+using Janus.Actors.Hosting;
+using Janus.Actors.Sessions;
+using Janus.Actors.Transports;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using static Janus.Actors.Sessions.JanusSessionNotices;
+
+namespace SipCallRecovery;
+
+/// <summary>The SIP account one line registers, and how it answers calls.</summary>
+public sealed record SipLineOptions
+{
+    /// <summary>Our name for the Janus session that holds the line; it survives restarts in the journal.</summary>
+    public string SessionKey { get; init; } = "sip-line-alice";
+
+    public string Username { get; init; } = "sip:alice@127.0.0.1";
+
+    public string Secret { get; init; } = "alice";
+
+    /// <summary>The registrar, e.g. <c>sip:pbx.example.com</c>.</summary>
+    public string Proxy { get; init; } = "sip:127.0.0.1:5060";
+
+    /// <summary>The SIP response an incoming call gets: this example declines every call (603 Decline).</summary>
+    public int DeclineCode { get; init; } = 603;
+}
+
+/// <summary>
+/// One SIP line held in Janus's SIP plugin. On the first start it creates a Janus session, attaches the SIP plugin and
+/// registers; after a crash the library reclaims that same session and handle (the registration lives in Janus, so
+/// it stands), and the line re-checks the registration because SIP events of the gap are gone. Incoming calls arrive
+/// as <c>incomingcall</c> events on the handle; this line declines them — a real backend would ring a browser and
+/// <c>accept</c> with its SDP answer.
+/// </summary>
+public sealed class SipLine(IJanusSessions sessions, IOptions<SipLineOptions> options, ILogger<SipLine> logger, IHostApplicationLifetime lifetime)
+    : BackgroundService
+{
+    private const string SipPlugin = "janus.plugin.sip";
+
+    /// <summary>The SIP plugin's error for a <c>register</c> on a handle that is registered already.</summary>
+    private const int AlreadyRegistered = 445;
+
+    private readonly SipLineOptions _line = options.Value;
+    private string Key => _line.SessionKey;
+
+    protected override async Task ExecuteAsync(CancellationToken stopping)
+    {
+        var created = await CreateOrFindSessionAsync(stopping);
+
+        // Subscribe before the first request: the first MoveNextAsync sends the subscription, so the "registered"
+        // event of the register below cannot slip past us.
+        await using var notices = sessions.EventsAsync(Key, stopping).GetAsyncEnumerator(stopping);
+        var next = notices.MoveNextAsync();
+
+        var session = await sessions.GetAsync(Key, stopping) ?? throw new InvalidOperationException($"{Key} vanished");
+        var handle = session.Handles.FirstOrDefault(h => h.Plugin == SipPlugin)?.HandleId;
+        if (handle is null)
+        {
+            // First start (or a crash between create and attach): attach and register.
+            handle = await sessions.AttachAsync(Key, SipPlugin, cancellationToken: stopping);
+            logger.LogInformation("Line {SessionKey}: {Origin} Janus session {JanusSessionId}, attached SIP handle {HandleId}",
+                Key, created ? "created" : "resumed", session.JanusSessionId, handle);
+            await RegisterAsync(handle.Value, recheck: false, stopping);
+        }
+        else
+        {
+            // After a restart the library has recovered the session from the journal and reclaims it on its own.
+            logger.LogInformation("Line {SessionKey}: resumed Janus session {JanusSessionId} ({State}), SIP handle {HandleId}",
+                Key, session.JanusSessionId, session.State.ToString().ToLowerInvariant(), handle);
+        }
+
+        while (await next)
+        {
+            if (!await OnNoticeAsync(notices.Current, handle.Value, stopping))
+                return;
+            next = notices.MoveNextAsync();
+        }
+    }
+
+    /// <summary>True when this process created the session; false when the journal already had it (a restart).</summary>
+    private async Task<bool> CreateOrFindSessionAsync(CancellationToken stopping)
+    {
+        try
+        {
+            await sessions.CreateAsync(Key, JanusTransportKind.WebSocket, cancellationToken: stopping);
+            return true;
+        }
+        catch (JanusSessionExistsException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Handles one notice; false once the session is over.</summary>
+    private async Task<bool> OnNoticeAsync(IJanusSessionNotice notice, long handle, CancellationToken stopping)
+    {
+        switch (notice)
+        {
+            case SessionReclaimed:
+                // Janus dropped every event of the gap: a registration failure or a call that rang meanwhile is
+                // unknown to us. Ask the plugin again.
+                logger.LogInformation("Line {SessionKey} reclaimed: SIP events of the gap are lost; re-checking the registration", Key);
+                await RegisterAsync(handle, recheck: true, stopping);
+                return true;
+
+            case JanusEventReceived { Event.Sender: var sender } received when sender == handle:
+                await OnSipEventAsync(PluginData.Of(received.Event), handle, stopping);
+                return true;
+
+            case SessionEnded ended:
+                // Final: Janus no longer has the session (it timed out, or the secret is wrong). The line has to be
+                // provisioned again under a new session key; retrying this one cannot help.
+                logger.LogError("Line {SessionKey} ended: {State} {Code} {Reason}", Key,
+                    ended.State.ToString().ToLowerInvariant(), ended.Error?.Code, ended.Error?.Reason);
+                Environment.ExitCode = 2;
+                lifetime.StopApplication();
+                return false;
+
+            default:
+                return true;
+        }
+    }
+
+    private async Task OnSipEventAsync(JsonElement data, long handle, CancellationToken stopping)
+    {
+        var result = data.Object("result");
+        switch (result.String("event"))
+        {
+            case "registered":
+                logger.LogInformation("Registered {Username}: calls to it now reach handle {HandleId}", _line.Username, handle);
+                break;
+            case "registration_failed":
+                logger.LogWarning("Registration of {Username} failed: {Code} {Reason}", _line.Username, result.Number("code"), result.String("reason"));
+                break;
+            case "incomingcall":
+                var caller = result.String("username");
+                logger.LogInformation("Incoming call from {Caller} on handle {HandleId} (Call-ID {CallId})", caller, handle, data.String("call_id"));
+                var reply = await sessions.SendAsync(Key, handle, PluginData.Body(new { request = "decline", code = _line.DeclineCode }), cancellationToken: stopping);
+                var declining = PluginData.Of(reply).Object("result");
+                logger.LogInformation("Declined the call from {Caller}: SIP {Code} sent", caller, declining.Number("code"));
+                break;
+            case "missed_call":
+                logger.LogWarning("Missed a call from {Caller}: the line was busy", result.String("caller"));
+                break;
+            case "hangup":
+                logger.LogInformation("Call {CallId} over: {Code} {Reason}", data.String("call_id"), result.Number("code"), result.String("reason"));
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Sends <c>register</c>. On a re-check the SIP plugin answers 445 "Already registered" when the registration
+    /// still stands (nothing is sent to the registrar); otherwise it registers again.
+    /// </summary>
+    private async Task RegisterAsync(long handle, bool recheck, CancellationToken stopping)
+    {
+        if (!recheck)
+            logger.LogInformation("Registering {Username} at {Proxy}", _line.Username, _line.Proxy);
+        var reply = await sessions.SendAsync(Key, handle,
+            PluginData.Body(new { request = "register", username = _line.Username, secret = _line.Secret, proxy = _line.Proxy }),
+            cancellationToken: stopping);
+        var data = PluginData.Of(reply);
+        if (data.Number("error_code") == AlreadyRegistered)
+            logger.LogInformation("Registration of {Username} still stands after the reclaim (SIP plugin: {Code} {Error})",
+                _line.Username, AlreadyRegistered, data.String("error"));
+        else if (data.Object("result").String("event") == "registering")
+        {
+            if (recheck)
+                logger.LogWarning("Registration of {Username} was gone after the gap: registering again", _line.Username);
+        }
+        else
+            logger.LogWarning("register refused: {Code} {Error}", data.Number("error_code"), data.String("error"));
+    }
+}
