@@ -31,6 +31,12 @@ public static class PluginData
             ? value
             : Empty;
 
+    /// <summary>The items of an array member; none when it is missing.</summary>
+    public static IEnumerable<JsonElement> Array(this JsonElement data, string name) =>
+        data.ValueKind == JsonValueKind.Object && data.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Array
+            ? value.EnumerateArray()
+            : [];
+
     /// <summary>A request body from an anonymous object, e.g. <c>Body(new { request = "register", username })</c>.</summary>
     public static JsonElement Body(object request) => JsonSerializer.SerializeToElement(request);
 

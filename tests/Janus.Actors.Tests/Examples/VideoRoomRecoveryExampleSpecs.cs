@@ -1,0 +1,31 @@
+using System.Text.RegularExpressions;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Janus.Actors.Tests.Examples;
+
+/// <summary>
+/// src/Examples/VideoRoomRecovery end to end: a backend in a videoroom is killed with SIGKILL while the room changes,
+/// comes back as the same participant, resynchronises its roster, and follows the room again.
+/// </summary>
+public sealed class VideoRoomRecoveryExampleSpecs(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task The_backend_stays_in_the_room_across_a_SIGKILL_learns_the_changes_of_the_gap_and_follows_later_ones()
+    {
+        var run = await ExampleRun.RunAsync("VideoRoomRecovery", output, TimeSpan.FromSeconds(60));
+
+        run.AssertPassed();
+        Assert.EndsWith("in the room: alice, backend", run.Check("joining seen"));
+        Assert.StartsWith("exit code 137", run.Check("backend killed"));
+        Assert.StartsWith("in the room: backend, bob", run.Check("the room changed during the gap"));
+        Assert.Equal("Resynchronised room 1234 after the reclaim: joined during the gap: [bob]; left during the gap: [alice]; in the room: backend, bob",
+            run.Check("resynchronised after the reclaim"));
+        var participant = Regex.Match(run.Check("same participant after the restart"), @"^listparticipants: backend, bob; backend is participant (\d+) ");
+        Assert.True(participant.Success, run.Output);
+        Assert.Single(run.LinesContaining($"Joined room 1234 as backend (participant {participant.Groups[1].Value})"));
+        Assert.Single(run.LinesContaining($"Still in room 1234 as participant {participant.Groups[1].Value}"));
+        Assert.Matches(@"^Participant joining: carol \(participant \d+\); in the room: backend, bob, carol$", run.Check("joining after the reclaim"));
+        Assert.Matches(@"^Participant leaving: bob \(participant \d+\); in the room: backend, carol; Janus lists: backend, carol$", run.Check("leaving after the reclaim"));
+    }
+}
