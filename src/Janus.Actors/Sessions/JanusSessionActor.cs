@@ -116,7 +116,10 @@ public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
         {
             _status = _state.Phase == JanusSessionPhase.Lost ? JanusSessionStatus.Lost : JanusSessionStatus.Destroyed;
             ReportChanged();
-            Context.Stop(Self);
+            // Not Context.Stop: commands that arrived during recovery (a CreateSession racing the start-up scan) are
+            // still to be answered, and they are ahead of the PoisonPill.
+            Become(Ended);
+            Self.Tell(PoisonPill.Instance);
             return;
         }
 
@@ -186,6 +189,7 @@ public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
     /// <summary>Lost or destroyed: answers what it is, refuses the rest, and stops.</summary>
     private void Ended()
     {
+        Command<CreateSession>(_ => Sender.Tell(new Status.Failure(new JanusSessionExistsException(_key))));
         Command<GetSession>(_ => Sender.Tell(Snapshot()));
         CommandAny(_ => Sender.Tell(new Status.Failure(new JanusSessionUnavailableException(_key, _status, "the session has ended"))));
     }
