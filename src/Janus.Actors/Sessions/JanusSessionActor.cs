@@ -60,6 +60,7 @@ public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
     private JanusSessionStatus _status = JanusSessionStatus.Creating;
     private IActorRef? _transport;
     private (CreateSession Command, IActorRef ReplyTo)? _creation;
+    private IActorRef? _awaitingJournal;
     private ServerTimeouts? _server;
     private TimeSpan _keepAlivePeriod;
     private int _unansweredKeepAlives;
@@ -422,7 +423,7 @@ public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
                 break;
             case PendingKind.Attach when reply.Data is { } handle:
                 var plugin = pending.Request.Plugin!;
-                Persist(new HandleAttached(handle.Id, plugin, pending.Request.OpaqueId), e =>
+                PersistFor(pending.ReplyTo, new HandleAttached(handle.Id, plugin, pending.Request.OpaqueId), e =>
                 {
                     _state = _state.Apply(e);
                     ReportChanged();
@@ -543,7 +544,7 @@ public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
     // ---- endings ----------------------------------------------------------------------------------
 
     private void PersistDetached(long handleId, IActorRef replyTo) =>
-        Persist(new HandleDetached(handleId), e =>
+        PersistFor(replyTo, new HandleDetached(handleId), e =>
         {
             _state = _state.Apply(e);
             ReportChanged();
@@ -551,7 +552,7 @@ public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
         });
 
     private void EndAsDestroyed(IActorRef replyTo) =>
-        Persist(new SessionDestroyed(), e =>
+        PersistFor(replyTo, new SessionDestroyed(), e =>
         {
             _state = _state.Apply(e);
             _log.Info("Destroyed Janus session of {SessionKey}", _key);
@@ -602,11 +603,23 @@ public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
             creation.ReplyTo.Tell(new Status.Failure(failure));
             _registry.Tell(new SessionDiscarded(_key));
         }
+        _awaitingJournal?.Tell(new Status.Failure(failure));
         FailAllPending(failure);
         base.OnPersistFailure(cause, @event, sequenceNr);
     }
 
     // ---- helpers ----------------------------------------------------------------------------------
+
+    /// <summary>Persists on behalf of a caller, who learns of a journal failure instead of waiting for a timeout.</summary>
+    private void PersistFor<TEvent>(IActorRef replyTo, TEvent @event, Action<TEvent> handler) where TEvent : IJanusSessionEvent
+    {
+        _awaitingJournal = replyTo;
+        Persist(@event, persisted =>
+        {
+            _awaitingJournal = null;
+            handler(persisted);
+        });
+    }
 
     private long JanusId => _state.JanusSessionId ?? throw new InvalidOperationException($"session {_key} has no Janus id");
 
