@@ -136,7 +136,6 @@ public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
     private void Idle()
     {
         Command<CreateSession>(StartCreation);
-        Command<GetSession>(_ => Sender.Tell(new Status.Failure(new JanusSessionNotFoundException(_key))));
         Command<IJanusSessionCommand>(_ => Sender.Tell(new Status.Failure(new JanusSessionNotFoundException(_key))));
     }
 
@@ -144,11 +143,8 @@ public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
     private void Creating()
     {
         Command<JanusTransportEvents.Connected>(_ => SendCreateOrAdopt());
-        Command<JanusTransportEvents.Received>(r => OnReceived(r.Message));
         Command<TransportFailed>(f => FailCreation(new JanusSessionUnavailableException(_key, JanusSessionStatus.Creating, $"Janus unreachable: {f.Cause.Message}")));
-        Command<RequestTimedOut>(OnRequestTimedOut);
-        Command<CreateSession>(_ => Sender.Tell(new Status.Failure(new JanusSessionExistsException(_key))));
-        Command<GetSession>(_ => Sender.Tell(Snapshot()));
+        WithJanusSession();
         CommandAny(_ => Stash.Stash());
     }
 
@@ -157,12 +153,9 @@ public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
     {
         Command<ConnectTransport>(_ => Transport.Tell(JanusTransportCommands.Connect.Instance));
         Command<JanusTransportEvents.Connected>(_ => SendClaim());
-        Command<JanusTransportEvents.Received>(r => OnReceived(r.Message));
         Command<JanusTransportEvents.SessionGone>(g => EndAsLost(g.Code, g.Reason, throwFinal: true));
         Command<TransportFailed>(f => FailReclaim(null, $"transport failed: {f.Cause.Message}", f.Cause));
-        Command<RequestTimedOut>(OnRequestTimedOut);
-        Command<CreateSession>(_ => Sender.Tell(new Status.Failure(new JanusSessionExistsException(_key))));
-        Command<GetSession>(_ => Sender.Tell(Snapshot()));
+        WithJanusSession();
         CommandAny(_ => Stash.Stash());
     }
 
@@ -170,18 +163,24 @@ public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
     private void Active()
     {
         Command<KeepAliveTick>(_ => SendKeepAlive());
-        Command<JanusTransportEvents.Received>(r => OnReceived(r.Message));
         Command<JanusTransportEvents.SessionGone>(g => EndAsLost(g.Code, g.Reason, throwFinal: false));
         Command<TransportFailed>(f => FailReclaim(null, $"transport failed: {f.Cause.Message}", f.Cause));
-        Command<RequestTimedOut>(OnRequestTimedOut);
-        Command<CreateSession>(_ => Sender.Tell(new Status.Failure(new JanusSessionExistsException(_key))));
-        Command<GetSession>(_ => Sender.Tell(Snapshot()));
+        WithJanusSession();
         Command<AttachHandle>(c => SendRequest(PendingKind.Attach, JanusRequests.Attach(NextTransaction(), JanusId, c.Plugin, c.OpaqueId)));
         Command<SendPluginMessage>(c => SendRequest(PendingKind.PluginMessage, JanusRequests.Message(NextTransaction(), JanusId, c.HandleId, c.Body, c.Jsep)));
         Command<Trickle>(c => SendRequest(PendingKind.Trickle, JanusRequests.Trickle(NextTransaction(), JanusId, c.HandleId, c.Candidate)));
         Command<Hangup>(c => SendRequest(PendingKind.Hangup, JanusRequests.Hangup(NextTransaction(), JanusId, c.HandleId)));
         Command<DetachHandle>(c => SendRequest(PendingKind.Detach, JanusRequests.Detach(NextTransaction(), JanusId, c.HandleId)));
         Command<DestroySession>(_ => SendRequest(PendingKind.Destroy, JanusRequests.Destroy(NextTransaction(), JanusId)));
+    }
+
+    /// <summary>What every behaviour with a transport handles alike: Janus's messages, timeouts, reads, duplicate creates.</summary>
+    private void WithJanusSession()
+    {
+        Command<JanusTransportEvents.Received>(r => OnReceived(r.Message));
+        Command<RequestTimedOut>(OnRequestTimedOut);
+        Command<CreateSession>(_ => Sender.Tell(new Status.Failure(new JanusSessionExistsException(_key))));
+        Command<GetSession>(_ => Sender.Tell(Snapshot()));
     }
 
     /// <summary>Lost or destroyed: answers what it is, refuses the rest, and stops.</summary>
