@@ -1,5 +1,6 @@
 using Janus.Actors.Host.Api;
 using Janus.Actors.Host.Configuration;
+using Janus.Actors.Host.Diagnostics;
 using Janus.Actors.Hosting;
 
 namespace Janus.Actors.Host;
@@ -35,11 +36,14 @@ public static class HostApplication
         // Also bridges Akka's logs to Microsoft.Extensions.Logging (hence Serilog) and creates the SQLite file's directory.
         builder.Services.AddJanusSessions(settings.Janus, settings.Journal);
 
+        HostMetrics.Start();
         var app = builder.Build();
         app.UseMiddleware<ApiErrors>();
         app.UseRouting();
         app.UseApiToken(settings.Api.Token);
+        app.UseRequestMetrics();
         app.MapHealthEndpoint();
+        app.MapMetricsEndpoint();
         app.MapSessionEndpoints();
         return app;
     }
