@@ -243,7 +243,7 @@ run_local() {
     fi
     trap 'stop_local_janus; rm -f "$DATA_DIR/host.pid"' EXIT
     prepare_backend
-    dotnet build "$HOST_PROJECT" -c Release --nologo -v quiet -clp:ErrorsOnly
+    dotnet build "$HOST_PROJECT" -c Release --nologo -v quiet "-clp:ErrorsOnly;NoSummary"
     local port host_pid announcer status=0
     port=$(api_port)
     dotnet "$HOST_DLL" </dev/null &
@@ -273,8 +273,8 @@ run_local() {
 run_demo() {
     trap 'stop_local_janus' EXIT
     prepare_backend
-    dotnet build "$DEMO_PROJECT" -c Release --nologo -v quiet -clp:ErrorsOnly
-    dotnet build "$HOST_PROJECT" -c Release --nologo -v quiet -clp:ErrorsOnly
+    dotnet build "$DEMO_PROJECT" -c Release --nologo -v quiet "-clp:ErrorsOnly;NoSummary"
+    dotnet build "$HOST_PROJECT" -c Release --nologo -v quiet "-clp:ErrorsOnly;NoSummary"
     local status=0
     dotnet "$DEMO_DLL" --host-dll "$HOST_DLL" --data "$DATA_DIR/demo" "$@" || status=$?
     stop_local_janus

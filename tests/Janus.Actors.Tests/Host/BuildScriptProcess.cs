@@ -198,3 +198,10 @@ public sealed class BuildScriptProcess : IAsyncDisposable
     [DllImport("libc", SetLastError = true)]
     private static extern int kill(int pid, int sig);
 }
+
+/// <summary>Specs that run build.sh one at a time: each script builds the host, and two builds of one project must not overlap.</summary>
+[Xunit.CollectionDefinition(Name)]
+public sealed class BuildScriptCollection
+{
+    public const string Name = "build.sh";
+}

@@ -12,6 +12,7 @@ namespace Janus.Actors.Tests.Host;
 /// serves; Ctrl-C stops both. A second run on the same data folder after a crash reuses the Janus that is still up
 /// instead of starting another, and reclaims the sessions of the first run.
 /// </summary>
+[Collection(BuildScriptCollection.Name)]
 public sealed class BuildScriptRunSpecs(ITestOutputHelper output)
 {
     private const int SigInt = 2;
