@@ -2,6 +2,7 @@ using Janus.Actors.Diagnostics;
 using Janus.Actors.Host.Api;
 using Janus.Actors.Host.Configuration;
 using Janus.Actors.Host.Diagnostics;
+using Janus.Actors.Host.StatusPage;
 using Janus.Actors.Hosting;
 using Janus.Actors.Persistence;
 
@@ -46,6 +47,7 @@ public static class HostApplication
         app.UseRequestMetrics();
         app.MapHealthEndpoint();
         app.MapMetricsEndpoint();
+        app.MapStatusPage();
         app.MapSessionEndpoints();
         return app;
     }

@@ -20,7 +20,7 @@ catch (HostConfigurationException e)
     Log.ForContext("SourceContext", "Janus.Actors.Host").Fatal("Invalid configuration: {Setting} {Problem}", e.Setting, e.Problem);
     return 2;
 }
-catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException || e is Microsoft.AspNetCore.Connections.AddressInUseException)
+catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
 {
     // Kestrel's bind failure: one line instead of a stack trace, as for any unusable setting.
     Log.ForContext("SourceContext", "Janus.Actors.Host").Fatal("Invalid configuration: Api:Urls cannot be bound: {Reason} (another process listens there; choose another port)", e.Message);
