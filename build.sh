@@ -178,12 +178,14 @@ start_local_janus() {
     log "starting Janus on 127.0.0.1 (WebSocket $JANUS_WS_PORT, REST $JANUS_HTTP_PORT, admin $JANUS_ADMIN_PORT), log in $JANUS_DIR/janus.log"
     # Its own session: a Ctrl-C reaches the host first; Janus is stopped after it, by this script.
     (ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec setsid janus -F "$JANUS_DIR" --disable-colors </dev/null >>"$JANUS_DIR/janus.log" 2>&1) &
-    echo $! >"$JANUS_DIR/janus.pid"
+    local started=$!
+    echo "$started" >"$JANUS_DIR/janus.pid"
     echo $$ >"$JANUS_DIR/owner.pid"
     janus_owned=true
     local deadline=$((SECONDS + 30))
     until port_open "$JANUS_WS_PORT" && port_open "$JANUS_HTTP_PORT"; do
-        if [[ -z $(janus_pid) ]]; then
+        # By pid, not janus_pid: until the subshell has exec'd Janus its name is still bash.
+        if ! kill -0 "$started" 2>/dev/null; then
             log "Janus exited while starting; the end of $JANUS_DIR/janus.log:"
             tail -n 20 "$JANUS_DIR/janus.log" >&2
             janus_owned=false

@@ -1,3 +1,4 @@
+using Akka.Hosting;
 using Janus.Actors.Diagnostics;
 using Janus.Actors.Host.Api;
 using Janus.Actors.Host.Configuration;
@@ -37,7 +38,12 @@ public static class HostApplication
         });
 
         // Also bridges Akka's logs to Microsoft.Extensions.Logging (hence Serilog) and creates the SQLite file's directory.
-        builder.Services.AddJanusSessions(settings.Janus, settings.Journal);
+        builder.Services.AddJanusSessions(settings.Janus, settings.Journal, (akka, _) =>
+        {
+            // Prepended after the library's own HOCON, so Akka:Hocon wins over every embedded hocon/*.conf key.
+            if (settings.AkkaHocon is { } hocon)
+                akka.AddHocon(Akka.Configuration.ConfigurationFactory.ParseString(hocon), Akka.Hosting.HoconAddMode.Prepend);
+        });
 
         HostMetrics.Start();
         var app = builder.Build();

@@ -199,8 +199,11 @@ public sealed class BuildScriptProcess : IAsyncDisposable
     private static extern int kill(int pid, int sig);
 }
 
-/// <summary>Specs that run build.sh one at a time: each script builds the host, and two builds of one project must not overlap.</summary>
-[Xunit.CollectionDefinition(Name)]
+/// <summary>
+/// Specs that run build.sh one at a time and alone: each script builds the host (two builds of one project must not
+/// overlap), and a build on 2 cores would starve the timing-sensitive crash specs running beside it.
+/// </summary>
+[Xunit.CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class BuildScriptCollection
 {
     public const string Name = "build.sh";
