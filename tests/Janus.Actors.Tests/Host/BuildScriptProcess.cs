@@ -41,12 +41,15 @@ public sealed class BuildScriptProcess : IAsyncDisposable
         && IsAlive(pid) ? pid : null;
 
     /// <summary>Janus processes running with this data folder's configuration (<c>janus -F {data}/janus</c>).</summary>
-    public int CountJanusProcesses()
+    public int CountJanusProcesses() => JanusProcessIds().Count;
+
+    private List<int> JanusProcessIds()
     {
         var config = Path.Combine(DataFolder, "janus");
         return Directory.EnumerateDirectories("/proc").Select(Path.GetFileName)
-            .Where(d => int.TryParse(d, out _)).Select(d => ReadCmdline(int.Parse(d!)))
-            .Count(c => c is { Length: > 0 } && c.Split('\0') is var argv && Path.GetFileName(argv[0]) == "janus" && argv.Contains(config));
+            .Where(d => int.TryParse(d, out _)).Select(d => int.Parse(d!))
+            .Where(pid => ReadCmdline(pid) is { Length: > 0 } c && c.Split('\0') is var argv && Path.GetFileName(argv[0]) == "janus" && argv.Contains(config))
+            .ToList();
     }
 
     /// <summary>Everything every run printed so far.</summary>
@@ -163,6 +166,8 @@ public sealed class BuildScriptProcess : IAsyncDisposable
             if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid) && IsAlive(pid)
                 && ReadCmdline(pid) is { } cmdline && (cmdline.Contains("janus", StringComparison.Ordinal) || cmdline.Contains("Janus.Actors.Host", StringComparison.Ordinal)))
                 _ = kill(pid, SigKill);
+        // And any Janus on this data folder's config whose pid file was lost (a script killed while it was starting).
+        foreach (var pid in JanusProcessIds()) _ = kill(pid, SigKill);
         try { Directory.Delete(DataFolder, recursive: true); }
         catch (IOException) { /* best effort: a temp folder */ }
     }
