@@ -60,6 +60,7 @@ public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
     private JanusSessionStatus _status = JanusSessionStatus.Creating;
     private IActorRef? _transport;
     private (CreateSession Command, IActorRef ReplyTo)? _creation;
+    private IActorRef? _awaitingJournal;
     private ServerTimeouts? _server;
     private TimeSpan _keepAlivePeriod;
     private int _unansweredKeepAlives;
@@ -135,7 +136,6 @@ public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
     private void Idle()
     {
         Command<CreateSession>(StartCreation);
-        Command<GetSession>(_ => Sender.Tell(new Status.Failure(new JanusSessionNotFoundException(_key))));
         Command<IJanusSessionCommand>(_ => Sender.Tell(new Status.Failure(new JanusSessionNotFoundException(_key))));
     }
 
@@ -143,11 +143,8 @@ public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
     private void Creating()
     {
         Command<JanusTransportEvents.Connected>(_ => SendCreateOrAdopt());
-        Command<JanusTransportEvents.Received>(r => OnReceived(r.Message));
         Command<TransportFailed>(f => FailCreation(new JanusSessionUnavailableException(_key, JanusSessionStatus.Creating, $"Janus unreachable: {f.Cause.Message}")));
-        Command<RequestTimedOut>(OnRequestTimedOut);
-        Command<CreateSession>(_ => Sender.Tell(new Status.Failure(new JanusSessionExistsException(_key))));
-        Command<GetSession>(_ => Sender.Tell(Snapshot()));
+        WithJanusSession();
         CommandAny(_ => Stash.Stash());
     }
 
@@ -156,12 +153,9 @@ public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
     {
         Command<ConnectTransport>(_ => Transport.Tell(JanusTransportCommands.Connect.Instance));
         Command<JanusTransportEvents.Connected>(_ => SendClaim());
-        Command<JanusTransportEvents.Received>(r => OnReceived(r.Message));
         Command<JanusTransportEvents.SessionGone>(g => EndAsLost(g.Code, g.Reason, throwFinal: true));
         Command<TransportFailed>(f => FailReclaim(null, $"transport failed: {f.Cause.Message}", f.Cause));
-        Command<RequestTimedOut>(OnRequestTimedOut);
-        Command<CreateSession>(_ => Sender.Tell(new Status.Failure(new JanusSessionExistsException(_key))));
-        Command<GetSession>(_ => Sender.Tell(Snapshot()));
+        WithJanusSession();
         CommandAny(_ => Stash.Stash());
     }
 
@@ -169,18 +163,24 @@ public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
     private void Active()
     {
         Command<KeepAliveTick>(_ => SendKeepAlive());
-        Command<JanusTransportEvents.Received>(r => OnReceived(r.Message));
         Command<JanusTransportEvents.SessionGone>(g => EndAsLost(g.Code, g.Reason, throwFinal: false));
         Command<TransportFailed>(f => FailReclaim(null, $"transport failed: {f.Cause.Message}", f.Cause));
-        Command<RequestTimedOut>(OnRequestTimedOut);
-        Command<CreateSession>(_ => Sender.Tell(new Status.Failure(new JanusSessionExistsException(_key))));
-        Command<GetSession>(_ => Sender.Tell(Snapshot()));
+        WithJanusSession();
         Command<AttachHandle>(c => SendRequest(PendingKind.Attach, JanusRequests.Attach(NextTransaction(), JanusId, c.Plugin, c.OpaqueId)));
         Command<SendPluginMessage>(c => SendRequest(PendingKind.PluginMessage, JanusRequests.Message(NextTransaction(), JanusId, c.HandleId, c.Body, c.Jsep)));
         Command<Trickle>(c => SendRequest(PendingKind.Trickle, JanusRequests.Trickle(NextTransaction(), JanusId, c.HandleId, c.Candidate)));
         Command<Hangup>(c => SendRequest(PendingKind.Hangup, JanusRequests.Hangup(NextTransaction(), JanusId, c.HandleId)));
         Command<DetachHandle>(c => SendRequest(PendingKind.Detach, JanusRequests.Detach(NextTransaction(), JanusId, c.HandleId)));
         Command<DestroySession>(_ => SendRequest(PendingKind.Destroy, JanusRequests.Destroy(NextTransaction(), JanusId)));
+    }
+
+    /// <summary>What every behaviour with a transport handles alike: Janus's messages, timeouts, reads, duplicate creates.</summary>
+    private void WithJanusSession()
+    {
+        Command<JanusTransportEvents.Received>(r => OnReceived(r.Message));
+        Command<RequestTimedOut>(OnRequestTimedOut);
+        Command<CreateSession>(_ => Sender.Tell(new Status.Failure(new JanusSessionExistsException(_key))));
+        Command<GetSession>(_ => Sender.Tell(Snapshot()));
     }
 
     /// <summary>Lost or destroyed: answers what it is, refuses the rest, and stops.</summary>
@@ -422,7 +422,7 @@ public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
                 break;
             case PendingKind.Attach when reply.Data is { } handle:
                 var plugin = pending.Request.Plugin!;
-                Persist(new HandleAttached(handle.Id, plugin, pending.Request.OpaqueId), e =>
+                PersistFor(pending.ReplyTo, new HandleAttached(handle.Id, plugin, pending.Request.OpaqueId), e =>
                 {
                     _state = _state.Apply(e);
                     ReportChanged();
@@ -543,7 +543,7 @@ public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
     // ---- endings ----------------------------------------------------------------------------------
 
     private void PersistDetached(long handleId, IActorRef replyTo) =>
-        Persist(new HandleDetached(handleId), e =>
+        PersistFor(replyTo, new HandleDetached(handleId), e =>
         {
             _state = _state.Apply(e);
             ReportChanged();
@@ -551,7 +551,7 @@ public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
         });
 
     private void EndAsDestroyed(IActorRef replyTo) =>
-        Persist(new SessionDestroyed(), e =>
+        PersistFor(replyTo, new SessionDestroyed(), e =>
         {
             _state = _state.Apply(e);
             _log.Info("Destroyed Janus session of {SessionKey}", _key);
@@ -602,11 +602,23 @@ public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
             creation.ReplyTo.Tell(new Status.Failure(failure));
             _registry.Tell(new SessionDiscarded(_key));
         }
+        _awaitingJournal?.Tell(new Status.Failure(failure));
         FailAllPending(failure);
         base.OnPersistFailure(cause, @event, sequenceNr);
     }
 
     // ---- helpers ----------------------------------------------------------------------------------
+
+    /// <summary>Persists on behalf of a caller, who learns of a journal failure instead of waiting for a timeout.</summary>
+    private void PersistFor<TEvent>(IActorRef replyTo, TEvent @event, Action<TEvent> handler) where TEvent : IJanusSessionEvent
+    {
+        _awaitingJournal = replyTo;
+        Persist(@event, persisted =>
+        {
+            _awaitingJournal = null;
+            handler(persisted);
+        });
+    }
 
     private long JanusId => _state.JanusSessionId ?? throw new InvalidOperationException($"session {_key} has no Janus id");
 

@@ -26,7 +26,11 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
     public static Props Props(JanusOptions options, Func<JanusTransportKind, Props> transportProps, string? readJournalPluginId) =>
         Akka.Actor.Props.Create(() => new JanusSessionSupervisor(options, transportProps, readJournalPluginId));
 
+    /// <summary>Start (or restart) the actor of a persisted session; it recovers and reclaims on its own.</summary>
     private sealed record StartSession(string Key);
+
+    /// <summary>A session found by the start-up scan of the journal.</summary>
+    private sealed record RecoverSession(string Key);
 
     private sealed record ScanCompleted;
 
@@ -42,6 +46,7 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
     private readonly Dictionary<string, HashSet<IActorRef>> _subscribers = new();
     private readonly Dictionary<IActorRef, string> _keyOfChild = new();
     private bool _reclaimWarningLogged;
+    private int _recovered;
 
     public JanusSessionSupervisor(JanusOptions options, Func<JanusTransportKind, Props> transportProps, string? readJournalPluginId)
     {
@@ -62,21 +67,28 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
         Receive<ServerInfoLearned>(OnServerInfo);
 
         Receive<StartSession>(s => StartChild(s.Key));
-        Receive<ScanCompleted>(_ => _log.Info("Started {Count} persisted sessions for recovery", _keyOfChild.Count));
+        Receive<RecoverSession>(s =>
+        {
+            _recovered++;
+            StartChild(s.Key);
+        });
+        Receive<ScanCompleted>(_ => _log.Info("Journal scanned: {Count} persisted sessions started for recovery", _recovered));
         Receive<ScanFailed>(f =>
         {
             _log.Error(f.Cause, "Could not list persisted sessions; retrying");
-            Timers.StartSingleTimer("scan", ScanAgain.Instance, _options.MaxReclaimBackoff);
+            Timers.StartSingleTimer("scan", ScanJournal.Instance, _options.MaxReclaimBackoff);
         });
-        Receive<ScanAgain>(_ => ScanJournal(readJournalPluginId!));
+        Receive<ScanJournal>(_ => StartScan(readJournalPluginId!));
         Receive<Terminated>(OnTerminated);
 
-        if (readJournalPluginId is not null) ScanJournal(readJournalPluginId);
+        // From a message, not the constructor: the read journal may take seconds to initialise on a busy machine,
+        // and a constructor failure would stop the supervisor for good instead of retrying the scan.
+        if (readJournalPluginId is not null) Self.Tell(ScanJournal.Instance);
     }
 
-    private sealed record ScanAgain
+    private sealed record ScanJournal
     {
-        public static readonly ScanAgain Instance = new();
+        public static readonly ScanJournal Instance = new();
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -84,14 +96,22 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
     protected override SupervisorStrategy SupervisorStrategy() => ClaimFailureDecider.Strategy();
 
     /// <summary>Every persisted session gets its actor, which recovers and claims on its own.</summary>
-    private void ScanJournal(string readJournalPluginId)
+    private void StartScan(string readJournalPluginId)
     {
         var self = Self;
-        PersistenceQuery.Get(Context.System)
-            .ReadJournalFor<ICurrentPersistenceIdsQuery>(readJournalPluginId)
-            .CurrentPersistenceIds()
+        ICurrentPersistenceIdsQuery journal;
+        try
+        {
+            journal = PersistenceQuery.Get(Context.System).ReadJournalFor<ICurrentPersistenceIdsQuery>(readJournalPluginId);
+        }
+        catch (Exception cause)
+        {
+            self.Tell(new ScanFailed(cause));
+            return;
+        }
+        journal.CurrentPersistenceIds()
             .Where(id => id.StartsWith(JanusSessionActor.PersistenceIdPrefix, StringComparison.Ordinal))
-            .RunForeach(id => self.Tell(new StartSession(id[JanusSessionActor.PersistenceIdPrefix.Length..])), Context.Materializer())
+            .RunForeach(id => self.Tell(new RecoverSession(id[JanusSessionActor.PersistenceIdPrefix.Length..])), Context.Materializer())
             .PipeTo(self, success: () => new ScanCompleted(), failure: cause => new ScanFailed(cause));
     }
 

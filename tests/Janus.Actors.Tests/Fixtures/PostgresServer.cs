@@ -48,7 +48,7 @@ public sealed class PostgresServer : IAsyncDisposable
         {
             await server.InitialiseAsync(cancellationToken);
             AppDomain.CurrentDomain.ProcessExit += server.StopOnProcessExit;
-            await server.RunAsync("could not start", cancellationToken, "pg_ctl", "-D", server.DataDirectory, "-l", server.LogFile, "-w", "-t", "60", "start");
+            await server.ResumeAsync(cancellationToken);
             return server;
         }
         catch
@@ -70,6 +70,14 @@ public sealed class PostgresServer : IAsyncDisposable
         }
         return ConnectionString(name, pooling: true);
     }
+
+    /// <summary>A journal outage: stops the server at once, keeping its data, until <see cref="ResumeAsync"/>.</summary>
+    public Task PauseAsync(CancellationToken cancellationToken = default) =>
+        RunAsync("could not stop", cancellationToken, "pg_ctl", "-D", DataDirectory, "-m", "immediate", "-w", "-t", "30", "stop");
+
+    /// <summary>Starts the server again on the same port and data after <see cref="PauseAsync"/>.</summary>
+    public Task ResumeAsync(CancellationToken cancellationToken = default) =>
+        RunAsync("could not start", cancellationToken, "pg_ctl", "-D", DataDirectory, "-l", LogFile, "-w", "-t", "60", "start");
 
     /// <summary>Stops the server (<c>pg_ctl stop -m immediate</c>, or a kill when that fails) and deletes its directory.</summary>
     public async ValueTask DisposeAsync()

@@ -6,8 +6,8 @@ using Microsoft.Extensions.Hosting;
 namespace Janus.Actors.Tests.Integration;
 
 /// <summary>
-/// The library as a backend embeds it: a generic host with <c>AddJanusSessions</c> on a real SQLite file.
-/// Start another on the same file to play "the process came back".
+/// The library as a backend embeds it: a generic host with <c>AddJanusSessions</c> on a real journal (a SQLite
+/// file or a PostgreSQL database). Start another on the same journal to play "the process came back".
 /// </summary>
 public sealed class InProcessSessions : IAsyncDisposable
 {
@@ -21,11 +21,14 @@ public sealed class InProcessSessions : IAsyncDisposable
 
     public IJanusSessions Sessions { get; }
 
-    public static async Task<InProcessSessions> StartAsync(JanusOptions janus, string journalFile)
+    public static Task<InProcessSessions> StartAsync(JanusOptions janus, string journalFile) =>
+        StartAsync(janus, new JanusJournalOptions(JanusJournalProvider.Sqlite, $"Data Source={journalFile}"));
+
+    public static async Task<InProcessSessions> StartAsync(JanusOptions janus, JanusJournalOptions journal)
     {
         // Qualified: inside Janus.Actors.Tests, "Host" is the namespace of the host-process specs.
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
-        builder.Services.AddJanusSessions(janus, new JanusJournalOptions(JanusJournalProvider.Sqlite, $"Data Source={journalFile}"));
+        builder.Services.AddJanusSessions(janus, journal);
         var host = builder.Build();
         await host.StartAsync();
         return new InProcessSessions(host);

@@ -1,0 +1,129 @@
+using System.Net;
+using System.Text.Json;
+using Janus.Actors.Tests.Fixtures;
+using Janus.Actors.Tests.Integration;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Janus.Actors.Tests.Host;
+
+/// <summary>
+/// The mission, proven with real parts: a host process holding live Janus sessions is killed with SIGKILL and
+/// started again on the same journal; every session comes back active with its Janus id, Janus keeps it well past
+/// its session_timeout (so keep-alives resumed with the right ids), and every handle still answers.
+/// </summary>
+public abstract class HostCrashSpecs(ITestOutputHelper output) : IAsyncLifetime
+{
+    private const int SessionsPerTransport = 10;
+    private const int SessionTimeoutSeconds = 12;
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    private readonly JanusServer _janus = new(new JanusServerOptions
+    {
+        SessionTimeoutSeconds = SessionTimeoutSeconds,
+        ReclaimSessionTimeoutSeconds = 20,
+        DebugLevel = 3,
+    });
+
+    public Task InitializeAsync() => _janus.StartAsync();
+
+    public async Task DisposeAsync() => await _janus.DisposeAsync();
+
+    /// <summary>The journal settings of the host under test.</summary>
+    protected abstract Task<Dictionary<string, string?>> JournalSettingsAsync();
+
+    [Fact]
+    public async Task Every_session_survives_a_SIGKILL_of_the_host()
+    {
+        var settings = await JournalSettingsAsync();
+        settings["Janus:WebSocketUrl"] = _janus.WebSocketUrl.ToString();
+        settings["Janus:RestUrl"] = _janus.RestUrl.ToString();
+        await using var host = new HostProcess(settings);
+        await host.StartAsync();
+
+        var before = new Dictionary<string, (long JanusId, long HandleId)>();
+        foreach (var transport in new[] { "websocket", "rest" })
+            for (var i = 0; i < SessionsPerTransport; i++)
+            {
+                var key = $"{transport}-{i}";
+                before[key] = await CreateWithEchoHandleAsync(host, key, transport);
+            }
+
+        await host.KillAsync();
+        Assert.Equal(137, host.ExitCode);
+        var killedAt = DateTime.UtcNow;
+        await host.StartAsync();
+
+        var after = await Eventually.ReturnsAsync(() => ListAsync(host),
+            sessions => sessions.Count == before.Count && sessions.All(s => s.State == "active" && s.Reclaims >= 1),
+            Patience, "every session active again");
+        output.WriteLine($"All {after.Count} sessions active {(DateTime.UtcNow - killedAt).TotalMilliseconds:F0} ms after SIGKILL");
+        foreach (var session in after)
+        {
+            Assert.Equal(before[session.Key].JanusId, session.JanusSessionId);
+            Assert.Equal([before[session.Key].HandleId], session.HandleIds);
+        }
+
+        // Twice Janus's session_timeout (plus its timer slack): only keep-alives with the right ids keep them.
+        using var admin = _janus.CreateAdminClient();
+        var watchUntil = DateTime.UtcNow.AddSeconds(2 * SessionTimeoutSeconds + 4);
+        while (DateTime.UtcNow < watchUntil)
+        {
+            var alive = (await admin.ListSessionsAsync()).ToHashSet();
+            var missing = before.Where(s => !alive.Contains(s.Value.JanusId)).Select(s => s.Key).ToList();
+            Assert.True(missing.Count == 0, $"Janus dropped {string.Join(", ", missing)}. Host log:\n{host.LogTail()}");
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+
+        foreach (var (key, (_, handleId)) in before)
+            await AssertEchoAsync(host, key, handleId);
+    }
+
+    private static async Task<(long JanusId, long HandleId)> CreateWithEchoHandleAsync(HostProcess host, string key, string transport)
+    {
+        using var created = await host.PostJsonAsync("v1/sessions", $$"""{"key":"{{key}}","transport":"{{transport}}"}""");
+        var session = await host.ReadJsonAsync(created, HttpStatusCode.Created);
+        using var attached = await host.PostJsonAsync($"v1/sessions/{key}/handles", """{"plugin":"janus.plugin.echotest"}""");
+        var handle = await host.ReadJsonAsync(attached, HttpStatusCode.Created);
+        return (session.GetProperty("janusSessionId").GetInt64(), handle.GetProperty("handleId").GetInt64());
+    }
+
+    private static async Task AssertEchoAsync(HostProcess host, string key, long handleId)
+    {
+        using var response = await host.PostJsonAsync($"v1/sessions/{key}/handles/{handleId}/messages", """{"body":{"audio":true}}""");
+        var reply = await host.ReadJsonAsync(response, HttpStatusCode.OK);
+        Assert.Equal("ok", reply.GetProperty("plugindata").GetProperty("data").GetProperty("result").GetString());
+    }
+
+    private sealed record ListedSession(string Key, long? JanusSessionId, string State, int Reclaims, long[] HandleIds);
+
+    private static async Task<IReadOnlyList<ListedSession>> ListAsync(HostProcess host)
+    {
+        using var response = await host.Http.GetAsync("v1/sessions");
+        var sessions = await host.ReadJsonAsync(response, HttpStatusCode.OK);
+        return sessions.EnumerateArray().Select(s => new ListedSession(
+            s.GetProperty("key").GetString()!,
+            s.GetProperty("janusSessionId").ValueKind == JsonValueKind.Number ? s.GetProperty("janusSessionId").GetInt64() : null,
+            s.GetProperty("state").GetString()!,
+            s.GetProperty("reclaims").GetInt32(),
+            s.GetProperty("handles").EnumerateArray().Select(h => h.GetProperty("handleId").GetInt64()).ToArray())).ToList();
+    }
+}
+
+/// <summary>The crash proof on the embedded default: one SQLite file in the host's working directory.</summary>
+public sealed class SqliteHostCrashSpecs(ITestOutputHelper output) : HostCrashSpecs(output)
+{
+    protected override Task<Dictionary<string, string?>> JournalSettingsAsync() =>
+        Task.FromResult(new Dictionary<string, string?> { ["Journal:Provider"] = "sqlite" });
+}
+
+/// <summary>The crash proof on a real PostgreSQL 15 server.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgreSqlHostCrashSpecs(PostgresFixture postgres, ITestOutputHelper output) : HostCrashSpecs(output)
+{
+    protected override async Task<Dictionary<string, string?>> JournalSettingsAsync() => new()
+    {
+        ["Journal:Provider"] = "postgresql",
+        ["Journal:ConnectionString"] = await postgres.Server.CreateDatabaseAsync(),
+    };
+}
