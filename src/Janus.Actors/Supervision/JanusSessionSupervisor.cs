@@ -105,19 +105,15 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
     private void StartScan(string readJournalPluginId)
     {
         var self = Self;
-        ICurrentPersistenceIdsQuery journal;
-        try
-        {
-            journal = PersistenceQuery.Get(Context.System).ReadJournalFor<ICurrentPersistenceIdsQuery>(readJournalPluginId);
-        }
-        catch (Exception cause)
-        {
-            self.Tell(new ScanFailed(cause));
-            return;
-        }
-        journal.CurrentPersistenceIds()
-            .Where(id => id.StartsWith(JanusSessionActor.PersistenceIdPrefix, StringComparison.Ordinal))
-            .RunForeach(id => self.Tell(new RecoverSession(id[JanusSessionActor.PersistenceIdPrefix.Length..])), Context.Materializer())
+        var system = Context.System;
+        var materializer = Context.Materializer();
+        // Off the supervisor's thread: the read journal's constructor blocks (up to 5 s) until the write journal has
+        // created its tables, and the supervisor must keep answering meanwhile.
+        Task.Run(() => PersistenceQuery.Get(system)
+                .ReadJournalFor<ICurrentPersistenceIdsQuery>(readJournalPluginId)
+                .CurrentPersistenceIds()
+                .Where(id => id.StartsWith(JanusSessionActor.PersistenceIdPrefix, StringComparison.Ordinal))
+                .RunForeach(id => self.Tell(new RecoverSession(id[JanusSessionActor.PersistenceIdPrefix.Length..])), materializer))
             .PipeTo(self, success: () => new ScanCompleted(), failure: cause => new ScanFailed(cause));
     }
 
