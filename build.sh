@@ -6,6 +6,17 @@ cd "$(dirname "$(readlink -f "$0")")"
 readonly SOLUTION=Janus.Actors.sln
 readonly RESULTS=TestResults
 readonly POSTGRES_BIN=/usr/lib/postgresql/15/bin
+readonly HOST_PROJECT=src/Janus.Actors.Host
+readonly HOST_DLL=$HOST_PROJECT/bin/Release/net10.0/Janus.Actors.Host.dll
+readonly DEMO_PROJECT=src/Janus.Actors.Demo
+readonly DEMO_DLL=$DEMO_PROJECT/bin/Release/net10.0/Janus.Actors.Demo.dll
+
+# `run` and `demo`: where the local Janus (config, pid, log) and the SQLite journal live, and Janus's loopback ports.
+readonly DATA_DIR=$(readlink -m "${JANUS_ACTORS_DATA:-data}")
+readonly JANUS_DIR=$DATA_DIR/janus
+readonly JANUS_WS_PORT=${JANUS_WS_PORT:-8188}
+readonly JANUS_HTTP_PORT=${JANUS_HTTP_PORT:-8088}
+readonly JANUS_ADMIN_PORT=${JANUS_ADMIN_PORT:-7088}
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
@@ -17,8 +28,17 @@ Usage: ./build.sh <command> [arguments]
   test [args]    install missing test dependencies (Janus, PostgreSQL 15 binaries), then
                  dotnet test $SOLUTION -c Release [args]; TRX and hang dumps in $RESULTS/
   bench [args]   dotnet run -c Release --project tests/Janus.Actors.Benchmarks -- [args]
-  run            start the Janus.Actors host next to Janus configured from deploy/janus/
-                 (not wired up yet: arrives with the host)
+  run            start a local Janus (config from deploy/janus/, rendered into \$JANUS_ACTORS_DATA/janus/)
+                 unless Janus__WebSocketUrl or Janus__RestUrl points at one, then the host (Release)
+                 with its SQLite journal in \$JANUS_ACTORS_DATA; Ctrl-C stops both
+  demo [args]    against the same local Janus: create sessions, SIGKILL the host, restart it and watch
+                 every session come back (args: --sessions N, default 50)
+
+Environment for run and demo:
+  JANUS_ACTORS_DATA   data folder (default: ./data)
+  JANUS_WS_PORT, JANUS_HTTP_PORT, JANUS_ADMIN_PORT
+                      loopback ports of the local Janus (default: 8188, 8088, 7088)
+  Janus__*, Journal__*, Api__*   host settings (see src/Janus.Actors.Host/README.md)
 EOF
 }
 
@@ -41,6 +61,8 @@ apt_install() {
 ensure_test_dependencies() {
     command -v janus >/dev/null || apt_install janus
     command -v sipp >/dev/null || apt_install sip-tester
+    # The status page is checked in headless Chromium.
+    command -v chromium >/dev/null || apt_install chromium
     local tool
     for tool in initdb pg_ctl postgres; do
         if [[ ! -x $POSTGRES_BIN/$tool ]]; then
@@ -78,6 +100,191 @@ run_tests() {
     return "$status"
 }
 
+# ---- run / demo: a local Janus next to the host ---------------------------------------------------------------------
+
+log() { echo "build.sh: $*" >&2; }
+
+# True when something accepts TCP connections on 127.0.0.1:$1.
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# Status code of GET http://127.0.0.1:$1$2 (bash only: curl is not on every fresh machine), or 000.
+http_status() {
+    local port=$1 path=$2 line
+    {
+        exec 3<>"/dev/tcp/127.0.0.1/$port" || return 1
+        printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n%s\r\n' "$path" \
+            "${Api__Token:+Authorization: Bearer $Api__Token$'\r\n'}" >&3
+        IFS=' ' read -r -t 10 _ line _ <&3 || true
+        exec 3<&-
+    } 2>/dev/null
+    echo "${line:-000}"
+}
+
+# The Janus started by this data folder, if it still runs: its pid, else nothing (and a stale pid file is removed).
+janus_pid() {
+    local pid
+    [[ -r $JANUS_DIR/janus.pid ]] || return 0
+    pid=$(<"$JANUS_DIR/janus.pid")
+    if [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null && [[ $(cat "/proc/$pid/comm" 2>/dev/null) == janus ]]; then
+        echo "$pid"
+    else
+        rm -f "$JANUS_DIR/janus.pid"
+    fi
+}
+
+# deploy/janus/*.jcfg with this machine's plugin folders, the chosen ports and this folder's own admin secret.
+render_janus_config() {
+    local lib secret file
+    for lib in /usr/lib/*/janus /usr/lib/janus; do
+        [[ -d $lib/plugins ]] && break
+    done
+    [[ -d $lib/plugins ]] || { log "Janus's plugins folder is missing (looked in /usr/lib/*/janus): reinstall the 'janus' package"; exit 1; }
+    mkdir -p "$JANUS_DIR"
+    [[ -s $JANUS_DIR/admin-secret ]] || od -An -N16 -tx1 /dev/urandom | tr -d ' \n' >"$JANUS_DIR/admin-secret"
+    secret=$(<"$JANUS_DIR/admin-secret")
+    for file in deploy/janus/*.jcfg; do
+        sed -e "s|/usr/lib/x86_64-linux-gnu/janus|$lib|" \
+            -e "s|^\(\s*admin_secret = \)\"[^\"]*\"|\1\"$secret\"|" \
+            -e "s|^\(\s*ws_port = \)[0-9]*|\1$JANUS_WS_PORT|" \
+            -e "s|^\(\s*port = \)[0-9]*|\1$JANUS_HTTP_PORT|" \
+            -e "s|^\(\s*admin_port = \)[0-9]*|\1$JANUS_ADMIN_PORT|" \
+            "$file" >"$JANUS_DIR/$(basename "$file")"
+    done
+}
+
+# Starts Janus unless this data folder's Janus already runs. This script stops Janus on exit (janus_owned) when it
+# started it, or when the run that started it is gone (SIGKILLed, closed terminal): then it adopts it.
+janus_owned=false
+start_local_janus() {
+    command -v janus >/dev/null || apt_install janus
+    local pid port owner
+    pid=$(janus_pid)
+    if [[ -n $pid ]]; then
+        owner=$(cat "$JANUS_DIR/owner.pid" 2>/dev/null || true)
+        if [[ $owner =~ ^[0-9]+$ ]] && kill -0 "$owner" 2>/dev/null && grep -qa build.sh "/proc/$owner/cmdline" 2>/dev/null; then
+            log "Janus already runs for $DATA_DIR (pid $pid, started by build.sh pid $owner): sharing it"
+        else
+            log "Janus already runs for $DATA_DIR (pid $pid) and the run that started it is gone: using it, and stopping it on exit"
+            echo $$ >"$JANUS_DIR/owner.pid"
+            janus_owned=true
+        fi
+        return
+    fi
+    for port in "$JANUS_WS_PORT" "$JANUS_HTTP_PORT" "$JANUS_ADMIN_PORT"; do
+        if port_open "$port"; then
+            log "port $port on 127.0.0.1 is in use (another Janus?): stop it, or choose other ports with JANUS_WS_PORT, JANUS_HTTP_PORT, JANUS_ADMIN_PORT"
+            exit 1
+        fi
+    done
+    render_janus_config
+    log "starting Janus on 127.0.0.1 (WebSocket $JANUS_WS_PORT, REST $JANUS_HTTP_PORT, admin $JANUS_ADMIN_PORT), log in $JANUS_DIR/janus.log"
+    # Its own session: a Ctrl-C reaches the host first; Janus is stopped after it, by this script.
+    (ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec setsid janus -F "$JANUS_DIR" --disable-colors </dev/null >>"$JANUS_DIR/janus.log" 2>&1) &
+    local started=$!
+    echo "$started" >"$JANUS_DIR/janus.pid"
+    echo $$ >"$JANUS_DIR/owner.pid"
+    janus_owned=true
+    local deadline=$((SECONDS + 30))
+    until port_open "$JANUS_WS_PORT" && port_open "$JANUS_HTTP_PORT"; do
+        # By pid, not janus_pid: until the subshell has exec'd Janus its name is still bash.
+        if ! kill -0 "$started" 2>/dev/null; then
+            log "Janus exited while starting; the end of $JANUS_DIR/janus.log:"
+            tail -n 20 "$JANUS_DIR/janus.log" >&2
+            janus_owned=false
+            exit 1
+        fi
+        if ((SECONDS > deadline)); then
+            log "Janus did not open its ports within 30 s; see $JANUS_DIR/janus.log"
+            stop_local_janus
+            exit 1
+        fi
+        sleep 0.1
+    done
+}
+
+stop_local_janus() {
+    [[ $janus_owned == true ]] || return 0
+    janus_owned=false
+    local pid
+    pid=$(janus_pid)
+    [[ -n $pid ]] || return 0
+    log "stopping Janus (pid $pid)"
+    kill -TERM "$pid" 2>/dev/null || true
+    local deadline=$((SECONDS + 10))
+    while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+    rm -f "$JANUS_DIR/janus.pid" "$JANUS_DIR/owner.pid"
+}
+
+# Janus URLs and the journal for the host: the local Janus unless the environment names one.
+prepare_backend() {
+    if [[ -n ${Janus__WebSocketUrl:-} || -n ${Janus__RestUrl:-} ]]; then
+        log "using the Janus named by Janus__WebSocketUrl/Janus__RestUrl; no local Janus is started"
+    else
+        start_local_janus
+        export Janus__WebSocketUrl="ws://127.0.0.1:$JANUS_WS_PORT/"
+        export Janus__RestUrl="http://127.0.0.1:$JANUS_HTTP_PORT/janus"
+    fi
+    mkdir -p "$DATA_DIR"
+    export Journal__ConnectionString=${Journal__ConnectionString:-"Data Source=$DATA_DIR/janus-actors.db"}
+}
+
+# The first port of Api__Urls (default 5080).
+api_port() {
+    local url=${Api__Urls:-http://127.0.0.1:5080}
+    url=${url%%;*}
+    url=${url##*:}
+    echo "${url%%/*}"
+}
+
+run_local() {
+    # One host per journal: two would claim the same sessions from each other.
+    local running
+    running=$(cat "$DATA_DIR/host.pid" 2>/dev/null || true)
+    if [[ $running =~ ^[0-9]+$ ]] && kill -0 "$running" 2>/dev/null && grep -qa Janus.Actors.Host "/proc/$running/cmdline" 2>/dev/null; then
+        log "a host already runs on $DATA_DIR (pid $running): stop it first, or use another JANUS_ACTORS_DATA"
+        exit 1
+    fi
+    trap 'stop_local_janus; rm -f "$DATA_DIR/host.pid"' EXIT
+    prepare_backend
+    dotnet build "$HOST_PROJECT" -c Release --nologo -v quiet "-clp:ErrorsOnly;NoSummary"
+    local port host_pid announcer status=0
+    port=$(api_port)
+    dotnet "$HOST_DLL" </dev/null &
+    host_pid=$!
+    echo "$host_pid" >"$DATA_DIR/host.pid"
+    # Ctrl-C or SIGTERM: stop the host gracefully (it never destroys Janus sessions), then Janus.
+    trap 'kill -TERM "$host_pid" 2>/dev/null || true' INT TERM
+    (
+        local deadline=$((SECONDS + 120))
+        until [[ $(http_status "$port" /readyz) == 200 ]]; do
+            ((SECONDS < deadline)) || exit 0
+            sleep 0.2
+        done
+        log "ready: status page http://127.0.0.1:$port/ · API http://127.0.0.1:$port/v1/sessions · metrics http://127.0.0.1:$port/metrics · Ctrl-C stops"
+    ) &
+    announcer=$!
+    while true; do
+        wait "$host_pid" && status=0 || status=$?
+        kill -0 "$host_pid" 2>/dev/null || break
+    done
+    kill "$announcer" 2>/dev/null || true
+    wait "$announcer" 2>/dev/null || true
+    stop_local_janus
+    return "$status"
+}
+
+run_demo() {
+    trap 'stop_local_janus' EXIT
+    prepare_backend
+    dotnet build "$DEMO_PROJECT" -c Release --nologo -v quiet "-clp:ErrorsOnly;NoSummary"
+    dotnet build "$HOST_PROJECT" -c Release --nologo -v quiet "-clp:ErrorsOnly;NoSummary"
+    local status=0
+    dotnet "$DEMO_DLL" --host-dll "$HOST_DLL" --data "$DATA_DIR/demo" "$@" || status=$?
+    stop_local_janus
+    return "$status"
+}
+
 command=${1:-}
 shift || true
 case $command in
@@ -92,9 +299,10 @@ case $command in
         dotnet run -c Release --project tests/Janus.Actors.Benchmarks -- "$@"
         ;;
     run)
-        echo "build.sh run: the Janus.Actors host (src/Janus.Actors.Host) is not wired up yet; it arrives with the host issue." >&2
-        echo "Janus's recommended configuration is in deploy/janus/ (janus -F deploy/janus)." >&2
-        exit 2
+        run_local
+        ;;
+    demo)
+        run_demo "$@"
         ;;
     -h | --help | help)
         usage

@@ -1,6 +1,11 @@
+using Akka.Hosting;
+using Janus.Actors.Diagnostics;
 using Janus.Actors.Host.Api;
 using Janus.Actors.Host.Configuration;
+using Janus.Actors.Host.Diagnostics;
+using Janus.Actors.Host.StatusPage;
 using Janus.Actors.Hosting;
+using Janus.Actors.Persistence;
 
 namespace Janus.Actors.Host;
 
@@ -33,15 +38,78 @@ public static class HostApplication
         });
 
         // Also bridges Akka's logs to Microsoft.Extensions.Logging (hence Serilog) and creates the SQLite file's directory.
-        builder.Services.AddJanusSessions(settings.Janus, settings.Journal);
+        builder.Services.AddJanusSessions(settings.Janus, settings.Journal, (akka, _) =>
+        {
+            // Prepended after the library's own HOCON, so Akka:Hocon wins over every embedded hocon/*.conf key.
+            if (settings.AkkaHocon is { } hocon)
+                akka.AddHocon(Akka.Configuration.ConfigurationFactory.ParseString(hocon), Akka.Hosting.HoconAddMode.Prepend);
+        });
 
+        HostMetrics.Start();
         var app = builder.Build();
         app.UseMiddleware<ApiErrors>();
         app.UseRouting();
         app.UseApiToken(settings.Api.Token);
+        app.UseRequestMetrics();
         app.MapHealthEndpoint();
+        app.MapMetricsEndpoint();
+        app.MapStatusPage();
         app.MapSessionEndpoints();
         return app;
+    }
+
+    /// <summary>How long the start-up check waits for the journal before giving up.</summary>
+    public static readonly TimeSpan StartupJournalTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Fails fast when the journal cannot be opened or does not answer: without it no session can be created or recovered,
+    /// and a host that started anyway would only answer 503s. Throws <see cref="HostConfigurationException"/> naming
+    /// <c>Journal:ConnectionString</c> with the reason (never the connection string). A SQLite file and its directory
+    /// are created here, as the journal would on first use.
+    /// </summary>
+    public static async Task CheckJournalAsync(HostSettings settings)
+    {
+        using var timeout = new CancellationTokenSource(StartupJournalTimeout);
+        try
+        {
+            if (settings.Journal.Provider == JanusJournalProvider.Sqlite)
+                _ = JanusPersistence.ToConfig(settings.Journal); // creates the directory and the file, switches it to WAL
+            await JanusPersistence.CheckAsync(settings.Journal, timeout.Token);
+        }
+        catch (JanusJournalUnavailableException e)
+        {
+            throw new HostConfigurationException("Journal:ConnectionString", $"cannot be reached: {e.Message}");
+        }
+        catch (OperationCanceledException)
+        {
+            throw new HostConfigurationException("Journal:ConnectionString", $"cannot be reached: the {settings.Journal} did not answer within {StartupJournalTimeout.TotalSeconds:0} s");
+        }
+        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException)
+        {
+            throw new HostConfigurationException("Journal:ConnectionString", $"cannot be opened: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Asks Janus for <c>info</c> once and logs what it says. Never fatal: sessions wait for Janus and reclaim when it is
+    /// back. Warns when <c>reclaim_session_timeout</c> is 0 (WebSocket sessions cannot survive a crash then).
+    /// </summary>
+    public static async Task LogJanusAsync(WebApplication app, HostSettings settings)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Janus.Actors.Host");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+        try
+        {
+            var info = await JanusServerProbe.InfoAsync(settings.Janus, timeout.Token);
+            logger.LogInformation("Janus {JanusVersion} answers: session_timeout {SessionTimeout} s, reclaim_session_timeout {ReclaimSessionTimeout} s",
+                info.Version, info.SessionTimeoutSeconds, info.ReclaimSessionTimeoutSeconds);
+            if (info.ReclaimSessionTimeoutSeconds == 0 && settings.Janus.WebSocketUrl is not null)
+                logger.LogWarning("Janus reports reclaim_session_timeout = 0: WebSocket sessions die with this process. Set it in janus.jcfg (deploy/janus/janus.jcfg uses 30)");
+        }
+        catch (JanusServerUnavailableException e)
+        {
+            logger.LogWarning("{Failure}; starting anyway: sessions are reclaimed once Janus answers", e.Message);
+        }
     }
 
     /// <summary>Logs what the host is about to serve (never a secret) and warns about an exposed, token-less API.</summary>

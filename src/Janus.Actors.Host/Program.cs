@@ -2,23 +2,33 @@ using Janus.Actors.Host;
 using Janus.Actors.Host.Configuration;
 using Serilog;
 
-// Exit codes: 0 after a graceful stop (SIGTERM, Ctrl-C), 2 for unusable configuration, 1 for anything else.
+// Exit codes: 0 after a graceful stop (SIGTERM, Ctrl-C), 2 for unusable configuration (including a journal that cannot
+// be reached at start-up), 1 for anything else.
 Log.Logger = HostLogging.CreateBootstrapLogger();
 try
 {
     var app = HostApplication.Build(args);
-    HostApplication.LogStartup(app, app.Services.GetRequiredService<HostSettings>());
+    var settings = app.Services.GetRequiredService<HostSettings>();
+    HostApplication.LogStartup(app, settings);
+    await HostApplication.CheckJournalAsync(settings);
+    await HostApplication.LogJanusAsync(app, settings);
     await app.RunAsync();
     return 0;
 }
 catch (HostConfigurationException e)
 {
-    Log.Fatal("Invalid configuration: {Setting} {Problem}", e.Setting, e.Problem);
+    Log.ForContext("SourceContext", "Janus.Actors.Host").Fatal("Invalid configuration: {Setting} {Problem}", e.Setting, e.Problem);
+    return 2;
+}
+catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+{
+    // Kestrel's bind failure: one line instead of a stack trace, as for any unusable setting.
+    Log.ForContext("SourceContext", "Janus.Actors.Host").Fatal("Invalid configuration: Api:Urls cannot be bound: {Reason} (another process listens there; choose another port)", e.Message);
     return 2;
 }
 catch (Exception e)
 {
-    Log.Fatal(e, "Janus.Actors.Host stopped after an unexpected failure");
+    Log.ForContext("SourceContext", "Janus.Actors.Host").Fatal(e, "Janus.Actors.Host stopped after an unexpected failure");
     return 1;
 }
 finally

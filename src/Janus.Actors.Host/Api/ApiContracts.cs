@@ -56,6 +56,15 @@ public sealed record HealthResponse(
     string Status,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason = null);
 
+/// <summary><c>GET /readyz</c>: <c>ready</c> with what Janus's <c>info</c> said, or <c>unavailable</c> with the reasons.</summary>
+public sealed record ReadinessResponse(
+    string Status,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JanusServerResponse? Janus);
+
+/// <summary>Janus's <c>info</c>: version and the two timeouts crash survival depends on (seconds).</summary>
+public sealed record JanusServerResponse(string? Version, int SessionTimeout, int ReclaimSessionTimeout);
+
 /// <summary>Server-sent event payloads (see <see cref="EventStream"/>).</summary>
 public sealed record ReclaimedNotice(string Key, bool EventsMayHaveBeenMissed);
 
@@ -96,6 +105,7 @@ public static class TransportNames
 [JsonSerializable(typeof(PluginReplyResponse))]
 [JsonSerializable(typeof(ErrorResponse))]
 [JsonSerializable(typeof(HealthResponse))]
+[JsonSerializable(typeof(ReadinessResponse))]
 [JsonSerializable(typeof(ReclaimedNotice))]
 [JsonSerializable(typeof(EndedNotice))]
 public sealed partial class HostJsonContext : JsonSerializerContext

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Janus.Actors.Diagnostics;
 using Janus.Actors.Host.Configuration;
 using Janus.Actors.Hosting;
 using Janus.Actors.Persistence;
@@ -7,13 +8,19 @@ using Microsoft.AspNetCore.Authorization;
 namespace Janus.Actors.Host.Api;
 
 /// <summary>
-/// <c>GET /healthz</c>, open without the API token: 200 <c>{"status":"ok"}</c> when the actor system runs, the session
-/// supervisor answers, and the journal answers <c>SELECT 1</c>; else 503 with the reason. It never shows a session or a
-/// Janus session id.
+/// Liveness and readiness, for probes and operators. Neither shows a session or a Janus session id.
+/// <list type="bullet">
+/// <item><c>GET /healthz</c> (open without the API token): the process is alive — the actor system runs and the session
+/// supervisor answers. Restarting the process is the cure for a failure here, so it does not depend on the journal or
+/// Janus: an outage of either must not make an orchestrator restart a host that would come back to the same outage.</item>
+/// <item><c>GET /readyz</c> (needs the token when one is set): the host can serve — the journal answers <c>SELECT 1</c>
+/// and Janus answers <c>info</c>. 503 with the reason when not.</item>
+/// </list>
 /// </summary>
 public static class HealthEndpoint
 {
     private static readonly TimeSpan JournalCheckTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan JanusCheckTimeout = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan SupervisorCheckTimeout = TimeSpan.FromSeconds(3);
 
     /// <summary>Looked up to see that the supervisor answers; '/' makes it a key no API caller can create.</summary>
@@ -21,48 +28,82 @@ public static class HealthEndpoint
 
     public static IEndpointRouteBuilder MapHealthEndpoint(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", CheckAsync).WithMetadata(new AllowAnonymousAttribute());
+        app.MapGet("/healthz", CheckLivenessAsync).WithMetadata(new AllowAnonymousAttribute());
+        app.MapGet("/readyz", CheckReadinessAsync);
         return app;
     }
 
-    private static async Task<IResult> CheckAsync(IServiceProvider services, IJanusSessions sessions, HostSettings settings, ILoggerFactory loggers,
-        CancellationToken cancellationToken)
+    private static async Task<IResult> CheckLivenessAsync(IServiceProvider services, IJanusSessions sessions, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         if (services.GetService<ActorSystem>() is not { WhenTerminated.IsCompleted: false })
             return Unavailable("the actor system is not running");
 
         // A supervisor that failed to start (or is wedged) leaves the API answering nothing but timeouts.
-        using (var supervisorTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        using var supervisorTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        supervisorTimeout.CancelAfter(SupervisorCheckTimeout);
+        try
         {
-            supervisorTimeout.CancelAfter(SupervisorCheckTimeout);
-            try
-            {
-                await sessions.GetAsync(ProbeKey, supervisorTimeout.Token);
-            }
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
-            {
-                loggers.CreateLogger(typeof(HealthEndpoint)).LogWarning("Health check: the session supervisor did not answer: {Failure}", e.Message);
-                return Unavailable($"the session supervisor did not answer within {SupervisorCheckTimeout.TotalSeconds:0} s");
-            }
+            await sessions.GetAsync(ProbeKey, supervisorTimeout.Token);
         }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            loggers.CreateLogger(typeof(HealthEndpoint)).LogWarning("Health check: the session supervisor did not answer: {Failure}", e.Message);
+            return Unavailable($"the session supervisor did not answer within {SupervisorCheckTimeout.TotalSeconds:0} s");
+        }
+        return TypedResults.Json(new HealthResponse("ok"), HostJsonContext.Api.HealthResponse);
+    }
 
+    private static async Task<IResult> CheckReadinessAsync(HostSettings settings, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        var logger = loggers.CreateLogger(typeof(HealthEndpoint));
+        // Both at once: a probe should take as long as the slower check, not the sum.
+        var journal = CheckJournalAsync(settings.Journal, cancellationToken);
+        var janus = CheckJanusAsync(settings.Janus, cancellationToken);
+        var (journalFailure, (janusInfo, janusFailure)) = (await journal, await janus);
+
+        var reasons = new[] { journalFailure, janusFailure }.OfType<string>().ToArray();
+        if (reasons.Length > 0)
+        {
+            logger.LogWarning("Not ready: {Reasons}", string.Join("; ", reasons));
+            return TypedResults.Json(new ReadinessResponse("unavailable", string.Join("; ", reasons), null),
+                HostJsonContext.Api.ReadinessResponse, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+        var server = new JanusServerResponse(janusInfo!.Version, janusInfo.SessionTimeoutSeconds, janusInfo.ReclaimSessionTimeoutSeconds);
+        return TypedResults.Json(new ReadinessResponse("ready", null, server), HostJsonContext.Api.ReadinessResponse);
+    }
+
+    /// <summary>Null when the journal answers, else why not (without secrets: CheckAsync words it so).</summary>
+    private static async Task<string?> CheckJournalAsync(JanusJournalOptions journal, CancellationToken cancellationToken)
+    {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(JournalCheckTimeout);
         try
         {
-            await JanusPersistence.CheckAsync(settings.Journal, timeout.Token);
+            await JanusPersistence.CheckAsync(journal, timeout.Token);
+            return null;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return Unavailable($"the {settings.Journal} did not answer within {JournalCheckTimeout.TotalSeconds:0} s");
+            return $"the {journal} did not answer within {JournalCheckTimeout.TotalSeconds:0} s";
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (JanusJournalUnavailableException e)
         {
-            // CheckAsync words its message without secrets (no connection string).
-            loggers.CreateLogger(typeof(HealthEndpoint)).LogWarning("Health check failed: {Reason}", e.Message);
-            return Unavailable(e.Message);
+            return e.Message;
         }
-        return TypedResults.Json(new HealthResponse("ok"), HostJsonContext.Api.HealthResponse);
+    }
+
+    private static async Task<(JanusServerInfo? Info, string? Failure)> CheckJanusAsync(JanusOptions janus, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(JanusCheckTimeout);
+        try
+        {
+            return (await JanusServerProbe.InfoAsync(janus, timeout.Token), null);
+        }
+        catch (JanusServerUnavailableException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            return (null, e.Message);
+        }
     }
 
     private static IResult Unavailable(string reason) =>

@@ -9,7 +9,7 @@ namespace Janus.Actors.Host.Configuration;
 /// Everything the host reads from configuration (appsettings.json, environment variables with <c>__</c>,
 /// command line), validated once at start-up. Secrets live here but are never part of <see cref="ToString"/>.
 /// </summary>
-public sealed record HostSettings(JanusOptions Janus, JanusJournalOptions Journal, ApiSettings Api)
+public sealed record HostSettings(JanusOptions Janus, JanusJournalOptions Journal, ApiSettings Api, string? AkkaHocon = null)
 {
     public const string DefaultConnectionString = "Data Source=data/janus-actors.db";
     public const string DefaultUrls = "http://127.0.0.1:5080";
@@ -48,12 +48,32 @@ public sealed record HostSettings(JanusOptions Janus, JanusJournalOptions Journa
         CheckConnectionString(provider, connectionString);
 
         var api = new ApiSettings(urls.Select(u => u.Text).ToArray(), urls.All(u => IsLoopback(u.Url)), Optional(configuration, "Api:Token"));
-        return new HostSettings(janus, new JanusJournalOptions(provider, connectionString), api);
+        return new HostSettings(janus, new JanusJournalOptions(provider, connectionString), api, ReadAkkaHocon(configuration));
     }
 
     /// <summary>A summary that is safe to log: no secret, no connection string, no URL credentials.</summary>
     public override string ToString() =>
         $"Janus WebSocket {Redacted(Janus.WebSocketUrl)}, Janus REST {Redacted(Janus.RestUrl)}, {Journal}, API {string.Join(' ', Api.Urls)}";
+
+    /// <summary>
+    /// <c>Akka:Hocon</c>: HOCON that overrides any Akka key, including every key of the embedded <c>hocon/*.conf</c>
+    /// (e.g. <c>akka.persistence.max-concurrent-recoveries = 100</c>). Parsed here so a typo stops the start.
+    /// </summary>
+    private static string? ReadAkkaHocon(IConfiguration configuration)
+    {
+        if (Optional(configuration, "Akka:Hocon") is not { } hocon)
+            return null;
+        try
+        {
+            _ = Akka.Configuration.ConfigurationFactory.ParseString(hocon);
+        }
+        catch (Exception e)
+        {
+            // The parser's message points at the position; the HOCON itself is not echoed (it may hold a connection string).
+            throw new HostConfigurationException("Akka:Hocon", $"is not valid HOCON: {e.Message.Split('\n')[0]}");
+        }
+        return hocon;
+    }
 
     private static string? Optional(IConfiguration configuration, string key) =>
         configuration[key] is { } value && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;

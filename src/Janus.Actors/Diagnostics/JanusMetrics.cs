@@ -1,28 +1,92 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using Janus.Actors.Sessions;
 
 namespace Janus.Actors.Diagnostics;
 
-/// <summary>The library's one meter, <c>Janus.Actors</c>. Instruments are static: the meter is process-wide.</summary>
+/// <summary>
+/// The library's one meter, <c>Janus.Actors</c>. Instruments are static: the meter is process-wide. Instrument names
+/// carry no library prefix because exporters add the meter's name (prometheus-net: <c>janus_actors_claims</c>).
+/// Durations are in seconds.
+/// </summary>
 public static class JanusMetrics
 {
     public const string MeterName = "Janus.Actors";
     public static readonly Meter Meter = new(MeterName);
 
+    /// <summary>The session registries of this process (one per session supervisor), summed by <see cref="Sessions"/>.</summary>
+    private static readonly ConcurrentDictionary<SessionStateCounts, byte> Registries = new();
+
+    /// <summary>
+    /// Sessions by <c>state</c> (<c>creating</c>, <c>active</c>, <c>reclaiming</c>, <c>lost</c>, <c>destroyed</c>), as the
+    /// session supervisors of this process know them. Read from counters the supervisors keep up to date, so
+    /// observing it never waits for an actor.
+    /// </summary>
+    public static readonly ObservableGauge<long> Sessions = Meter.CreateObservableGauge("sessions", ObserveSessions,
+        description: "Sessions known to this process, by state");
+
     /// <summary>Claims by outcome (<c>ok</c>/<c>failed</c>) and Janus <c>code</c> (0 for transport failures).</summary>
-    public static readonly Counter<long> Claims = Meter.CreateCounter<long>("janus_claims", description: "Claims sent to Janus, by outcome and code");
+    public static readonly Counter<long> Claims = Meter.CreateCounter<long>("claims", description: "Claims sent to Janus, by outcome and code");
 
     /// <summary>Messages from Janus that were dropped: malformed JSON, oversized, unknown transaction, unexpected type.</summary>
-    public static readonly Counter<long> InboundRejected = Meter.CreateCounter<long>("janus_inbound_rejected", description: "Messages from Janus that could not be used, by reason");
+    public static readonly Counter<long> InboundRejected = Meter.CreateCounter<long>("inbound_rejected", description: "Messages from Janus that could not be used, by reason");
 
-    /// <summary>Round trip of keep-alive acks.</summary>
-    public static readonly Histogram<double> KeepAliveRoundTrip = Meter.CreateHistogram<double>("janus_keepalive_rtt", unit: "ms", description: "Keep-alive round-trip time");
+    /// <summary>Round trip of keep-alive acks, in seconds.</summary>
+    public static readonly Histogram<double> KeepAliveRoundTrip = Meter.CreateHistogram<double>("keepalive_rtt_seconds", unit: "s", description: "Keep-alive round-trip time");
 
-    /// <summary>From the start of a reclaim (process start or lost connection) to the claim's success.</summary>
-    public static readonly Histogram<double> ReclaimDuration = Meter.CreateHistogram<double>("janus_reclaim_duration", unit: "ms", description: "Time to reclaim a session");
+    /// <summary>From the start of a reclaim (process start or lost connection) to the claim's success, in seconds.</summary>
+    public static readonly Histogram<double> ReclaimDuration = Meter.CreateHistogram<double>("reclaim_duration_seconds", unit: "s", description: "Time to reclaim a session");
 
     /// <summary>Requests sent and not yet answered.</summary>
-    public static readonly UpDownCounter<long> RequestsInFlight = Meter.CreateUpDownCounter<long>("janus_requests_in_flight", description: "Requests awaiting a reply from Janus");
+    public static readonly UpDownCounter<long> RequestsInFlight = Meter.CreateUpDownCounter<long>("requests_in_flight", description: "Requests awaiting a reply from Janus");
 
     /// <summary>Transport failures (connection refused, dropped, closed).</summary>
-    public static readonly Counter<long> TransportFailures = Meter.CreateCounter<long>("janus_transport_failures", description: "Transport connections that failed, by transport");
+    public static readonly Counter<long> TransportFailures = Meter.CreateCounter<long>("transport_failures", description: "Transport connections that failed, by transport");
+
+    /// <summary>Sessions by state summed over every live supervisor of this process; what <see cref="Sessions"/> reports.</summary>
+    public static IReadOnlyDictionary<JanusSessionStatus, long> SessionsByState()
+    {
+        var totals = Enum.GetValues<JanusSessionStatus>().ToDictionary(s => s, _ => 0L);
+        foreach (var registry in Registries.Keys)
+            foreach (var state in Enum.GetValues<JanusSessionStatus>())
+                totals[state] += registry[state];
+        return totals;
+    }
+
+    internal static void Track(SessionStateCounts counts) => Registries.TryAdd(counts, 0);
+
+    internal static void Untrack(SessionStateCounts counts) => Registries.TryRemove(counts, out _);
+
+    private static IEnumerable<Measurement<long>> ObserveSessions() =>
+        SessionsByState().Select(s => new Measurement<long>(s.Value, new KeyValuePair<string, object?>("state", StateName(s.Key))));
+
+    /// <summary>The lower-case state names the HTTP API uses too.</summary>
+    public static string StateName(JanusSessionStatus state) => state switch
+    {
+        JanusSessionStatus.Creating => "creating",
+        JanusSessionStatus.Active => "active",
+        JanusSessionStatus.Reclaiming => "reclaiming",
+        JanusSessionStatus.Lost => "lost",
+        JanusSessionStatus.Destroyed => "destroyed",
+        _ => state.ToString().ToLowerInvariant(),
+    };
+}
+
+/// <summary>
+/// Sessions per state in one supervisor's registry. Only the supervisor writes (through <see cref="Move"/>); any thread
+/// may read, e.g. a metrics scrape, without a message to the actor.
+/// </summary>
+internal sealed class SessionStateCounts
+{
+    private readonly long[] _counts = new long[Enum.GetValues<JanusSessionStatus>().Length];
+
+    public long this[JanusSessionStatus state] => Volatile.Read(ref _counts[(int)state]);
+
+    /// <summary>A session left <paramref name="from"/> (null: it is new) for <paramref name="to"/> (null: it is forgotten).</summary>
+    public void Move(JanusSessionStatus? from, JanusSessionStatus? to)
+    {
+        if (from == to) return;
+        if (from is { } old) Interlocked.Decrement(ref _counts[(int)old]);
+        if (to is { } state) Interlocked.Increment(ref _counts[(int)state]);
+    }
 }

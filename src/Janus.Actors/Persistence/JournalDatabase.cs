@@ -35,8 +35,9 @@ internal sealed class JournalDatabase
 
     private static JournalDatabase Sqlite(string connectionString)
     {
-        // A health check must not create an empty journal where the real one is missing.
-        var builder = new SqliteConnectionStringBuilder(connectionString) { Mode = SqliteOpenMode.ReadWrite };
+        // A health check must not create an empty journal where the real one is missing, nor reuse a pooled
+        // connection: that one keeps working on a file that was deleted or unmounted since it was opened.
+        var builder = new SqliteConnectionStringBuilder(connectionString) { Mode = SqliteOpenMode.ReadWrite, Pooling = false };
         return new JournalDatabase($"SQLite journal {builder.DataSource}", builder.Password, () => new SqliteConnection(builder.ConnectionString));
     }
 

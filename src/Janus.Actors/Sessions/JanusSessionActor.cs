@@ -270,7 +270,7 @@ public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
     private void OnClaimed()
     {
         JanusMetrics.Claims.Add(1, new("outcome", "ok"), new("code", 0));
-        JanusMetrics.ReclaimDuration.Record((DateTimeOffset.UtcNow - _reclaimStarted).TotalMilliseconds);
+        JanusMetrics.ReclaimDuration.Record((DateTimeOffset.UtcNow - _reclaimStarted).TotalSeconds);
         _log.Info("Reclaimed Janus session for {SessionKey} after {Attempts} attempt(s)", _key, _reclaimAttempt + 1);
         _reclaimAttempt = 0;
         _reclaimDeadline = null;
@@ -422,7 +422,7 @@ public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
                 break;
             case PendingKind.KeepAlive:
                 _unansweredKeepAlives = 0;
-                JanusMetrics.KeepAliveRoundTrip.Record((DateTimeOffset.UtcNow - pending.SentAt).TotalMilliseconds);
+                JanusMetrics.KeepAliveRoundTrip.Record((DateTimeOffset.UtcNow - pending.SentAt).TotalSeconds);
                 break;
             case PendingKind.Attach when reply.Data is { } handle:
                 var plugin = pending.Request.Plugin!;

@@ -3,6 +3,7 @@ using Akka.Event;
 using Akka.Persistence.Query;
 using Akka.Streams;
 using Akka.Streams.Dsl;
+using Janus.Actors.Diagnostics;
 using Janus.Actors.Sessions;
 using Janus.Actors.Transports;
 using static Janus.Actors.Sessions.JanusSessionCommands;
@@ -45,6 +46,7 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
     private readonly Dictionary<string, int> _restartAttempts = new();
     private readonly Dictionary<string, HashSet<IActorRef>> _subscribers = new();
     private readonly Dictionary<IActorRef, string> _keyOfChild = new();
+    private readonly SessionStateCounts _counts = new();
     private bool _reclaimWarningLogged;
     private int _recovered;
 
@@ -63,7 +65,7 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
 
         Receive<SessionChanged>(OnSessionChanged);
         Receive<Publish>(p => OnPublish(p.Notice));
-        Receive<SessionDiscarded>(d => _sessions.Remove(d.Key));
+        Receive<SessionDiscarded>(d => RemoveSession(d.Key));
         Receive<ServerInfoLearned>(OnServerInfo);
 
         Receive<StartSession>(s => StartChild(s.Key));
@@ -95,23 +97,23 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
 
     protected override SupervisorStrategy SupervisorStrategy() => ClaimFailureDecider.Strategy();
 
+    protected override void PreStart() => JanusMetrics.Track(_counts);
+
+    protected override void PostStop() => JanusMetrics.Untrack(_counts);
+
     /// <summary>Every persisted session gets its actor, which recovers and claims on its own.</summary>
     private void StartScan(string readJournalPluginId)
     {
         var self = Self;
-        ICurrentPersistenceIdsQuery journal;
-        try
-        {
-            journal = PersistenceQuery.Get(Context.System).ReadJournalFor<ICurrentPersistenceIdsQuery>(readJournalPluginId);
-        }
-        catch (Exception cause)
-        {
-            self.Tell(new ScanFailed(cause));
-            return;
-        }
-        journal.CurrentPersistenceIds()
-            .Where(id => id.StartsWith(JanusSessionActor.PersistenceIdPrefix, StringComparison.Ordinal))
-            .RunForeach(id => self.Tell(new RecoverSession(id[JanusSessionActor.PersistenceIdPrefix.Length..])), Context.Materializer())
+        var system = Context.System;
+        var materializer = Context.Materializer();
+        // Off the supervisor's thread: the read journal's constructor blocks (up to 5 s) until the write journal has
+        // created its tables, and the supervisor must keep answering meanwhile.
+        Task.Run(() => PersistenceQuery.Get(system)
+                .ReadJournalFor<ICurrentPersistenceIdsQuery>(readJournalPluginId)
+                .CurrentPersistenceIds()
+                .Where(id => id.StartsWith(JanusSessionActor.PersistenceIdPrefix, StringComparison.Ordinal))
+                .RunForeach(id => self.Tell(new RecoverSession(id[JanusSessionActor.PersistenceIdPrefix.Length..])), materializer))
             .PipeTo(self, success: () => new ScanCompleted(), failure: cause => new ScanFailed(cause));
     }
 
@@ -122,7 +124,7 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
             Sender.Tell(new Status.Failure(new JanusSessionExistsException(command.Key)));
             return;
         }
-        _sessions[command.Key] = new JanusSessionInfo(command.Key, null, JanusSessionStatus.Creating, command.Transport, [], null, 0);
+        SetSession(new JanusSessionInfo(command.Key, null, JanusSessionStatus.Creating, command.Transport, [], null, 0));
         StartChild(command.Key).Forward(command);
     }
 
@@ -180,7 +182,7 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
 
     private void OnSessionChanged(SessionChanged changed)
     {
-        _sessions[changed.Info.Key] = changed.Info;
+        SetSession(changed.Info);
         if (changed.Info.State == JanusSessionStatus.Active) _restartAttempts.Remove(changed.Info.Key);
     }
 
@@ -214,7 +216,7 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
         // Stopped without ending: the journal failed under it. Start it again later; it recovers and reclaims.
         var attempt = _restartAttempts[key] = _restartAttempts.GetValueOrDefault(key) + 1;
         var delay = _restartBackoff.DelayFor(attempt);
-        _sessions[key] = info with { State = JanusSessionStatus.Reclaiming };
+        SetSession(info with { State = JanusSessionStatus.Reclaiming });
         _log.Warning("Session {SessionKey} stopped unexpectedly; restarting in {Delay}", key, delay);
         Timers.StartSingleTimer($"restart-{key}", new StartSession(key), delay);
     }
@@ -228,6 +230,18 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
         _keyOfChild[child] = key;
         Context.Watch(child);
         return child;
+    }
+
+    /// <summary>Every write to the registry goes through here or <see cref="RemoveSession"/>, so the state counts stay exact.</summary>
+    private void SetSession(JanusSessionInfo info)
+    {
+        _counts.Move(_sessions.TryGetValue(info.Key, out var old) ? old.State : null, info.State);
+        _sessions[info.Key] = info;
+    }
+
+    private void RemoveSession(string key)
+    {
+        if (_sessions.Remove(key, out var old)) _counts.Move(old.State, null);
     }
 
     private JanusSessionInfo WithReclaims(string key) => _sessions[key] with { Reclaims = _reclaims.GetValueOrDefault(key) };

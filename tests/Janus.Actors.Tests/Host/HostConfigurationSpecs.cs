@@ -3,7 +3,8 @@ using Xunit;
 namespace Janus.Actors.Tests.Host;
 
 /// <summary>
-/// Unusable configuration stops the host before it does anything: exit code 2 and one clear line naming the setting,
+/// Unusable configuration, or a journal that cannot be reached, stops the host before it serves anything: exit code 2 and
+/// one clear line naming the setting,
 /// without a stack trace and without any secret from the configuration.
 /// </summary>
 public sealed class HostConfigurationSpecs
@@ -27,6 +28,14 @@ public sealed class HostConfigurationSpecs
         { "Journal:ConnectionString", ["Janus:WebSocketUrl=ws://127.0.0.1:9/", "Journal:ConnectionString=Data Source=:memory:"] },
         { "Api:Urls", ["Janus:WebSocketUrl=ws://127.0.0.1:9/", "Api:Urls=ftp://127.0.0.1:{port}"] },
         { "Api:Urls", ["Janus:WebSocketUrl=ws://127.0.0.1:9/", "Api:Urls=127.0.0.1:{port}"] },
+        // Port 9 (discard) on loopback: nothing listens, so the journal is refused at once. Fail fast, not degraded.
+        {
+            "Journal:ConnectionString",
+            ["Janus:WebSocketUrl=ws://127.0.0.1:9/", "Journal:Provider=postgresql", $"Journal:ConnectionString=Host=127.0.0.1;Port=9;Username=janus;Password={DatabasePassword};Database=janus;Timeout=2"]
+        },
+        { "Akka:Hocon", ["Janus:WebSocketUrl=ws://127.0.0.1:9/", "Akka:Hocon=akka.persistence { max-concurrent-recoveries = "] },
+        // A SQLite file whose directory cannot be created: a regular file stands where the directory should be.
+        { "Journal:ConnectionString", ["Janus:WebSocketUrl=ws://127.0.0.1:9/", "Journal:ConnectionString=Data Source=host.log/janus-actors.db"] },
     };
 
     [Theory]

@@ -138,6 +138,32 @@ public sealed class HostJanusSpecs(JanusFixture janus) : IClassFixture<JanusFixt
     }
 
     [Fact]
+    public async Task Ready_when_the_journal_and_janus_answer_with_what_janus_reported()
+    {
+        using var response = await _host.Http.GetAsync("readyz");
+
+        var ready = await _host.ReadJsonAsync(response, HttpStatusCode.OK);
+        Assert.Equal("ready", ready.GetProperty("status").GetString());
+        var server = ready.GetProperty("janus");
+        Assert.StartsWith("1.", server.GetProperty("version").GetString());
+        Assert.Equal(JanusFixture.SessionTimeoutSeconds, server.GetProperty("sessionTimeout").GetInt32());
+        Assert.Equal(JanusFixture.ReclaimSessionTimeoutSeconds, server.GetProperty("reclaimSessionTimeout").GetInt32());
+        Assert.Contains($"reclaim_session_timeout {JanusFixture.ReclaimSessionTimeoutSeconds} s", _host.Log()); // said at start-up too
+    }
+
+    [Fact]
+    public async Task Readiness_asks_janus_over_websocket_when_no_rest_url_is_set()
+    {
+        await using var host = new HostProcess(new Dictionary<string, string?> { ["Janus:WebSocketUrl"] = janus.Server.WebSocketUrl.ToString() });
+        await host.StartAsync();
+
+        using var response = await host.Http.GetAsync("readyz");
+
+        var ready = await host.ReadJsonAsync(response, HttpStatusCode.OK);
+        Assert.Equal(JanusFixture.ReclaimSessionTimeoutSeconds, ready.GetProperty("janus").GetProperty("reclaimSessionTimeout").GetInt32());
+    }
+
+    [Fact]
     public async Task A_graceful_stop_keeps_the_janus_session_and_the_next_start_reclaims_it()
     {
         var key = $"call-{Guid.NewGuid():N}";

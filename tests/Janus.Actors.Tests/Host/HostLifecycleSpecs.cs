@@ -23,34 +23,58 @@ public sealed class HostLifecycleSpecs
     }
 
     [Fact]
-    public async Task Health_is_503_with_the_reason_when_the_journal_cannot_be_reached()
+    public async Task Alive_but_not_ready_while_janus_does_not_answer()
+    {
+        await using var host = new HostProcess(NoJanus());
+        await host.StartAsync();
+
+        using var live = await host.Http.GetAsync("healthz");
+        Assert.Equal("ok", (await host.ReadJsonAsync(live, HttpStatusCode.OK)).GetProperty("status").GetString());
+        using var ready = await host.Http.GetAsync("readyz");
+        var body = await host.ReadJsonAsync(ready, HttpStatusCode.ServiceUnavailable);
+        Assert.Equal("unavailable", body.GetProperty("status").GetString());
+        Assert.Contains("Janus at ws://127.0.0.1:9/ did not answer info", body.GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task Not_ready_with_the_reason_when_the_journal_goes_away_after_start()
+    {
+        await using var host = new HostProcess(NoJanus());
+        await host.StartAsync();
+
+        // The SQLite file disappears under the running host (a volume unmounted, a cleanup gone wrong).
+        Directory.Delete(Path.Combine(host.WorkingDirectory, "data"), recursive: true);
+
+        using var ready = await host.Http.GetAsync("readyz");
+        var reason = (await host.ReadJsonAsync(ready, HttpStatusCode.ServiceUnavailable)).GetProperty("reason").GetString();
+        Assert.Contains("SQLite journal", reason);
+        Assert.Contains("janus-actors.db", reason);
+        using var live = await host.Http.GetAsync("healthz");
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode); // alive: a restart would not bring the file back
+    }
+
+    [Fact]
+    public async Task Readiness_needs_the_api_token_when_one_is_set_and_health_does_not()
     {
         var settings = NoJanus();
-        settings["Journal:Provider"] = "postgresql";
-        // Port 9 (discard) on loopback: nothing listens, so the connection is refused at once.
-        settings["Journal:ConnectionString"] = "Host=127.0.0.1;Port=9;Username=janus;Password=never-shown;Database=janus;Timeout=2";
+        settings["Api:Token"] = "probe-token";
         await using var host = new HostProcess(settings);
+        await host.StartAsync();
+        using var anonymous = host.CreateClient(null);
 
-        await host.StartListeningAsync();
-
-        using var response = await host.Http.GetAsync("healthz");
-        var body = await host.ReadJsonAsync(response, HttpStatusCode.ServiceUnavailable);
-        Assert.Equal("unavailable", body.GetProperty("status").GetString());
-        var reason = body.GetProperty("reason").GetString();
-        Assert.False(string.IsNullOrWhiteSpace(reason));
-        Assert.DoesNotContain("never-shown", reason);
-        Assert.DoesNotContain("never-shown", host.Log());
+        using var live = await anonymous.GetAsync("healthz");
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        using var ready = await anonymous.GetAsync("readyz");
+        Assert.Equal(HttpStatusCode.Unauthorized, ready.StatusCode);
     }
 
     [Fact]
     public async Task A_start_that_never_becomes_healthy_fails_and_leaves_no_process_behind()
     {
-        var settings = NoJanus();
-        settings["Journal:Provider"] = "postgresql";
-        settings["Journal:ConnectionString"] = "Host=127.0.0.1;Port=9;Username=janus;Password=x;Database=janus;Timeout=2";
-        await using var host = new HostProcess(settings);
+        await using var host = new HostProcess(NoJanus());
 
-        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync(TimeSpan.FromSeconds(5)));
+        // No host answers /healthz within a millisecond of its launch.
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync(TimeSpan.FromMilliseconds(1)));
 
         Assert.Contains("did not become healthy", failure.Message);
         Assert.True(host.HasExited, "StartAsync must kill a host it gave up on");

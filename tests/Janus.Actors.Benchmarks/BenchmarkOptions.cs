@@ -1,0 +1,104 @@
+using System.Globalization;
+
+namespace Janus.Actors.Benchmarks;
+
+/// <summary>The journals the scenario can run the host on.</summary>
+public enum JournalKind
+{
+    Sqlite,
+    PostgreSql,
+}
+
+/// <summary>Command-line options of the benchmark. <see cref="Parse"/> throws <see cref="UsageException"/> on bad input.</summary>
+public sealed record BenchmarkOptions
+{
+    public const string Usage = """
+        Usage: ./build.sh bench [options]
+
+        Scenario "reclaim after SIGKILL": a real Janus, the real host on a journal, N WebSocket sessions created
+        through the HTTP API; then the host is SIGKILLed and started again, and the time until every session is
+        active again is compared with raw WebSocket clients claiming the same Janus sessions in the same run.
+
+          --sessions N            sessions to create and reclaim (default 1000)
+          --runs K                kill/restart cycles per journal (default 3)
+          --journal J             sqlite | postgresql | both (default both)
+          --create-concurrency C  session creates in flight through the API (default 32)
+          --raw-in-flight R       claims in flight for the raw baselines (default 128)
+          --poll-ms P             GET /v1/sessions period while waiting for recovery (default 50)
+          --timeout-seconds S     give up waiting for all sessions to be active (default 120)
+          --logs DIR              keep each host's and Janus's log in DIR (default: deleted)
+          --host-setting K=V      extra host configuration or environment variable, repeatable, for profiling:
+                                  Serilog:MinimumLevel:Default=Warning, DOTNET_EnableEventPipe=1, ...
+          -h, --help              this text
+
+        Exit code 0 when every run passed; 1 when a session was lost, changed its Janus id, or did not come back
+        in time; 2 for bad arguments.
+        """;
+
+    public int Sessions { get; init; } = 1000;
+    public int Runs { get; init; } = 3;
+    public IReadOnlyList<JournalKind> Journals { get; init; } = [JournalKind.Sqlite, JournalKind.PostgreSql];
+    public int CreateConcurrency { get; init; } = 32;
+    public int RawInFlight { get; init; } = 128;
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(50);
+    public TimeSpan RecoveryTimeout { get; init; } = TimeSpan.FromSeconds(120);
+    public string? LogsDirectory { get; init; }
+    public IReadOnlyDictionary<string, string?> HostSettings { get; init; } = new Dictionary<string, string?>();
+    public bool HelpRequested { get; init; }
+
+    public static BenchmarkOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = new BenchmarkOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var name = args[i];
+            string Value() => i + 1 < args.Count ? args[++i] : throw new UsageException($"{name} needs a value");
+            options = name switch
+            {
+                "--sessions" => options with { Sessions = Positive(name, Value()) },
+                "--runs" => options with { Runs = Positive(name, Value()) },
+                "--journal" => options with { Journals = ParseJournals(Value()) },
+                "--create-concurrency" => options with { CreateConcurrency = Positive(name, Value()) },
+                "--raw-in-flight" => options with { RawInFlight = Positive(name, Value()) },
+                "--poll-ms" => options with { PollInterval = TimeSpan.FromMilliseconds(Positive(name, Value())) },
+                "--timeout-seconds" => options with { RecoveryTimeout = TimeSpan.FromSeconds(Positive(name, Value())) },
+                "--logs" => options with { LogsDirectory = Path.GetFullPath(Value()) },
+                "--host-setting" => options with { HostSettings = WithSetting(options.HostSettings, Value()) },
+                "-h" or "--help" => options with { HelpRequested = true },
+                _ => throw new UsageException($"unknown option '{name}'"),
+            };
+        }
+        return options;
+    }
+
+    public override string ToString() =>
+        $"{Sessions} sessions, {Runs} run(s) per journal, journals {string.Join(", ", Journals.Select(Name))}, " +
+        $"{CreateConcurrency} creates in flight, raw baselines {RawInFlight} claims in flight, poll every {PollInterval.TotalMilliseconds:0} ms" +
+        (HostSettings.Count == 0 ? "" : $", host settings {string.Join(" ", HostSettings.Select(s => $"{s.Key}={s.Value}"))}");
+
+    public static string Name(JournalKind journal) => journal == JournalKind.Sqlite ? "sqlite" : "postgresql";
+
+    private static IReadOnlyList<JournalKind> ParseJournals(string value) => value switch
+    {
+        "sqlite" => [JournalKind.Sqlite],
+        "postgresql" => [JournalKind.PostgreSql],
+        "both" => [JournalKind.Sqlite, JournalKind.PostgreSql],
+        _ => throw new UsageException($"--journal must be sqlite, postgresql or both, not '{value}'"),
+    };
+
+    private static Dictionary<string, string?> WithSetting(IReadOnlyDictionary<string, string?> settings, string keyValue)
+    {
+        var separator = keyValue.IndexOf('=');
+        if (separator < 1)
+            throw new UsageException($"--host-setting needs KEY=VALUE, not '{keyValue}'");
+        return new Dictionary<string, string?>(settings) { [keyValue[..separator]] = keyValue[(separator + 1)..] };
+    }
+
+    private static int Positive(string name, string value) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0
+            ? number
+            : throw new UsageException($"{name} must be a positive whole number, not '{value}'");
+}
+
+/// <summary>Bad command-line input: the message says what, <see cref="BenchmarkOptions.Usage"/> says how.</summary>
+public sealed class UsageException(string message) : Exception(message);

@@ -1,0 +1,56 @@
+using Janus.Actors.Benchmarks;
+using Janus.Actors.Tests.Fixtures;
+
+// Exit codes: 0 every run passed, 1 the library failed (lost or changed session, timeout) or the set-up broke, 2 bad arguments.
+BenchmarkOptions options;
+try
+{
+    options = BenchmarkOptions.Parse(args);
+}
+catch (UsageException e)
+{
+    Console.Error.WriteLine($"bench: {e.Message}\n\n{BenchmarkOptions.Usage}");
+    return 2;
+}
+if (options.HelpRequested)
+{
+    Console.WriteLine(BenchmarkOptions.Usage);
+    return 0;
+}
+
+Progress.Log($"reclaim after SIGKILL: {options}; {Environment.ProcessorCount} cores");
+var results = new List<RunResult>();
+PostgresServer? postgres = null;
+try
+{
+    if (options.Journals.Contains(JournalKind.PostgreSql))
+        postgres = await PostgresServer.StartAsync();
+    var scenario = new ReclaimScenario(options);
+    foreach (var journal in options.Journals)
+        results.AddRange(await scenario.RunAsync(journal, postgres));
+}
+catch (BenchmarkFailedException e)
+{
+    Console.Error.WriteLine($"bench: FAILED: {e.Message}");
+    return 1;
+}
+catch (Exception e)
+{
+    Console.Error.WriteLine($"bench: FAILED (set-up): {e}");
+    return 1;
+}
+finally
+{
+    if (postgres is not null)
+        await postgres.DisposeAsync();
+}
+
+Console.WriteLine();
+Console.WriteLine(Report.Format(results));
+return 0;
+
+/// <summary>Timestamped progress lines, so a long run shows where it is.</summary>
+internal static class Progress
+{
+    public static void Log(string message) => Console.WriteLine($"[bench {DateTime.Now:HH:mm:ss.fff}] {message}");
+}

@@ -1,0 +1,289 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using Janus.Actors.Tests.Fixtures;
+using Janus.Actors.Tests.Host;
+
+namespace Janus.Actors.Benchmarks;
+
+/// <summary>
+/// "Reclaim after SIGKILL" on one journal: a fresh Janus and host, N WebSocket sessions created through the API, then
+/// per run the raw baselines, a SIGKILL of the host, a restart on the same journal, and the wait until every session
+/// is active again with its old Janus id. Throws <see cref="BenchmarkFailedException"/> when a session is lost,
+/// changes its Janus id, or is not back in time.
+/// </summary>
+public sealed class ReclaimScenario(BenchmarkOptions options)
+{
+    private static readonly TimeSpan HealthPollInterval = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan LogDrainTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>Keep-alives every 15 s (the library's cap, below a third of both timeouts) keep every session alive.</summary>
+    private static JanusServerOptions JanusConfiguration() => new()
+    {
+        SessionTimeoutSeconds = 120,
+        ReclaimSessionTimeoutSeconds = 60,
+        DebugLevel = 3,
+        // Sockets: N from the host, N more from the socket-per-session baseline. Falls back to the hard limit.
+        FileDescriptorLimit = 20_000,
+    };
+
+    /// <param name="journal">Which journal the host runs on.</param>
+    /// <param name="postgres">The PostgreSQL server for <see cref="JournalKind.PostgreSql"/> (a fresh database per call).</param>
+    public async Task<IReadOnlyList<RunResult>> RunAsync(JournalKind journal, PostgresServer? postgres)
+    {
+        await using var janus = new JanusServer(JanusConfiguration());
+        await janus.StartAsync();
+        Progress.Log($"{Name(journal)}: Janus up on ws port {janus.Ports.WebSocket}");
+
+        var connectionString = journal == JournalKind.Sqlite
+            ? "Data Source=journal.db" // relative to the host's own temp working directory
+            : await postgres!.CreateDatabaseAsync();
+        var settings = new Dictionary<string, string?>(options.HostSettings)
+        {
+            ["Janus:WebSocketUrl"] = janus.WebSocketUrl.ToString(),
+            ["Journal:Provider"] = Name(journal),
+            ["Journal:ConnectionString"] = connectionString,
+        };
+        await using var host = new HostProcess(settings);
+
+        try
+        {
+            await host.StartAsync();
+            var sessions = await CreateSessionsAsync(host);
+            await VerifyAsync(host, janus, sessions, "after creating them");
+
+            var ids = sessions.Values.ToArray();
+            await WarmUpBaselinesAsync(janus, ids);
+            var results = new List<RunResult>();
+            for (var run = 1; run <= options.Runs; run++)
+            {
+                var oneSocket = await RawClaimBaseline.OneSocketAsync(janus, ids, options.RawInFlight);
+                var socketPerSession = await RawClaimBaseline.SocketPerSessionAsync(janus, ids, options.RawInFlight);
+                var recovery = await KillAndRecoverAsync(host, sessions);
+                await VerifyAsync(host, janus, sessions, $"after restart {run}");
+                var result = new RunResult(journal, sessions.Count, run, recovery.RestartToHealthy, recovery.KillToAllActive,
+                    recovery.RestartToAllActive, oneSocket, socketPerSession, recovery.Timeline);
+                results.Add(result);
+                Progress.Log($"{Name(journal)} run {run}: SIGKILL → all active {Ms(result.KillToAllActive)}, restart → healthy {Ms(result.RestartToHealthy)}, " +
+                             $"{result.SessionsPerSecond:0} sessions/s; raw one socket {Ms(oneSocket)}, raw socket per session {Ms(socketPerSession)}");
+            }
+            // Gracefully, so a host started with an EventPipe trace (--host-setting DOTNET_EnableEventPipe=1) finishes its file.
+            await host.StopAsync();
+            return results;
+        }
+        finally
+        {
+            KeepLogs(journal, host, janus);
+        }
+    }
+
+    /// <summary>JIT and connection set-up of the raw clients, so the first run's baselines are not slower than the others.</summary>
+    private async Task WarmUpBaselinesAsync(JanusServer janus, long[] ids)
+    {
+        var few = ids.Take(Math.Min(ids.Length, options.RawInFlight)).ToArray();
+        await RawClaimBaseline.OneSocketAsync(janus, few, options.RawInFlight);
+        await RawClaimBaseline.SocketPerSessionAsync(janus, few, options.RawInFlight);
+    }
+
+    /// <summary>Creates N WebSocket sessions through the API, <see cref="BenchmarkOptions.CreateConcurrency"/> at a time.</summary>
+    private async Task<IReadOnlyDictionary<string, long>> CreateSessionsAsync(HostProcess host)
+    {
+        var sessions = new ConcurrentDictionary<string, long>();
+        var keys = Enumerable.Range(1, options.Sessions).Select(i => $"bench-{i:D6}");
+        var clock = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = options.CreateConcurrency }, async (key, _) =>
+        {
+            using var response = await host.PostJsonAsync("v1/sessions", new { key, transport = "websocket" });
+            var session = await host.ReadJsonAsync(response, HttpStatusCode.Created);
+            if (session.GetProperty("state").GetString() != "active")
+                throw new BenchmarkFailedException($"{key} was created in state {session.GetProperty("state")}, not active");
+            sessions[key] = session.GetProperty("janusSessionId").GetInt64();
+        });
+        Progress.Log($"created {sessions.Count} sessions through the API in {Ms(clock.Elapsed)} ({sessions.Count / clock.Elapsed.TotalSeconds:0}/s)");
+        return sessions;
+    }
+
+    /// <summary>SIGKILL, restart on the same journal, and poll until every session is active with its old Janus id.</summary>
+    private async Task<Recovery> KillAndRecoverAsync(HostProcess host, IReadOnlyDictionary<string, long> sessions)
+    {
+        var killed = Stopwatch.GetTimestamp();
+        await host.KillAsync();
+
+        var launchedAt = DateTime.Now;
+        var launched = Stopwatch.GetTimestamp();
+        var starting = host.StartAsync(options.RecoveryTimeout); // launches before its first await: BaseAddress is set
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        using var stop = new CancellationTokenSource(options.RecoveryTimeout);
+        var healthy = WaitForHealthAsync(http, host, stop.Token);
+        var active = WaitForAllActiveAsync(http, host, sessions, launched, stop.Token);
+        try
+        {
+            await starting;
+            var healthyAt = await healthy;
+            var milestones = await active;
+            var allActiveAt = milestones.AllActive!.Value;
+
+            var log = await LogSinceLaunchAsync(host, sessions.Count);
+            var restartToHealthy = Stopwatch.GetElapsedTime(launched, healthyAt);
+            return new Recovery(
+                restartToHealthy,
+                KillToAllActive: Stopwatch.GetElapsedTime(killed, launched) + allActiveAt,
+                RestartToAllActive: allActiveAt,
+                RecoveryTimeline.Parse(log, launchedAt, milestones with { Healthy = restartToHealthy }));
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            throw new BenchmarkFailedException(
+                $"not every session was active {options.RecoveryTimeout.TotalSeconds:0} s after the restart. Host log tail:\n{host.LogTail()}");
+        }
+        finally
+        {
+            await stop.CancelAsync();
+        }
+    }
+
+    /// <summary>Polls <c>/healthz</c> until it answers 200; returns the Stopwatch timestamp of that answer.</summary>
+    private static async Task<long> WaitForHealthAsync(HttpClient http, HostProcess host, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                using var response = await http.GetAsync(new Uri(host.BaseAddress, "healthz"), cancellationToken);
+                if (response.StatusCode == HttpStatusCode.OK)
+                    return Stopwatch.GetTimestamp();
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+            await Task.Delay(HealthPollInterval, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Polls <c>GET /v1/sessions</c> every <see cref="BenchmarkOptions.PollInterval"/> until every session is active.
+    /// Fails at once when a session is lost or destroyed, or shows another Janus id.
+    /// </summary>
+    private async Task<PolledMilestones> WaitForAllActiveAsync(HttpClient http, HostProcess host, IReadOnlyDictionary<string, long> expected,
+        long launched, CancellationToken cancellationToken)
+    {
+        TimeSpan? first = null, half = null;
+        while (true)
+        {
+            IReadOnlyList<SessionView>? listed = null;
+            try
+            {
+                using var response = await http.GetAsync(new Uri(host.BaseAddress, "v1/sessions"), cancellationToken);
+                if (response.StatusCode == HttpStatusCode.OK)
+                    listed = SessionView.ParseList(await response.Content.ReadAsByteArrayAsync(cancellationToken));
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+
+            if (listed is not null)
+            {
+                var seenAt = Stopwatch.GetElapsedTime(launched);
+                var active = CountActive(listed, expected, host);
+                if (active > 0) first ??= seenAt;
+                if (active * 2 >= expected.Count) half ??= seenAt;
+                if (active == expected.Count) return new PolledMilestones(null, first, half, seenAt);
+            }
+            await Task.Delay(options.PollInterval, cancellationToken);
+        }
+    }
+
+    /// <summary>Counts sessions that are active with their expected Janus id; throws for a lost, destroyed or changed one.</summary>
+    private static int CountActive(IReadOnlyList<SessionView> listed, IReadOnlyDictionary<string, long> expected, HostProcess host)
+    {
+        var active = 0;
+        foreach (var session in listed)
+        {
+            if (!expected.TryGetValue(session.Key, out var janusId))
+                throw new BenchmarkFailedException($"the host lists a session the benchmark never created: {session}");
+            if (session.State is "lost" or "destroyed")
+                throw new BenchmarkFailedException($"session {session.Key} is {session.State} after the restart: {session.LastError}. Host log tail:\n{host.LogTail()}");
+            if (session.JanusSessionId is { } id && id != janusId)
+                throw new BenchmarkFailedException($"session {session.Key} changed its Janus id from {janusId} to {id} after the restart");
+            if (session.State == "active") active++;
+        }
+        return active;
+    }
+
+    /// <summary>
+    /// The host lists exactly the created sessions, all active with their Janus ids (and, after a restart, reclaimed
+    /// once); Janus holds exactly those sessions.
+    /// </summary>
+    private static async Task VerifyAsync(HostProcess host, JanusServer janus, IReadOnlyDictionary<string, long> expected, string when)
+    {
+        using var response = await host.Http.GetAsync("v1/sessions");
+        var listed = SessionView.ParseList(await response.Content.ReadAsByteArrayAsync());
+        var active = CountActive(listed, expected, host);
+        if (listed.Count != expected.Count || active != expected.Count)
+            throw new BenchmarkFailedException($"{when}: the host lists {listed.Count} sessions, {active} active; expected {expected.Count} active");
+        if (when.StartsWith("after restart", StringComparison.Ordinal) && listed.FirstOrDefault(s => s.Reclaims < 1) is { } unclaimed)
+            throw new BenchmarkFailedException($"{when}: {unclaimed.Key} is active but was never reclaimed: {unclaimed}");
+
+        using var admin = janus.CreateAdminClient();
+        var inJanus = (await admin.ListSessionsAsync()).ToHashSet();
+        var missing = expected.Where(session => !inJanus.Contains(session.Value)).ToList();
+        if (missing.Count > 0)
+            throw new BenchmarkFailedException($"{when}: Janus no longer holds {missing.Count} session(s), e.g. {missing[0].Key} ({missing[0].Value})");
+        if (inJanus.Count != expected.Count)
+            throw new BenchmarkFailedException($"{when}: Janus holds {inJanus.Count} sessions, expected exactly {expected.Count}");
+    }
+
+    /// <summary>The host's output since its last launch, once every reclaim line has arrived (stdout is read asynchronously).</summary>
+    private static async Task<string> LogSinceLaunchAsync(HostProcess host, int sessions)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            var log = host.Log();
+            var sinceLaunch = log[Math.Max(0, log.LastIndexOf("---- start #", StringComparison.Ordinal))..];
+            var reclaims = sinceLaunch.Split('\n').Count(line => line.Contains("Reclaimed Janus session for", StringComparison.Ordinal));
+            if (reclaims >= sessions || deadline.Elapsed > LogDrainTimeout)
+                return sinceLaunch;
+            await Task.Delay(50);
+        }
+    }
+
+    private void KeepLogs(JournalKind journal, HostProcess host, JanusServer janus)
+    {
+        if (options.LogsDirectory is not { } directory)
+            return;
+        Directory.CreateDirectory(directory);
+        var stamp = DateTime.Now.ToString("yyyyMMdd-HHmmss");
+        File.WriteAllText(Path.Combine(directory, $"host-{Name(journal)}-{options.Sessions}-{stamp}.log"), host.Log());
+        if (File.Exists(janus.LogPath))
+            File.Copy(janus.LogPath, Path.Combine(directory, $"janus-{Name(journal)}-{options.Sessions}-{stamp}.log"), overwrite: true);
+        Progress.Log($"logs kept in {directory}");
+    }
+
+    private static string Name(JournalKind journal) => BenchmarkOptions.Name(journal);
+
+    private static string Ms(TimeSpan duration) => $"{duration.TotalMilliseconds:0} ms";
+
+    private sealed record Recovery(TimeSpan RestartToHealthy, TimeSpan KillToAllActive, TimeSpan RestartToAllActive, RecoveryTimeline Timeline);
+
+    /// <summary>One element of <c>GET /v1/sessions</c>, as much of it as the benchmark checks.</summary>
+    private sealed record SessionView(string Key, long? JanusSessionId, string State, int Reclaims, string? LastError)
+    {
+        public static IReadOnlyList<SessionView> ParseList(byte[] json)
+        {
+            using var document = JsonDocument.Parse(json);
+            return document.RootElement.EnumerateArray().Select(session => new SessionView(
+                session.GetProperty("key").GetString()!,
+                session.GetProperty("janusSessionId") is { ValueKind: JsonValueKind.Number } id ? id.GetInt64() : null,
+                session.GetProperty("state").GetString()!,
+                session.GetProperty("reclaims").GetInt32(),
+                session.GetProperty("lastError") is { ValueKind: JsonValueKind.Object } error ? error.GetRawText() : null)).ToList();
+        }
+    }
+}
+
+/// <summary>The library did not do its job: a session was lost, changed its Janus id, or did not come back in time.</summary>
+public sealed class BenchmarkFailedException(string message) : Exception(message);

@@ -1,0 +1,76 @@
+using System.Globalization;
+using System.Text;
+
+namespace Janus.Actors.Benchmarks;
+
+/// <summary>
+/// The result tables: per journal every run, then median, min and max of each column. Ratios compare the library with
+/// the raw baselines of the same run, so a noisy, shared machine moves both sides of each ratio together.
+/// </summary>
+public static class Report
+{
+    private static readonly (string Header, Func<RunResult, double> Value, string Format)[] Columns =
+    [
+        ("restart→healthy ms", r => r.RestartToHealthy.TotalMilliseconds, "0"),
+        ("SIGKILL→all-active ms", r => r.KillToAllActive.TotalMilliseconds, "0"),
+        ("sessions/s", r => r.SessionsPerSecond, "0"),
+        ("raw 1-socket ms", r => r.RawOneSocket.TotalMilliseconds, "0"),
+        ("raw N-socket ms", r => r.RawSocketPerSession.TotalMilliseconds, "0"),
+        ("lib/raw 1-socket", r => r.RatioToOneSocket, "0.0"),
+        ("lib/raw N-socket", r => r.RatioToSocketPerSession, "0.0"),
+    ];
+
+    public static string Format(IReadOnlyList<RunResult> results)
+    {
+        var text = new StringBuilder();
+        var rows = new List<string[]>();
+        foreach (var journal in results.GroupBy(r => (r.Journal, r.Sessions)))
+        {
+            var runs = journal.ToList();
+            var name = BenchmarkOptions.Name(journal.Key.Journal);
+            var n = journal.Key.Sessions.ToString(CultureInfo.InvariantCulture);
+            rows.AddRange(runs.Select(r => Row(name, n, $"run {r.Run}", Columns.Select(c => c.Value(r).ToString(c.Format, CultureInfo.InvariantCulture)))));
+            rows.Add(Row(name, n, "median", Columns.Select(c => Median(runs.Select(c.Value)).ToString(c.Format, CultureInfo.InvariantCulture))));
+            rows.Add(Row(name, n, "min", Columns.Select(c => runs.Min(c.Value).ToString(c.Format, CultureInfo.InvariantCulture))));
+            rows.Add(Row(name, n, "max", Columns.Select(c => runs.Max(c.Value).ToString(c.Format, CultureInfo.InvariantCulture))));
+        }
+        AppendTable(text, ["journal", "N", "", .. Columns.Select(c => c.Header)], rows);
+
+        text.AppendLine();
+        text.AppendLine("Where the restart's time goes (median ms after the host process was launched; from its log and the polls):");
+        var timelineRows = new List<string[]>();
+        var steps = results[0].Timeline.Steps().Select(s => s.Step).ToList();
+        var groups = results.GroupBy(r => BenchmarkOptions.Name(r.Journal)).ToList();
+        foreach (var (step, index) in steps.Select((s, i) => (s, i)))
+        {
+            timelineRows.Add([step, .. groups.Select(g =>
+            {
+                var offsets = g.Select(r => r.Timeline.Steps().ElementAt(index).Offset).OfType<TimeSpan>().Select(t => t.TotalMilliseconds).ToList();
+                return offsets.Count == 0 ? "-" : Median(offsets).ToString("0", CultureInfo.InvariantCulture);
+            })]);
+        }
+        timelineRows.Add(["'will retry' warnings (sum)", .. groups.Select(g => g.Sum(r => r.Timeline.RetryWarnings).ToString(CultureInfo.InvariantCulture))]);
+        timelineRows.Add(["warnings / errors (sum)", .. groups.Select(g => $"{g.Sum(r => r.Timeline.Warnings)} / {g.Sum(r => r.Timeline.Errors)}")]);
+        AppendTable(text, ["step", .. groups.Select(g => g.Key)], timelineRows);
+        return text.ToString();
+    }
+
+    private static string[] Row(string journal, string n, string label, IEnumerable<string> values) => [journal, n, label, .. values];
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    /// <summary>A plain-text table: first column left-aligned, numbers right-aligned.</summary>
+    private static void AppendTable(StringBuilder text, string[] header, IReadOnlyList<string[]> rows)
+    {
+        var widths = header.Select((h, i) => Math.Max(h.Length, rows.Count == 0 ? 0 : rows.Max(r => r[i].Length))).ToArray();
+        string Line(string[] cells) => string.Join("  ", cells.Select((c, i) => i == 0 ? c.PadRight(widths[i]) : c.PadLeft(widths[i]))).TrimEnd();
+        text.AppendLine(Line(header));
+        text.AppendLine(string.Join("  ", widths.Select(w => new string('-', w))));
+        foreach (var row in rows)
+            text.AppendLine(Line(row));
+    }
+}

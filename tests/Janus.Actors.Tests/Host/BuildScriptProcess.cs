@@ -1,0 +1,215 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Janus.Actors.Tests.Host;
+
+/// <summary>
+/// <c>./build.sh &lt;command&gt;</c> of this repository as a newcomer runs it, in its own process group (as a terminal
+/// would start it) so that a Ctrl-C can be sent to the group. It gets its own data folder
+/// (<c>JANUS_ACTORS_DATA</c>), free loopback ports for Janus and the host, and none of the test runner's host settings.
+/// Disposing kills the group and any Janus this data folder started: no process is left behind.
+/// </summary>
+public sealed class BuildScriptProcess : IAsyncDisposable
+{
+    private const int SigKill = 9;
+    private readonly object _outputLock = new();
+    private readonly StringBuilder _output = new();
+    private readonly List<Process> _runs = [];
+
+    public BuildScriptProcess(string? dataFolder = null)
+    {
+        DataFolder = dataFolder ?? Directory.CreateTempSubdirectory("janus-run-").FullName;
+        var ports = FreePorts(4);
+        (JanusWebSocketPort, JanusHttpPort, JanusAdminPort, ApiPort) = (ports[0], ports[1], ports[2], ports[3]);
+    }
+
+    public string DataFolder { get; }
+    public int JanusWebSocketPort { get; }
+    public int JanusHttpPort { get; }
+    public int JanusAdminPort { get; }
+    public int ApiPort { get; }
+
+    /// <summary>A client for the host that <c>./build.sh run</c> starts.</summary>
+    public HttpClient CreateApiClient() => new() { BaseAddress = new Uri($"http://127.0.0.1:{ApiPort}/"), Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>The pid in the data folder's <c>janus/janus.pid</c>, if Janus runs.</summary>
+    public int? JanusProcessId =>
+        File.Exists(Path.Combine(DataFolder, "janus", "janus.pid")) && int.TryParse(File.ReadAllText(Path.Combine(DataFolder, "janus", "janus.pid")).Trim(), out var pid)
+        && IsAlive(pid) ? pid : null;
+
+    /// <summary>Janus processes running with this data folder's configuration (<c>janus -F {data}/janus</c>).</summary>
+    public int CountJanusProcesses() => JanusProcessIds().Count;
+
+    private List<int> JanusProcessIds()
+    {
+        var config = Path.Combine(DataFolder, "janus");
+        return Directory.EnumerateDirectories("/proc").Select(Path.GetFileName)
+            .Where(d => int.TryParse(d, out _)).Select(d => int.Parse(d!))
+            .Where(pid => ReadCmdline(pid) is { Length: > 0 } c && c.Split('\0') is var argv && Path.GetFileName(argv[0]) == "janus" && argv.Contains(config))
+            .ToList();
+    }
+
+    /// <summary>Everything every run printed so far.</summary>
+    public string Output()
+    {
+        lock (_outputLock) return _output.ToString();
+    }
+
+    /// <summary>Starts <c>setsid bash build.sh args</c>: the script leads a new process group whose id is the returned process's id.</summary>
+    public Process Start(params string[] args)
+    {
+        var info = new ProcessStartInfo("setsid")
+        {
+            WorkingDirectory = HostProcess.RepositoryRoot(),
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add("bash");
+        info.ArgumentList.Add("build.sh");
+        foreach (var arg in args) info.ArgumentList.Add(arg);
+        foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("Janus__", StringComparison.OrdinalIgnoreCase) || k.StartsWith("Journal__", StringComparison.OrdinalIgnoreCase)
+                                                             || k.StartsWith("Api__", StringComparison.OrdinalIgnoreCase) || k.StartsWith("JANUS_", StringComparison.Ordinal)).ToArray())
+            info.Environment.Remove(key);
+        info.Environment["JANUS_ACTORS_DATA"] = DataFolder;
+        info.Environment["JANUS_WS_PORT"] = JanusWebSocketPort.ToString();
+        info.Environment["JANUS_HTTP_PORT"] = JanusHttpPort.ToString();
+        info.Environment["JANUS_ADMIN_PORT"] = JanusAdminPort.ToString();
+        info.Environment["Api__Urls"] = $"http://127.0.0.1:{ApiPort}";
+
+        var run = new Process { StartInfo = info };
+        run.OutputDataReceived += (_, e) => Append(e.Data);
+        run.ErrorDataReceived += (_, e) => Append(e.Data);
+        run.Start();
+        run.BeginOutputReadLine();
+        run.BeginErrorReadLine();
+        _runs.Add(run);
+        Append($"---- build.sh {string.Join(' ', args)} (pid {run.Id}) ----");
+        return run;
+    }
+
+    /// <summary>Sends <paramref name="signal"/> to the whole process group of <paramref name="run"/>, as a terminal's Ctrl-C (SIGINT) would.</summary>
+    public static void SignalGroup(Process run, int signal)
+    {
+        if (!run.HasExited && kill(-run.Id, signal) != 0 && !run.HasExited)
+            throw new InvalidOperationException($"kill -{signal} -{run.Id} failed: errno {Marshal.GetLastPInvokeError()}");
+    }
+
+    /// <summary>Waits until GET <paramref name="path"/> answers 200; throws with the output when the script exits or time runs out.</summary>
+    public async Task WaitForOkAsync(Process run, string path, TimeSpan timeout)
+    {
+        using var client = CreateApiClient();
+        client.Timeout = TimeSpan.FromSeconds(5);
+        var deadline = DateTime.UtcNow + timeout;
+        var last = "no answer";
+        while (DateTime.UtcNow < deadline)
+        {
+            if (run.HasExited)
+                throw new InvalidOperationException($"build.sh exited with {run.ExitCode} before {path} answered 200. Output:\n{Tail()}");
+            try
+            {
+                using var response = await client.GetAsync(path.TrimStart('/'));
+                if (response.StatusCode == HttpStatusCode.OK) return;
+                last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                last = e.Message;
+            }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"{path} did not answer 200 within {timeout} (last: {last}). Output:\n{Tail()}");
+    }
+
+    /// <summary>Waits for the script to exit; returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(Process run, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await run.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"build.sh did not exit within {timeout}. Output:\n{Tail()}");
+        }
+        return run.ExitCode;
+    }
+
+    public string Tail(int lines = 60)
+    {
+        var all = Output().Split('\n');
+        return string.Join('\n', all.Skip(Math.Max(0, all.Length - lines)));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var run in _runs)
+        {
+            try
+            {
+                if (!run.HasExited)
+                {
+                    _ = kill(-run.Id, SigKill);
+                    await run.WaitForExitAsync();
+                }
+            }
+            catch (InvalidOperationException) { /* gone */ }
+            run.Dispose();
+        }
+        // The host a SIGKILLed script left, and Janus (its own session, so the group kill above missed it).
+        foreach (var pidFile in new[] { Path.Combine(DataFolder, "host.pid"), Path.Combine(DataFolder, "janus", "janus.pid") })
+            if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid) && IsAlive(pid)
+                && ReadCmdline(pid) is { } cmdline && (cmdline.Contains("janus", StringComparison.Ordinal) || cmdline.Contains("Janus.Actors.Host", StringComparison.Ordinal)))
+                _ = kill(pid, SigKill);
+        // And any Janus on this data folder's config whose pid file was lost (a script killed while it was starting).
+        foreach (var pid in JanusProcessIds()) _ = kill(pid, SigKill);
+        try { Directory.Delete(DataFolder, recursive: true); }
+        catch (IOException) { /* best effort: a temp folder */ }
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null) return;
+        lock (_outputLock) _output.Append(line).Append('\n');
+    }
+
+    private static bool IsAlive(int pid) => kill(pid, 0) == 0;
+
+    private static string? ReadCmdline(int pid)
+    {
+        try { return File.ReadAllText($"/proc/{pid}/cmdline"); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
+    }
+
+    private static int[] FreePorts(int count)
+    {
+        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToArray();
+        try
+        {
+            foreach (var listener in listeners) listener.Start();
+            return listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
+        }
+        finally
+        {
+            foreach (var listener in listeners) listener.Dispose();
+        }
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int sig);
+}
+
+/// <summary>
+/// Specs that run build.sh one at a time and alone: each script builds the host (two builds of one project must not
+/// overlap), and a build on 2 cores would starve the timing-sensitive crash specs running beside it.
+/// </summary>
+[Xunit.CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class BuildScriptCollection
+{
+    public const string Name = "build.sh";
+}
