@@ -7,9 +7,9 @@ using Xunit;
 namespace Janus.Actors.Tests.Integration;
 
 /// <summary>
-/// A journal outage loses no session: a real PostgreSQL journal is stopped under a live session; the request that
-/// needed it fails at once with a clear error, and once the database is back the session is reclaimed with the same
-/// Janus session. (That it also comes back inside the same process is not asserted: see the README's known issue.)
+/// A journal outage delays sessions and loses none: a real PostgreSQL journal is stopped under a live session; the
+/// request that needed it fails at once with a clear error, and once the database is back the session is reclaimed
+/// with the same Janus session, by the same process and by the next one.
 /// </summary>
 public sealed class JournalOutageSpecs : IAsyncLifetime
 {
@@ -54,5 +54,27 @@ public sealed class JournalOutageSpecs : IAsyncLifetime
         Assert.Contains(janusId!.Value, await admin.ListSessionsAsync());
         var handle = await next.Sessions.AttachAsync("call-1", "janus.plugin.echotest");
         Assert.Equal(handle, Assert.Single((await next.Sessions.GetAsync("call-1"))!.Handles).HandleId);
+    }
+
+    [Fact]
+    public async Task A_session_stopped_by_a_journal_failure_comes_back_by_itself_when_the_journal_does()
+    {
+        var journal = new JanusJournalOptions(JanusJournalProvider.PostgreSql, await _postgres.CreateDatabaseAsync());
+        var options = new JanusOptions
+        {
+            WebSocketUrl = _janus.WebSocketUrl,
+            MinReclaimBackoff = TimeSpan.FromMilliseconds(200),
+            MaxReclaimBackoff = TimeSpan.FromSeconds(1),
+        };
+        await using var app = await InProcessSessions.StartAsync(options, journal);
+        var janusId = (await app.Sessions.CreateAsync("call-1", JanusTransportKind.WebSocket)).JanusSessionId;
+
+        await _postgres.PauseAsync();
+        await Assert.ThrowsAsync<JanusSessionUnavailableException>(() => app.Sessions.AttachAsync("call-1", "janus.plugin.echotest"));
+        await _postgres.ResumeAsync();
+
+        var back = await Eventually.ReturnsAsync(() => app.Sessions.GetAsync("call-1"),
+            s => s is { State: JanusSessionStatus.Active, Reclaims: >= 1 }, Patience, "the session back after the outage");
+        Assert.Equal(janusId, back!.JanusSessionId);
     }
 }
