@@ -24,6 +24,8 @@ public sealed class JanusSessionActorSpecs : TestKit
         akka.logger-formatter = "Akka.Event.SemanticLogMessageFormatter, Akka"
         akka.persistence.journal.plugin = "akka.persistence.journal.inmem"
         akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
+        # The whole suite shares 2 cores with real Janus and host processes: waits are generous, never fixed.
+        akka.test.single-expect-default = 10s
         """;
 
     private static readonly JanusOptions Options = new()
