@@ -23,7 +23,7 @@ public static class HostApplication
         });
         var settings = HostSettings.Load(builder.Configuration);
 
-        builder.AddHostLogging();
+        builder.AddHostLogging(settings.JsonLogs);
         builder.WebHost.UseUrls(settings.Api.Urls.ToArray());
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

@@ -1,5 +1,7 @@
 using Serilog;
+using Serilog.Configuration;
 using Serilog.Events;
+using Serilog.Formatting.Compact;
 
 namespace Janus.Actors.Host;
 
@@ -20,14 +22,20 @@ public static class HostLogging
             .WriteTo.Console(outputTemplate: Template, formatProvider: System.Globalization.CultureInfo.InvariantCulture)
             .CreateBootstrapLogger();
 
-    public static void AddHostLogging(this WebApplicationBuilder builder)
+    /// <param name="builder">The host being built.</param>
+    /// <param name="json">Compact JSON (one event a line, properties kept) instead of text for people.</param>
+    public static void AddHostLogging(this WebApplicationBuilder builder, bool json)
     {
-        builder.Services.AddSerilog((services, logger) => logger
+        builder.Services.AddSerilog((services, logger) => Console(logger
             .MinimumLevel.Information()
             .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
             .ReadFrom.Configuration(builder.Configuration)
             .ReadFrom.Services(services)
             .Enrich.FromLogContext()
-            .WriteTo.Console(outputTemplate: Template, formatProvider: System.Globalization.CultureInfo.InvariantCulture));
+            .WriteTo, json));
     }
+
+    private static LoggerConfiguration Console(LoggerSinkConfiguration sink, bool json) => json
+        ? sink.Console(new CompactJsonFormatter())
+        : sink.Console(outputTemplate: Template, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -9,7 +9,7 @@ namespace Janus.Actors.Host.Configuration;
 /// Everything the host reads from configuration (appsettings.json, environment variables with <c>__</c>,
 /// command line), validated once at start-up. Secrets live here but are never part of <see cref="ToString"/>.
 /// </summary>
-public sealed record HostSettings(JanusOptions Janus, JanusJournalOptions Journal, ApiSettings Api, string? AkkaHocon = null)
+public sealed record HostSettings(JanusOptions Janus, JanusJournalOptions Journal, ApiSettings Api, string? AkkaHocon = null, bool JsonLogs = false)
 {
     public const string DefaultConnectionString = "Data Source=data/janus-actors.db";
     public const string DefaultUrls = "http://127.0.0.1:5080";
@@ -48,7 +48,7 @@ public sealed record HostSettings(JanusOptions Janus, JanusJournalOptions Journa
         CheckConnectionString(provider, connectionString);
 
         var api = new ApiSettings(urls.Select(u => u.Text).ToArray(), urls.All(u => IsLoopback(u.Url)), Optional(configuration, "Api:Token"));
-        return new HostSettings(janus, new JanusJournalOptions(provider, connectionString), api, ReadAkkaHocon(configuration));
+        return new HostSettings(janus, new JanusJournalOptions(provider, connectionString), api, ReadAkkaHocon(configuration), ReadJsonLogs(configuration));
     }
 
     /// <summary>A summary that is safe to log: no secret, no connection string, no URL credentials.</summary>
@@ -74,6 +74,14 @@ public sealed record HostSettings(JanusOptions Janus, JanusJournalOptions Journa
         }
         return hocon;
     }
+
+    /// <summary><c>Logging:Format</c>: <c>text</c> (default, for people) or <c>json</c> (compact JSON, one event a line).</summary>
+    private static bool ReadJsonLogs(IConfiguration configuration) => Optional(configuration, "Logging:Format")?.ToLowerInvariant() switch
+    {
+        null or "text" => false,
+        "json" => true,
+        _ => throw new HostConfigurationException("Logging:Format", "must be 'text' or 'json'"),
+    };
 
     private static string? Optional(IConfiguration configuration, string key) =>
         configuration[key] is { } value && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;

@@ -34,6 +34,7 @@ public sealed class HostConfigurationSpecs
             ["Janus:WebSocketUrl=ws://127.0.0.1:9/", "Journal:Provider=postgresql", $"Journal:ConnectionString=Host=127.0.0.1;Port=9;Username=janus;Password={DatabasePassword};Database=janus;Timeout=2"]
         },
         { "Akka:Hocon", ["Janus:WebSocketUrl=ws://127.0.0.1:9/", "Akka:Hocon=akka.persistence { max-concurrent-recoveries = "] },
+        { "Logging:Format", ["Janus:WebSocketUrl=ws://127.0.0.1:9/", "Logging:Format=xml"] },
         // A SQLite file whose directory cannot be created: a regular file stands where the directory should be.
         { "Journal:ConnectionString", ["Janus:WebSocketUrl=ws://127.0.0.1:9/", "Journal:ConnectionString=Data Source=host.log/janus-actors.db"] },
     };

@@ -81,6 +81,22 @@ public sealed class HostLifecycleSpecs
     }
 
     [Fact]
+    public async Task Logging_Format_json_writes_one_compact_JSON_event_a_line_with_its_properties()
+    {
+        var settings = NoJanus();
+        settings["Logging:Format"] = "json";
+        await using var host = new HostProcess(settings);
+        await host.StartAsync();
+
+        var events = host.Log().Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Where(line => !line.StartsWith("---- start #", StringComparison.Ordinal)) // HostProcess's own marker
+            .Select(line => System.Text.Json.JsonDocument.Parse(line).RootElement).ToList();
+        Assert.NotEmpty(events);
+        Assert.All(events, e => Assert.True(e.TryGetProperty("@t", out _) && e.TryGetProperty("@mt", out _), e.ToString()));
+        Assert.Contains(events, e => e.TryGetProperty("SourceContext", out var source) && source.GetString() == "Microsoft.Hosting.Lifetime");
+    }
+
+    [Fact]
     public async Task Sigterm_stops_the_host_gracefully_with_exit_code_0()
     {
         await using var host = new HostProcess(NoJanus());
