@@ -80,6 +80,27 @@ public sealed class HostLifecycleSpecs
         Assert.True(host.HasExited, "StartAsync must kill a host it gave up on");
     }
 
+    [Theory]
+    [InlineData(null, "journal")]
+    // The read journal (start-up scan) keeps its own copy of the table mapping: both must be overridden.
+    [InlineData("akka.persistence.journal.sql.default.journal.table-name = session_events\nakka.persistence.query.journal.sql.default.journal.table-name = session_events", "session_events")]
+    public async Task Akka_Hocon_overrides_the_embedded_hocon(string? hocon, string journalTable)
+    {
+        var settings = NoJanus();
+        settings["Akka:Hocon"] = hocon;
+        await using var host = new HostProcess(settings);
+        await host.StartAsync();
+        await host.WaitForLogAsync("Journal scanned"); // the journal has created its tables by then
+
+        await using var journal = new Microsoft.Data.Sqlite.SqliteConnection(
+            $"Data Source={Path.Combine(host.WorkingDirectory, "data", "janus-actors.db")};Mode=ReadOnly;Pooling=False");
+        await journal.OpenAsync();
+        await using var query = journal.CreateCommand();
+        query.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = $name";
+        query.Parameters.AddWithValue("$name", journalTable);
+        Assert.Equal(1L, (long)(await query.ExecuteScalarAsync())!);
+    }
+
     [Fact]
     public async Task Logging_Format_json_writes_one_compact_JSON_event_a_line_with_its_properties()
     {
