@@ -94,6 +94,14 @@ public sealed class JanusSessions : IJanusSessions
     private async Task<T> AskAsync<T>(object message, CancellationToken cancellationToken)
     {
         var supervisor = await _supervisor(cancellationToken);
-        return await supervisor.Ask<T>(message, _timeout, cancellationToken);
+        try
+        {
+            return await supervisor.Ask<T>(message, _timeout, cancellationToken);
+        }
+        catch (AskTimeoutException timeout)
+        {
+            // Callers get the library's typed exceptions only, never Akka's.
+            throw new JanusSessionTimeoutException((message as IJanusSessionCommand)?.Key, _timeout, timeout);
+        }
     }
 }

@@ -294,7 +294,6 @@ public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
         }
         _status = JanusSessionStatus.Reclaiming;
         ReportChanged();
-        _log.Warning("Reclaim of {SessionKey} failed, will retry: {Reason}", _key, reason);
         throw failure;
     }
 

@@ -59,3 +59,15 @@ public sealed class JanusSessionExistsException(string sessionKey) : Exception($
 {
     public string SessionKey { get; } = sessionKey;
 }
+
+/// <summary>
+/// The session did not answer in time (e.g. a request waited behind a long reclaim). Nothing is known about the
+/// request's outcome in Janus; the session itself is not affected.
+/// </summary>
+public sealed class JanusSessionTimeoutException(string? sessionKey, TimeSpan timeout, Exception inner)
+    : TimeoutException(sessionKey is null ? $"No answer within {timeout}" : $"Session '{sessionKey}' did not answer within {timeout}", inner)
+{
+    /// <summary>The session asked, or null for requests about every session.</summary>
+    public string? SessionKey { get; } = sessionKey;
+    public TimeSpan Timeout { get; } = timeout;
+}

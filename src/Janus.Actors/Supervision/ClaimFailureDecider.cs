@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 using Janus.Actors.Sessions;
 
 namespace Janus.Actors.Supervision;
@@ -20,6 +21,24 @@ public static class ClaimFailureDecider
         _ => Directive.Restart,
     };
 
-    public static SupervisorStrategy Strategy() =>
-        new OneForOneStrategy(maxNrOfRetries: -1, withinTimeRange: Timeout.InfiniteTimeSpan, localOnlyDecider: Decide);
+    /// <summary>Unlimited retries (the backoff and the reclaim deadline bound them), decided by <see cref="Decide"/>.</summary>
+    public static SupervisorStrategy Strategy() => new ClaimFailureStrategy();
+
+    /// <summary>
+    /// A failed claim is an expected event, not a crash: one warning line with the session key, code and reason,
+    /// instead of an error with a stack trace per attempt (a Janus outage would flood the log with them).
+    /// </summary>
+    private sealed class ClaimFailureStrategy() : OneForOneStrategy(Decide)
+    {
+        protected override void LogFailure(IActorContext context, IActorRef child, Exception cause, Directive directive)
+        {
+            if (cause is not SessionReclaimException reclaim)
+            {
+                base.LogFailure(context, child, cause, directive);
+                return;
+            }
+            context.GetLogger().Warning("Claim for {SessionKey} failed ({Directive}): {JanusCode} {Reason}",
+                reclaim.SessionKey, directive, reclaim.JanusCode, reclaim.Reason);
+        }
+    }
 }

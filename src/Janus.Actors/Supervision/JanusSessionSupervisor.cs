@@ -47,6 +47,8 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
     private readonly Dictionary<string, HashSet<IActorRef>> _subscribers = new();
     private readonly Dictionary<IActorRef, string> _keyOfChild = new();
     private readonly SessionStateCounts _counts = new();
+    private readonly Dictionary<string, List<(IActorRef Sender, object Request)>> _deferred = new();
+    private bool _scanning;
     private bool _reclaimWarningLogged;
     private int _recovered;
 
@@ -74,7 +76,12 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
             _recovered++;
             StartChild(s.Key);
         });
-        Receive<ScanCompleted>(_ => _log.Info("Journal scanned: {Count} persisted sessions started for recovery", _recovered));
+        Receive<ScanCompleted>(_ =>
+        {
+            _log.Info("Journal scanned: {Count} persisted sessions started for recovery", _recovered);
+            _scanning = false;
+            foreach (var key in _deferred.Keys.ToList()) Redeliver(key);
+        });
         Receive<ScanFailed>(f =>
         {
             _log.Error(f.Cause, "Could not list persisted sessions; retrying");
@@ -85,7 +92,8 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
 
         // From a message, not the constructor: the read journal may take seconds to initialise on a busy machine,
         // and a constructor failure would stop the supervisor for good instead of retrying the scan.
-        if (readJournalPluginId is not null) Self.Tell(ScanJournal.Instance);
+        _scanning = readJournalPluginId is not null;
+        if (_scanning) Self.Tell(ScanJournal.Instance);
     }
 
     private sealed record ScanJournal
@@ -131,7 +139,25 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
     private void ReplyWithSession(string key)
     {
         if (_sessions.ContainsKey(key)) Sender.Tell(WithReclaims(key));
-        else Sender.Tell(new Status.Failure(new JanusSessionNotFoundException(key)));
+        else if (!Defer(key, new GetSession(key))) Sender.Tell(new Status.Failure(new JanusSessionNotFoundException(key)));
+    }
+
+    /// <summary>
+    /// After a restart a key is unknown until the journal scan reaches it and its session reports: a request for it
+    /// waits for that instead of being told "not found". True when the request was put aside.
+    /// </summary>
+    private bool Defer(string key, object request)
+    {
+        if (!_scanning && Context.Child(ChildName(key)).IsNobody()) return false;
+        if (!_deferred.TryGetValue(key, out var waiting)) _deferred[key] = waiting = [];
+        waiting.Add((Sender, request));
+        return true;
+    }
+
+    private void Redeliver(string key)
+    {
+        if (!_deferred.Remove(key, out var waiting)) return;
+        foreach (var (sender, request) in waiting) Self.Tell(request, sender);
     }
 
     /// <summary>
@@ -143,7 +169,7 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
     {
         if (!_sessions.TryGetValue(command.Key, out var info))
         {
-            Sender.Tell(new Status.Failure(new JanusSessionNotFoundException(command.Key)));
+            if (!Defer(command.Key, command)) Sender.Tell(new Status.Failure(new JanusSessionNotFoundException(command.Key)));
             return;
         }
         Sender.Tell(Done.Instance);
@@ -176,13 +202,14 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
         else if (_sessions.TryGetValue(command.Key, out var info))
             Sender.Tell(new Status.Failure(new JanusSessionUnavailableException(command.Key, info.State,
                 info.State is JanusSessionStatus.Lost or JanusSessionStatus.Destroyed ? "the session has ended" : "the session is restarting")));
-        else
+        else if (!Defer(command.Key, command))
             Sender.Tell(new Status.Failure(new JanusSessionNotFoundException(command.Key)));
     }
 
     private void OnSessionChanged(SessionChanged changed)
     {
         SetSession(changed.Info);
+        Redeliver(changed.Info.Key);
         if (changed.Info.State == JanusSessionStatus.Active) _restartAttempts.Remove(changed.Info.Key);
     }
 
@@ -210,6 +237,7 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
             foreach (var subscribers in _subscribers.Keys.ToList()) RemoveSubscriber(subscribers, terminated.ActorRef);
             return;
         }
+        Redeliver(key); // whoever waited for this session to report is answered with what is known now
         if (!_sessions.TryGetValue(key, out var info) || info.State is JanusSessionStatus.Lost or JanusSessionStatus.Destroyed)
             return;
 

@@ -97,6 +97,9 @@ public sealed class ReclaimSpecs : IAsyncLifetime
         Assert.Superset(ids.Values.Select(v => v.JanusId).ToHashSet(), (await _admin.ListSessionsAsync()).ToHashSet());
 
         await using var second = await StartAppAsync();
+        // Asked at once, before the journal scan can have reached them: known, not "not found".
+        foreach (var key in ids.Keys)
+            Assert.NotNull(await second.Sessions.GetAsync(key));
         foreach (var (key, (janusId, handle)) in ids)
         {
             var session = await ActiveAsync(second.Sessions, key, reclaims: 1);
