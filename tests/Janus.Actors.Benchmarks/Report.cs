@@ -49,7 +49,7 @@ public static class Report
                 return offsets.Count == 0 ? "-" : Median(offsets).ToString("0", CultureInfo.InvariantCulture);
             })]);
         }
-        timelineRows.Add(["'will retry' warnings (sum)", .. groups.Select(g => g.Sum(r => r.Timeline.RetryWarnings).ToString(CultureInfo.InvariantCulture))]);
+        timelineRows.Add(["failed claims retried (sum)", .. groups.Select(g => g.Sum(r => r.Timeline.RetryWarnings).ToString(CultureInfo.InvariantCulture))]);
         timelineRows.Add(["warnings / errors (sum)", .. groups.Select(g => $"{g.Sum(r => r.Timeline.Warnings)} / {g.Sum(r => r.Timeline.Errors)}")]);
         AppendTable(text, ["step", .. groups.Select(g => g.Key)], timelineRows);
         return text.ToString();
