@@ -32,6 +32,8 @@ public sealed class JanusSessionActorSpecs : TestKit
     {
         WebSocketUrl = new Uri("ws://127.0.0.1:1/"),
         KeepAliveInterval = TimeSpan.FromMilliseconds(150),
+        // The scripted transport answers no keep-alive: only the spec about missed keep-alives lowers this.
+        MaxMissedKeepAlives = int.MaxValue,
         RequestTimeout = TimeSpan.FromSeconds(3),
         MinReclaimBackoff = TimeSpan.FromMilliseconds(50),
         MaxReclaimBackoff = TimeSpan.FromMilliseconds(200),
@@ -75,9 +77,9 @@ public sealed class JanusSessionActorSpecs : TestKit
     private JanusSessionInfo ExpectState(JanusSessionStatus state) =>
         _registry.FishForMessage<SessionChanged>(c => c.Info.State == state).Info;
 
-    private IActorRef CreateActiveSession(string key, long janusId)
+    private IActorRef CreateActiveSession(string key, long janusId, JanusOptions? options = null)
     {
-        var session = StartSession(key);
+        var session = StartSession(key, options);
         session.Tell(new CreateSession(key, JanusTransportKind.WebSocket));
         ConnectTransport();
         var create = ExpectRequest("create");
@@ -188,7 +190,7 @@ public sealed class JanusSessionActorSpecs : TestKit
     [Fact]
     public void Unanswered_keep_alives_reconnect_and_claim_again()
     {
-        CreateActiveSession("call-1", 4242);
+        CreateActiveSession("call-1", 4242, Options with { MaxMissedKeepAlives = 2 });
         // Answer nothing: after MaxMissedKeepAlives the transport is declared dead.
         ExpectRequest("keepalive");
         ExpectRequest("keepalive");
