@@ -18,24 +18,7 @@ public static class ErrorDemo
     private static readonly TimeSpan Outage = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
-    public static async Task<int> RunAsync()
-    {
-        var report = new DemoReport();
-        var folder = Directory.CreateTempSubdirectory("janus-example-errors-").FullName;
-        try
-        {
-            await RunAsync(report, folder);
-            return report.Finish();
-        }
-        catch (Exception e)
-        {
-            return report.Finish(e);
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-    }
+    public static Task<int> RunAsync() => DemoReport.RunAsync("janus-example-errors-", RunAsync);
 
     private static async Task RunAsync(DemoReport report, string folder)
     {

@@ -9,6 +9,29 @@ public sealed class DemoReport
     private readonly List<string> _failed = [];
     private int _step;
 
+    /// <summary>
+    /// Runs a demo's story in a fresh temp folder (deleted afterwards) and returns its exit code: 0 when every check
+    /// held, 1 when one failed or the story threw.
+    /// </summary>
+    public static async Task<int> RunAsync(string folderPrefix, Func<DemoReport, string, Task> story)
+    {
+        var report = new DemoReport();
+        var folder = Directory.CreateTempSubdirectory(folderPrefix).FullName;
+        try
+        {
+            await story(report, folder);
+            return report.Finish();
+        }
+        catch (Exception e)
+        {
+            return report.Finish(e);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     public void Step(string text) => Console.WriteLine($"{Environment.NewLine}==> {++_step}. {text}");
 
     public void Say(string text) => Console.WriteLine($"    {text}");

@@ -16,24 +16,7 @@ public static partial class SipDemo
     private const string Username = "sip:alice@127.0.0.1";
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
-    public static async Task<int> RunAsync()
-    {
-        var report = new DemoReport();
-        var folder = Directory.CreateTempSubdirectory("janus-example-sip-").FullName;
-        try
-        {
-            await RunAsync(report, folder);
-            return report.Finish();
-        }
-        catch (Exception e)
-        {
-            return report.Finish(e);
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-    }
+    public static Task<int> RunAsync() => DemoReport.RunAsync("janus-example-sip-", RunAsync);
 
     private static async Task RunAsync(DemoReport report, string folder)
     {

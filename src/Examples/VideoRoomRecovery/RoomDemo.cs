@@ -14,24 +14,7 @@ public static class RoomDemo
     private const int SessionTimeoutSeconds = 60;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
-    public static async Task<int> RunAsync()
-    {
-        var report = new DemoReport();
-        var folder = Directory.CreateTempSubdirectory("janus-example-room-").FullName;
-        try
-        {
-            await RunAsync(report, folder);
-            return report.Finish();
-        }
-        catch (Exception e)
-        {
-            return report.Finish(e);
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-    }
+    public static Task<int> RunAsync() => DemoReport.RunAsync("janus-example-room-", RunAsync);
 
     private static async Task RunAsync(DemoReport report, string folder)
     {
