@@ -53,8 +53,8 @@ public sealed class JanusSessions : IJanusSessions
         }
     }
 
-    public Task<IReadOnlyList<JanusSessionInfo>> ListAsync(CancellationToken cancellationToken = default) =>
-        AskAsync<IReadOnlyList<JanusSessionInfo>>(SessionRegistryProtocol.ListSessions.Instance, cancellationToken);
+    public async Task<IReadOnlyList<JanusSessionInfo>> ListAsync(CancellationToken cancellationToken = default) =>
+        (await AskAsync<SessionRegistryProtocol.SessionList>(SessionRegistryProtocol.ListSessions.Instance, cancellationToken)).Sessions;
 
     public async Task<long> AttachAsync(string key, string plugin, string? opaqueId = null, CancellationToken cancellationToken = default) =>
         (await AskAsync<HandleAttachedReply>(new AttachHandle(key, plugin, opaqueId), cancellationToken)).HandleId;

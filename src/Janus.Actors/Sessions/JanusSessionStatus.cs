@@ -14,7 +14,10 @@ public enum JanusSessionStatus
     [JsonStringEnumMemberName("destroyed")] Destroyed,
 }
 
-/// <summary>A snapshot of one session, as the API and the status page show it.</summary>
+/// <summary>
+/// A snapshot of one session, as the API and the status page show it. <see cref="Node"/> is the cluster node
+/// hosting the session (<c>host:port</c>), or null outside a cluster.
+/// </summary>
 public sealed record JanusSessionInfo(
     string Key,
     long? JanusSessionId,
@@ -22,4 +25,5 @@ public sealed record JanusSessionInfo(
     JanusTransportKind Transport,
     IReadOnlyList<JanusHandle> Handles,
     JanusSessionError? LastError,
-    int Reclaims);
+    int Reclaims,
+    string? Node = null);

@@ -60,7 +60,7 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
 
         Receive<CreateSession>(OnCreate);
         Receive<GetSession>(c => ReplyWithSession(c.Key));
-        Receive<ListSessions>(_ => Sender.Tell(_sessions.Keys.Select(WithReclaims).ToList() as IReadOnlyList<JanusSessionInfo>));
+        Receive<ListSessions>(_ => Sender.Tell(new SessionList(_sessions.Keys.Select(WithReclaims).ToList())));
         Receive<Subscribe>(OnSubscribe);
         Receive<Unsubscribe>(c => RemoveSubscriber(c.Key, c.Subscriber));
         Receive<IJanusSessionCommand>(ForwardToSession);

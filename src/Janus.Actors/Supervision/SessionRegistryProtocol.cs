@@ -17,9 +17,12 @@ public static class SessionRegistryProtocol
     /// <summary>Janus's <c>info</c> as a session read it.</summary>
     public sealed record ServerInfoLearned(int SessionTimeoutSeconds, int ReclaimSessionTimeoutSeconds);
 
-    /// <summary>Answered with an <c>IReadOnlyList&lt;JanusSessionInfo&gt;</c> of every known session.</summary>
+    /// <summary>Answered with a <see cref="SessionList"/> of every session this registry knows.</summary>
     public sealed record ListSessions
     {
         public static readonly ListSessions Instance = new();
     }
+
+    /// <summary>The answer to <see cref="ListSessions"/>.</summary>
+    public sealed record SessionList(IReadOnlyList<JanusSessionInfo> Sessions);
 }

@@ -1,0 +1,23 @@
+namespace Janus.Actors.Cluster;
+
+/// <summary>
+/// This node's place in an Akka.NET cluster of hosts sharing one PostgreSQL journal. Sessions are then sharded
+/// entities: any node answers for any session, and the sessions of a node that dies are restarted on the others and
+/// reclaimed from Janus.
+/// </summary>
+/// <param name="Hostname">Address the other nodes reach this one at (Akka.Remote binds it too), e.g. <c>127.0.0.1</c>.</param>
+/// <param name="Port">Akka.Remote TCP port of this node.</param>
+/// <param name="Seeds">
+/// Seed nodes as <c>host:port</c>; the same list on every node. A node that is its own first seed may start the
+/// cluster alone; every other node joins through a seed that is up.
+/// </param>
+public sealed record JanusClusterOptions(string Hostname, int Port, IReadOnlyList<string> Seeds)
+{
+    /// <summary>The actor system's name, part of every node address: all nodes of a cluster must share it.</summary>
+    public const string SystemName = "janus-actors";
+
+    /// <summary>This node as sessions show it (<see cref="Sessions.JanusSessionInfo.Node"/>): <c>host:port</c>.</summary>
+    public string Node => $"{Hostname}:{Port}";
+
+    public override string ToString() => $"cluster node {Node}, seeds {string.Join(' ', Seeds)}";
+}
