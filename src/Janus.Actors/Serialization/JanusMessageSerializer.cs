@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using Akka.Actor;
 using Akka.Serialization;
 using Janus.Actors.Sessions;
@@ -22,36 +24,42 @@ public sealed class JanusMessageSerializer : SerializerWithStringManifest
     /// </summary>
     public const int SerializerId = 4712;
 
+    /// <summary>
+    /// With the relaxed encoder: this JSON only goes from node to node and is never embedded in HTML, so an SDP keeps
+    /// its <c>+</c> and a display name its accents instead of growing <c>\u002B</c> escapes.
+    /// </summary>
+    private static readonly JanusMessageJsonContext Wire =
+        new(new JsonSerializerOptions(JanusMessageJsonContext.Default.Options) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+
     private readonly ManifestFormats _formats;
 
     public JanusMessageSerializer(ExtendedActorSystem system) : base(system)
     {
-        var json = JanusMessageJsonContext.Default;
         _formats = new ManifestFormats("Janus session message",
         [
-            ManifestFormat.Json("create-session", json.CreateSession),
-            ManifestFormat.Json("get-session", json.GetSession),
-            ManifestFormat.Json("attach-handle", json.AttachHandle),
-            ManifestFormat.Json("plugin-message", json.SendPluginMessage),
-            ManifestFormat.Json("trickle", json.Trickle),
-            ManifestFormat.Json("hangup", json.Hangup),
-            ManifestFormat.Json("detach-handle", json.DetachHandle),
-            ManifestFormat.Json("destroy-session", json.DestroySession),
-            ManifestFormat.Json("subscribe", json.SubscriptionJson,
+            ManifestFormat.Json("create-session", Wire.CreateSession),
+            ManifestFormat.Json("get-session", Wire.GetSession),
+            ManifestFormat.Json("attach-handle", Wire.AttachHandle),
+            ManifestFormat.Json("plugin-message", Wire.SendPluginMessage),
+            ManifestFormat.Json("trickle", Wire.Trickle),
+            ManifestFormat.Json("hangup", Wire.Hangup),
+            ManifestFormat.Json("detach-handle", Wire.DetachHandle),
+            ManifestFormat.Json("destroy-session", Wire.DestroySession),
+            ManifestFormat.Json("subscribe", Wire.SubscriptionJson,
                 (Subscribe s) => new SubscriptionJson(s.Key, PathOf(s.Subscriber)), w => new Subscribe(w.Key, Resolve(w.Subscriber))),
-            ManifestFormat.Json("unsubscribe", json.SubscriptionJson,
+            ManifestFormat.Json("unsubscribe", Wire.SubscriptionJson,
                 (Unsubscribe u) => new SubscriptionJson(u.Key, PathOf(u.Subscriber)), w => new Unsubscribe(w.Key, Resolve(w.Subscriber))),
 
-            ManifestFormat.Json("session-info", json.JanusSessionInfo),
-            ManifestFormat.Json("handle-attached", json.HandleAttachedReply),
-            ManifestFormat.Json("plugin-reply", json.PluginReply),
-            ManifestFormat.Json("done", json.Done),
-            ManifestFormat.Json("list-sessions", json.ListSessions),
-            ManifestFormat.Json("session-list", json.SessionList),
+            ManifestFormat.Json("session-info", Wire.JanusSessionInfo),
+            ManifestFormat.Json("handle-attached", Wire.HandleAttachedReply),
+            ManifestFormat.Json("plugin-reply", Wire.PluginReply),
+            ManifestFormat.Json("done", Wire.Done),
+            ManifestFormat.Json("list-sessions", Wire.ListSessions),
+            ManifestFormat.Json("session-list", Wire.SessionList),
 
-            ManifestFormat.Json("janus-event", json.JanusEventReceived),
-            ManifestFormat.Json("session-reclaimed", json.SessionReclaimed),
-            ManifestFormat.Json("session-ended", json.SessionEnded),
+            ManifestFormat.Json("janus-event", Wire.JanusEventReceived),
+            ManifestFormat.Json("session-reclaimed", Wire.SessionReclaimed),
+            ManifestFormat.Json("session-ended", Wire.SessionEnded),
         ]);
     }
 
