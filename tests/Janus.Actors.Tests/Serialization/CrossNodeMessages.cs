@@ -51,6 +51,10 @@ internal static class CrossNodeMessages
         { new JanusEventReceived("call-1", JanusMessage.Parse(MediaEvent)), "janus-event" },
         { new JanusEventReceived("call-1", JanusMessage.Parse("""{"janus":"hangup","session_id":8745512093211346,"sender":77,"reason":"DTLS alert"}"""u8)), "janus-event" },
         { new JanusEventReceived("call-1", JanusMessage.Parse("""{"janus":"timeout","session_id":8745512093211346}"""u8)), "janus-event" },
+        // Not events, but a JanusMessage all the same: every member it names makes the trip.
+        { new JanusEventReceived("call-1", JanusMessage.Parse("""{"janus":"success","transaction":"t-1","data":{"id":8745512093211346}}"""u8)), "janus-event" },
+        { new JanusEventReceived("call-1", JanusMessage.Parse("""{"janus":"error","transaction":"t-2","session_id":42,"error":{"code":458,"reason":"No such session 42"}}"""u8)), "janus-event" },
+        { new JanusEventReceived("call-1", JanusMessage.Parse("""{"janus":"server_info","transaction":"t-3","name":"Janus WebRTC Server","version":1102,"session-timeout":60,"reclaim-session-timeout":30}"""u8)), "janus-event" },
         { new SessionReclaimed("call-1"), "session-reclaimed" },
         { new SessionEnded("call-1", JanusSessionStatus.Lost, new JanusSessionError(458, "No such session 8745512093211346")), "session-ended" },
         { new SessionEnded("call-2", JanusSessionStatus.Destroyed, null), "session-ended" },

@@ -68,9 +68,9 @@ public sealed class JanusMessageSerializerSpecs() : Akka.TestKit.Xunit2.TestKit(
             .Where(t => t is { IsInterface: false, IsAbstract: false } && (t.IsAssignableTo(typeof(IJanusSessionCommand)) || t.IsAssignableTo(typeof(IJanusSessionNotice))))
             .Concat([typeof(JanusSessionInfo), typeof(HandleAttachedReply), typeof(PluginReply), typeof(Done), typeof(ListSessions), typeof(SessionList)]);
 
-        var sampled = CrossNodeMessages.All(TestActor).Select(m => m.GetType()).ToHashSet();
+        var sampled = CrossNodeMessages.All(TestActor).Select(m => m.GetType()).Distinct();
 
-        Assert.Empty(crossNode.Where(t => !sampled.Contains(t)));
+        Assert.Equal(crossNode.Select(t => t.FullName).Order(), sampled.Select(t => t.FullName).Order());
     }
 
     /// <summary>A few messages pinned to the byte: a renamed member or manifest must not silently change the wire.</summary>
