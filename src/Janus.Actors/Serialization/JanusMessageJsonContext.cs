@@ -32,6 +32,7 @@ namespace Janus.Actors.Serialization;
 [JsonSerializable(typeof(PluginReply))]
 [JsonSerializable(typeof(Done))]
 [JsonSerializable(typeof(ListSessions))]
+[JsonSerializable(typeof(ListNodeSessions))]
 [JsonSerializable(typeof(SessionList))]
 [JsonSerializable(typeof(JanusEventReceived))]
 [JsonSerializable(typeof(SessionReclaimed))]

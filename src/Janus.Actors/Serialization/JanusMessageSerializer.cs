@@ -55,6 +55,7 @@ public sealed class JanusMessageSerializer : SerializerWithStringManifest
             ManifestFormat.Json("plugin-reply", Wire.PluginReply),
             ManifestFormat.Json("done", Wire.Done),
             ManifestFormat.Json("list-sessions", Wire.ListSessions),
+            ManifestFormat.Json("list-node-sessions", Wire.ListNodeSessions),
             ManifestFormat.Json("session-list", Wire.SessionList),
 
             ManifestFormat.Json("janus-event", Wire.JanusEventReceived),

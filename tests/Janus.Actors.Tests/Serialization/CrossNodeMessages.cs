@@ -44,6 +44,7 @@ internal static class CrossNodeMessages
         { new PluginReply(null, null), "plugin-reply" },
         { Done.Instance, "done" },
         { ListSessions.Instance, "list-sessions" },
+        { ListNodeSessions.Instance, "list-node-sessions" },
         { new SessionList([ActiveSession, CreatingSession]), "session-list" },
         { new SessionList([]), "session-list" },
 

@@ -66,7 +66,7 @@ public sealed class JanusMessageSerializerSpecs() : Akka.TestKit.Xunit2.TestKit(
     {
         var crossNode = typeof(IJanusSessionCommand).Assembly.GetTypes()
             .Where(t => t is { IsInterface: false, IsAbstract: false } && (t.IsAssignableTo(typeof(IJanusSessionCommand)) || t.IsAssignableTo(typeof(IJanusSessionNotice))))
-            .Concat([typeof(JanusSessionInfo), typeof(HandleAttachedReply), typeof(PluginReply), typeof(Done), typeof(ListSessions), typeof(SessionList)]);
+            .Concat([typeof(JanusSessionInfo), typeof(HandleAttachedReply), typeof(PluginReply), typeof(Done), typeof(ListSessions), typeof(ListNodeSessions), typeof(SessionList)]);
 
         var sampled = CrossNodeMessages.All(TestActor).Select(m => m.GetType()).Distinct();
 
