@@ -57,10 +57,12 @@ apt_install() {
 }
 
 # What the tests start themselves: a real Janus (the tests generate its config), PostgreSQL 15 (initdb/pg_ctl),
-# and sipp (the SIP peer of the SIP call example).
+# and sipp (the SIP peer of the SIP call example); and docker-compose, to validate docker-compose.yml.
 ensure_test_dependencies() {
     command -v janus >/dev/null || apt_install janus
     command -v sipp >/dev/null || apt_install sip-tester
+    # docker-compose.yml is validated with `docker-compose config`, which needs no Docker daemon.
+    command -v docker-compose >/dev/null || apt_install docker-compose
     # The status page is checked in headless Chromium.
     command -v chromium >/dev/null || apt_install chromium
     local tool
