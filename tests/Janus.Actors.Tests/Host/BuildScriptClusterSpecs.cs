@@ -45,13 +45,9 @@ public sealed class BuildScriptClusterSpecs(ITestOutputHelper output)
 
         using var node1 = script.CreateApiClient(apiPorts[0]);
         using var node3 = script.CreateApiClient(apiPorts[2]);
-        var cluster = await Eventually.ReturnsAsync(async () =>
-            {
-                using var response = await node1.GetAsync("v1/cluster");
-                return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonElement>() : default;
-            },
-            c => c.ValueKind == JsonValueKind.Object && UpMembers(c).Count == 3,
-            TimeSpan.FromSeconds(60), "node 1 to list three up members");
+        var cluster = (await Eventually.ReturnsAsync(() => GetAsync(node1, "v1/cluster"),
+            c => c.Status == HttpStatusCode.OK && UpMembers(c.Json).Count == 3,
+            TimeSpan.FromSeconds(60), "node 1 to list three up members")).Json;
         output.WriteLine($"GET /v1/cluster on node 1 after {clock.Elapsed.TotalSeconds:F1} s: {cluster}");
         Assert.Equal(members.Order(), UpMembers(cluster).Order());
         Assert.Equal(members[0], cluster.GetProperty("self").GetString());
@@ -65,13 +61,9 @@ public sealed class BuildScriptClusterSpecs(ITestOutputHelper output)
             Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
             created = await response.Content.ReadFromJsonAsync<JsonElement>();
         }
-        var read = await Eventually.ReturnsAsync(async () =>
-            {
-                using var response = await node3.GetAsync("v1/sessions/cluster-call-1");
-                return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonElement>() : default;
-            },
-            s => s.ValueKind == JsonValueKind.Object && s.GetProperty("state").GetString() == "active",
-            TimeSpan.FromSeconds(30), "cluster-call-1 active through node 3");
+        var read = (await Eventually.ReturnsAsync(() => GetAsync(node3, "v1/sessions/cluster-call-1"),
+            s => s.Status == HttpStatusCode.OK && s.Json.GetProperty("state").GetString() == "active",
+            TimeSpan.FromSeconds(30), "cluster-call-1 active through node 3")).Json;
         output.WriteLine($"created on node 1: {created}\nread on node 3: {read}");
         Assert.Equal(created.GetProperty("janusSessionId").GetInt64(), read.GetProperty("janusSessionId").GetInt64());
         Assert.Contains(read.GetProperty("node").GetString(), members);
@@ -90,6 +82,18 @@ public sealed class BuildScriptClusterSpecs(ITestOutputHelper output)
         Assert.Equal(0, script.CountJanusProcesses());
         Assert.Empty(Directory.GetFiles(Path.Combine(script.DataFolder, "cluster"), "node-*.pid"));
         output.WriteLine(script.Tail(20));
+    }
+
+    /// <summary>One answer of the API; its text shows in a timeout's "last seen".</summary>
+    private sealed record Answer(HttpStatusCode Status, string Body)
+    {
+        public JsonElement Json => JsonDocument.Parse(Body).RootElement;
+    }
+
+    private static async Task<Answer> GetAsync(HttpClient client, string path)
+    {
+        using var response = await client.GetAsync(path);
+        return new Answer(response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
     private static List<string> UpMembers(JsonElement cluster) =>

@@ -139,6 +139,23 @@ public sealed class DockerComposeSpecs(DockerComposeSpecs.Configured compose) : 
     }
 
     [Fact]
+    public void Every_image_builds_from_files_of_this_repository()
+    {
+        foreach (var (name, service) in Config.Services.Entries().Where(s => s.Node.Find("build") is not null))
+        {
+            var build = service.Mapping("build");
+            var dockerfile = Path.Combine(build.Text("context")!, build.Text("dockerfile") ?? "Dockerfile");
+            Assert.True(File.Exists(dockerfile), $"{name}: no {dockerfile}");
+        }
+        // The host image restores from the project files alone before copying the code: each project the host builds
+        // from must be copied in that step, or the restore misses it (a new ProjectReference needs a COPY line).
+        var root = HostProcess.RepositoryRoot();
+        var hostDockerfile = File.ReadAllText(Path.Combine(root, "deploy", "docker", "host", "Dockerfile"));
+        foreach (var project in ProjectClosure(Path.Combine(root, "src", "Janus.Actors.Host", "Janus.Actors.Host.csproj")))
+            Assert.Contains($"COPY {Path.GetRelativePath(root, project)} ", hostDockerfile);
+    }
+
+    [Fact]
     public void Published_ports_are_on_the_machines_loopback_only()
     {
         var published = Config.Services.Entries().SelectMany(s => PublishedPorts(s.Node).Select(p => (s.Name, Port: p))).ToList();
@@ -147,6 +164,20 @@ public sealed class DockerComposeSpecs(DockerComposeSpecs.Configured compose) : 
         var apiPorts = Nodes.Select(n => Assert.Single(PublishedPorts(n.Node)).Split(':')[1]).ToList();
         Assert.Equal(3, apiPorts.Distinct().Count());
         Assert.Empty(PublishedPorts(Config.Services.Mapping("postgres")));
+    }
+
+    /// <summary>A project and every project it references, directly or not.</summary>
+    private static IEnumerable<string> ProjectClosure(string project)
+    {
+        var seen = new HashSet<string>();
+        var pending = new Stack<string>([Path.GetFullPath(project)]);
+        while (pending.TryPop(out var next))
+        {
+            if (!seen.Add(next)) continue;
+            foreach (Match reference in Regex.Matches(File.ReadAllText(next), "<ProjectReference Include=\"([^\"]+)\""))
+                pending.Push(Path.GetFullPath(Path.Combine(Path.GetDirectoryName(next)!, reference.Groups[1].Value)));
+        }
+        return seen;
     }
 
     /// <summary>
