@@ -152,7 +152,8 @@ public sealed class DockerComposeSpecs(DockerComposeSpecs.Configured compose) : 
         var root = HostProcess.RepositoryRoot();
         var hostDockerfile = File.ReadAllText(Path.Combine(root, "deploy", "docker", "host", "Dockerfile"));
         foreach (var project in ProjectClosure(Path.Combine(root, "src", "Janus.Actors.Host", "Janus.Actors.Host.csproj")))
-            Assert.Contains($"COPY {Path.GetRelativePath(root, project)} ", hostDockerfile);
+            Assert.True(Regex.IsMatch(hostDockerfile, $@"^COPY[ \t]+(\S+[ \t]+)*{Regex.Escape(Path.GetRelativePath(root, project))}[ \t]", RegexOptions.Multiline),
+                $"deploy/docker/host/Dockerfile does not copy {Path.GetRelativePath(root, project)} before its restore");
     }
 
     [Fact]
