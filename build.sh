@@ -519,7 +519,8 @@ run_cluster() {
     local finished status worst=0 last_death=0
     while ((${#node_pids[@]} > 0)); do
         finished=""
-        wait -n -p finished "${!node_pids[@]}" && status=0 || status=$?
+        # (2>/dev/null: bash's own "Killed ( export ... )" job notice; the line below says it better.)
+        wait -n -p finished "${!node_pids[@]}" 2>/dev/null && status=0 || status=$?
         [[ -n ${finished:-} ]] || continue # a trapped signal interrupted the wait (wait unsets finished then)
         n=${node_pids[$finished]}
         unset "node_pids[$finished]"
@@ -529,7 +530,7 @@ run_cluster() {
             ((status <= worst)) || worst=$status
         else
             log "node $n (pid $finished) exited with $status; the end of $CLUSTER_DIR/node-$n.log:"
-            tail -n 15 "$CLUSTER_DIR/node-$n.log" >&2
+            tail -n 10 "$CLUSTER_DIR/node-$n.log" >&2
             last_death=$status
         fi
     done
