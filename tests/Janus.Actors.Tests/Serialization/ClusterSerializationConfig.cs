@@ -1,0 +1,41 @@
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.Serialization;
+using Janus.Actors.Persistence;
+
+namespace Janus.Actors.Tests.Serialization;
+
+/// <summary>
+/// An actor system as a cluster node sees serialization: the cluster provider (which brings Akka.Remote's
+/// serializers, e.g. for <see cref="Status.Failure"/>) and the library's HOCON. Nothing of ours may fall back to
+/// Akka's Newtonsoft default: <see cref="NewtonsoftForAkkaOnly"/> takes its place and fails.
+/// </summary>
+internal static class ClusterSerializationConfig
+{
+    public static Config Node { get; } = ConfigurationFactory.ParseString(
+        """
+        akka.actor.provider = cluster
+        akka.remote.dot-netty.tcp.hostname = 127.0.0.1
+        akka.remote.dot-netty.tcp.port = 0
+        # The node never joins: leaving on shutdown would wait 5 s for a cluster that is not there.
+        akka.coordinated-shutdown.run-by-actor-system-terminate = off
+        akka.actor.serializers.newtonsoft-for-akka-only = "Janus.Actors.Tests.Serialization.NewtonsoftForAkkaOnly, Janus.Actors.Tests"
+        akka.actor.serialization-bindings { "System.Object" = newtonsoft-for-akka-only }
+        """).WithFallback(JanusPersistence.DefaultConfig);
+}
+
+/// <summary>
+/// In place of Akka's Newtonsoft default: Akka's own internal messages still go through it (serialize-messages checks
+/// them too), anything else — a Janus message, a value inside a Janus exception — fails, naming its type.
+/// </summary>
+public sealed class NewtonsoftForAkkaOnly(ExtendedActorSystem system) : NewtonSoftJsonSerializer(system)
+{
+    public override int Identifier => 4799;
+
+    public override byte[] ToBinary(object obj) => IsAkkas(obj.GetType())
+        ? base.ToBinary(obj)
+        : throw new InvalidOperationException($"{obj.GetType()} would go through Akka's default (Newtonsoft) serializer");
+
+    private static bool IsAkkas(Type type) =>
+        type.Assembly.GetName().Name is { } assembly && (assembly == "Akka" || assembly.StartsWith("Akka.", StringComparison.Ordinal));
+}
