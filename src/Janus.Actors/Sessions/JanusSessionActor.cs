@@ -75,6 +75,7 @@ public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
     private DateTimeOffset _lastActivity = DateTimeOffset.UtcNow;
     private int _reclaimAttempt;
     private int _reclaims;
+    private SessionReclaimException? _finalFailure;
     private DateTimeOffset? _reclaimDeadline;
     private DateTimeOffset _reclaimStarted = DateTimeOffset.UtcNow;
 
@@ -128,10 +129,8 @@ public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
         {
             _status = _state.Phase == JanusSessionPhase.Lost ? JanusSessionStatus.Lost : JanusSessionStatus.Destroyed;
             ReportChanged();
-            // Not Context.Stop: commands that arrived during recovery (a CreateSession racing the start-up scan, a
-            // GetSession routed by sharding) are still to be answered, and they are ahead of the PoisonPill.
             Become(Ended);
-            StopSession(afterMailbox: true);
+            StopSession();
             return;
         }
 
@@ -206,12 +205,18 @@ public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
     private void Discarded()
     {
         Command<IJanusSessionCommand>(_ => Sender.Tell(new Status.Failure(new JanusSessionNotFoundException(_key))));
+        Command<StopEndedSession>(_ => Context.Stop(Self));
         CommandAny(_ => { });
     }
 
     /// <summary>Lost or destroyed: answers what it is, refuses the rest, and stops.</summary>
     private void Ended()
     {
+        Command<StopEndedSession>(_ =>
+        {
+            if (_finalFailure is { } failure) throw failure; // the supervisor's decider stops it
+            Context.Stop(Self);
+        });
         Command<CreateSession>(_ => Sender.Tell(new Status.Failure(new JanusSessionExistsException(_key))));
         Command<GetSession>(_ => Sender.Tell(Snapshot()));
         CommandAny(_ => Sender.Tell(new Status.Failure(new JanusSessionUnavailableException(_key, _status, "the session has ended"))));
@@ -590,8 +595,8 @@ public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
 
     /// <summary>
     /// Janus no longer has the session. Persisted so no later recovery claims it again. With
-    /// <paramref name="throwFinal"/> the actor fails with a final <see cref="SessionReclaimException"/> so its
-    /// supervisor stops it; otherwise, and always as a sharded entity (whose shard would restart it), it stops itself.
+    /// <paramref name="throwFinal"/> the actor fails with a final <see cref="SessionReclaimException"/> when its
+    /// supervisor tells it to stop, so the decider stops it; otherwise it just stops (see <see cref="StopSession"/>).
     /// </summary>
     private void EndAsLost(int? code, string reason, bool throwFinal)
     {
@@ -603,8 +608,7 @@ public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
             _state = _state.Apply(e);
             _log.Warning("Session {SessionKey} lost: {Code} {Reason}", _key, code, reason);
             End(JanusSessionStatus.Lost);
-            if (throwFinal && _cluster is null)
-                throw new SessionReclaimException(_key, JanusId, code, reason, windowLapsed: code is null);
+            if (throwFinal) _finalFailure = new SessionReclaimException(_key, JanusId, code, reason, windowLapsed: code is null);
             StopSession();
         });
     }
@@ -661,18 +665,14 @@ public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
         new(_key, _state.JanusSessionId, _status, _state.Transport, _state.Handles.Values.ToList(), _state.LastError, _reclaims, _cluster?.Node);
 
     /// <summary>
-    /// On a single node: stops now, or with <paramref name="afterMailbox"/> once the messages already queued are answered.
-    /// A sharded entity always asks its shard to passivate it: sharding then forgets the entity (no remember-entities
+    /// A session that ended (or whose creation failed) has reported it and stops without dropping a request. On a single
+    /// node the supervisor answers for it from now on and sends <see cref="StopEndedSession"/> behind whatever it forwarded
+    /// before. A sharded entity asks its shard to passivate it: sharding then forgets the entity (no remember-entities
     /// restart), lets the queued messages through and holds new ones until the actor has stopped.
     /// </summary>
-    private void StopSession(bool afterMailbox = false)
+    private void StopSession()
     {
-        if (_cluster is not null)
-            Context.Parent.Tell(new Passivate(PoisonPill.Instance));
-        else if (afterMailbox)
-            Self.Tell(PoisonPill.Instance);
-        else
-            Context.Stop(Self);
+        if (_cluster is not null) Context.Parent.Tell(new Passivate(PoisonPill.Instance));
     }
 
     private void ReportChanged() => _registry.Tell(new SessionChanged(Snapshot()));

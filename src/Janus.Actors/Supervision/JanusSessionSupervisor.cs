@@ -47,6 +47,8 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
     private readonly Dictionary<string, int> _restartAttempts = new();
     private readonly Dictionary<string, HashSet<IActorRef>> _subscribers = new();
     private readonly Dictionary<IActorRef, string> _keyOfChild = new();
+    /// <summary>Sessions told to stop (ended or discarded) whose actor has not terminated yet.</summary>
+    private readonly HashSet<string> _stopping = new();
     private readonly Dictionary<string, List<(IActorRef Sender, object Request)>> _deferred = new();
     private bool _scanning;
     private readonly ReclaimTimeoutWarning _reclaimWarning;
@@ -70,7 +72,11 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
 
         Receive<SessionChanged>(OnSessionChanged);
         Receive<Publish>(p => OnPublish(p.Notice));
-        Receive<SessionDiscarded>(d => RemoveSession(d.Key));
+        Receive<SessionDiscarded>(d =>
+        {
+            RemoveSession(d.Key);
+            StopEnded(d.Key);
+        });
         Receive<ServerInfoLearned>(_reclaimWarning.Check);
 
         Receive<StartSession>(s => StartChild(s.Key));
@@ -132,6 +138,7 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
 
     private void OnCreate(CreateSession command)
     {
+        if (_stopping.Contains(command.Key) && Defer(command.Key, command)) return;
         if (_sessions.Contains(command.Key) || !Context.Child(ChildName(command.Key)).IsNobody())
         {
             Sender.Tell(new Status.Failure(new JanusSessionExistsException(command.Key)));
@@ -201,6 +208,8 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
 
     private void ForwardToSession(IJanusSessionCommand command)
     {
+        // A session on its way out would drop the request with its mailbox: answer once it has stopped.
+        if (_stopping.Contains(command.Key) && Defer(command.Key, command)) return;
         var child = Context.Child(ChildName(command.Key));
         if (!child.IsNobody())
             child.Forward(command);
@@ -214,6 +223,7 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
     private void OnSessionChanged(SessionChanged changed)
     {
         SetSession(changed.Info);
+        if (changed.Info.State is JanusSessionStatus.Lost or JanusSessionStatus.Destroyed) StopEnded(changed.Info.Key);
         Redeliver(changed.Info.Key);
         if (changed.Info.State == JanusSessionStatus.Active) _restartAttempts.Remove(changed.Info.Key);
     }
@@ -234,6 +244,7 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
             foreach (var subscribers in _subscribers.Keys.ToList()) RemoveSubscriber(subscribers, terminated.ActorRef);
             return;
         }
+        _stopping.Remove(key);
         Redeliver(key); // whoever waited for this session to report is answered with what is known now
         if (!_sessions.TryGet(key, out var info) || info.State is JanusSessionStatus.Lost or JanusSessionStatus.Destroyed)
             return;
@@ -244,6 +255,16 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
         SetSession(info with { State = JanusSessionStatus.Reclaiming });
         _log.Warning("Session {SessionKey} stopped unexpectedly; restarting in {Delay}", key, delay);
         Timers.StartSingleTimer($"restart-{key}", new StartSession(key), delay);
+    }
+
+    /// <summary>
+    /// The session has ended or was discarded: from now on this supervisor answers for it, and the session actor is told
+    /// to stop behind whatever was forwarded to it before (a final claim failure then reaches <see cref="ClaimFailureDecider"/>).
+    /// </summary>
+    private void StopEnded(string key)
+    {
+        var child = Context.Child(ChildName(key));
+        if (!child.IsNobody() && _stopping.Add(key)) child.Tell(StopEndedSession.Instance);
     }
 
     private IActorRef StartChild(string key)

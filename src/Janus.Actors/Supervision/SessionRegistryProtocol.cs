@@ -18,6 +18,15 @@ public static class SessionRegistryProtocol
     /// <summary>A create or adoption failed before anything was persisted: the key is free again.</summary>
     public sealed record SessionDiscarded(string Key) : INoSerializationVerificationNeeded;
 
+    /// <summary>
+    /// From the supervisor to a session that reported its end (or was discarded): stop now. Sent once the supervisor
+    /// answers for the session itself, so every request it forwarded earlier is ahead of it and gets its answer.
+    /// </summary>
+    public sealed record StopEndedSession : INoSerializationVerificationNeeded
+    {
+        public static readonly StopEndedSession Instance = new();
+    }
+
     /// <summary>Janus's <c>info</c> as a session read it.</summary>
     public sealed record ServerInfoLearned(int SessionTimeoutSeconds, int ReclaimSessionTimeoutSeconds) : INoSerializationVerificationNeeded;
 

@@ -6,6 +6,7 @@ using Janus.Actors.Protocol;
 using Janus.Actors.Sessions;
 using Janus.Actors.Transports;
 using Xunit;
+using Janus.Actors.Supervision;
 using static Janus.Actors.Sessions.JanusSessionCommands;
 using static Janus.Actors.Sessions.JanusSessionNotices;
 using static Janus.Actors.Supervision.SessionRegistryProtocol;
@@ -26,6 +27,8 @@ public sealed class JanusSessionActorSpecs : TestKit
         akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
         # The whole suite shares 2 cores with real Janus and host processes: waits are generous, never fixed.
         akka.test.single-expect-default = 10s
+        # Sessions started here are supervised as the session supervisor supervises them.
+        akka.actor.guardian-supervisor-strategy = "Janus.Actors.Tests.Sessions.ClaimFailureGuardian, Janus.Actors.Tests"
         """;
 
     private static readonly JanusOptions Options = new()
@@ -142,6 +145,10 @@ public sealed class JanusSessionActorSpecs : TestKit
         var lost = ExpectState(JanusSessionStatus.Lost);
         Assert.Equal(new JanusSessionError(458, "No such session 4242"), lost.LastError);
         _registry.FishForMessage<Publish>(p => p.Notice is SessionEnded { State: JanusSessionStatus.Lost });
+        // It answers whatever reaches it until its supervisor, now answering for it, tells it to stop.
+        session.Tell(new SendPluginMessage("call-1", 1, System.Text.Json.JsonDocument.Parse("{}").RootElement));
+        Assert.Equal(JanusSessionStatus.Lost, Assert.IsType<JanusSessionUnavailableException>(ExpectMsg<Status.Failure>().Cause).State);
+        session.Tell(StopEndedSession.Instance);
         ExpectTerminated(session, TimeSpan.FromSeconds(5));
 
         StartSession("call-1");
@@ -275,8 +282,9 @@ public sealed class JanusSessionActorSpecs : TestKit
         Answer(JanusFrames.Parse($$$"""{"janus":"success","transaction":"{{{destroy.Transaction}}}","session_id":4242}"""));
 
         ExpectMsg<Done>();
-        ExpectTerminated(session);
         ExpectState(JanusSessionStatus.Destroyed);
+        session.Tell(StopEndedSession.Instance);
+        ExpectTerminated(session);
         _transport.ExpectNoMsg(TimeSpan.FromMilliseconds(400));
     }
 
@@ -296,6 +304,7 @@ public sealed class JanusSessionActorSpecs : TestKit
         Assert.Equal(458, reclaim.JanusCode);
         Assert.True(reclaim.IsFinal);
         _registry.FishForMessage<SessionDiscarded>(_ => true);
+        session.Tell(StopEndedSession.Instance);
         ExpectTerminated(session);
 
         // Nothing was persisted: the key can be created afresh.
@@ -319,4 +328,10 @@ public sealed class JanusSessionActorSpecs : TestKit
         Answer(JanusFrames.Ack(first.Transaction, 4242));
         ExpectRequest("keepalive");
     }
+}
+
+/// <summary>The user guardian of the specs' actor system decides like the session supervisor.</summary>
+public sealed class ClaimFailureGuardian : SupervisorStrategyConfigurator
+{
+    public override SupervisorStrategy Create() => ClaimFailureDecider.Strategy();
 }
