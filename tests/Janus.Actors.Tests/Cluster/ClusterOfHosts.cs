@@ -49,9 +49,9 @@ public sealed class ClusterOfHosts : IAsyncDisposable
     /// <param name="postgres">The server to create this cluster's own database on.</param>
     /// <param name="log">Progress lines (test output).</param>
     /// <param name="extraSettings">Further host settings for every node (e.g. <c>Serilog:MinimumLevel:Default</c>).</param>
-    /// <param name="akkaHocon">The nodes' <c>Akka:Hocon</c>.</param>
+    /// <param name="akkaHocon">The nodes' <c>Akka:Hocon</c>; null leaves it to <paramref name="extraSettings"/>.</param>
     public static async Task<ClusterOfHosts> StartAsync(int nodeCount, JanusServerOptions janusOptions, PostgresServer postgres,
-        Action<string> log, IReadOnlyDictionary<string, string?>? extraSettings = null, string akkaHocon = SerializeEverything)
+        Action<string> log, IReadOnlyDictionary<string, string?>? extraSettings = null, string? akkaHocon = SerializeEverything)
     {
         var janus = new JanusServer(janusOptions);
         ClusterOfHosts? cluster = null;
@@ -73,8 +73,9 @@ public sealed class ClusterOfHosts : IAsyncDisposable
                     ["Cluster:Hostname"] = "127.0.0.1",
                     ["Cluster:Port"] = clusterPorts[i].ToString(System.Globalization.CultureInfo.InvariantCulture),
                     ["Cluster:Seeds"] = seeds,
-                    ["Akka:Hocon"] = akkaHocon,
                 };
+                if (akkaHocon is not null)
+                    settings["Akka:Hocon"] = akkaHocon;
                 cluster._nodes.Add(new ClusterNode(i, clusterPorts[i], new HostProcess(settings)));
             }
             var clock = Stopwatch.StartNew();

@@ -15,7 +15,7 @@ public sealed record DowningTimes(TimeSpan? Unreachable, TimeSpan? Downed, TimeS
     private static string Ms(TimeSpan? t) => t is { } v ? $"{v.TotalMilliseconds:0} ms" : "never";
 }
 
-/// <summary>Polls the survivors' view of the cluster after <paramref name="victim"/> was killed at <paramref name="killedAt"/>.</summary>
+/// <summary>Polls the survivors' view of the cluster after a node was killed.</summary>
 public static class FailoverWatch
 {
     /// <summary>Polls until the victim is gone from every survivor's member list (or <paramref name="cancellationToken"/>).</summary>
