@@ -12,7 +12,7 @@ public static class ClusterReport
 {
     public static string Format(IReadOnlyList<FailoverResult> failovers, IReadOnlyList<RunResult> singleNode)
     {
-        var single = singleNode.Count == 0 ? (double?)null : Median(singleNode.Select(r => r.KillToAllActive.TotalMilliseconds));
+        var single = singleNode.Count == 0 ? (double?)null : Report.Median(singleNode.Select(r => r.KillToAllActive.TotalMilliseconds));
         var columns = new (string Header, Func<FailoverResult, double?> Value, string Format)[]
         {
             ("unreachable ms", r => r.Unreachable?.TotalMilliseconds, "0"),
@@ -35,33 +35,17 @@ public static class ClusterReport
                 .. columns.Select(c => Cell(c.Value(r), c.Format))]);
         if (failovers.Count > 1)
             rows.Add(["median", failovers[0].Sessions.ToString(CultureInfo.InvariantCulture), "",
-                .. columns.Select(c => failovers.Select(c.Value).OfType<double>().ToList() is { Count: > 0 } values ? Cell(Median(values), c.Format) : "-")]);
+                .. columns.Select(c => failovers.Select(c.Value).OfType<double>().ToList() is { Count: > 0 } values ? Cell(Report.Median(values), c.Format) : "-")]);
 
         var text = new StringBuilder();
         text.AppendLine("Cluster failover (ms after the SIGKILL; detection = unreachable, downing = unreachable → down, take-over = down → all active):");
-        AppendTable(text, ["", "N", "total", .. columns.Select(c => c.Header)], rows);
+        Report.AppendTable(text, ["", "N", "total", .. columns.Select(c => c.Header)], rows);
         text.AppendLine();
         text.AppendLine(single is { } median
             ? $"Single-node baseline, same invocation (PostgreSQL, {singleNode[0].Sessions} sessions, {singleNode.Count} run(s)): SIGKILL → restart → all active, median {median:0} ms " +
-              $"(restart → healthy {Median(singleNode.Select(r => r.RestartToHealthy.TotalMilliseconds)):0} ms, raw 1-socket {Median(singleNode.Select(r => r.RawOneSocket.TotalMilliseconds)):0} ms)"
+              $"(restart → healthy {Report.Median(singleNode.Select(r => r.RestartToHealthy.TotalMilliseconds)):0} ms, raw 1-socket {Report.Median(singleNode.Select(r => r.RawOneSocket.TotalMilliseconds)):0} ms)"
             : "No single-node baseline.");
         text.AppendLine($"'Reclaimed' log lines on the survivors per run (one per session when none was claimed twice): {string.Join(", ", failovers.Select(r => $"{r.ReclaimLines}/{r.Sessions}"))}");
         return text.ToString();
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-    }
-
-    private static void AppendTable(StringBuilder text, string[] header, IReadOnlyList<string[]> rows)
-    {
-        var widths = header.Select((h, i) => Math.Max(h.Length, rows.Count == 0 ? 0 : rows.Max(r => r[i].Length))).ToArray();
-        string Line(string[] cells) => string.Join("  ", cells.Select((c, i) => i == 0 ? c.PadRight(widths[i]) : c.PadLeft(widths[i]))).TrimEnd();
-        text.AppendLine(Line(header));
-        text.AppendLine(string.Join("  ", widths.Select(w => new string('-', w))));
-        foreach (var row in rows)
-            text.AppendLine(Line(row));
     }
 }

@@ -10,28 +10,13 @@ namespace Janus.Actors.Tests.Cluster;
 /// holding the most sessions is killed with SIGKILL, and every one of its sessions comes back active on a survivor
 /// with its Janus id, without a second incarnation anywhere, well inside Janus's reclaim window.
 /// </summary>
-[Collection(PostgresCollection.Name)]
-public sealed class ClusterFailoverSpecs(PostgresFixture postgres, ITestOutputHelper output) : IAsyncLifetime
+public sealed class ClusterFailoverSpecs(PostgresFixture postgres, ITestOutputHelper output) : ClusterSpecs(postgres, output)
 {
-    private const int Nodes = 3;
     private const int SessionsPerNodeAndTransport = 5; // 3 nodes × 2 transports × 5 = 30 sessions
-    private const int SessionTimeoutSeconds = 60;
 
     /// <summary>Generous: detection, downing (stable-after), hand-over, journal recovery and claim. Janus would drop the sessions at ~45 s.</summary>
     private static readonly TimeSpan FailoverBound = TimeSpan.FromSeconds(45);
 
-    private ClusterOfHosts? _cluster;
-
-    private ClusterOfHosts Cluster => _cluster!;
-
-    public async Task InitializeAsync() =>
-        _cluster = await ClusterOfHosts.StartAsync(Nodes, ClusterOfHosts.FailoverJanus(SessionTimeoutSeconds), postgres.Server, output.WriteLine);
-
-    public async Task DisposeAsync()
-    {
-        if (_cluster is not null)
-            await _cluster.DisposeAsync();
-    }
 
     [Fact]
     public async Task Every_session_of_a_SIGKILLed_node_is_reclaimed_once_on_a_survivor()
@@ -42,7 +27,7 @@ public sealed class ClusterFailoverSpecs(PostgresFixture postgres, ITestOutputHe
         var victim = hosting.GroupBy(h => h.Value).OrderByDescending(g => g.Count()).First().Key;
         var orphans = created.Where(s => hosting[s.Key] == victim).ToList();
         var survivors = Cluster.Nodes.Where(n => n != victim).ToList();
-        output.WriteLine($"killing {victim}, which hosts {orphans.Count} sessions " +
+        Output.WriteLine($"killing {victim}, which hosts {orphans.Count} sessions " +
                          $"({orphans.Count(s => s.Transport == "websocket")} websocket, {orphans.Count(s => s.Transport == "rest")} rest)");
 
         var killedAt = Stopwatch.GetTimestamp();
@@ -62,8 +47,8 @@ public sealed class ClusterFailoverSpecs(PostgresFixture postgres, ITestOutputHe
         var failover = Stopwatch.GetElapsedTime(killedAt);
         var allActiveAt = DateTime.UtcNow;
         var downingTimes = await downing;
-        output.WriteLine($"all {orphans.Count} sessions of {victim.Address} active on survivors {failover.TotalMilliseconds:0} ms after SIGKILL; {downingTimes}");
-        output.WriteLine("now hosted: " + string.Join(", ", recovered.Where(s => orphanKeys.Contains(s.Key)).GroupBy(s => s.Node).Select(g => $"{g.Key} {g.Count()}")));
+        Output.WriteLine($"all {orphans.Count} sessions of {victim.Address} active on survivors {failover.TotalMilliseconds:0} ms after SIGKILL; {downingTimes}");
+        Output.WriteLine("now hosted: " + string.Join(", ", recovered.Where(s => orphanKeys.Contains(s.Key)).GroupBy(s => s.Node).Select(g => $"{g.Key} {g.Count()}")));
         Assert.True(failover < FailoverBound, $"failover took {failover.TotalSeconds:0.0} s, more than {FailoverBound.TotalSeconds} s; {downingTimes}");
 
         // Any survivor answers for any session, with the same Janus id and handle.
@@ -79,7 +64,7 @@ public sealed class ClusterFailoverSpecs(PostgresFixture postgres, ITestOutputHe
         // with the right ids keep the sessions; and Janus never got a session more than those created.
         using var admin = Cluster.Janus.CreateAdminClient();
         var createdIds = created.Select(s => s.JanusSessionId).ToHashSet();
-        var watchUntil = allActiveAt.AddSeconds(SessionTimeoutSeconds + 5);
+        var watchUntil = allActiveAt.AddSeconds(Cluster.Janus.Options.SessionTimeoutSeconds + 5);
         while (true)
         {
             var inJanus = (await admin.ListSessionsAsync()).ToHashSet();

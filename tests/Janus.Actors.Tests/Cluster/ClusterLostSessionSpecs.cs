@@ -9,25 +9,11 @@ namespace Janus.Actors.Tests.Cluster;
 /// Sessions that Janus destroyed while their node was dead end <c>lost</c> (458) on the survivor that takes them over,
 /// the others come back; and a lost session stays lost: restarting nodes never claims it again.
 /// </summary>
-[Collection(PostgresCollection.Name)]
-public sealed class ClusterLostSessionSpecs(PostgresFixture postgres, ITestOutputHelper output) : IAsyncLifetime
+public sealed class ClusterLostSessionSpecs(PostgresFixture postgres, ITestOutputHelper output) : ClusterSpecs(postgres, output)
 {
-    private const int Nodes = 3;
     private const int SessionsPerNodeAndTransport = 2; // 12 sessions
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
 
-    private ClusterOfHosts? _cluster;
-
-    private ClusterOfHosts Cluster => _cluster!;
-
-    public async Task InitializeAsync() =>
-        _cluster = await ClusterOfHosts.StartAsync(Nodes, ClusterOfHosts.FailoverJanus(), postgres.Server, output.WriteLine);
-
-    public async Task DisposeAsync()
-    {
-        if (_cluster is not null)
-            await _cluster.DisposeAsync();
-    }
 
     [Fact]
     public async Task Sessions_destroyed_in_Janus_while_their_node_was_dead_end_lost_and_are_never_resurrected()
@@ -47,7 +33,7 @@ public sealed class ClusterLostSessionSpecs(PostgresFixture postgres, ITestOutpu
         using (var admin = Cluster.Janus.CreateAdminClient())
             foreach (var session in doomed)
                 await admin.DestroySessionAsync(session.JanusSessionId);
-        output.WriteLine($"{victim} killed; {doomed.Count} of its {orphans.Count} sessions destroyed in Janus " +
+        Output.WriteLine($"{victim} killed; {doomed.Count} of its {orphans.Count} sessions destroyed in Janus " +
                          $"{Stopwatch.GetElapsedTime(killedAt).TotalMilliseconds:0} ms later: {string.Join(", ", doomedKeys)}");
 
         await Cluster.WaitForSessionsAsync(sessions =>
@@ -57,7 +43,7 @@ public sealed class ClusterLostSessionSpecs(PostgresFixture postgres, ITestOutpu
                 : s.State == "active" && s.JanusSessionId == expected[s.Key].JanusSessionId)
             && sessions.All(s => s.Node != victim.Address),
             Patience, "the destroyed sessions lost (458) and every other session active, none on the killed node");
-        output.WriteLine($"failover with lost sessions settled {Stopwatch.GetElapsedTime(killedAt).TotalMilliseconds:0} ms after SIGKILL");
+        Output.WriteLine($"failover with lost sessions settled {Stopwatch.GetElapsedTime(killedAt).TotalMilliseconds:0} ms after SIGKILL");
         await AssertLostEverywhereAsync(doomed);
 
         // Restart the killed node, then restart the survivor that now holds most of the lost sessions.

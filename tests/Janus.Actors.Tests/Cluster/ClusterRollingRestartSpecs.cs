@@ -13,28 +13,14 @@ namespace Janus.Actors.Tests.Cluster;
 /// caller without an answer: some node always answers for every session, and at the end every session is active with
 /// the Janus id it was created with.
 /// </summary>
-[Collection(PostgresCollection.Name)]
-public sealed class ClusterRollingRestartSpecs(PostgresFixture postgres, ITestOutputHelper output) : IAsyncLifetime
+public sealed class ClusterRollingRestartSpecs(PostgresFixture postgres, ITestOutputHelper output) : ClusterSpecs(postgres, output)
 {
-    private const int Nodes = 3;
     private const int SessionsPerNodeAndTransport = 2; // 12 sessions
     private static readonly TimeSpan StepPatience = TimeSpan.FromSeconds(60);
-
-    private ClusterOfHosts? _cluster;
 
     /// <summary>The node being stopped or started right now (-1: none): the only one allowed not to answer.</summary>
     private volatile int _disturbed = -1;
 
-    private ClusterOfHosts Cluster => _cluster!;
-
-    public async Task InitializeAsync() =>
-        _cluster = await ClusterOfHosts.StartAsync(Nodes, ClusterOfHosts.FailoverJanus(), postgres.Server, output.WriteLine);
-
-    public async Task DisposeAsync()
-    {
-        if (_cluster is not null)
-            await _cluster.DisposeAsync();
-    }
 
     [Fact]
     public async Task Some_node_always_answers_for_every_session_while_each_node_restarts_in_turn()
@@ -53,16 +39,16 @@ public sealed class ClusterRollingRestartSpecs(PostgresFixture postgres, ITestOu
             Assert.Equal(0, await Cluster.StopAsync(node));
             await Cluster.WaitUntilAllUpAsync(StepPatience);
             await WaitAllActiveAsync(expected, $"every session active after {node} stopped");
-            output.WriteLine($"{node}: stopped, its sessions active elsewhere after {clock.ElapsedMilliseconds} ms");
+            Output.WriteLine($"{node}: stopped, its sessions active elsewhere after {clock.ElapsedMilliseconds} ms");
             await Cluster.RestartAsync(node);
             await WaitAllActiveAsync(expected, $"every session active after {node} came back");
-            output.WriteLine($"{node}: back and every session active {clock.ElapsedMilliseconds} ms after its SIGTERM");
+            Output.WriteLine($"{node}: back and every session active {clock.ElapsedMilliseconds} ms after its SIGTERM");
             _disturbed = -1;
         }
 
         await stopPolling.CancelAsync();
         var polls = await poller;
-        output.WriteLine($"{polls.Answered} GETs answered ({string.Join(", ", polls.States.Select(s => $"{s.Key} {s.Value}"))}), " +
+        Output.WriteLine($"{polls.Answered} GETs answered ({string.Join(", ", polls.States.Select(s => $"{s.Key} {s.Value}"))}), " +
                          $"{polls.Tolerated} refused by the node being restarted and retried elsewhere, {polls.Failures.Count} failures");
         Assert.True(polls.Failures.IsEmpty, "requests no node answered or a node not being restarted refused:\n" + string.Join('\n', polls.Failures.Take(30)));
         Assert.True(polls.Answered > 0, "the poller never got an answer");

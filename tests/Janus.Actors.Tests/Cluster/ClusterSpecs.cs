@@ -1,0 +1,32 @@
+using Janus.Actors.Tests.Fixtures;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Janus.Actors.Tests.Cluster;
+
+/// <summary>
+/// A cluster spec class: its own cluster of <see cref="Nodes"/> hosts (fresh Janus, fresh database on the shared
+/// PostgreSQL server) for its one test, with every message serialized. In the PostgreSQL collection, so cluster
+/// specs never run beside each other on a small machine.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public abstract class ClusterSpecs(PostgresFixture postgres, ITestOutputHelper output) : IAsyncLifetime
+{
+    private ClusterOfHosts? _cluster;
+
+    protected ITestOutputHelper Output { get; } = output;
+
+    /// <summary>How many host processes.</summary>
+    protected virtual int Nodes => 3;
+
+    protected ClusterOfHosts Cluster => _cluster ?? throw new InvalidOperationException("The cluster has not started");
+
+    public async Task InitializeAsync() =>
+        _cluster = await ClusterOfHosts.StartAsync(Nodes, ClusterOfHosts.FailoverJanus(), postgres.Server, Output.WriteLine);
+
+    public async Task DisposeAsync()
+    {
+        if (_cluster is not null)
+            await _cluster.DisposeAsync();
+    }
+}
