@@ -7,7 +7,8 @@ namespace Janus.Actors.Tests.Cluster;
 /// <summary>
 /// A cluster spec class: its own cluster of <see cref="Nodes"/> hosts (fresh Janus, fresh database on the shared
 /// PostgreSQL server) for its one test, with every message serialized. In the PostgreSQL collection, so cluster
-/// specs never run beside each other on a small machine.
+/// specs never run beside each other on a small machine. With <c>JANUS_CLUSTER_SPECS_LOGS</c> set to a folder, every
+/// node's log and Janus's are kept there (one subfolder per spec class and run) for diagnosing a failure.
 /// </summary>
 [Collection(PostgresCollection.Name)]
 public abstract class ClusterSpecs(PostgresFixture postgres, ITestOutputHelper output) : IAsyncLifetime
@@ -26,7 +27,10 @@ public abstract class ClusterSpecs(PostgresFixture postgres, ITestOutputHelper o
 
     public async Task DisposeAsync()
     {
-        if (_cluster is not null)
-            await _cluster.DisposeAsync();
+        if (_cluster is null)
+            return;
+        if (Environment.GetEnvironmentVariable("JANUS_CLUSTER_SPECS_LOGS") is { Length: > 0 } logs)
+            _cluster.CopyLogsTo(Path.Combine(logs, $"{GetType().Name}-{DateTime.UtcNow:HHmmss}"));
+        await _cluster.DisposeAsync();
     }
 }
