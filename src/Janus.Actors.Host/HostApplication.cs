@@ -43,7 +43,7 @@ public static class HostApplication
             // Prepended after the library's own HOCON, so Akka:Hocon wins over every embedded hocon/*.conf key.
             if (settings.AkkaHocon is { } hocon)
                 akka.AddHocon(Akka.Configuration.ConfigurationFactory.ParseString(hocon), Akka.Hosting.HoconAddMode.Prepend);
-        });
+        }, settings.Cluster);
 
         HostMetrics.Start();
         var app = builder.Build();
@@ -55,6 +55,7 @@ public static class HostApplication
         app.MapMetricsEndpoint();
         app.MapStatusPage();
         app.MapSessionEndpoints();
+        if (settings.Cluster is not null) app.MapClusterEndpoint();
         return app;
     }
 

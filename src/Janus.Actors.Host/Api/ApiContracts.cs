@@ -23,7 +23,8 @@ public sealed record SessionResponse(
     string Transport,
     IReadOnlyList<HandleResponse> Handles,
     SessionErrorResponse? LastError,
-    int Reclaims)
+    int Reclaims,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Node)
 {
     public static SessionResponse From(JanusSessionInfo info) => new(
         info.Key,
@@ -32,7 +33,8 @@ public sealed record SessionResponse(
         TransportNames.Name(info.Transport),
         info.Handles.Select(h => new HandleResponse(h.HandleId, h.Plugin)).ToArray(),
         info.LastError is { } e ? new SessionErrorResponse(e.Code, e.Reason) : null,
-        info.Reclaims);
+        info.Reclaims,
+        info.Node);
 }
 
 public sealed record HandleResponse(long HandleId, string Plugin);
@@ -64,6 +66,12 @@ public sealed record ReadinessResponse(
 
 /// <summary>Janus's <c>info</c>: version and the two timeouts crash survival depends on (seconds).</summary>
 public sealed record JanusServerResponse(string? Version, int SessionTimeout, int ReclaimSessionTimeout);
+
+/// <summary><c>GET /v1/cluster</c>: this node, the leader, and every member as <c>host:port</c>.</summary>
+public sealed record ClusterResponse(string Self, string? Leader, IReadOnlyList<ClusterMemberResponse> Members, IReadOnlyList<string> Unreachable);
+
+/// <summary>A member and its status: joining, up, leaving, exiting, down, removed, weaklyup.</summary>
+public sealed record ClusterMemberResponse(string Node, string Status);
 
 /// <summary>Server-sent event payloads (see <see cref="EventStream"/>).</summary>
 public sealed record ReclaimedNotice(string Key, bool EventsMayHaveBeenMissed);
@@ -108,6 +116,7 @@ public static class TransportNames
 [JsonSerializable(typeof(ReadinessResponse))]
 [JsonSerializable(typeof(ReclaimedNotice))]
 [JsonSerializable(typeof(EndedNotice))]
+[JsonSerializable(typeof(ClusterResponse))]
 public sealed partial class HostJsonContext : JsonSerializerContext
 {
     public static HostJsonContext Api { get; } = new(new JsonSerializerOptions(JsonSerializerDefaults.Web)

@@ -1,8 +1,11 @@
 using Akka.Actor;
+using Akka.Cluster;
+using Akka.Hosting;
 using Janus.Actors.Diagnostics;
 using Janus.Actors.Host.Configuration;
 using Janus.Actors.Hosting;
 using Janus.Actors.Persistence;
+using Janus.Actors.Supervision;
 using Microsoft.AspNetCore.Authorization;
 
 namespace Janus.Actors.Host.Api;
@@ -11,10 +14,11 @@ namespace Janus.Actors.Host.Api;
 /// Liveness and readiness, for probes and operators. Neither shows a session or a Janus session id.
 /// <list type="bullet">
 /// <item><c>GET /healthz</c> (open without the API token): the process is alive — the actor system runs and the session
-/// supervisor answers. Restarting the process is the cure for a failure here, so it does not depend on the journal or
-/// Janus: an outage of either must not make an orchestrator restart a host that would come back to the same outage.</item>
-/// <item><c>GET /readyz</c> (needs the token when one is set): the host can serve — the journal answers <c>SELECT 1</c>
-/// and Janus answers <c>info</c>. 503 with the reason when not.</item>
+/// supervisor (in a cluster: this node's session registry) answers. Restarting the process is the cure for a failure
+/// here, so it depends on neither the journal, Janus nor the other nodes: an outage of any of them must not make an
+/// orchestrator restart a host that would come back to the same outage.</item>
+/// <item><c>GET /readyz</c> (needs the token when one is set): the host can serve — the journal answers <c>SELECT 1</c>,
+/// Janus answers <c>info</c>, and in a cluster this node is an up member. 503 with the reasons when not.</item>
 /// </list>
 /// </summary>
 public static class HealthEndpoint
@@ -23,9 +27,6 @@ public static class HealthEndpoint
     private static readonly TimeSpan JanusCheckTimeout = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan SupervisorCheckTimeout = TimeSpan.FromSeconds(3);
 
-    /// <summary>Looked up to see that the supervisor answers; '/' makes it a key no API caller can create.</summary>
-    private const string ProbeKey = "/healthz";
-
     public static IEndpointRouteBuilder MapHealthEndpoint(this IEndpointRouteBuilder app)
     {
         app.MapGet("/healthz", CheckLivenessAsync).WithMetadata(new AllowAnonymousAttribute());
@@ -33,17 +34,19 @@ public static class HealthEndpoint
         return app;
     }
 
-    private static async Task<IResult> CheckLivenessAsync(IServiceProvider services, IJanusSessions sessions, ILoggerFactory loggers, CancellationToken cancellationToken)
+    private static async Task<IResult> CheckLivenessAsync(IServiceProvider services, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         if (services.GetService<ActorSystem>() is not { WhenTerminated.IsCompleted: false })
             return Unavailable("the actor system is not running");
 
-        // A supervisor that failed to start (or is wedged) leaves the API answering nothing but timeouts.
+        // A supervisor that failed to start (or is wedged) leaves the API answering nothing but timeouts. Asked for this
+        // node's sessions only: local, no journal, no other node.
         using var supervisorTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         supervisorTimeout.CancelAfter(SupervisorCheckTimeout);
         try
         {
-            await sessions.GetAsync(ProbeKey, supervisorTimeout.Token);
+            var supervisor = await services.GetRequiredService<IRequiredActor<IJanusSessions>>().GetAsync(supervisorTimeout.Token);
+            await supervisor.Ask<SessionRegistryProtocol.SessionList>(SessionRegistryProtocol.ListNodeSessions.Instance, supervisorTimeout.Token);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
@@ -53,15 +56,16 @@ public static class HealthEndpoint
         return TypedResults.Json(new HealthResponse("ok"), HostJsonContext.Api.HealthResponse);
     }
 
-    private static async Task<IResult> CheckReadinessAsync(HostSettings settings, ILoggerFactory loggers, CancellationToken cancellationToken)
+    private static async Task<IResult> CheckReadinessAsync(HostSettings settings, ActorSystem system, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var logger = loggers.CreateLogger(typeof(HealthEndpoint));
         // Both at once: a probe should take as long as the slower check, not the sum.
         var journal = CheckJournalAsync(settings.Journal, cancellationToken);
         var janus = CheckJanusAsync(settings.Janus, cancellationToken);
         var (journalFailure, (janusInfo, janusFailure)) = (await journal, await janus);
+        var clusterFailure = settings.Cluster is null ? null : CheckMembership(system);
 
-        var reasons = new[] { journalFailure, janusFailure }.OfType<string>().ToArray();
+        var reasons = new[] { journalFailure, janusFailure, clusterFailure }.OfType<string>().ToArray();
         if (reasons.Length > 0)
         {
             logger.LogWarning("Not ready: {Reasons}", string.Join("; ", reasons));
@@ -104,6 +108,14 @@ public static class HealthEndpoint
         {
             return (null, e.Message);
         }
+    }
+
+    /// <summary>Null when this node is an up member: sessions can be placed on it and its API reaches every shard.</summary>
+    private static string? CheckMembership(ActorSystem system)
+    {
+        var cluster = Akka.Cluster.Cluster.Get(system);
+        var status = cluster.SelfMember.Status;
+        return status == MemberStatus.Up ? null : $"this node is {status.ToString().ToLowerInvariant()} in the cluster, not up";
     }
 
     private static IResult Unavailable(string reason) =>

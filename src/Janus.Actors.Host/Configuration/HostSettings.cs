@@ -1,4 +1,5 @@
 using System.Net;
+using Janus.Actors.Cluster;
 using Janus.Actors.Persistence;
 using Microsoft.Data.Sqlite;
 using Npgsql;
@@ -9,7 +10,8 @@ namespace Janus.Actors.Host.Configuration;
 /// Everything the host reads from configuration (appsettings.json, environment variables with <c>__</c>,
 /// command line), validated once at start-up. Secrets live here but are never part of <see cref="ToString"/>.
 /// </summary>
-public sealed record HostSettings(JanusOptions Janus, JanusJournalOptions Journal, ApiSettings Api, string? AkkaHocon = null, bool JsonLogs = false)
+public sealed record HostSettings(JanusOptions Janus, JanusJournalOptions Journal, ApiSettings Api, string? AkkaHocon = null, bool JsonLogs = false,
+    JanusClusterOptions? Cluster = null)
 {
     public const string DefaultConnectionString = "Data Source=data/janus-actors.db";
     public const string DefaultUrls = "http://127.0.0.1:5080";
@@ -48,12 +50,49 @@ public sealed record HostSettings(JanusOptions Janus, JanusJournalOptions Journa
         CheckConnectionString(provider, connectionString);
 
         var api = new ApiSettings(urls.Select(u => u.Text).ToArray(), urls.All(u => IsLoopback(u.Url)), Optional(configuration, "Api:Token"));
-        return new HostSettings(janus, new JanusJournalOptions(provider, connectionString), api, ReadAkkaHocon(configuration), ReadJsonLogs(configuration));
+        var cluster = ReadCluster(configuration, provider);
+        return new HostSettings(janus, new JanusJournalOptions(provider, connectionString), api, ReadAkkaHocon(configuration), ReadJsonLogs(configuration), cluster);
     }
 
     /// <summary>A summary that is safe to log: no secret, no connection string, no URL credentials.</summary>
     public override string ToString() =>
-        $"Janus WebSocket {Redacted(Janus.WebSocketUrl)}, Janus REST {Redacted(Janus.RestUrl)}, {Journal}, API {string.Join(' ', Api.Urls)}";
+        $"Janus WebSocket {Redacted(Janus.WebSocketUrl)}, Janus REST {Redacted(Janus.RestUrl)}, {Journal}, API {string.Join(' ', Api.Urls)}" +
+        (Cluster is null ? "" : $", {Cluster}");
+
+    /// <summary>
+    /// <c>Cluster:Enabled</c> = true makes this host a node of a cluster: <c>Cluster:Port</c> (Akka.Remote TCP port),
+    /// <c>Cluster:Seeds</c> (comma-separated <c>host:port</c>, the same on every node), <c>Cluster:Hostname</c> (what the
+    /// other nodes reach this one at; default 127.0.0.1). Every node must share one PostgreSQL journal.
+    /// </summary>
+    private static JanusClusterOptions? ReadCluster(IConfiguration configuration, JanusJournalProvider provider)
+    {
+        var enabled = Optional(configuration, "Cluster:Enabled");
+        if (enabled is null || !bool.TryParse(enabled, out var on) || !on)
+        {
+            if (enabled is not null && !bool.TryParse(enabled, out _))
+                throw new HostConfigurationException("Cluster:Enabled", "must be 'true' or 'false'");
+            return null;
+        }
+        if (provider != JanusJournalProvider.PostgreSql)
+            throw new HostConfigurationException("Journal:Provider", "must be 'postgresql' when Cluster:Enabled is true: every node needs the same journal");
+        var hostname = Optional(configuration, "Cluster:Hostname") ?? "127.0.0.1";
+        if (Uri.CheckHostName(hostname) == UriHostNameType.Unknown)
+            throw new HostConfigurationException("Cluster:Hostname", "is not a host name or IP address");
+        var port = Optional(configuration, "Cluster:Port") is { } text && int.TryParse(text, out var p) && p is > 0 and < 65536
+            ? p
+            : throw new HostConfigurationException("Cluster:Port", "must be a TCP port (1-65535) when Cluster:Enabled is true");
+        var seeds = (Optional(configuration, "Cluster:Seeds") ?? "")
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (seeds.Length == 0)
+            throw new HostConfigurationException("Cluster:Seeds", "must list the seed nodes as host:port[,host:port...] when Cluster:Enabled is true");
+        foreach (var seed in seeds)
+        {
+            var colon = seed.LastIndexOf(':');
+            if (colon <= 0 || Uri.CheckHostName(seed[..colon]) == UriHostNameType.Unknown || !int.TryParse(seed[(colon + 1)..], out var seedPort) || seedPort is < 1 or > 65535)
+                throw new HostConfigurationException("Cluster:Seeds", $"has '{seed}', which is not host:port");
+        }
+        return new JanusClusterOptions(hostname, port, seeds);
+    }
 
     /// <summary>
     /// <c>Akka:Hocon</c>: HOCON that overrides any Akka key, including every key of the embedded <c>hocon/*.conf</c>

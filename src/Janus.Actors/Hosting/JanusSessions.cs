@@ -10,7 +10,10 @@ using static Janus.Actors.Sessions.JanusSessionCommands;
 
 namespace Janus.Actors.Hosting;
 
-/// <summary>The <see cref="IJanusSessions"/> façade: every call is one message to the session supervisor.</summary>
+/// <summary>
+/// The <see cref="IJanusSessions"/> façade: every call is one message to the session supervisor (single node) or to
+/// this node's <see cref="Cluster.ClusterSessionRegistry"/> (cluster), which routes it to the session wherever it runs.
+/// </summary>
 public sealed class JanusSessions : IJanusSessions
 {
     /// <summary>Notices a subscriber may fall behind by before its stream fails.</summary>
@@ -25,7 +28,7 @@ public sealed class JanusSessions : IJanusSessions
     {
     }
 
-    internal JanusSessions(ActorSystem system, IRequiredActor<JanusSessionSupervisor> supervisor, JanusOptions options)
+    internal JanusSessions(ActorSystem system, IRequiredActor<IJanusSessions> supervisor, JanusOptions options)
         : this(system, supervisor.GetAsync, options)
     {
     }
@@ -34,9 +37,11 @@ public sealed class JanusSessions : IJanusSessions
     {
         _system = system;
         _supervisor = supervisor;
-        // A create waits for a connection and a reply; a plugin message for an ack and an event.
-        _timeout = options.RequestTimeout * 2 + TimeSpan.FromSeconds(5);
+        _timeout = AskTimeout(options);
     }
+
+    /// <summary>A create waits for a connection and a reply; a plugin message for an ack and an event.</summary>
+    internal static TimeSpan AskTimeout(JanusOptions options) => options.RequestTimeout * 2 + TimeSpan.FromSeconds(5);
 
     public Task<JanusSessionInfo> CreateAsync(string key, JanusTransportKind transport, long? adoptJanusSessionId = null, CancellationToken cancellationToken = default) =>
         AskAsync<JanusSessionInfo>(new CreateSession(key, transport, adoptJanusSessionId), cancellationToken);

@@ -1,6 +1,9 @@
 using Akka.Actor;
+using Akka.Cluster.Sharding;
 using Akka.Hosting;
+using Janus.Actors.Cluster;
 using Janus.Actors.Persistence;
+using Janus.Actors.Sessions;
 using Janus.Actors.Supervision;
 using Janus.Actors.Transports;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,26 +15,34 @@ public static class JanusSessionsServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the Akka.NET ActorSystem (journal from <paramref name="journal"/>, Akka logs bridged to
-    /// Microsoft.Extensions.Logging), the session supervisor, and <see cref="IJanusSessions"/>. At start-up every
-    /// persisted, not-ended session is recovered and reclaimed on its own.
+    /// Microsoft.Extensions.Logging), the sessions, and <see cref="IJanusSessions"/>. On a single node (no
+    /// <paramref name="cluster"/>) every persisted, not-ended session is recovered and reclaimed at start-up. In a
+    /// cluster (PostgreSQL journal) sessions are sharded across the nodes, and those of a node that leaves or dies are
+    /// restarted on the others and reclaimed.
     /// </summary>
     public static IServiceCollection AddJanusSessions(this IServiceCollection services, JanusOptions janus, JanusJournalOptions journal,
-        Action<AkkaConfigurationBuilder, IServiceProvider>? configure = null)
+        Action<AkkaConfigurationBuilder, IServiceProvider>? configure = null, JanusClusterOptions? cluster = null)
     {
-        services.AddAkka("janus-actors", (builder, provider) =>
+        if (cluster is not null && journal.Provider != JanusJournalProvider.PostgreSql)
+            throw new ArgumentException("a cluster needs a journal every node can reach: PostgreSQL", nameof(journal));
+        services.AddAkka(JanusClusterOptions.SystemName, (builder, provider) =>
         {
-            builder.AddHocon(JanusPersistence.ToConfig(journal), HoconAddMode.Prepend);
+            var journalConfig = JanusPersistence.ToConfig(journal);
+            builder.AddHocon(cluster is null ? journalConfig : JanusClusterConfig.ToConfig(cluster, journalConfig), HoconAddMode.Prepend);
             builder.ConfigureLoggers(loggers =>
             {
                 loggers.ClearLoggers();
                 loggers.AddLoggerFactory();
             });
-            builder.WithJanusSessions(janus);
+            if (cluster is null)
+                builder.WithJanusSessions(janus);
+            else
+                builder.WithJanusClusterSessions(janus, cluster);
             configure?.Invoke(builder, provider);
         });
         services.AddSingleton<IJanusSessions>(provider => new JanusSessions(
             provider.GetRequiredService<ActorSystem>(),
-            provider.GetRequiredService<IRequiredActor<JanusSessionSupervisor>>(),
+            provider.GetRequiredService<IRequiredActor<IJanusSessions>>(),
             janus));
         return services;
     }
@@ -44,6 +55,23 @@ public static class JanusSessionsServiceCollectionExtensions
             var supervisor = system.ActorOf(
                 JanusSessionSupervisor.Props(janus, kind => JanusTransportProps.Create(kind, janus), readJournalPluginId),
                 "janus-sessions");
-            registry.Register<JanusSessionSupervisor>(supervisor);
+            registry.Register<IJanusSessions>(supervisor);
+        });
+
+    /// <summary>
+    /// Starts this node's share of clustered sessions in an ActorSystem configured for a cluster elsewhere
+    /// (<see cref="JanusClusterConfig.ToConfig"/>): the session shard region, with remembered entities, and the node's
+    /// <see cref="ClusterSessionRegistry"/>.
+    /// </summary>
+    public static AkkaConfigurationBuilder WithJanusClusterSessions(this AkkaConfigurationBuilder builder, JanusOptions janus, JanusClusterOptions cluster) =>
+        builder.WithActors((system, registry) =>
+        {
+            var sessions = system.ActorOf(ClusterSessionRegistry.Props(JanusSessions.AskTimeout(janus)), ClusterSessionRegistry.Name);
+            ClusterSharding.Get(system).Start(
+                ClusterSessionRegistry.ShardTypeName,
+                key => JanusSessionActor.Props(key, janus, sessions, kind => JanusTransportProps.Create(kind, janus), cluster),
+                ClusterShardingSettings.Create(system),
+                new JanusSessionMessageExtractor(JanusSessionMessageExtractor.DefaultShards));
+            registry.Register<IJanusSessions>(sessions);
         });
 }

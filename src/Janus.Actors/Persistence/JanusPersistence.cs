@@ -93,7 +93,7 @@ public static class JanusPersistence
         return string.Join(" → ", reasons.Distinct());
     }
 
-    private static Config Embedded(string file)
+    internal static Config Embedded(string file)
     {
         using var stream = typeof(JanusPersistence).Assembly.GetManifestResourceStream(ResourcePrefix + file)
                            ?? throw new InvalidOperationException($"Embedded HOCON {ResourcePrefix}{file} is missing from Janus.Actors.");

@@ -1,6 +1,8 @@
 using Akka.Actor;
+using Akka.Cluster.Sharding;
 using Akka.Event;
 using Akka.Persistence;
+using Janus.Actors.Cluster;
 using Janus.Actors.Diagnostics;
 using Janus.Actors.Protocol;
 using Janus.Actors.Supervision;
@@ -19,6 +21,8 @@ namespace Janus.Actors.Sessions;
 /// throws a final <see cref="SessionReclaimException"/>; a transient failure throws a non-final one so the
 /// supervisor restarts the session, which then waits out its backoff before claiming again.
 /// Stopping this actor never destroys the Janus session; only <see cref="DestroySession"/> does.
+/// In a cluster it runs as a sharded entity (remember-entities) and ends by passivating, so that an ended session
+/// is forgotten by sharding instead of restarted.
 /// </summary>
 public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
 {
@@ -28,22 +32,25 @@ public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
     /// <param name="options">How to reach Janus.</param>
     /// <param name="registry">Receives the session's snapshots and notices (the session supervisor).</param>
     /// <param name="transportProps">Props of the transport child for a transport kind.</param>
-    public static Props Props(string key, JanusOptions options, IActorRef registry, Func<JanusTransportKind, Props> transportProps) =>
-        Akka.Actor.Props.Create(() => new JanusSessionActor(key, options, registry, transportProps));
+    /// <param name="cluster">This node when the session is a sharded entity; null on a single node.</param>
+    public static Props Props(string key, JanusOptions options, IActorRef registry, Func<JanusTransportKind, Props> transportProps,
+        JanusClusterOptions? cluster = null) =>
+        Akka.Actor.Props.Create(() => new JanusSessionActor(key, options, registry, transportProps, cluster));
 
-    private sealed record KeepAliveTick
+    // Messages to itself never leave the actor: exempt from serialize-messages checks.
+    private sealed record KeepAliveTick : INoSerializationVerificationNeeded
     {
         public static readonly KeepAliveTick Instance = new();
     }
 
-    private sealed record ConnectTransport
+    private sealed record ConnectTransport : INoSerializationVerificationNeeded
     {
         public static readonly ConnectTransport Instance = new();
     }
 
-    private sealed record RequestTimedOut(string Transaction);
+    private sealed record RequestTimedOut(string Transaction) : INoSerializationVerificationNeeded;
 
-    private sealed record TransportFailed(Exception Cause);
+    private sealed record TransportFailed(Exception Cause) : INoSerializationVerificationNeeded;
 
     private const string KeepAliveTimer = "keepalive";
     private const string ConnectTimer = "connect";
@@ -52,6 +59,7 @@ public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
     private readonly JanusOptions _options;
     private readonly IActorRef _registry;
     private readonly Func<JanusTransportKind, Props> _transportProps;
+    private readonly JanusClusterOptions? _cluster;
     private readonly ReclaimBackoff _backoff;
     private readonly PendingRequests _pending = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -66,15 +74,18 @@ public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
     private int _unansweredKeepAlives;
     private DateTimeOffset _lastActivity = DateTimeOffset.UtcNow;
     private int _reclaimAttempt;
+    private int _reclaims;
     private DateTimeOffset? _reclaimDeadline;
     private DateTimeOffset _reclaimStarted = DateTimeOffset.UtcNow;
 
-    public JanusSessionActor(string key, JanusOptions options, IActorRef registry, Func<JanusTransportKind, Props> transportProps)
+    public JanusSessionActor(string key, JanusOptions options, IActorRef registry, Func<JanusTransportKind, Props> transportProps,
+        JanusClusterOptions? cluster = null)
     {
         _key = key;
         _options = options;
         _registry = registry;
         _transportProps = transportProps;
+        _cluster = cluster;
         _backoff = new ReclaimBackoff(options.MinReclaimBackoff, options.MaxReclaimBackoff);
         _keepAlivePeriod = options.KeepAliveInterval;
         PersistenceId = PersistenceIdPrefix + key;
@@ -117,10 +128,10 @@ public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
         {
             _status = _state.Phase == JanusSessionPhase.Lost ? JanusSessionStatus.Lost : JanusSessionStatus.Destroyed;
             ReportChanged();
-            // Not Context.Stop: commands that arrived during recovery (a CreateSession racing the start-up scan) are
-            // still to be answered, and they are ahead of the PoisonPill.
+            // Not Context.Stop: commands that arrived during recovery (a CreateSession racing the start-up scan, a
+            // GetSession routed by sharding) are still to be answered, and they are ahead of the PoisonPill.
             Become(Ended);
-            Self.Tell(PoisonPill.Instance);
+            StopSession(afterMailbox: true);
             return;
         }
 
@@ -139,7 +150,12 @@ public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
     private void Idle()
     {
         Command<CreateSession>(StartCreation);
-        Command<IJanusSessionCommand>(_ => Sender.Tell(new Status.Failure(new JanusSessionNotFoundException(_key))));
+        Command<IJanusSessionCommand>(_ =>
+        {
+            // Only sharding routes requests for an unknown key here: answer, and leave no remembered entity behind.
+            Sender.Tell(new Status.Failure(new JanusSessionNotFoundException(_key)));
+            StopSession();
+        });
     }
 
     /// <summary>Creating or adopting: the transport connects, then create/claim, then persist.</summary>
@@ -184,6 +200,13 @@ public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
         Command<RequestTimedOut>(OnRequestTimedOut);
         Command<CreateSession>(_ => Sender.Tell(new Status.Failure(new JanusSessionExistsException(_key))));
         Command<GetSession>(_ => Sender.Tell(Snapshot()));
+    }
+
+    /// <summary>A create or adoption failed and nothing was persisted: the key is free, the actor is stopping.</summary>
+    private void Discarded()
+    {
+        Command<IJanusSessionCommand>(_ => Sender.Tell(new Status.Failure(new JanusSessionNotFoundException(_key))));
+        CommandAny(_ => { });
     }
 
     /// <summary>Lost or destroyed: answers what it is, refuses the rest, and stops.</summary>
@@ -235,7 +258,8 @@ public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
         _creation = null;
         foreach (var pending in _pending.Drain()) Timers.Cancel(pending.Request.Transaction);
         _registry.Tell(new SessionDiscarded(_key));
-        Context.Stop(Self);
+        Become(Discarded);
+        StopSession();
     }
 
     // ---- reclaim ----------------------------------------------------------------------------------
@@ -274,6 +298,7 @@ public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
         _log.Info("Reclaimed Janus session for {SessionKey} after {Attempts} attempt(s)", _key, _reclaimAttempt + 1);
         _reclaimAttempt = 0;
         _reclaimDeadline = null;
+        _reclaims++;
         BecomeActive(reclaimed: true);
     }
 
@@ -560,13 +585,13 @@ public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
             _log.Info("Destroyed Janus session of {SessionKey}", _key);
             End(JanusSessionStatus.Destroyed);
             replyTo.Tell(Done.Instance);
-            Context.Stop(Self);
+            StopSession();
         });
 
     /// <summary>
     /// Janus no longer has the session. Persisted so no later recovery claims it again. With
     /// <paramref name="throwFinal"/> the actor fails with a final <see cref="SessionReclaimException"/> so its
-    /// supervisor stops it; otherwise it stops itself.
+    /// supervisor stops it; otherwise, and always as a sharded entity (whose shard would restart it), it stops itself.
     /// </summary>
     private void EndAsLost(int? code, string reason, bool throwFinal)
     {
@@ -578,9 +603,9 @@ public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
             _state = _state.Apply(e);
             _log.Warning("Session {SessionKey} lost: {Code} {Reason}", _key, code, reason);
             End(JanusSessionStatus.Lost);
-            if (throwFinal)
+            if (throwFinal && _cluster is null)
                 throw new SessionReclaimException(_key, JanusId, code, reason, windowLapsed: code is null);
-            Context.Stop(Self);
+            StopSession();
         });
     }
 
@@ -633,7 +658,22 @@ public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
         _transport ??= Context.ActorOf(_transportProps(kind), "transport");
 
     private JanusSessionInfo Snapshot() =>
-        new(_key, _state.JanusSessionId, _status, _state.Transport, _state.Handles.Values.ToList(), _state.LastError, 0);
+        new(_key, _state.JanusSessionId, _status, _state.Transport, _state.Handles.Values.ToList(), _state.LastError, _reclaims, _cluster?.Node);
+
+    /// <summary>
+    /// On a single node: stops now, or with <paramref name="afterMailbox"/> once the messages already queued are answered.
+    /// A sharded entity always asks its shard to passivate it: sharding then forgets the entity (no remember-entities
+    /// restart), lets the queued messages through and holds new ones until the actor has stopped.
+    /// </summary>
+    private void StopSession(bool afterMailbox = false)
+    {
+        if (_cluster is not null)
+            Context.Parent.Tell(new Passivate(PoisonPill.Instance));
+        else if (afterMailbox)
+            Self.Tell(PoisonPill.Instance);
+        else
+            Context.Stop(Self);
+    }
 
     private void ReportChanged() => _registry.Tell(new SessionChanged(Snapshot()));
 }

@@ -28,28 +28,28 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
         Akka.Actor.Props.Create(() => new JanusSessionSupervisor(options, transportProps, readJournalPluginId));
 
     /// <summary>Start (or restart) the actor of a persisted session; it recovers and reclaims on its own.</summary>
-    private sealed record StartSession(string Key);
+    // Its own messages never leave the node: exempt from serialize-messages checks.
+    private sealed record StartSession(string Key) : INoSerializationVerificationNeeded;
 
     /// <summary>A session found by the start-up scan of the journal.</summary>
-    private sealed record RecoverSession(string Key);
+    private sealed record RecoverSession(string Key) : INoSerializationVerificationNeeded;
 
-    private sealed record ScanCompleted;
+    private sealed record ScanCompleted : INoSerializationVerificationNeeded;
 
-    private sealed record ScanFailed(Exception Cause);
+    private sealed record ScanFailed(Exception Cause) : INoSerializationVerificationNeeded;
 
     private readonly JanusOptions _options;
     private readonly Func<JanusTransportKind, Props> _transportProps;
     private readonly ReclaimBackoff _restartBackoff;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly Dictionary<string, JanusSessionInfo> _sessions = new();
+    private readonly SessionTable _sessions = new();
     private readonly Dictionary<string, int> _reclaims = new();
     private readonly Dictionary<string, int> _restartAttempts = new();
     private readonly Dictionary<string, HashSet<IActorRef>> _subscribers = new();
     private readonly Dictionary<IActorRef, string> _keyOfChild = new();
-    private readonly SessionStateCounts _counts = new();
     private readonly Dictionary<string, List<(IActorRef Sender, object Request)>> _deferred = new();
     private bool _scanning;
-    private bool _reclaimWarningLogged;
+    private readonly ReclaimTimeoutWarning _reclaimWarning;
     private int _recovered;
 
     public JanusSessionSupervisor(JanusOptions options, Func<JanusTransportKind, Props> transportProps, string? readJournalPluginId)
@@ -57,10 +57,13 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
         _options = options;
         _transportProps = transportProps;
         _restartBackoff = new ReclaimBackoff(options.MinReclaimBackoff, options.MaxReclaimBackoff);
+        _reclaimWarning = new ReclaimTimeoutWarning(_log);
 
         Receive<CreateSession>(OnCreate);
         Receive<GetSession>(c => ReplyWithSession(c.Key));
         Receive<ListSessions>(_ => Sender.Tell(new SessionList(_sessions.Keys.Select(WithReclaims).ToList())));
+        // On a single node every session is this node's.
+        Receive<ListNodeSessions>(_ => Sender.Tell(new SessionList(_sessions.Keys.Select(WithReclaims).ToList())));
         Receive<Subscribe>(OnSubscribe);
         Receive<Unsubscribe>(c => RemoveSubscriber(c.Key, c.Subscriber));
         Receive<IJanusSessionCommand>(ForwardToSession);
@@ -68,7 +71,7 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
         Receive<SessionChanged>(OnSessionChanged);
         Receive<Publish>(p => OnPublish(p.Notice));
         Receive<SessionDiscarded>(d => RemoveSession(d.Key));
-        Receive<ServerInfoLearned>(OnServerInfo);
+        Receive<ServerInfoLearned>(_reclaimWarning.Check);
 
         Receive<StartSession>(s => StartChild(s.Key));
         Receive<RecoverSession>(s =>
@@ -96,7 +99,7 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
         if (_scanning) Self.Tell(ScanJournal.Instance);
     }
 
-    private sealed record ScanJournal
+    private sealed record ScanJournal : INoSerializationVerificationNeeded
     {
         public static readonly ScanJournal Instance = new();
     }
@@ -105,9 +108,9 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
 
     protected override SupervisorStrategy SupervisorStrategy() => ClaimFailureDecider.Strategy();
 
-    protected override void PreStart() => JanusMetrics.Track(_counts);
+    protected override void PreStart() => _sessions.Track();
 
-    protected override void PostStop() => JanusMetrics.Untrack(_counts);
+    protected override void PostStop() => _sessions.Untrack();
 
     /// <summary>Every persisted session gets its actor, which recovers and claims on its own.</summary>
     private void StartScan(string readJournalPluginId)
@@ -127,7 +130,7 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
 
     private void OnCreate(CreateSession command)
     {
-        if (_sessions.ContainsKey(command.Key) || !Context.Child(ChildName(command.Key)).IsNobody())
+        if (_sessions.Contains(command.Key) || !Context.Child(ChildName(command.Key)).IsNobody())
         {
             Sender.Tell(new Status.Failure(new JanusSessionExistsException(command.Key)));
             return;
@@ -138,7 +141,7 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
 
     private void ReplyWithSession(string key)
     {
-        if (_sessions.ContainsKey(key)) Sender.Tell(WithReclaims(key));
+        if (_sessions.Contains(key)) Sender.Tell(WithReclaims(key));
         else if (!Defer(key, new GetSession(key))) Sender.Tell(new Status.Failure(new JanusSessionNotFoundException(key)));
     }
 
@@ -167,7 +170,7 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
     /// </summary>
     private void OnSubscribe(Subscribe command)
     {
-        if (!_sessions.TryGetValue(command.Key, out var info))
+        if (!_sessions.TryGet(command.Key, out var info))
         {
             if (!Defer(command.Key, command)) Sender.Tell(new Status.Failure(new JanusSessionNotFoundException(command.Key)));
             return;
@@ -199,7 +202,7 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
         var child = Context.Child(ChildName(command.Key));
         if (!child.IsNobody())
             child.Forward(command);
-        else if (_sessions.TryGetValue(command.Key, out var info))
+        else if (_sessions.TryGet(command.Key, out var info))
             Sender.Tell(new Status.Failure(new JanusSessionUnavailableException(command.Key, info.State,
                 info.State is JanusSessionStatus.Lost or JanusSessionStatus.Destroyed ? "the session has ended" : "the session is restarting")));
         else if (!Defer(command.Key, command))
@@ -222,14 +225,6 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
         if (notice is SessionEnded) _subscribers.Remove(notice.Key);
     }
 
-    private void OnServerInfo(ServerInfoLearned info)
-    {
-        if (info.ReclaimSessionTimeoutSeconds > 0 || _reclaimWarningLogged) return;
-        _reclaimWarningLogged = true;
-        _log.Warning("Janus reports reclaim_session_timeout = 0: it destroys a WebSocket session as soon as its socket closes, " +
-                     "so WebSocket sessions cannot survive a crash of this process. Set reclaim_session_timeout in janus.jcfg.");
-    }
-
     private void OnTerminated(Terminated terminated)
     {
         if (!_keyOfChild.Remove(terminated.ActorRef, out var key))
@@ -238,7 +233,7 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
             return;
         }
         Redeliver(key); // whoever waited for this session to report is answered with what is known now
-        if (!_sessions.TryGetValue(key, out var info) || info.State is JanusSessionStatus.Lost or JanusSessionStatus.Destroyed)
+        if (!_sessions.TryGet(key, out var info) || info.State is JanusSessionStatus.Lost or JanusSessionStatus.Destroyed)
             return;
 
         // Stopped without ending: the journal failed under it. Start it again later; it recovers and reclaims.
@@ -260,17 +255,9 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
         return child;
     }
 
-    /// <summary>Every write to the registry goes through here or <see cref="RemoveSession"/>, so the state counts stay exact.</summary>
-    private void SetSession(JanusSessionInfo info)
-    {
-        _counts.Move(_sessions.TryGetValue(info.Key, out var old) ? old.State : null, info.State);
-        _sessions[info.Key] = info;
-    }
+    private void SetSession(JanusSessionInfo info) => _sessions.Set(info);
 
-    private void RemoveSession(string key)
-    {
-        if (_sessions.Remove(key, out var old)) _counts.Move(old.State, null);
-    }
+    private void RemoveSession(string key) => _sessions.Remove(key);
 
     private JanusSessionInfo WithReclaims(string key) => _sessions[key] with { Reclaims = _reclaims.GetValueOrDefault(key) };
 

@@ -23,6 +23,15 @@ public static class SessionRegistryProtocol
         public static readonly ListSessions Instance = new();
     }
 
-    /// <summary>The answer to <see cref="ListSessions"/>.</summary>
+    /// <summary>
+    /// In a cluster: answered with a <see cref="SessionList"/> of the sessions hosted on the receiving node (whereas
+    /// <see cref="ListSessions"/> gathers the whole cluster's).
+    /// </summary>
+    public sealed record ListNodeSessions
+    {
+        public static readonly ListNodeSessions Instance = new();
+    }
+
+    /// <summary>The answer to <see cref="ListSessions"/> and <see cref="ListNodeSessions"/>.</summary>
     public sealed record SessionList(IReadOnlyList<JanusSessionInfo> Sessions);
 }

@@ -1,0 +1,64 @@
+using Akka.Configuration;
+using Janus.Actors.Persistence;
+
+namespace Janus.Actors.Cluster;
+
+/// <summary>Akka configuration of a cluster node: <c>hocon/cluster.conf</c> plus this node's address and seeds.</summary>
+public static class JanusClusterConfig
+{
+    /// <summary>
+    /// The node's complete configuration: cluster, sharding and <paramref name="journal"/> (the session journal's, from
+    /// <see cref="JanusPersistence.ToConfig"/>). Sharding's own journal plugin is a copy of the session journal's, so
+    /// it writes to the same database with its own batching and circuit breaker.
+    /// </summary>
+    /// <exception cref="ArgumentException">a seed is not <c>host:port</c>, or the port is out of range.</exception>
+    public static Config ToConfig(JanusClusterOptions options, Config journal)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Port is < 1 or > 65535) throw new ArgumentException($"cluster port {options.Port} is out of range", nameof(options));
+        if (options.Seeds.Count == 0) throw new ArgumentException("at least one seed node is needed", nameof(options));
+        var seeds = options.Seeds.Select(seed => HoconString.Quote($"akka.tcp://{JanusClusterOptions.SystemName}@{SeedAddress(seed)}"));
+        var node = ConfigurationFactory.ParseString(
+            $"""
+             akka.remote.dot-netty.tcp.hostname = {HoconString.Quote(options.Hostname)}
+             akka.remote.dot-netty.tcp.port = {options.Port}
+             akka.cluster.seed-nodes = [{string.Join(", ", seeds)}]
+             {ShardingJournal(journal)}
+             """);
+        return node.WithFallback(JanusPersistence.Embedded("cluster.conf")).WithFallback(journal).WithFallback(ShardingJournalDefaults.Value);
+    }
+
+    /// <summary>The session journal's own settings (database, tables, batching), repeated for sharding's plugin.</summary>
+    private static string ShardingJournal(Config journal)
+    {
+        string[] keys = ["connection-string", "provider-name", "table-mapping", "auto-initialize", "parallelism"];
+        return string.Join('\n', keys
+            .Where(key => journal.HasPath(SessionJournal + "." + key))
+            .Select(key => $"{ShardingJournalPath}.{key} = {HoconString.Quote(journal.GetString(SessionJournal + "." + key))}"));
+    }
+
+    private const string SessionJournal = "akka.persistence.journal.sql";
+    private const string ShardingJournalPath = "akka.persistence.journal.sharding";
+
+    /// <summary>
+    /// Akka.Persistence.Sql's defaults for a journal plugin, under sharding's plugin id as well. A plugin reads only its
+    /// own path (and Akka's plugin fallback), and HOCON substitutions resolve within one document: hence the plugin's
+    /// reference configuration parsed again with the substitution appended.
+    /// </summary>
+    private static readonly Lazy<Config> ShardingJournalDefaults = new(() =>
+    {
+        var assembly = typeof(Akka.Persistence.Sql.SqlPersistence).Assembly;
+        using var stream = assembly.GetManifestResourceStream("Akka.Persistence.Sql.persistence.conf")
+                           ?? throw new InvalidOperationException("Akka.Persistence.Sql.persistence.conf is missing from Akka.Persistence.Sql");
+        using var reader = new StreamReader(stream);
+        return ConfigurationFactory.ParseString(reader.ReadToEnd() + $"\n{ShardingJournalPath} = ${{{SessionJournal}}}\n");
+    });
+
+    private static string SeedAddress(string seed)
+    {
+        var colon = seed.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(seed[(colon + 1)..], out var port) || port is < 1 or > 65535)
+            throw new ArgumentException($"seed '{seed}' is not host:port", nameof(seed));
+        return seed;
+    }
+}
