@@ -6,7 +6,7 @@ namespace Janus.Actors.Tests.Cluster;
 
 /// <summary>
 /// A cluster spec class: its own cluster of <see cref="Nodes"/> hosts (fresh Janus, fresh database on the shared
-/// PostgreSQL server) for its one test, with every message serialized. In the PostgreSQL collection, so cluster
+/// PostgreSQL server) for its one test. In the PostgreSQL collection, so cluster
 /// specs never run beside each other on a small machine. With <c>JANUS_CLUSTER_SPECS_LOGS</c> set to a folder, every
 /// node's log and Janus's are kept there (one subfolder per spec class and run) for diagnosing a failure.
 /// </summary>
