@@ -30,6 +30,7 @@ public sealed record BenchmarkOptions
           --journal J             sqlite | postgresql | both (default both; --cluster: postgresql)
           --cluster               the cluster failover scenario (and its single-node baseline)
           --nodes M               cluster nodes, at least 2 (default 3)
+          --reclaim-timeout S     Janus reclaim_session_timeout for --cluster (default 60; deploy/janus has 30)
           --create-concurrency C  session creates in flight through the API (default 32)
           --raw-in-flight R       claims in flight for the raw baselines (default 128)
           --poll-ms P             GET /v1/sessions period while waiting for recovery (default 50)
@@ -54,6 +55,7 @@ public sealed record BenchmarkOptions
     public IReadOnlyDictionary<string, string?> HostSettings { get; init; } = new Dictionary<string, string?>();
     public bool Cluster { get; init; }
     public int Nodes { get; init; } = 3;
+    public int ReclaimTimeoutSeconds { get; init; } = 60;
     public bool HelpRequested { get; init; }
 
     public static BenchmarkOptions Parse(IReadOnlyList<string> args)
@@ -77,6 +79,8 @@ public sealed record BenchmarkOptions
                 "--cluster" => options with { Cluster = true, Journals = [JournalKind.PostgreSql] },
                 "--nodes" => options with { Nodes = Positive(name, Value()) is var nodes and >= 2 ? nodes : throw new UsageException("--nodes must be at least 2") },
                 "-h" or "--help" => options with { HelpRequested = true },
+                "--reclaim-timeout" => options with { ReclaimTimeoutSeconds = Positive(name, Value()) },
+                "--" => options, // ./build.sh bench -- --cluster passes the separator through
                 _ => throw new UsageException($"unknown option '{name}'"),
             };
         }
@@ -86,7 +90,7 @@ public sealed record BenchmarkOptions
     }
 
     public override string ToString() =>
-        (Cluster ? $"cluster of {Nodes}, " : "") +
+        (Cluster ? $"cluster of {Nodes}, Janus reclaim_session_timeout {ReclaimTimeoutSeconds} s, " : "") +
         $"{Sessions} sessions, {Runs} run(s) per journal, journals {string.Join(", ", Journals.Select(Name))}, " +
         $"{CreateConcurrency} creates in flight, raw baselines {RawInFlight} claims in flight, poll every {PollInterval.TotalMilliseconds:0} ms" +
         (HostSettings.Count == 0 ? "" : $", host settings {string.Join(" ", HostSettings.Select(s => $"{s.Key}={s.Value}"))}");

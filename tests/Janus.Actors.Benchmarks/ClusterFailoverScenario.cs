@@ -16,11 +16,14 @@ namespace Janus.Actors.Benchmarks;
 /// </summary>
 public sealed class ClusterFailoverScenario(BenchmarkOptions options)
 {
-    /// <summary>Keep-alives every 15 s; a failover has ~45 s before Janus would drop a session.</summary>
-    private static JanusServerOptions JanusConfiguration() => new()
+    /// <summary>
+    /// Keep-alives every min(15 s, R/3): with R = 60 a failover has ~45 s before Janus drops a session, with R = 30
+    /// (deploy/janus) ~20 s, as Janus 1.1.2 counts the reclaim window from the last request.
+    /// </summary>
+    private JanusServerOptions JanusConfiguration() => new()
     {
         SessionTimeoutSeconds = 60,
-        ReclaimSessionTimeoutSeconds = 60,
+        ReclaimSessionTimeoutSeconds = options.ReclaimTimeoutSeconds,
         DebugLevel = 3,
         FileDescriptorLimit = 20_000,
     };
