@@ -1,9 +1,6 @@
-using System.Collections.Frozen;
-using System.Runtime.Serialization;
-using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 using Akka.Actor;
 using Akka.Serialization;
+using Janus.Actors.Serialization;
 using Janus.Actors.Sessions;
 
 namespace Janus.Actors.Persistence;
@@ -22,49 +19,24 @@ public sealed class JanusEventSerializer(ExtendedActorSystem system) : Serialize
     /// </summary>
     public const int SerializerId = 4711;
 
-    private static readonly EventFormat[] Formats =
+    private static readonly ManifestFormats Formats = new("Janus session event",
     [
-        new("created", JanusEventJsonContext.Default.SessionCreated),
-        new("handle-attached", JanusEventJsonContext.Default.HandleAttached),
-        new("handle-detached", JanusEventJsonContext.Default.HandleDetached),
-        new("lost", JanusEventJsonContext.Default.SessionLost),
-        new("destroyed", JanusEventJsonContext.Default.SessionDestroyed),
-    ];
-
-    private static readonly FrozenDictionary<Type, EventFormat> ByType = Formats.ToFrozenDictionary(f => f.TypeInfo.Type);
-    private static readonly FrozenDictionary<string, EventFormat> ByManifest = Formats.ToFrozenDictionary(f => f.Manifest, StringComparer.Ordinal);
+        ManifestFormat.Json("created", JanusEventJsonContext.Default.SessionCreated),
+        ManifestFormat.Json("handle-attached", JanusEventJsonContext.Default.HandleAttached),
+        ManifestFormat.Json("handle-detached", JanusEventJsonContext.Default.HandleDetached),
+        ManifestFormat.Json("lost", JanusEventJsonContext.Default.SessionLost),
+        ManifestFormat.Json("destroyed", JanusEventJsonContext.Default.SessionDestroyed),
+    ]);
 
     /// <inheritdoc />
     public override int Identifier => SerializerId;
 
     /// <inheritdoc />
-    public override string Manifest(object o) => FormatOf(o).Manifest;
+    public override string Manifest(object o) => Formats.Manifest(o);
 
     /// <inheritdoc />
-    public override byte[] ToBinary(object obj) => JsonSerializer.SerializeToUtf8Bytes(obj, FormatOf(obj).TypeInfo);
+    public override byte[] ToBinary(object obj) => Formats.Write(obj);
 
     /// <inheritdoc />
-    public override object FromBinary(byte[] bytes, string manifest)
-    {
-        if (!ByManifest.TryGetValue(manifest, out var format))
-            throw new SerializationException(
-                $"Unknown Janus session event manifest '{manifest}': this build reads {string.Join(", ", ByManifest.Keys.Order())}.");
-
-        try
-        {
-            return JsonSerializer.Deserialize(bytes, format.TypeInfo)
-                   ?? throw new SerializationException($"Janus session event '{manifest}' is JSON null.");
-        }
-        catch (JsonException e)
-        {
-            throw new SerializationException($"Janus session event '{manifest}' is not valid: {e.Message}", e);
-        }
-    }
-
-    private static EventFormat FormatOf(object o) =>
-        ByType.TryGetValue(o.GetType(), out var format)
-            ? format
-            : throw new ArgumentException($"{o.GetType()} is not a Janus session event this serializer knows.", nameof(o));
-
-    private sealed record EventFormat(string Manifest, JsonTypeInfo TypeInfo);
+    public override object FromBinary(byte[] bytes, string manifest) => Formats.Read(bytes, manifest);
 }

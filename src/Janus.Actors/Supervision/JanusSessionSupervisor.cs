@@ -87,8 +87,10 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
         });
         Receive<ScanFailed>(f =>
         {
+            // Soon: every persisted session waits for this, inside Janus's reclaim window. The usual cause is a read journal
+            // that gave up waiting (5 s) for the write journal to initialise on a busy machine; that is over by now.
             _log.Error(f.Cause, "Could not list persisted sessions; retrying");
-            Timers.StartSingleTimer("scan", ScanJournal.Instance, _options.MaxReclaimBackoff);
+            Timers.StartSingleTimer("scan", ScanJournal.Instance, _options.MinReclaimBackoff);
         });
         Receive<ScanJournal>(_ => StartScan(readJournalPluginId!));
         Receive<Terminated>(OnTerminated);

@@ -1,3 +1,4 @@
+using Akka.Actor;
 using Janus.Actors.Sessions;
 
 namespace Janus.Actors.Supervision;
@@ -5,17 +6,20 @@ namespace Janus.Actors.Supervision;
 /// <summary>Messages between session actors and their supervisor, which is also the registry of sessions.</summary>
 public static class SessionRegistryProtocol
 {
+    // SessionChanged, Publish, SessionDiscarded and ServerInfoLearned go from a session to its parent on the same node:
+    // never serialized, not even by serialize-messages. ListSessions and SessionList cross nodes (JanusMessageSerializer).
+
     /// <summary>A session's new snapshot (state, handles, last error).</summary>
-    public sealed record SessionChanged(JanusSessionInfo Info);
+    public sealed record SessionChanged(JanusSessionInfo Info) : INoSerializationVerificationNeeded;
 
     /// <summary>A notice to fan out to the session's subscribers.</summary>
-    public sealed record Publish(IJanusSessionNotice Notice);
+    public sealed record Publish(IJanusSessionNotice Notice) : INoSerializationVerificationNeeded;
 
     /// <summary>A create or adoption failed before anything was persisted: the key is free again.</summary>
-    public sealed record SessionDiscarded(string Key);
+    public sealed record SessionDiscarded(string Key) : INoSerializationVerificationNeeded;
 
     /// <summary>Janus's <c>info</c> as a session read it.</summary>
-    public sealed record ServerInfoLearned(int SessionTimeoutSeconds, int ReclaimSessionTimeoutSeconds);
+    public sealed record ServerInfoLearned(int SessionTimeoutSeconds, int ReclaimSessionTimeoutSeconds) : INoSerializationVerificationNeeded;
 
     /// <summary>Answered with a <see cref="SessionList"/> of every session this registry knows.</summary>
     public sealed record ListSessions

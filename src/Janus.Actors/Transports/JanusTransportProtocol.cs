@@ -1,3 +1,4 @@
+using Akka.Actor;
 using Janus.Actors.Protocol;
 
 namespace Janus.Actors.Transports;
@@ -9,33 +10,37 @@ namespace Janus.Actors.Transports;
 /// </summary>
 public static class JanusTransportCommands
 {
+    // Between a session and its transport child, always on one node: never serialized, not even by serialize-messages.
+
     /// <summary>Open the connection. Answered by <see cref="JanusTransportEvents.Connected"/>, or the transport fails.</summary>
-    public sealed record Connect
+    public sealed record Connect : INoSerializationVerificationNeeded
     {
         public static readonly Connect Instance = new();
     }
 
     /// <summary>Send one request. Replies and events come back as <see cref="JanusTransportEvents.Received"/>.</summary>
-    public sealed record Send(JanusRequest Request);
+    public sealed record Send(JanusRequest Request) : INoSerializationVerificationNeeded;
 
     /// <summary>REST only: start (or restart) long-polling events of this Janus session. WebSocket ignores it.</summary>
-    public sealed record StartPolling(long JanusSessionId);
+    public sealed record StartPolling(long JanusSessionId) : INoSerializationVerificationNeeded;
 }
 
 /// <summary>What a transport tells its parent session.</summary>
 public static class JanusTransportEvents
 {
+    // Between a transport and its parent session, always on one node: never serialized, not even by serialize-messages.
+
     /// <summary>The transport is ready for requests.</summary>
-    public sealed record Connected(JanusTransportKind Kind);
+    public sealed record Connected(JanusTransportKind Kind) : INoSerializationVerificationNeeded;
 
     /// <summary>A well-formed message from Janus, a reply or an event.</summary>
-    public sealed record Received(JanusMessage Message);
+    public sealed record Received(JanusMessage Message) : INoSerializationVerificationNeeded;
 
     /// <summary>
     /// REST only: the long poll was answered 404/458, Janus no longer knows the session; polling has stopped.
     /// <see cref="Code"/> is 458 (session not found) also for the bare HTTP 404 that Janus 1.1.2 sends.
     /// </summary>
-    public sealed record SessionGone(long JanusSessionId, int Code, string Reason);
+    public sealed record SessionGone(long JanusSessionId, int Code, string Reason) : INoSerializationVerificationNeeded;
 }
 
 /// <summary>

@@ -123,9 +123,9 @@ public sealed class RestTransportActor : ReceiveActor
 
     /// <summary>
     /// What an HTTP call tells the actor when it completes. Not logged as a dead letter: calls that complete after
-    /// the actor stopped are expected.
+    /// the actor stopped are expected. Local to this actor (tokens, exceptions): never serialized.
     /// </summary>
-    private abstract record HttpReport : IDeadLetterSuppression;
+    private abstract record HttpReport : IDeadLetterSuppression, INoSerializationVerificationNeeded;
 
     /// <summary>Janus's answer to a POST; null when it was dropped (already logged and counted).</summary>
     private sealed record Replied(CancellationToken Lifetime, JanusMessage? Message) : HttpReport;

@@ -99,9 +99,9 @@ public sealed class WebSocketTransportActor : ReceiveActor
 
     /// <summary>
     /// What a connection's background work tells the actor. Not logged as a dead letter: reports that arrive after
-    /// the actor stopped are expected.
+    /// the actor stopped are expected. Local to this actor (the socket itself, exceptions): never serialized.
     /// </summary>
-    private abstract record ConnectionReport(JanusWebSocketConnection Connection) : IDeadLetterSuppression;
+    private abstract record ConnectionReport(JanusWebSocketConnection Connection) : IDeadLetterSuppression, INoSerializationVerificationNeeded;
 
     private sealed record Opened(JanusWebSocketConnection Connection) : ConnectionReport(Connection);
 

@@ -15,6 +15,7 @@ namespace Janus.Actors.Tests.Host;
 public sealed class BuildScriptProcess : IAsyncDisposable
 {
     private const int SigKill = 9;
+    private const int SigQuit = 3;
     private readonly object _outputLock = new();
     private readonly StringBuilder _output = new();
     private readonly List<Process> _runs = [];
@@ -32,13 +33,28 @@ public sealed class BuildScriptProcess : IAsyncDisposable
     public int JanusAdminPort { get; }
     public int ApiPort { get; }
 
-    /// <summary>A client for the host that <c>./build.sh run</c> starts.</summary>
-    public HttpClient CreateApiClient() => new() { BaseAddress = new Uri($"http://127.0.0.1:{ApiPort}/"), Timeout = TimeSpan.FromSeconds(30) };
+    /// <summary>More environment for every run (e.g. <c>CLUSTER_API_PORTS</c>), applied after the defaults above.</summary>
+    public Dictionary<string, string> Environment { get; } = new();
+
+    /// <summary>A client for the host that <c>./build.sh run</c> starts, or for the one on <paramref name="port"/>.</summary>
+    public HttpClient CreateApiClient(int? port = null)
+    {
+        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port ?? ApiPort}/"), Timeout = TimeSpan.FromSeconds(30) };
+        if (Environment.TryGetValue("Api__Token", out var token))
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
 
     /// <summary>The pid in the data folder's <c>janus/janus.pid</c>, if Janus runs.</summary>
     public int? JanusProcessId =>
         File.Exists(Path.Combine(DataFolder, "janus", "janus.pid")) && int.TryParse(File.ReadAllText(Path.Combine(DataFolder, "janus", "janus.pid")).Trim(), out var pid)
         && IsAlive(pid) ? pid : null;
+
+    /// <summary>The postmaster of the PostgreSQL that <c>./build.sh cluster</c> runs in <c>{data}/postgres</c>, if it runs.</summary>
+    public int? PostgresProcessId =>
+        File.Exists(Path.Combine(DataFolder, "postgres", "data", "postmaster.pid"))
+        && int.TryParse(File.ReadLines(Path.Combine(DataFolder, "postgres", "data", "postmaster.pid")).FirstOrDefault(), out var pid)
+        && IsAlive(pid) && ReadCmdline(pid) is { } cmdline && cmdline.Contains(Path.Combine(DataFolder, "postgres"), StringComparison.Ordinal) ? pid : null;
 
     /// <summary>Janus processes running with this data folder's configuration (<c>janus -F {data}/janus</c>).</summary>
     public int CountJanusProcesses() => JanusProcessIds().Count;
@@ -73,13 +89,16 @@ public sealed class BuildScriptProcess : IAsyncDisposable
         info.ArgumentList.Add("build.sh");
         foreach (var arg in args) info.ArgumentList.Add(arg);
         foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("Janus__", StringComparison.OrdinalIgnoreCase) || k.StartsWith("Journal__", StringComparison.OrdinalIgnoreCase)
-                                                             || k.StartsWith("Api__", StringComparison.OrdinalIgnoreCase) || k.StartsWith("JANUS_", StringComparison.Ordinal)).ToArray())
+                                                             || k.StartsWith("Api__", StringComparison.OrdinalIgnoreCase) || k.StartsWith("JANUS_", StringComparison.Ordinal)
+                                                             || k.StartsWith("Cluster__", StringComparison.OrdinalIgnoreCase) || k.StartsWith("CLUSTER_", StringComparison.Ordinal)
+                                                             || k == "POSTGRES_PORT").ToArray())
             info.Environment.Remove(key);
         info.Environment["JANUS_ACTORS_DATA"] = DataFolder;
         info.Environment["JANUS_WS_PORT"] = JanusWebSocketPort.ToString();
         info.Environment["JANUS_HTTP_PORT"] = JanusHttpPort.ToString();
         info.Environment["JANUS_ADMIN_PORT"] = JanusAdminPort.ToString();
         info.Environment["Api__Urls"] = $"http://127.0.0.1:{ApiPort}";
+        foreach (var (key, value) in Environment) info.Environment[key] = value;
 
         var run = new Process { StartInfo = info };
         run.OutputDataReceived += (_, e) => Append(e.Data);
@@ -100,9 +119,12 @@ public sealed class BuildScriptProcess : IAsyncDisposable
     }
 
     /// <summary>Waits until GET <paramref name="path"/> answers 200; throws with the output when the script exits or time runs out.</summary>
-    public async Task WaitForOkAsync(Process run, string path, TimeSpan timeout)
+    public Task WaitForOkAsync(Process run, string path, TimeSpan timeout) => WaitForOkAsync(run, ApiPort, path, timeout);
+
+    /// <summary>As <see cref="WaitForOkAsync(Process, string, TimeSpan)"/>, for the host on <paramref name="port"/>.</summary>
+    public async Task WaitForOkAsync(Process run, int port, string path, TimeSpan timeout)
     {
-        using var client = CreateApiClient();
+        using var client = CreateApiClient(port);
         client.Timeout = TimeSpan.FromSeconds(5);
         var deadline = DateTime.UtcNow + timeout;
         var last = "no answer";
@@ -122,7 +144,7 @@ public sealed class BuildScriptProcess : IAsyncDisposable
             }
             await Task.Delay(200);
         }
-        throw new TimeoutException($"{path} did not answer 200 within {timeout} (last: {last}). Output:\n{Tail()}");
+        throw new TimeoutException($"{path} on port {port} did not answer 200 within {timeout} (last: {last}). Output:\n{Tail()}");
     }
 
     /// <summary>Waits for the script to exit; returns its exit code.</summary>
@@ -161,11 +183,15 @@ public sealed class BuildScriptProcess : IAsyncDisposable
             catch (InvalidOperationException) { /* gone */ }
             run.Dispose();
         }
-        // The host a SIGKILLed script left, and Janus (its own session, so the group kill above missed it).
-        foreach (var pidFile in new[] { Path.Combine(DataFolder, "host.pid"), Path.Combine(DataFolder, "janus", "janus.pid") })
+        // The hosts a SIGKILLed script left (run's, cluster's nodes), and Janus (its own session, so the group kill above missed it).
+        var clusterFolder = Path.Combine(DataFolder, "cluster");
+        var nodePidFiles = Directory.Exists(clusterFolder) ? Directory.GetFiles(clusterFolder, "node-*.pid") : [];
+        foreach (var pidFile in nodePidFiles.Append(Path.Combine(DataFolder, "host.pid")).Append(Path.Combine(DataFolder, "janus", "janus.pid")))
             if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid) && IsAlive(pid)
                 && ReadCmdline(pid) is { } cmdline && (cmdline.Contains("janus", StringComparison.Ordinal) || cmdline.Contains("Janus.Actors.Host", StringComparison.Ordinal)))
                 _ = kill(pid, SigKill);
+        // The cluster's PostgreSQL (pg_ctl gives it its own session too): SIGQUIT is its immediate shutdown.
+        if (PostgresProcessId is { } postmaster) _ = kill(postmaster, SigQuit);
         // And any Janus on this data folder's config whose pid file was lost (a script killed while it was starting).
         foreach (var pid in JanusProcessIds()) _ = kill(pid, SigKill);
         try { Directory.Delete(DataFolder, recursive: true); }
@@ -178,7 +204,7 @@ public sealed class BuildScriptProcess : IAsyncDisposable
         lock (_outputLock) _output.Append(line).Append('\n');
     }
 
-    private static bool IsAlive(int pid) => kill(pid, 0) == 0;
+    public static bool IsAlive(int pid) => kill(pid, 0) == 0;
 
     private static string? ReadCmdline(int pid)
     {
@@ -186,7 +212,8 @@ public sealed class BuildScriptProcess : IAsyncDisposable
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
     }
 
-    private static int[] FreePorts(int count)
+    /// <summary>Loopback ports that were free a moment ago, all different.</summary>
+    public static int[] FreePorts(int count)
     {
         var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToArray();
         try

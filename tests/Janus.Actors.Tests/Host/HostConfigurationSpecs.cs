@@ -13,6 +13,10 @@ public sealed class HostConfigurationSpecs
     private const string ApiToken = "api-token-that-must-not-leak";
     private const string DatabasePassword = "db-password-that-must-not-leak";
 
+    /// <summary>Valid settings for a cluster node's journal (nothing listens on port 9: the settings are refused before it is tried).</summary>
+    private static readonly string[] ClusterJournal =
+        ["Janus:WebSocketUrl=ws://127.0.0.1:9/", "Journal:Provider=postgresql", $"Journal:ConnectionString=Host=127.0.0.1;Port=9;Username=janus;Password={DatabasePassword}"];
+
     public static TheoryData<string, string[]> BadSettings => new()
     {
         { "Janus:WebSocketUrl", ["Janus:WebSocketUrl=not a url"] },
@@ -35,6 +39,14 @@ public sealed class HostConfigurationSpecs
         },
         { "Akka:Hocon", ["Janus:WebSocketUrl=ws://127.0.0.1:9/", "Akka:Hocon=akka.persistence { max-concurrent-recoveries = "] },
         { "Logging:Format", ["Janus:WebSocketUrl=ws://127.0.0.1:9/", "Logging:Format=xml"] },
+        { "Cluster:Enabled", ["Janus:WebSocketUrl=ws://127.0.0.1:9/", "Cluster:Enabled=yes"] },
+        // A cluster needs one journal every node reaches: not a SQLite file.
+        { "Journal:Provider", ["Janus:WebSocketUrl=ws://127.0.0.1:9/", "Cluster:Enabled=true", "Cluster:Port=4053", "Cluster:Seeds=127.0.0.1:4053"] },
+        { "Cluster:Port", [.. ClusterJournal, "Cluster:Enabled=true", "Cluster:Seeds=127.0.0.1:4053"] },
+        { "Cluster:Port", [.. ClusterJournal, "Cluster:Enabled=true", "Cluster:Port=70000", "Cluster:Seeds=127.0.0.1:4053"] },
+        { "Cluster:Seeds", [.. ClusterJournal, "Cluster:Enabled=true", "Cluster:Port=4053"] },
+        { "Cluster:Seeds", [.. ClusterJournal, "Cluster:Enabled=true", "Cluster:Port=4053", "Cluster:Seeds=127.0.0.1"] },
+        { "Cluster:Hostname", [.. ClusterJournal, "Cluster:Enabled=true", "Cluster:Port=4053", "Cluster:Seeds=127.0.0.1:4053", "Cluster:Hostname=not a host"] },
         // A SQLite file whose directory cannot be created: a regular file stands where the directory should be.
         { "Journal:ConnectionString", ["Janus:WebSocketUrl=ws://127.0.0.1:9/", "Journal:ConnectionString=Data Source=host.log/janus-actors.db"] },
     };

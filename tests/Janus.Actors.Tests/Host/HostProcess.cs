@@ -21,7 +21,7 @@ public sealed class HostProcess : IAsyncDisposable
     private const int SigTerm = 15;
     private static readonly TimeSpan DefaultStartTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan DefaultStopTimeout = TimeSpan.FromSeconds(30);
-    private static readonly string[] IsolatedPrefixes = ["Janus__", "Journal__", "Api__", "Serilog__", "ASPNETCORE_URLS", "DOTNET_URLS"];
+    private static readonly string[] IsolatedPrefixes = ["Janus__", "Journal__", "Api__", "Cluster__", "Akka__", "Serilog__", "ASPNETCORE_URLS", "DOTNET_URLS"];
 
     private readonly Dictionary<string, string?> _settings;
     private readonly bool _ownsDirectory;
