@@ -15,4 +15,13 @@ public static class ClusterLogs
         "23505",
         "unique constraint",
     ];
+
+    /// <summary>A message between nodes that the project's serializer did not carry, or that did not survive the trip.</summary>
+    public static readonly string[] SerializationFailureMarkers =
+    [
+        "would go through Akka's default (Newtonsoft) serializer",
+        "SerializationException",
+        "Failed to serialize",
+        "Failed to deserialize",
+    ];
 }

@@ -75,8 +75,7 @@ public sealed class ClusterLostSessionSpecs(PostgresFixture postgres, ITestOutpu
             var inJanus = (await admin.ListSessionsAsync()).Order().ToArray();
             Assert.Equal(kept.Select(s => s.JanusSessionId).Order(), inJanus);
         }
-        var conflicts = Cluster.LogLinesContaining(Cluster.Nodes, ClusterLogs.JournalConflictMarkers);
-        Assert.True(conflicts.Count == 0, "journal write conflicts:\n" + string.Join('\n', conflicts.Take(20)));
+        AssertCleanLogs();
     }
 
     private sealed record LostSeen(bool AllLost, string Views);

@@ -15,7 +15,8 @@ namespace Janus.Actors.Tests.Cluster;
 /// </summary>
 /// <remarks>
 /// Messages between nodes are serialized for real by Akka.Remote: the specs send requests through nodes that do not
-/// host the session, so commands and replies cross the wire. <see cref="SerializeEverything"/> is not the default:
+/// host the session, so commands and replies cross the wire, with <see cref="NoNewtonsoftForJanusMessages"/> so none
+/// of them may fall back to Newtonsoft. <see cref="SerializeEverything"/> is not used:
 /// with Akka.NET 1.5.73 it breaks Akka's own local messages (Akka.DistributedData's <c>ReadRepair</c>,
 /// Akka.Persistence.Sql's <c>WriteFinished</c> and <c>JournalSequenceActor</c> messages fail the Newtonsoft round trip),
 /// so the sharding coordinator never starts and every create times out.
@@ -24,6 +25,15 @@ public sealed class ClusterOfHosts : IAsyncDisposable
 {
     /// <summary>Every message, local ones too, serialized and deserialized on each send (see the remarks above).</summary>
     public const string SerializeEverything = "akka.actor.serialize-messages = on";
+
+    /// <summary>
+    /// Akka's Newtonsoft default replaced by <c>NewtonsoftForAkkaOnly</c>: a Janus message that would cross nodes
+    /// without the project's serializer fails (and is logged) instead of arriving mangled.
+    /// </summary>
+    public const string NoNewtonsoftForJanusMessages = """
+        akka.actor.serializers.newtonsoft-for-akka-only = "Janus.Actors.Serialization.NewtonsoftForAkkaOnly, Janus.Actors"
+        akka.actor.serialization-bindings { "System.Object" = newtonsoft-for-akka-only }
+        """;
 
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
     private readonly List<ClusterNode> _nodes = [];

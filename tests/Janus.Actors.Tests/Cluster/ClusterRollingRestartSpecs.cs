@@ -59,12 +59,12 @@ public sealed class ClusterRollingRestartSpecs(PostgresFixture postgres, ITestOu
         {
             Assert.Equal("active", session.State);
             Assert.Equal(expected[session.Key].JanusSessionId, session.JanusSessionId);
-            Assert.Equal("ok", await Cluster.NodeAt(session.Node).EchoAsync(session.Key, expected[session.Key].HandleId));
+            // Through a node that does not host it: the request and the plugin's reply cross nodes.
+            Assert.Equal("ok", await Cluster.Nodes.First(n => n.Address != session.Node).EchoAsync(session.Key, expected[session.Key].HandleId));
         }
         using var admin = Cluster.Janus.CreateAdminClient();
         Assert.Equal(created.Select(s => s.JanusSessionId).Order(), (await admin.ListSessionsAsync()).Order());
-        var conflicts = Cluster.LogLinesContaining(Cluster.Nodes, ClusterLogs.JournalConflictMarkers);
-        Assert.True(conflicts.Count == 0, "journal write conflicts:\n" + string.Join('\n', conflicts.Take(20)));
+        AssertCleanLogs();
     }
 
     private Task WaitAllActiveAsync(Dictionary<string, CreatedSession> expected, string waitingFor) =>

@@ -23,7 +23,20 @@ public abstract class ClusterSpecs(PostgresFixture postgres, ITestOutputHelper o
     protected ClusterOfHosts Cluster => _cluster ?? throw new InvalidOperationException("The cluster has not started");
 
     public async Task InitializeAsync() =>
-        _cluster = await ClusterOfHosts.StartAsync(Nodes, ClusterOfHosts.FailoverJanus(), postgres.Server, Output.WriteLine);
+        _cluster = await ClusterOfHosts.StartAsync(Nodes, ClusterOfHosts.FailoverJanus(), postgres.Server, Output.WriteLine,
+            akkaHocon: ClusterOfHosts.NoNewtonsoftForJanusMessages);
+
+    /// <summary>
+    /// One incarnation per session and nothing lost between nodes: no node logged a journal write conflict or a message
+    /// the project's serializer did not carry.
+    /// </summary>
+    protected void AssertCleanLogs()
+    {
+        var conflicts = Cluster.LogLinesContaining(Cluster.Nodes, ClusterLogs.JournalConflictMarkers);
+        Assert.True(conflicts.Count == 0, "journal write conflicts:\n" + string.Join('\n', conflicts.Take(20)));
+        var serialization = Cluster.LogLinesContaining(Cluster.Nodes, ClusterLogs.SerializationFailureMarkers);
+        Assert.True(serialization.Count == 0, "messages between nodes that failed serialization:\n" + string.Join('\n', serialization.Take(20)));
+    }
 
     public async Task DisposeAsync()
     {
