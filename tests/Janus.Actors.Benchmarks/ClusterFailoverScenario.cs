@@ -170,6 +170,10 @@ public sealed class ClusterFailoverScenario(BenchmarkOptions options)
                 if (active > 0) first ??= seenAt;
                 if (active * 2 >= orphans.Count) half ??= seenAt;
                 if (active == orphans.Count) return (first!.Value, half!.Value, seenAt);
+                // A lost session ends, passivates and leaves the list: the survivors' logs say which.
+                if (poll % 20 == 19 && LostLines(survivors, orphans.Keys) is { Count: > 0 } lost && active + lost.Count >= orphans.Count)
+                    throw new BenchmarkFailedException(
+                        $"{lost.Count} of {orphans.Count} sessions lost in the failover ({active} active on survivors {seenAt.TotalMilliseconds:0} ms after the SIGKILL), e.g. {lost[0]}");
             }
             await Task.Delay(options.PollInterval, cancellationToken);
         }
@@ -189,6 +193,15 @@ public sealed class ClusterFailoverScenario(BenchmarkOptions options)
         var conflicts = cluster.LogLinesContaining(cluster.RunningNodes, ClusterLogs.JournalConflictMarkers);
         if (conflicts.Count > 0)
             throw new BenchmarkFailedException($"{when}: journal write conflicts, e.g. {conflicts[0]}");
+    }
+
+    /// <summary>The survivors' "Session {key} lost: ..." lines for <paramref name="orphans"/>.</summary>
+    private static List<string> LostLines(IReadOnlyList<ClusterNode> survivors, IEnumerable<string> orphans)
+    {
+        var keys = orphans.ToHashSet();
+        return survivors.SelectMany(n => n.Host.Log().Split('\n'))
+            .Where(line => line.Contains(" lost: ", StringComparison.Ordinal) && line.Split("Session ") is [_, var rest, ..] && keys.Contains(rest.Split(' ')[0]))
+            .ToList();
     }
 
     /// <summary>How many "Reclaimed" lines the survivors logged for the orphans (one each when nothing was claimed twice).</summary>
