@@ -19,9 +19,18 @@ public sealed record BenchmarkOptions
         through the HTTP API; then the host is SIGKILLed and started again, and the time until every session is
         active again is compared with raw WebSocket clients claiming the same Janus sessions in the same run.
 
-          --sessions N            sessions to create and reclaim (default 1000)
+        Scenario "cluster failover" (--cluster): a real Janus, --nodes host processes in one Akka.NET cluster on one
+        PostgreSQL journal; sessions are created through all nodes until the last node (not a seed) hosts N of them;
+        it is SIGKILLed and the time until the survivors see it unreachable, down it, and have every one of its
+        sessions active again is split up and compared, in the same invocation, with the raw one-socket claim of
+        the same sessions and with the single-node scenario above (PostgreSQL, same N).
+
+          --sessions N            sessions to create and reclaim (default 1000); with --cluster: on the killed node
           --runs K                kill/restart cycles per journal (default 3)
-          --journal J             sqlite | postgresql | both (default both)
+          --journal J             sqlite | postgresql | both (default both; --cluster: postgresql)
+          --cluster               the cluster failover scenario (and its single-node baseline)
+          --nodes M               cluster nodes, at least 2 (default 3)
+          --reclaim-timeout S     Janus reclaim_session_timeout for --cluster (default 60; deploy/janus has 30)
           --create-concurrency C  session creates in flight through the API (default 32)
           --raw-in-flight R       claims in flight for the raw baselines (default 128)
           --poll-ms P             GET /v1/sessions period while waiting for recovery (default 50)
@@ -44,6 +53,9 @@ public sealed record BenchmarkOptions
     public TimeSpan RecoveryTimeout { get; init; } = TimeSpan.FromSeconds(120);
     public string? LogsDirectory { get; init; }
     public IReadOnlyDictionary<string, string?> HostSettings { get; init; } = new Dictionary<string, string?>();
+    public bool Cluster { get; init; }
+    public int Nodes { get; init; } = 3;
+    public int ReclaimTimeoutSeconds { get; init; } = 60;
     public bool HelpRequested { get; init; }
 
     public static BenchmarkOptions Parse(IReadOnlyList<string> args)
@@ -64,14 +76,21 @@ public sealed record BenchmarkOptions
                 "--timeout-seconds" => options with { RecoveryTimeout = TimeSpan.FromSeconds(Positive(name, Value())) },
                 "--logs" => options with { LogsDirectory = Path.GetFullPath(Value()) },
                 "--host-setting" => options with { HostSettings = WithSetting(options.HostSettings, Value()) },
+                "--cluster" => options with { Cluster = true, Journals = [JournalKind.PostgreSql] },
+                "--nodes" => options with { Nodes = Positive(name, Value()) is var nodes and >= 2 ? nodes : throw new UsageException("--nodes must be at least 2") },
                 "-h" or "--help" => options with { HelpRequested = true },
+                "--reclaim-timeout" => options with { ReclaimTimeoutSeconds = Positive(name, Value()) },
+                "--" => options, // ./build.sh bench -- --cluster passes the separator through
                 _ => throw new UsageException($"unknown option '{name}'"),
             };
         }
+        if (options.Cluster && options.Journals is not [JournalKind.PostgreSql])
+            throw new UsageException("--cluster runs on PostgreSQL only (every node shares the journal)");
         return options;
     }
 
     public override string ToString() =>
+        (Cluster ? $"cluster of {Nodes}, Janus reclaim_session_timeout {ReclaimTimeoutSeconds} s, " : "") +
         $"{Sessions} sessions, {Runs} run(s) per journal, journals {string.Join(", ", Journals.Select(Name))}, " +
         $"{CreateConcurrency} creates in flight, raw baselines {RawInFlight} claims in flight, poll every {PollInterval.TotalMilliseconds:0} ms" +
         (HostSettings.Count == 0 ? "" : $", host settings {string.Join(" ", HostSettings.Select(s => $"{s.Key}={s.Value}"))}");

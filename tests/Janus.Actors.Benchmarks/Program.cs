@@ -18,13 +18,17 @@ if (options.HelpRequested)
     return 0;
 }
 
-Progress.Log($"reclaim after SIGKILL: {options}; {Environment.ProcessorCount} cores");
+Progress.Log($"{(options.Cluster ? "cluster failover after SIGKILL" : "reclaim after SIGKILL")}: {options}; {Environment.ProcessorCount} cores");
 var results = new List<RunResult>();
+var failovers = new List<FailoverResult>();
 PostgresServer? postgres = null;
 try
 {
     if (options.Journals.Contains(JournalKind.PostgreSql))
         postgres = await PostgresServer.StartAsync();
+    if (options.Cluster)
+        failovers.AddRange(await new ClusterFailoverScenario(options).RunAsync(postgres!));
+    // With --cluster: the single-node baseline of the same N on the same PostgreSQL server.
     var scenario = new ReclaimScenario(options);
     foreach (var journal in options.Journals)
         results.AddRange(await scenario.RunAsync(journal, postgres));
@@ -47,6 +51,8 @@ finally
 
 Console.WriteLine();
 Console.WriteLine(Report.Format(results));
+if (options.Cluster)
+    Console.WriteLine(ClusterReport.Format(failovers, results));
 return 0;
 
 /// <summary>Timestamped progress lines, so a long run shows where it is.</summary>

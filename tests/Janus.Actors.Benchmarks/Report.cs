@@ -57,14 +57,14 @@ public static class Report
 
     private static string[] Row(string journal, string n, string label, IEnumerable<string> values) => [journal, n, label, .. values];
 
-    private static double Median(IEnumerable<double> values)
+    internal static double Median(IEnumerable<double> values)
     {
         var sorted = values.Order().ToArray();
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
     /// <summary>A plain-text table: first column left-aligned, numbers right-aligned.</summary>
-    private static void AppendTable(StringBuilder text, string[] header, IReadOnlyList<string[]> rows)
+    internal static void AppendTable(StringBuilder text, string[] header, IReadOnlyList<string[]> rows)
     {
         var widths = header.Select((h, i) => Math.Max(h.Length, rows.Count == 0 ? 0 : rows.Max(r => r[i].Length))).ToArray();
         string Line(string[] cells) => string.Join("  ", cells.Select((c, i) => i == 0 ? c.PadRight(widths[i]) : c.PadLeft(widths[i]))).TrimEnd();
