@@ -105,7 +105,7 @@ public static class HostApplication
             logger.LogInformation("Janus {JanusVersion} answers: session_timeout {SessionTimeout} s, reclaim_session_timeout {ReclaimSessionTimeout} s",
                 info.Version, info.SessionTimeoutSeconds, info.ReclaimSessionTimeoutSeconds);
             if (info.ReclaimSessionTimeoutSeconds == 0 && settings.Janus.WebSocketUrl is not null)
-                logger.LogWarning("Janus reports reclaim_session_timeout = 0: WebSocket sessions die with this process. Set it in janus.jcfg (deploy/janus/janus.jcfg uses 30)");
+                logger.LogWarning("Janus reports reclaim_session_timeout = 0: WebSocket sessions die with this process. Set it in janus.jcfg (deploy/janus/janus.jcfg uses 60)");
         }
         catch (JanusServerUnavailableException e)
         {
