@@ -12,7 +12,7 @@ public static class ClusterLogs
         "Failed to persist",
         "Rejected to persist",
         "duplicate key",
-        "23505",
+        "23505:", // Npgsql's "23505: duplicate key value ..."; a bare 23505 also turns up inside actor ids (#1123505794)
         "unique constraint",
     ];
 
