@@ -52,7 +52,9 @@ public sealed class BuildScriptClusterSpecs(ITestOutputHelper output)
         Assert.Equal(members.Order(), UpMembers(cluster).Order());
         Assert.Equal(members[0], cluster.GetProperty("self").GetString());
         Assert.Contains(cluster.GetProperty("leader").GetString(), members);
-        Assert.Contains("ready: 3 nodes in one cluster", script.Output());
+        // The script polls the nodes itself: its own ready line may come a moment after ours.
+        await Eventually.ReturnsAsync(() => Task.FromResult(script.Output()), o => o.Contains("ready: 3 nodes in one cluster"),
+            TimeSpan.FromSeconds(30), "the script's own 'ready' line");
 
         // A session created through node 1 is the same session read through node 3.
         JsonElement created;
