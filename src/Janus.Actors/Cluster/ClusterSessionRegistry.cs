@@ -43,6 +43,7 @@ public sealed class ClusterSessionRegistry : ReceiveActor
     private readonly ReclaimTimeoutWarning _reclaimWarning;
     private readonly IActorRef _mediator = DistributedPubSub.Get(Context.System).Mediator;
     private IActorRef? _region;
+    private bool _leaving;
 
     public ClusterSessionRegistry(TimeSpan askTimeout)
     {
@@ -53,7 +54,7 @@ public sealed class ClusterSessionRegistry : ReceiveActor
         Receive<ListSessions>(_ => ListClusterAsync().PipeTo(Sender));
         Receive<JanusSessionCommands.Subscribe>(s => SubscribeAsync(s).PipeTo(Sender, success: () => Done.Instance));
         Receive<JanusSessionCommands.Unsubscribe>(u => _mediator.Tell(new PubSub.Unsubscribe(Topic(u.Key), u.Subscriber)));
-        Receive<IJanusSessionCommand>(command => Region.Forward(command));
+        Receive<IJanusSessionCommand>(OnCommand);
 
         // From the registries of the other nodes.
         Receive<ListNodeSessions>(_ => Sender.Tell(new SessionList(_sessions.Sessions.ToList())));
@@ -66,6 +67,7 @@ public sealed class ClusterSessionRegistry : ReceiveActor
         Receive<Terminated>(t =>
         {
             if (_keyOfEntity.Remove(t.ActorRef, out var key)) _sessions.Remove(key);
+            else if (t.ActorRef.Equals(_region)) _leaving = true;
         });
     }
 
@@ -73,8 +75,34 @@ public sealed class ClusterSessionRegistry : ReceiveActor
 
     protected override void PostStop() => _sessions.Untrack();
 
-    /// <summary>Started after this actor (the entities' Props capture it), hence looked up on first use.</summary>
-    private IActorRef Region => _region ??= ClusterSharding.Get(Context.System).ShardRegion(ShardTypeName);
+    /// <summary>
+    /// Started after this actor (the entities' Props capture it), hence looked up on first use, and watched: once this
+    /// node has handed its shards over and stopped its region (leaving the cluster), a request sent there would be
+    /// dropped and its caller would wait for the whole ask timeout.
+    /// </summary>
+    private IActorRef Region
+    {
+        get
+        {
+            if (_region is null)
+            {
+                _region = ClusterSharding.Get(Context.System).ShardRegion(ShardTypeName);
+                Context.Watch(_region);
+            }
+            return _region;
+        }
+    }
+
+    /// <summary>Through the shard region to the node hosting the session; refused at once while this node leaves.</summary>
+    private void OnCommand(IJanusSessionCommand command)
+    {
+        var region = Region;
+        if (_leaving)
+            Sender.Tell(new Status.Failure(new JanusSessionUnavailableException(command.Key, JanusSessionStatus.Reclaiming,
+                "this node is leaving the cluster: ask another node")));
+        else
+            region.Forward(command);
+    }
 
     /// <summary>The pub-sub topic of one session's notices.</summary>
     public static string Topic(string key) => JanusSessionActor.PersistenceIdPrefix + key;
