@@ -198,10 +198,8 @@ public sealed class JanusSessionActorSpecs : TestKit
     public void Unanswered_keep_alives_reconnect_and_claim_again()
     {
         CreateActiveSession("call-1", 4242, Options with { MaxMissedKeepAlives = 2 });
-        // Answer nothing: after MaxMissedKeepAlives the transport is declared dead.
-        ExpectRequest("keepalive");
-        ExpectRequest("keepalive");
-
+        // Answer nothing: after MaxMissedKeepAlives the transport is declared dead. The keep-alives themselves are not
+        // awaited: on a starved machine the ticks queue up, and the restart stops the transport before it passes them on.
         ConnectTransport();
         var claim = ExpectRequest("claim");
         Assert.Equal(4242, claim.SessionId);
