@@ -85,12 +85,8 @@ public sealed record HostSettings(JanusOptions Janus, JanusJournalOptions Journa
             .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (seeds.Length == 0)
             throw new HostConfigurationException("Cluster:Seeds", "must list the seed nodes as host:port[,host:port...] when Cluster:Enabled is true");
-        foreach (var seed in seeds)
-        {
-            var colon = seed.LastIndexOf(':');
-            if (colon <= 0 || Uri.CheckHostName(seed[..colon]) == UriHostNameType.Unknown || !int.TryParse(seed[(colon + 1)..], out var seedPort) || seedPort is < 1 or > 65535)
-                throw new HostConfigurationException("Cluster:Seeds", $"has '{seed}', which is not host:port");
-        }
+        if (seeds.FirstOrDefault(seed => !JanusClusterOptions.IsSeed(seed)) is { } bad)
+            throw new HostConfigurationException("Cluster:Seeds", $"has '{bad}', which is not host:port");
         return new JanusClusterOptions(hostname, port, seeds);
     }
 

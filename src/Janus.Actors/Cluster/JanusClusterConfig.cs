@@ -54,11 +54,6 @@ public static class JanusClusterConfig
         return ConfigurationFactory.ParseString(reader.ReadToEnd() + $"\n{ShardingJournalPath} = ${{{SessionJournal}}}\n");
     });
 
-    private static string SeedAddress(string seed)
-    {
-        var colon = seed.LastIndexOf(':');
-        if (colon <= 0 || !int.TryParse(seed[(colon + 1)..], out var port) || port is < 1 or > 65535)
-            throw new ArgumentException($"seed '{seed}' is not host:port", nameof(seed));
-        return seed;
-    }
+    private static string SeedAddress(string seed) =>
+        JanusClusterOptions.IsSeed(seed) ? seed : throw new ArgumentException($"seed '{seed}' is not host:port", nameof(seed));
 }

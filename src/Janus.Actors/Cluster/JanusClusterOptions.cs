@@ -20,4 +20,13 @@ public sealed record JanusClusterOptions(string Hostname, int Port, IReadOnlyLis
     public string Node => $"{Hostname}:{Port}";
 
     public override string ToString() => $"cluster node {Node}, seeds {string.Join(' ', Seeds)}";
+
+    /// <summary>True when <paramref name="seed"/> is <c>host:port</c>: a host name or IP address and a TCP port (1-65535).</summary>
+    public static bool IsSeed(string seed)
+    {
+        var colon = seed.LastIndexOf(':');
+        return colon > 0
+               && Uri.CheckHostName(seed[..colon]) != UriHostNameType.Unknown
+               && int.TryParse(seed[(colon + 1)..], out var port) && port is >= 1 and <= 65535;
+    }
 }

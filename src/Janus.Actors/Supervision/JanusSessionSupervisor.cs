@@ -63,9 +63,9 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
 
         Receive<CreateSession>(OnCreate);
         Receive<GetSession>(c => ReplyWithSession(c.Key));
-        Receive<ListSessions>(_ => Sender.Tell(new SessionList(_sessions.Keys.Select(WithReclaims).ToList())));
+        Receive<ListSessions>(_ => Sender.Tell(AllSessions()));
         // On a single node every session is this node's.
-        Receive<ListNodeSessions>(_ => Sender.Tell(new SessionList(_sessions.Keys.Select(WithReclaims).ToList())));
+        Receive<ListNodeSessions>(_ => Sender.Tell(AllSessions()));
         Receive<Subscribe>(OnSubscribe);
         Receive<Unsubscribe>(c => RemoveSubscriber(c.Key, c.Subscriber));
         Receive<IJanusSessionCommand>(ForwardToSession);
@@ -281,6 +281,8 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
     private void SetSession(JanusSessionInfo info) => _sessions.Set(info);
 
     private void RemoveSession(string key) => _sessions.Remove(key);
+
+    private SessionList AllSessions() => new(_sessions.Keys.Select(WithReclaims).ToList());
 
     private JanusSessionInfo WithReclaims(string key) => _sessions[key] with { Reclaims = _reclaims.GetValueOrDefault(key) };
 
