@@ -100,9 +100,36 @@ public sealed class ClusterSessionRegistry : ReceiveActor
         if (_leaving)
             Sender.Tell(new Status.Failure(new JanusSessionUnavailableException(command.Key, JanusSessionStatus.Reclaiming,
                 "this node is leaving the cluster: ask another node")));
+        else if (command is GetSession read)
+            ReadAsync(region, read, _askTimeout).PipeTo(Sender);
         else
             region.Forward(command);
     }
+
+    /// <summary>
+    /// Sharding delivers at most once: a request sent while its shard is being handed over to another node can be lost,
+    /// and its caller would wait for the whole ask timeout. A read is safe to repeat, so it is asked again every
+    /// <see cref="ReadRetryInterval"/> until <paramref name="total"/> has passed. Answers whatever the session answered
+    /// (a <see cref="Status.Failure"/> included).
+    /// </summary>
+    private static async Task<object> ReadAsync(IActorRef region, GetSession read, TimeSpan total)
+    {
+        var deadline = DateTime.UtcNow + total;
+        while (true)
+        {
+            var left = deadline - DateTime.UtcNow;
+            try
+            {
+                return await region.Ask(read, left < ReadRetryInterval ? left : ReadRetryInterval);
+            }
+            catch (AskTimeoutException) when (deadline - DateTime.UtcNow > TimeSpan.Zero)
+            {
+            }
+        }
+    }
+
+    /// <summary>How long one attempt of a read waits before it is sent again (a session answers a read in milliseconds).</summary>
+    private static readonly TimeSpan ReadRetryInterval = TimeSpan.FromSeconds(3);
 
     /// <summary>The pub-sub topic of one session's notices.</summary>
     public static string Topic(string key) => JanusSessionActor.PersistenceIdPrefix + key;
