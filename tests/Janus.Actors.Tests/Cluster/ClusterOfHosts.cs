@@ -297,20 +297,33 @@ public sealed class ClusterOfHosts : IAsyncDisposable
         await Janus.DisposeAsync();
     }
 
-    /// <summary>Distinct ports free right now (all listeners held open together so none repeats).</summary>
+    /// <summary>
+    /// Distinct ports free right now, below the kernel's ephemeral range (32768-60999): a port handed out by the kernel
+    /// (listener on port 0) can be taken as the source port of any outgoing connection before the node binds it — the
+    /// suite opens hundreds to Janus — and the node then fails to start ("Failed to bind").
+    /// </summary>
     private static int[] FreeLoopbackPorts(int count)
     {
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToArray();
-        try
+        var ports = new List<int>();
+        while (ports.Count < count)
         {
-            foreach (var listener in listeners)
+            var candidate = Random.Shared.Next(20_000, 32_000);
+            if (ports.Contains(candidate)) continue;
+            using var listener = new TcpListener(IPAddress.Loopback, candidate);
+            try
+            {
                 listener.Start();
-            return listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
+                ports.Add(candidate);
+            }
+            catch (SocketException)
+            {
+                // in use: try another
+            }
+            finally
+            {
+                listener.Stop();
+            }
         }
-        finally
-        {
-            foreach (var listener in listeners)
-                listener.Dispose();
-        }
+        return ports.ToArray();
     }
 }
