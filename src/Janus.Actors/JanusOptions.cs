@@ -42,6 +42,14 @@ public sealed record JanusOptions
     /// <summary>Largest message accepted from Janus; larger ones are dropped, logged and counted.</summary>
     public int MaxMessageBytes { get; init; } = 4 * 1024 * 1024;
 
+    /// <summary>
+    /// WebSockets this node keeps open to Janus; every WebSocket session is pinned to one of them and its requests and
+    /// events share it. A few are plenty: one socket carries thousands of claims a second, and Janus's WebSocket
+    /// transport has a single service thread anyway. More sockets only shrink how many sessions one dropped socket takes
+    /// with it.
+    /// </summary>
+    public int WebSocketConnections { get; init; } = 4;
+
     /// <summary>Events fetched per REST long poll (<c>maxev</c>).</summary>
     public int LongPollMaxEvents { get; init; } = 10;
 
@@ -52,7 +60,7 @@ public sealed record JanusOptions
     public override string ToString() =>
         $"JanusOptions {{ WebSocketUrl = {WebSocketUrl}, RestUrl = {RestUrl}, ApiSecret = {(ApiSecret is null ? "not set" : "set")}, " +
         $"Token = {(Token is null ? "not set" : "set")}, RequestTimeout = {RequestTimeout}, KeepAliveInterval = {KeepAliveInterval}, " +
-        $"MaxMissedKeepAlives = {MaxMissedKeepAlives}, AssumedReclaimTimeout = {AssumedReclaimTimeout} }}";
+        $"MaxMissedKeepAlives = {MaxMissedKeepAlives}, AssumedReclaimTimeout = {AssumedReclaimTimeout}, WebSocketConnections = {WebSocketConnections} }}";
 
     /// <summary>The URL for a transport kind, or a clear error when it is not configured.</summary>
     public Uri UrlFor(Transports.JanusTransportKind kind) => kind switch

@@ -75,7 +75,7 @@ public sealed partial record RecoveryTimeline(
             HalfActiveSeen: polled.HalfActive,
             AllActiveSeen: polled.AllActive,
             ReclaimLines: reclaims.Count,
-            RetryWarnings: lines.Count(l => l.Text.Contains("failed (Restart)", StringComparison.Ordinal)),
+            RetryWarnings: lines.Count(l => l.Text.Contains("failed (retrying", StringComparison.Ordinal)),
             Warnings: lines.Count(l => l.Level == "WRN"),
             Errors: lines.Count(l => l.Level is "ERR" or "FTL"));
     }

@@ -52,8 +52,9 @@ public static class JanusSessionsServiceCollectionExtensions
         string? readJournalPluginId = JanusPersistence.ReadJournalPluginId) =>
         builder.WithActors((system, registry) =>
         {
+            var connections = StartConnections(system, janus);
             var supervisor = system.ActorOf(
-                JanusSessionSupervisor.Props(janus, kind => JanusTransportProps.Create(kind, janus), readJournalPluginId),
+                JanusSessionSupervisor.Props(janus, kind => JanusTransportProps.Create(kind, janus, connections), readJournalPluginId),
                 "janus-sessions");
             registry.Register<IJanusSessions>(supervisor);
         });
@@ -67,11 +68,17 @@ public static class JanusSessionsServiceCollectionExtensions
         builder.WithActors((system, registry) =>
         {
             var sessions = system.ActorOf(ClusterSessionRegistry.Props(JanusSessions.AskTimeout(janus)), ClusterSessionRegistry.Name);
+            var connections = StartConnections(system, janus);
+            Func<JanusTransportKind, Props> transportProps = kind => JanusTransportProps.Create(kind, janus, connections);
             ClusterSharding.Get(system).Start(
                 ClusterSessionRegistry.ShardTypeName,
-                key => JanusSessionActor.Props(key, janus, sessions, kind => JanusTransportProps.Create(kind, janus), cluster),
+                key => JanusSessionActor.Props(key, janus, sessions, transportProps, cluster),
                 ClusterShardingSettings.Create(system),
                 new JanusSessionMessageExtractor(JanusSessionMessageExtractor.DefaultShards));
             registry.Register<IJanusSessions>(sessions);
         });
+
+    /// <summary>The node's shared WebSockets to Janus, when WebSocket sessions are possible; REST sessions need none.</summary>
+    private static IActorRef StartConnections(ActorSystem system, JanusOptions janus) =>
+        janus.WebSocketUrl is null ? ActorRefs.Nobody : system.ActorOf(JanusConnectionPool.Props(janus), JanusConnectionPool.Name);
 }

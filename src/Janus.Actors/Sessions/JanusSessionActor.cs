@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Actor.Internal;
 using Akka.Cluster.Sharding;
 using Akka.Event;
 using Akka.Persistence;
@@ -35,7 +36,21 @@ public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
     /// <param name="cluster">This node when the session is a sharded entity; null on a single node.</param>
     public static Props Props(string key, JanusOptions options, IActorRef registry, Func<JanusTransportKind, Props> transportProps,
         JanusClusterOptions? cluster = null) =>
-        Akka.Actor.Props.Create(() => new JanusSessionActor(key, options, registry, transportProps, cluster));
+        Akka.Actor.Props.CreateBy(new Producer(key, options, registry, transportProps, cluster));
+
+    /// <summary>
+    /// Builds the actor with a plain constructor call: <c>Props.Create(() => new ...)</c> compiles its expression on every
+    /// call, which costs more than the actor itself when ten thousand sessions start at once.
+    /// </summary>
+    private sealed class Producer(string key, JanusOptions options, IActorRef registry, Func<JanusTransportKind, Props> transportProps,
+        JanusClusterOptions? cluster) : IIndirectActorProducer
+    {
+        public Type ActorType => typeof(JanusSessionActor);
+
+        public ActorBase Produce() => new JanusSessionActor(key, options, registry, transportProps, cluster);
+
+        public void Release(ActorBase actor) { }
+    }
 
     // Messages to itself never leave the actor: exempt from serialize-messages checks.
     private sealed record KeepAliveTick : INoSerializationVerificationNeeded
@@ -50,7 +65,7 @@ public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
 
     private sealed record RequestTimedOut(string Transaction) : INoSerializationVerificationNeeded;
 
-    private sealed record TransportFailed(Exception Cause) : INoSerializationVerificationNeeded;
+    private sealed record TransportFailed(IActorRef Transport, Exception Cause) : INoSerializationVerificationNeeded;
 
     private const string KeepAliveTimer = "keepalive";
     private const string ConnectTimer = "connect";
@@ -67,16 +82,16 @@ public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
     private JanusSessionState _state = JanusSessionState.Empty;
     private JanusSessionStatus _status = JanusSessionStatus.Creating;
     private IActorRef? _transport;
+    private int _transports; // names each transport child apart: a failed one may not have stopped yet
     private (CreateSession Command, IActorRef ReplyTo)? _creation;
     private IActorRef? _awaitingJournal;
     private ServerTimeouts? _server;
     private TimeSpan _keepAlivePeriod;
     private int _unansweredKeepAlives;
-    private DateTimeOffset _lastActivity = DateTimeOffset.UtcNow;
     private int _reclaimAttempt;
     private int _reclaims;
     private SessionReclaimException? _finalFailure;
-    private DateTimeOffset? _reclaimDeadline;
+    private DateTimeOffset? _unreachableSince; // first failed contact of the current reclaim
     private DateTimeOffset _reclaimStarted = DateTimeOffset.UtcNow;
 
     public JanusSessionActor(string key, JanusOptions options, IActorRef registry, Func<JanusTransportKind, Props> transportProps,
@@ -103,24 +118,22 @@ public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>Transport failures are reported to the session, which decides: reclaim, or fail its caller.</summary>
-    protected override SupervisorStrategy SupervisorStrategy()
-    {
-        var self = Self;
-        return new OneForOneStrategy(cause =>
-        {
-            self.Tell(new TransportFailed(cause));
-            return Directive.Stop;
-        });
-    }
+    protected override SupervisorStrategy SupervisorStrategy() => new TransportFailureStrategy(Self);
 
-    protected override void PostRestart(Exception reason)
+    /// <summary>
+    /// Stops a failed transport and tells the session which one failed (an older one's failure is stale). Not logged
+    /// here: the session logs what the failure means for it, and a shared connection logs its own loss once.
+    /// </summary>
+    private sealed class TransportFailureStrategy(IActorRef session) : OneForOneStrategy(_ => Directive.Stop)
     {
-        if (reason is SessionReclaimException failed)
+        public override void ProcessFailure(IActorContext context, bool restart, IActorRef child, Exception cause, ChildRestartStats stats,
+            IReadOnlyCollection<ChildRestartStats> children)
         {
-            _reclaimAttempt = failed.Attempt;
-            _reclaimDeadline = failed.Deadline;
+            session.Tell(new TransportFailed(child, cause));
+            base.ProcessFailure(context, restart, child, cause, stats, children);
         }
-        base.PostRestart(reason);
+
+        protected override void LogFailure(IActorContext context, IActorRef child, Exception cause, Directive directive) { }
     }
 
     private void OnRecovered()
@@ -160,8 +173,12 @@ public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
     /// <summary>Creating or adopting: the transport connects, then create/claim, then persist.</summary>
     private void Creating()
     {
-        Command<JanusTransportEvents.Connected>(_ => SendCreateOrAdopt());
-        Command<TransportFailed>(f => FailCreation(new JanusSessionUnavailableException(_key, JanusSessionStatus.Creating, $"Janus unreachable: {f.Cause.Message}")));
+        Command<JanusTransportEvents.Connected>(c =>
+        {
+            LearnServer(c.ServerInfo);
+            SendCreateOrAdopt();
+        });
+        Command<TransportFailed>(f => f.Transport.Equals(_transport), f => FailCreation(new JanusSessionUnavailableException(_key, JanusSessionStatus.Creating, $"Janus unreachable: {f.Cause.Message}")));
         WithJanusSession();
         CommandAny(_ => Stash.Stash());
     }
@@ -170,9 +187,13 @@ public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
     private void Reclaiming()
     {
         Command<ConnectTransport>(_ => Transport.Tell(JanusTransportCommands.Connect.Instance));
-        Command<JanusTransportEvents.Connected>(_ => SendClaim());
+        Command<JanusTransportEvents.Connected>(c =>
+        {
+            LearnServer(c.ServerInfo);
+            SendClaim();
+        });
         Command<JanusTransportEvents.SessionGone>(g => EndAsLost(g.Code, g.Reason, throwFinal: true));
-        Command<TransportFailed>(f => FailReclaim(null, $"transport failed: {f.Cause.Message}", f.Cause));
+        Command<TransportFailed>(f => f.Transport.Equals(_transport), f => FailReclaim(null, $"transport failed: {f.Cause.Message}"));
         WithJanusSession();
         CommandAny(_ => Stash.Stash());
     }
@@ -182,7 +203,7 @@ public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
     {
         Command<KeepAliveTick>(_ => SendKeepAlive());
         Command<JanusTransportEvents.SessionGone>(g => EndAsLost(g.Code, g.Reason, throwFinal: false));
-        Command<TransportFailed>(f => FailReclaim(null, $"transport failed: {f.Cause.Message}", f.Cause));
+        Command<TransportFailed>(f => f.Transport.Equals(_transport), f => Reconnect($"transport failed: {f.Cause.Message}"));
         WithJanusSession();
         Command<AttachHandle>(c => SendRequest(PendingKind.Attach, JanusRequests.Attach(NextTransaction(), JanusId, c.Plugin, c.OpaqueId)));
         Command<SendPluginMessage>(c => SendRequest(PendingKind.PluginMessage, JanusRequests.Message(NextTransaction(), JanusId, c.HandleId, c.Body, c.Jsep)));
@@ -195,7 +216,9 @@ public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
     /// <summary>What every behaviour with a transport handles alike: Janus's messages, timeouts, reads, duplicate creates.</summary>
     private void WithJanusSession()
     {
-        Command<JanusTransportEvents.Received>(r => OnReceived(r.Message));
+        // What a replaced transport still delivers belongs to requests that have already failed.
+        Command<JanusTransportEvents.Received>(_ => Sender.Equals(_transport), r => OnReceived(r.Message));
+        Command<TransportFailed>(_ => { }); // a replaced transport's failure
         Command<RequestTimedOut>(OnRequestTimedOut);
         Command<CreateSession>(_ => Sender.Tell(new Status.Failure(new JanusSessionExistsException(_key))));
         Command<GetSession>(_ => Sender.Tell(Snapshot()));
@@ -269,18 +292,22 @@ public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
 
     // ---- reclaim ----------------------------------------------------------------------------------
 
+    /// <summary>
+    /// Claims the recovered id on a fresh transport: at once on the first attempt, after the backoff on later ones. Gives up
+    /// only when Janus has been unreachable for longer than it keeps an orphaned session, counted from the first failed
+    /// contact: this process's own slowness (a backlog at start-up, a pause) never counts, and a claim is cheap.
+    /// </summary>
     private void BeginReclaim()
     {
         _status = JanusSessionStatus.Reclaiming;
         _reclaimStarted = DateTimeOffset.UtcNow;
-        _reclaimDeadline ??= DateTimeOffset.UtcNow + ReclaimWindow();
         ReportChanged();
-        StartTransport(_state.Transport);
+        ReplaceTransport();
 
         var delay = _backoff.DelayFor(_reclaimAttempt);
-        if (_reclaimAttempt > 0 && DateTimeOffset.UtcNow + delay > _reclaimDeadline)
+        if (_unreachableSince is { } since && DateTimeOffset.UtcNow + delay > since + ReclaimWindow())
         {
-            EndAsLost(null, $"reclaim window lapsed after {_reclaimAttempt} failed attempts while Janus was unreachable", throwFinal: true);
+            EndAsLost(null, $"Janus unreachable since {since:HH:mm:ss} UTC ({_reclaimAttempt} failed attempts): its reclaim window has lapsed", throwFinal: true);
             return;
         }
 
@@ -302,29 +329,38 @@ public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
         JanusMetrics.ReclaimDuration.Record((DateTimeOffset.UtcNow - _reclaimStarted).TotalSeconds);
         _log.Info("Reclaimed Janus session for {SessionKey} after {Attempts} attempt(s)", _key, _reclaimAttempt + 1);
         _reclaimAttempt = 0;
-        _reclaimDeadline = null;
+        _unreachableSince = null;
         _reclaims++;
         BecomeActive(reclaimed: true);
     }
 
-    /// <summary>A claim failed. Final answers end the session as lost; anything else restarts it with backoff.</summary>
-    private void FailReclaim(JanusError? error, string reason, Exception? cause = null)
+    /// <summary>
+    /// A claim failed. A final answer from Janus ends the session as lost; anything else (no answer, no connection)
+    /// tries again after the backoff, inside this actor: nothing is replayed from the journal for a retry.
+    /// </summary>
+    private void FailReclaim(JanusError? error, string reason)
     {
         JanusMetrics.Claims.Add(1, new("outcome", "failed"), new("code", error?.Code ?? 0));
         FailAllPending(new JanusSessionUnavailableException(_key, JanusSessionStatus.Reclaiming, reason));
-        var failure = new SessionReclaimException(_key, JanusId, error?.Code, error?.Reason ?? reason, cause)
+        if (error is { } answer && SessionReclaimException.IsFinalCode(answer.Code))
         {
-            Attempt = _reclaimAttempt + 1,
-            Deadline = _reclaimDeadline ?? _lastActivity + ReclaimWindow(),
-        };
-        if (failure.IsFinal)
-        {
-            EndAsLost(error?.Code, failure.Reason, throwFinal: true);
+            EndAsLost(answer.Code, answer.Reason ?? reason, throwFinal: true);
             return;
         }
-        _status = JanusSessionStatus.Reclaiming;
-        ReportChanged();
-        throw failure;
+        _unreachableSince ??= DateTimeOffset.UtcNow;
+        _reclaimAttempt++;
+        _log.Warning("Claim for {SessionKey} failed (retrying, attempt {Attempt}): {JanusCode} {Reason}", _key, _reclaimAttempt, error?.Code, error?.Reason ?? reason);
+        BeginReclaim();
+    }
+
+    /// <summary>The transport of an active session failed: claim again at once over a fresh one.</summary>
+    private void Reconnect(string reason)
+    {
+        _log.Debug("Transport of {SessionKey} failed ({Reason}): claiming again", _key, reason);
+        FailAllPending(new JanusSessionUnavailableException(_key, JanusSessionStatus.Reclaiming, reason));
+        Timers.Cancel(KeepAliveTimer);
+        _reclaimAttempt = 0;
+        BeginReclaim();
     }
 
     /// <summary>How long Janus keeps the session without an owner: REST sessions live until session_timeout.</summary>
@@ -337,7 +373,6 @@ public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
     private void BecomeActive(bool reclaimed)
     {
         _status = JanusSessionStatus.Active;
-        _lastActivity = DateTimeOffset.UtcNow;
         _unansweredKeepAlives = 0;
         Become(Active);
         Timers.StartPeriodicTimer(KeepAliveTimer, KeepAliveTick.Instance, _keepAlivePeriod);
@@ -355,12 +390,17 @@ public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
         if (_unansweredKeepAlives >= _options.MaxMissedKeepAlives)
         {
             _log.Warning("{Missed} keep-alives of {SessionKey} unanswered: reconnecting", _unansweredKeepAlives, _key);
-            Timers.Cancel(KeepAliveTimer);
-            FailReclaim(null, $"{_unansweredKeepAlives} keep-alives unanswered");
+            Reconnect($"{_unansweredKeepAlives} keep-alives unanswered");
             return;
         }
         _unansweredKeepAlives++;
         Send(PendingKind.KeepAlive, JanusRequests.KeepAlive(NextTransaction(), JanusId), Self);
+    }
+
+    /// <summary>The <c>info</c> a shared connection fetched for every session on it; null when this session must ask.</summary>
+    private void LearnServer(JanusMessage? info)
+    {
+        if (info is not null && _server is null) OnServerInfo(info);
     }
 
     private void OnServerInfo(JanusMessage info)
@@ -423,7 +463,6 @@ public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
         }
 
         Complete(pending);
-        _lastActivity = DateTimeOffset.UtcNow;
         if (reply.Janus == JanusMessageKinds.Error)
             OnErrorReply(pending, reply.Error ?? new JanusError((int)JanusErrorCode.Unknown, "error without details"));
         else
@@ -659,7 +698,15 @@ public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
     private IActorRef Transport => _transport ?? throw new InvalidOperationException("transport not started");
 
     private void StartTransport(JanusTransportKind kind) =>
-        _transport ??= Context.ActorOf(_transportProps(kind), "transport");
+        _transport ??= Context.ActorOf(_transportProps(kind), $"transport-{++_transports}");
+
+    /// <summary>A reclaim starts on a fresh transport: whatever the old one still holds belongs to failed requests.</summary>
+    private void ReplaceTransport()
+    {
+        if (_transport is { } old) Context.Stop(old);
+        _transport = null;
+        StartTransport(_state.Transport);
+    }
 
     private JanusSessionInfo Snapshot() =>
         new(_key, _state.JanusSessionId, _status, _state.Transport, _state.Handles.Values.ToList(), _state.LastError, _reclaims, _cluster?.Node);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.Serialization;
 
 namespace Janus.Actors.Sessions;
@@ -36,8 +35,6 @@ public sealed class SessionReclaimException : Exception
         JanusCode = (int?)info.GetValue(nameof(JanusCode), typeof(int?));
         Reason = info.GetString(nameof(Reason))!;
         _windowLapsed = info.GetInt32(WindowLapsedField) != 0;
-        Attempt = info.GetInt32(nameof(Attempt));
-        Deadline = DateTimeOffset.Parse(info.GetString(nameof(Deadline))!, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
     }
 
     private const string WindowLapsedField = "WindowLapsed";
@@ -56,13 +53,10 @@ public sealed class SessionReclaimException : Exception
     /// True when retrying cannot help: Janus refused the claim (458 session not found, 403 unauthorized,
     /// 457 invalid request path), or the reclaim window lapsed while Janus was unreachable.
     /// </summary>
-    public bool IsFinal => _windowLapsed || JanusCode is 458 or 403 or 457;
+    public bool IsFinal => _windowLapsed || JanusCode is { } code && IsFinalCode(code);
 
-    /// <summary>Consecutive failed reclaims so far; the restarted session waits longer before the next.</summary>
-    internal int Attempt { get; init; }
-
-    /// <summary>When Janus will have given up on the session; no reclaim is tried past it.</summary>
-    internal DateTimeOffset Deadline { get; init; }
+    /// <summary>Janus's answers to a claim that no retry can change: 458 session not found, 403 unauthorized, 457 invalid path.</summary>
+    internal static bool IsFinalCode(int janusCode) => janusCode is 458 or 403 or 457;
 
     /// <inheritdoc />
     public override void GetObjectData(SerializationInfo info, StreamingContext context)
@@ -73,8 +67,6 @@ public sealed class SessionReclaimException : Exception
         info.AddValue(nameof(JanusCode), JanusCode);
         info.AddValue(nameof(Reason), Reason);
         info.AddValue(WindowLapsedField, _windowLapsed ? 1 : 0); // an int: Akka has no serializer of its own for bool
-        info.AddValue(nameof(Attempt), Attempt);
-        info.AddValue(nameof(Deadline), Deadline.ToString("O", CultureInfo.InvariantCulture));
     }
 }
 

@@ -38,7 +38,8 @@ internal sealed class PendingRequests
     private readonly Dictionary<string, PendingRequest> _byTransaction = new();
     private readonly HashSet<string> _lateAcks = new();
     private readonly Queue<string> _lateAckOrder = new();
-    private readonly string _prefix = Convert.ToHexString(Guid.NewGuid().ToByteArray(), 0, 4).ToLowerInvariant();
+    // 64 random bits: the prefix also routes replies on a WebSocket shared by thousands of sessions (SessionRoutes).
+    private readonly string _prefix = Convert.ToHexString(Guid.NewGuid().ToByteArray(), 0, 8).ToLowerInvariant();
     private long _next;
 
     public string NextTransaction() => $"{_prefix}-{++_next}";

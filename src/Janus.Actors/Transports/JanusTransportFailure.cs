@@ -7,9 +7,13 @@ internal static class JanusTransportFailure
 {
     public static JanusTransportException Create(JanusTransportKind kind, string message, Exception? inner = null)
     {
-        JanusMetrics.TransportFailures.Add(1, new KeyValuePair<string, object?>("transport", kind == JanusTransportKind.WebSocket ? "websocket" : "rest"));
+        Count(kind);
         return new JanusTransportException(inner is null ? message : $"{message}: {inner.Message}", inner);
     }
+
+    /// <summary>Counts a failure that is reported without an exception.</summary>
+    public static void Count(JanusTransportKind kind) =>
+        JanusMetrics.TransportFailures.Add(1, new KeyValuePair<string, object?>("transport", kind == JanusTransportKind.WebSocket ? "websocket" : "rest"));
 
     /// <summary>The parent sent a request before <see cref="JanusTransportEvents.Connected"/>: a bug in the parent, but fatal to this connection.</summary>
     public static JanusTransportException NotConnected(JanusTransportKind kind, object command) =>

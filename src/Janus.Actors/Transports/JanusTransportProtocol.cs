@@ -6,7 +6,7 @@ namespace Janus.Actors.Transports;
 /// <summary>
 /// What a session tells its transport child. The transport is deliberately dumb: it moves frames and reports
 /// what arrives; transactions, timeouts and routing belong to the session, so one protocol fits both transports
-/// (and, later, a shared multiplexed connection).
+/// (a per-session REST link, or a channel on a shared WebSocket).
 /// </summary>
 public static class JanusTransportCommands
 {
@@ -30,8 +30,17 @@ public static class JanusTransportEvents
 {
     // Between a transport and its parent session, always on one node: never serialized, not even by serialize-messages.
 
-    /// <summary>The transport is ready for requests.</summary>
-    public sealed record Connected(JanusTransportKind Kind) : INoSerializationVerificationNeeded;
+    /// <summary>
+    /// The transport is ready for requests. A shared WebSocket asks Janus for <c>info</c> once and hands the answer to
+    /// every session on it (<paramref name="ServerInfo"/>); null when the session must ask itself.
+    /// </summary>
+    public sealed record Connected(JanusTransportKind Kind, JanusMessage? ServerInfo = null) : INoSerializationVerificationNeeded;
+
+    /// <summary>
+    /// The shared WebSocket a channel uses broke, was closed, or could not be opened: every session on it claims again.
+    /// Sent by <see cref="JanusConnectionActor"/> to its <see cref="WebSocketChannelActor"/>s, which fail with it.
+    /// </summary>
+    public sealed record ConnectionLost(string Reason) : INoSerializationVerificationNeeded;
 
     /// <summary>A well-formed message from Janus, a reply or an event.</summary>
     public sealed record Received(JanusMessage Message) : INoSerializationVerificationNeeded;

@@ -6,7 +6,7 @@ using Janus.Actors.Protocol;
 namespace Janus.Actors.Transports;
 
 /// <summary>
-/// One WebSocket to Janus, owned by one <see cref="WebSocketTransportActor"/> incarnation. A read loop delivers whole,
+/// One WebSocket to Janus, owned by one <see cref="JanusConnectionActor"/> incarnation. A read loop delivers whole,
 /// parsed messages; a write loop drains an in-memory outbox, so there is never more than one
 /// <see cref="WebSocket.SendAsync(ReadOnlyMemory{byte}, WebSocketMessageType, bool, CancellationToken)"/> at a time
 /// (ClientWebSocket forbids concurrent sends) and requests leave in the order they were handed over.

@@ -188,7 +188,7 @@ public sealed class JanusSessionActorSpecs : TestKit
 
         var lost = ExpectState(JanusSessionStatus.Lost);
         Assert.Null(lost.LastError?.Code);
-        Assert.Contains("reclaim window lapsed", lost.LastError?.Reason);
+        Assert.Contains("its reclaim window has lapsed", lost.LastError?.Reason);
         // 150 ms, 300 ms, 600 ms...: only the attempts that fit in the 400 ms window were made.
         var connects = _transport.ReceiveWhile(TimeSpan.FromMilliseconds(100), m => m).Count(m => m is JanusTransportCommands.Connect);
         Assert.InRange(connects, 1, 3);

@@ -1,0 +1,52 @@
+using Akka.Actor;
+using Akka.Event;
+using static Janus.Actors.Transports.JanusTransportCommands;
+
+namespace Janus.Actors.Transports;
+
+/// <summary>
+/// The WebSockets of one node to one Janus server: <see cref="JanusOptions.WebSocketConnections"/> children
+/// <c>connection-0</c>… (<see cref="JanusConnectionActor"/>), restarted whenever they fail. A channel's
+/// <see cref="Connect"/> goes to the connection its session is pinned to (by the session actor's name, so a session keeps
+/// its socket for the life of the process); the channel then talks to that connection directly.
+/// </summary>
+public sealed class JanusConnectionPool : ReceiveActor
+{
+    /// <summary>The pool's actor name under <c>/user</c>.</summary>
+    public const string Name = "janus-connections";
+
+    private readonly IActorRef[] _connections;
+
+    public JanusConnectionPool(JanusOptions options)
+    {
+        _connections = Enumerable.Range(0, options.WebSocketConnections)
+            .Select(i => Context.ActorOf(JanusConnectionActor.Props(options), $"connection-{i}"))
+            .ToArray();
+        Receive<Connect>(connect => _connections[PinFor(Sender)].Forward(connect));
+    }
+
+    /// <summary>Props for a pool; throws at once when <see cref="JanusOptions.WebSocketUrl"/> is missing or the size is below 1.</summary>
+    public static Props Props(JanusOptions options)
+    {
+        options.UrlFor(JanusTransportKind.WebSocket);
+        if (options.WebSocketConnections < 1)
+            throw new ArgumentOutOfRangeException(nameof(options), options.WebSocketConnections, "Janus WebSocketConnections must be at least 1");
+        return Akka.Actor.Props.Create(typeof(JanusConnectionPool), options);
+    }
+
+    /// <summary>A connection that failed is restarted, quietly: it has logged one line itself and told its sessions.</summary>
+    protected override SupervisorStrategy SupervisorStrategy() => new QuietRestart();
+
+    // The channel's parent is the session actor, named after the session key (or the entity id in a cluster).
+    private int PinFor(IActorRef channel) =>
+        (int)((uint)StringComparer.Ordinal.GetHashCode(channel.Path.Parent.Name) % (uint)_connections.Length);
+
+    private sealed class QuietRestart() : OneForOneStrategy(_ => Directive.Restart)
+    {
+        protected override void LogFailure(IActorContext context, IActorRef child, Exception cause, Directive directive)
+        {
+            if (cause is JanusTransportException) context.GetLogger().Debug("Restarting {Connection}: {Reason}", child.Path.Name, cause.Message);
+            else base.LogFailure(context, child, cause, directive);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+using Akka.Actor;
+using static Janus.Actors.Transports.JanusTransportCommands;
+using static Janus.Actors.Transports.JanusTransportEvents;
+
+namespace Janus.Actors.Transports;
+
+/// <summary>
+/// A session's WebSocket transport: a small child that speaks <see cref="JanusTransportCommands"/> to its session and
+/// carries them over the shared <see cref="JanusConnectionActor"/> its <see cref="JanusConnectionPool"/> pins the session
+/// to. Because it is the session's child, a lost connection reaches the session the way any transport failure does:
+/// the channel throws <see cref="JanusTransportException"/>, the session's supervision stops it, and the session claims
+/// again through a fresh channel. <see cref="StartPolling"/> is ignored: Janus pushes events over the socket.
+/// </summary>
+public sealed class WebSocketChannelActor : ReceiveActor
+{
+    private readonly IActorRef _pool;
+    private IActorRef? _connection;
+
+    public WebSocketChannelActor(IActorRef pool)
+    {
+        _pool = pool;
+        Receive<Connect>(_ => _pool.Tell(Connect.Instance));
+        Receive<Connected>(connected =>
+        {
+            _connection = Sender;
+            Context.Parent.Tell(connected);
+        });
+        Receive<Send>(send =>
+        {
+            if (_connection is null) throw JanusTransportFailure.NotConnected(JanusTransportKind.WebSocket, send);
+            _connection.Tell(send);
+        });
+        Receive<Received>(received => Context.Parent.Tell(received));
+        Receive<ConnectionLost>(lost => throw new JanusTransportException(lost.Reason));
+        Receive<StartPolling>(_ => { });
+    }
+
+    /// <summary>Props for a channel through <paramref name="pool"/> (a <see cref="JanusConnectionPool"/>).</summary>
+    public static Props Props(IActorRef pool) => Akka.Actor.Props.Create(typeof(WebSocketChannelActor), pool);
+}
