@@ -4,6 +4,7 @@ using Akka.Persistence.Query;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using Janus.Actors.Diagnostics;
+using Janus.Actors.Persistence;
 using Janus.Actors.Sessions;
 using Janus.Actors.Transports;
 using static Janus.Actors.Sessions.JanusSessionCommands;
@@ -31,10 +32,11 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
     // Its own messages never leave the node: exempt from serialize-messages checks.
     private sealed record StartSession(string Key) : INoSerializationVerificationNeeded;
 
-    /// <summary>A session found by the start-up scan of the journal.</summary>
-    private sealed record RecoverSession(string Key) : INoSerializationVerificationNeeded;
+    /// <summary>The persistence ids of every session in the journal, found by the start-up scan.</summary>
+    private sealed record ScanFound(IReadOnlyList<string> PersistenceIds) : INoSerializationVerificationNeeded;
 
-    private sealed record ScanCompleted : INoSerializationVerificationNeeded;
+    /// <summary>How long the start-up read of the whole journal may take before it is tried again.</summary>
+    private static readonly TimeSpan PreloadTimeout = TimeSpan.FromSeconds(60);
 
     private sealed record ScanFailed(Exception Cause) : INoSerializationVerificationNeeded;
 
@@ -52,7 +54,6 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
     private readonly Dictionary<string, List<(IActorRef Sender, object Request)>> _deferred = new();
     private bool _scanning;
     private readonly ReclaimTimeoutWarning _reclaimWarning;
-    private int _recovered;
 
     public JanusSessionSupervisor(JanusOptions options, Func<JanusTransportKind, Props> transportProps, string? readJournalPluginId)
     {
@@ -80,14 +81,11 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
         Receive<ServerInfoLearned>(_reclaimWarning.Check);
 
         Receive<StartSession>(s => StartChild(s.Key));
-        Receive<RecoverSession>(s =>
+        Receive<ScanFound>(found =>
         {
-            _recovered++;
-            StartChild(s.Key);
-        });
-        Receive<ScanCompleted>(_ =>
-        {
-            _log.Info("Journal scanned: {Count} persisted sessions started for recovery", _recovered);
+            if (!_scanning) return; // a retried scan answered twice
+            foreach (var id in found.PersistenceIds) StartChild(id[JanusSessionActor.PersistenceIdPrefix.Length..]);
+            _log.Info("Journal scanned: {Count} persisted sessions started for recovery", found.PersistenceIds.Count);
             _scanning = false;
             foreach (var key in _deferred.Keys.ToList()) Redeliver(key);
         });
@@ -120,11 +118,25 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
 
     protected override void PostStop() => _sessions.Untrack();
 
-    /// <summary>Every persisted session gets its actor, which recovers and claims on its own.</summary>
+    /// <summary>
+    /// Every persisted session gets its actor, which recovers and claims on its own. On the session journal the ids come
+    /// from one read that also keeps every session's events for its recovery (<see cref="JanusSessionJournal"/>); on any
+    /// other journal from the read journal's list of persistence ids.
+    /// </summary>
     private void StartScan(string readJournalPluginId)
     {
         var self = Self;
         var system = Context.System;
+        if (JanusSessionJournal.IsDefaultJournal(system))
+        {
+            Akka.Persistence.Persistence.Instance.Apply(system).JournalFor(null)
+                .Ask<SessionsPreloaded>(new PreloadSessions(JanusSessionActor.PersistenceIdPrefix), PreloadTimeout)
+                .PipeTo(self,
+                    success: preloaded => new ScanFound(preloaded.PersistenceIds),
+                    failure: cause => new ScanFailed(cause));
+            return;
+        }
+
         var materializer = Context.Materializer();
         // Off the supervisor's thread: the read journal's constructor blocks (up to 5 s) until the write journal has
         // created its tables, and the supervisor must keep answering meanwhile.
@@ -132,8 +144,12 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
                 .ReadJournalFor<ICurrentPersistenceIdsQuery>(readJournalPluginId)
                 .CurrentPersistenceIds()
                 .Where(id => id.StartsWith(JanusSessionActor.PersistenceIdPrefix, StringComparison.Ordinal))
-                .RunForeach(id => self.Tell(new RecoverSession(id[JanusSessionActor.PersistenceIdPrefix.Length..])), materializer))
-            .PipeTo(self, success: () => new ScanCompleted(), failure: cause => new ScanFailed(cause));
+                .RunAggregate(new List<string>(), (ids, id) =>
+                {
+                    ids.Add(id);
+                    return ids;
+                }, materializer))
+            .PipeTo(self, success: ids => new ScanFound(ids), failure: cause => new ScanFailed(cause));
     }
 
     private void OnCreate(CreateSession command)

@@ -19,7 +19,12 @@ public sealed class SessionEventRecorder : ReceivePersistentActor
         public static readonly GetRecovered Instance = new();
     }
 
-    public sealed record Recovered(IReadOnlyList<IJanusSessionEvent> Events, JanusSessionState State);
+    public sealed record Recovered(IReadOnlyList<IJanusSessionEvent> Events, JanusSessionState State, long LastSequenceNr);
+
+    /// <summary>Deletes the events up to <see cref="ToSequenceNr"/>; answered with <see cref="Deleted"/>.</summary>
+    public sealed record Delete(long ToSequenceNr);
+
+    public sealed record Deleted;
 
     private readonly List<IJanusSessionEvent> _events = [];
     private JanusSessionState _state = JanusSessionState.Empty;
@@ -34,12 +39,20 @@ public sealed class SessionEventRecorder : ReceivePersistentActor
             PersistAll(record.Events, Apply);
             DeferAsync(record, _ => replyTo.Tell(new Recorded(LastSequenceNr)));
         });
-        Command<GetRecovered>(_ => Sender.Tell(new Recovered(_events.ToArray(), _state)));
+        Command<GetRecovered>(_ => Sender.Tell(new Recovered(_events.ToArray(), _state, LastSequenceNr)));
+        IActorRef? deleting = null;
+        Command<Delete>(delete =>
+        {
+            deleting = Sender;
+            DeleteMessages(delete.ToSequenceNr);
+        });
+        Command<DeleteMessagesSuccess>(_ => deleting?.Tell(new Deleted()));
+        Command<DeleteMessagesFailure>(failure => deleting?.Tell(new Status.Failure(failure.Cause)));
     }
 
     public override string PersistenceId { get; }
 
-    public static Props Props(string persistenceId) => Akka.Actor.Props.Create(() => new SessionEventRecorder(persistenceId));
+    public static Props Props(string persistenceId) => Akka.Actor.Props.Create(typeof(SessionEventRecorder), persistenceId);
 
     private void Apply(IJanusSessionEvent e)
     {
