@@ -9,8 +9,8 @@ namespace Janus.Actors.Benchmarks;
 
 /// <summary>
 /// "Reclaim after SIGKILL" on one journal: a fresh Janus and host, N WebSocket sessions created through the API, then
-/// per run the raw baselines, a SIGKILL of the host, a restart on the same journal, and the wait until every session
-/// is active again with its old Janus id. Throws <see cref="BenchmarkFailedException"/> when a session is lost,
+/// per run a SIGKILL of the host, the raw baseline on the idle Janus, a restart on the same journal, and the wait until
+/// every session is active again with its old Janus id. Throws <see cref="BenchmarkFailedException"/> when a session is lost,
 /// changes its Janus id, or is not back in time.
 /// </summary>
 public sealed class ReclaimScenario(BenchmarkOptions options)
@@ -24,7 +24,7 @@ public sealed class ReclaimScenario(BenchmarkOptions options)
         SessionTimeoutSeconds = 120,
         ReclaimSessionTimeoutSeconds = 60,
         DebugLevel = 3,
-        // Sockets: N from the host, N more from the socket-per-session baseline. Falls back to the hard limit.
+        // The host and the baseline use a handful of sockets; this only keeps Janus clear of a shell's low default.
         FileDescriptorLimit = 20_000,
     };
 
@@ -50,23 +50,26 @@ public sealed class ReclaimScenario(BenchmarkOptions options)
         try
         {
             await host.StartAsync();
+            var emptyRss = await IdleRssKiBAsync(host);
             var sessions = await CreateSessionsAsync(host);
             await VerifyAsync(host, janus, sessions, "after creating them");
+            var rssPerSession = (await IdleRssKiBAsync(host) - emptyRss) / sessions.Count;
+            Progress.Log($"host RSS: {emptyRss / 1024:0} MiB with no session, {rssPerSession:0.0} KiB more per idle session");
 
             var ids = sessions.Values.ToArray();
-            await WarmUpBaselinesAsync(janus, ids);
+            await RawClaimBaseline.OneSocketAsync(janus, ids.Take(Math.Min(ids.Length, options.RawInFlight)).ToArray(), options.RawInFlight); // JIT
             var results = new List<RunResult>();
             for (var run = 1; run <= options.Runs; run++)
             {
-                var oneSocket = await RawClaimBaseline.OneSocketAsync(janus, ids, options.RawInFlight);
-                var socketPerSession = await RawClaimBaseline.SocketPerSessionAsync(janus, ids, options.RawInFlight);
-                var recovery = await KillAndRecoverAsync(host, sessions);
+                var load = MachineLoad();
+                var recovery = await KillAndRecoverAsync(host, janus, sessions);
                 await VerifyAsync(host, janus, sessions, $"after restart {run}");
                 var result = new RunResult(journal, sessions.Count, run, recovery.RestartToHealthy, recovery.KillToAllActive,
-                    recovery.RestartToAllActive, oneSocket, socketPerSession, recovery.Timeline);
+                    recovery.RestartToAllActive, recovery.RawOneSocket, load, rssPerSession, recovery.Timeline);
                 results.Add(result);
-                Progress.Log($"{Name(journal)} run {run}: SIGKILL → all active {Ms(result.KillToAllActive)}, restart → healthy {Ms(result.RestartToHealthy)}, " +
-                             $"{result.SessionsPerSecond:0} sessions/s; raw one socket {Ms(oneSocket)}, raw socket per session {Ms(socketPerSession)}");
+                Progress.Log($"{Name(journal)} run {run} (load {load:0.00}): SIGKILL → all active {Ms(result.KillToAllActive)}, restart → healthy " +
+                             $"{Ms(result.RestartToHealthy)}, {result.SessionsPerSecond:0} sessions/s; raw one socket on the idle Janus {Ms(recovery.RawOneSocket)} " +
+                             $"({result.RatioToOneSocket:0.0}×)");
             }
             // Gracefully, so a host started with an EventPipe trace (--host-setting DOTNET_EnableEventPipe=1) finishes its file.
             await host.StopAsync();
@@ -78,12 +81,17 @@ public sealed class ReclaimScenario(BenchmarkOptions options)
         }
     }
 
-    /// <summary>JIT and connection set-up of the raw clients, so the first run's baselines are not slower than the others.</summary>
-    private async Task WarmUpBaselinesAsync(JanusServer janus, long[] ids)
+    /// <summary>The one-minute load average: these machines are shared, and every figure means more beside it.</summary>
+    private static double MachineLoad() =>
+        double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The host's resident memory once it has been idle for a moment (its start-up garbage collected), in KiB.</summary>
+    private static async Task<double> IdleRssKiBAsync(HostProcess host)
     {
-        var few = ids.Take(Math.Min(ids.Length, options.RawInFlight)).ToArray();
-        await RawClaimBaseline.OneSocketAsync(janus, few, options.RawInFlight);
-        await RawClaimBaseline.SocketPerSessionAsync(janus, few, options.RawInFlight);
+        await Task.Delay(TimeSpan.FromSeconds(3)); // settling time for the measurement, not a wait for a condition
+        var status = await File.ReadAllLinesAsync($"/proc/{host.ProcessId}/status");
+        return double.Parse(status.Single(l => l.StartsWith("VmRSS:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1],
+            System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>Creates N WebSocket sessions through the API, <see cref="BenchmarkOptions.CreateConcurrency"/> at a time.</summary>
@@ -104,11 +112,16 @@ public sealed class ReclaimScenario(BenchmarkOptions options)
         return sessions;
     }
 
-    /// <summary>SIGKILL, restart on the same journal, and poll until every session is active with its old Janus id.</summary>
-    private async Task<Recovery> KillAndRecoverAsync(HostProcess host, IReadOnlyDictionary<string, long> sessions)
+    /// <summary>
+    /// SIGKILL; the raw claim of every session on one socket while Janus is idle (the host is dead); restart on the same
+    /// journal, and poll until every session is active with its old Janus id.
+    /// </summary>
+    private async Task<Recovery> KillAndRecoverAsync(HostProcess host, JanusServer janus, IReadOnlyDictionary<string, long> sessions)
     {
         var killed = Stopwatch.GetTimestamp();
         await host.KillAsync();
+        var killToExit = Stopwatch.GetElapsedTime(killed);
+        var rawOneSocket = await RawClaimBaseline.OneSocketAsync(janus, sessions.Values.ToArray(), options.RawInFlight);
 
         var launchedAt = DateTime.Now;
         var launched = Stopwatch.GetTimestamp();
@@ -128,8 +141,9 @@ public sealed class ReclaimScenario(BenchmarkOptions options)
             var restartToHealthy = Stopwatch.GetElapsedTime(launched, healthyAt);
             return new Recovery(
                 restartToHealthy,
-                KillToAllActive: Stopwatch.GetElapsedTime(killed, launched) + allActiveAt,
+                KillToAllActive: killToExit + allActiveAt,
                 RestartToAllActive: allActiveAt,
+                rawOneSocket,
                 RecoveryTimeline.Parse(log, launchedAt, milestones with { Healthy = restartToHealthy }));
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -163,8 +177,9 @@ public sealed class ReclaimScenario(BenchmarkOptions options)
     }
 
     /// <summary>
-    /// Polls <c>GET /v1/sessions</c> every <see cref="BenchmarkOptions.PollInterval"/> until every session is active.
-    /// Fails at once when a session is lost or destroyed, or shows another Janus id.
+    /// Polls <c>GET /v1/session-counts</c> (a few bytes, however many sessions) every <see cref="BenchmarkOptions.PollInterval"/>
+    /// until every session is active; the ids are checked once, by <see cref="VerifyAsync"/>. Fails at once when a session
+    /// is lost or destroyed.
     /// </summary>
     private async Task<PolledMilestones> WaitForAllActiveAsync(HttpClient http, HostProcess host, IReadOnlyDictionary<string, long> expected,
         long launched, CancellationToken cancellationToken)
@@ -172,22 +187,25 @@ public sealed class ReclaimScenario(BenchmarkOptions options)
         TimeSpan? first = null, half = null;
         while (true)
         {
-            IReadOnlyList<SessionView>? listed = null;
+            JsonElement? states = null;
             try
             {
-                using var response = await http.GetAsync(new Uri(host.BaseAddress, "v1/sessions"), cancellationToken);
+                using var response = await http.GetAsync(new Uri(host.BaseAddress, "v1/session-counts"), cancellationToken);
                 if (response.StatusCode == HttpStatusCode.OK)
-                    listed = SessionView.ParseList(await response.Content.ReadAsByteArrayAsync(cancellationToken));
+                    states = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync(cancellationToken)).RootElement.GetProperty("states").Clone();
             }
             catch (HttpRequestException)
             {
                 // not listening yet
             }
 
-            if (listed is not null)
+            if (states is { } counts)
             {
                 var seenAt = Stopwatch.GetElapsedTime(launched);
-                var active = CountActive(listed, expected, host);
+                var ended = counts.GetProperty("lost").GetInt32() + counts.GetProperty("destroyed").GetInt32();
+                if (ended > 0)
+                    throw new BenchmarkFailedException($"{ended} session(s) lost or destroyed after the restart. Host log tail:\n{host.LogTail()}");
+                var active = counts.GetProperty("active").GetInt32();
                 if (active > 0) first ??= seenAt;
                 if (active * 2 >= expected.Count) half ??= seenAt;
                 if (active == expected.Count) return new PolledMilestones(null, first, half, seenAt);
@@ -267,7 +285,8 @@ public sealed class ReclaimScenario(BenchmarkOptions options)
 
     private static string Ms(TimeSpan duration) => $"{duration.TotalMilliseconds:0} ms";
 
-    private sealed record Recovery(TimeSpan RestartToHealthy, TimeSpan KillToAllActive, TimeSpan RestartToAllActive, RecoveryTimeline Timeline);
+    private sealed record Recovery(TimeSpan RestartToHealthy, TimeSpan KillToAllActive, TimeSpan RestartToAllActive, TimeSpan RawOneSocket,
+        RecoveryTimeline Timeline);
 
     /// <summary>One element of <c>GET /v1/sessions</c>, as much of it as the benchmark checks.</summary>
     private sealed record SessionView(string Key, long? JanusSessionId, string State, int Reclaims, string? LastError)

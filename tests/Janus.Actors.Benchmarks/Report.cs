@@ -15,9 +15,9 @@ public static class Report
         ("SIGKILL→all-active ms", r => r.KillToAllActive.TotalMilliseconds, "0"),
         ("sessions/s", r => r.SessionsPerSecond, "0"),
         ("raw 1-socket ms", r => r.RawOneSocket.TotalMilliseconds, "0"),
-        ("raw N-socket ms", r => r.RawSocketPerSession.TotalMilliseconds, "0"),
         ("lib/raw 1-socket", r => r.RatioToOneSocket, "0.0"),
-        ("lib/raw N-socket", r => r.RatioToSocketPerSession, "0.0"),
+        ("load", r => r.Load, "0.00"),
+        ("RSS KiB/session", r => r.RssPerSessionKiB, "0.0"),
     ];
 
     public static string Format(IReadOnlyList<RunResult> results)

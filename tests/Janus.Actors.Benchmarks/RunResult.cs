@@ -1,14 +1,16 @@
 namespace Janus.Actors.Benchmarks;
 
-/// <summary>One kill/restart cycle: the library's recovery next to the raw baselines measured just before it.</summary>
+/// <summary>One kill/restart cycle: the library's recovery next to the raw baseline measured on the idle Janus between the kill and the restart.</summary>
 /// <param name="Journal">The journal the host ran on.</param>
 /// <param name="Sessions">How many sessions were reclaimed.</param>
 /// <param name="Run">1-based run number on this journal.</param>
 /// <param name="RestartToHealthy">Host process launched → first <c>GET /healthz</c> 200.</param>
-/// <param name="KillToAllActive">SIGKILL sent → first <c>GET /v1/sessions</c> showing every session active.</param>
+/// <param name="KillToAllActive">SIGKILL sent → every session active, less the raw baseline run in between: the kill's own
+/// wait for the process to exit plus <paramref name="RestartToAllActive"/>.</param>
 /// <param name="RestartToAllActive">Host process launched → every session active: the sessions/s denominator.</param>
-/// <param name="RawOneSocket">One raw WebSocket claiming every session, pipelined.</param>
-/// <param name="RawSocketPerSession">One raw WebSocket per session, each claiming its session.</param>
+/// <param name="RawOneSocket">One raw WebSocket claiming every session, pipelined, while the host is dead (Janus idle).</param>
+/// <param name="Load">The machine's one-minute load average when the run started.</param>
+/// <param name="RssPerSessionKiB">Host RSS with every session idle, less the RSS of the same host with none, per session.</param>
 /// <param name="Timeline">Where the recovery's time went, from the host's own log.</param>
 public sealed record RunResult(
     JournalKind Journal,
@@ -18,14 +20,12 @@ public sealed record RunResult(
     TimeSpan KillToAllActive,
     TimeSpan RestartToAllActive,
     TimeSpan RawOneSocket,
-    TimeSpan RawSocketPerSession,
+    double Load,
+    double RssPerSessionKiB,
     RecoveryTimeline Timeline)
 {
     public double SessionsPerSecond => Sessions / RestartToAllActive.TotalSeconds;
 
     /// <summary>Library (SIGKILL → all active) over the one-socket raw claim: how far from the ceiling.</summary>
     public double RatioToOneSocket => KillToAllActive / RawOneSocket;
-
-    /// <summary>Library (SIGKILL → all active) over the socket-per-session raw claim.</summary>
-    public double RatioToSocketPerSession => KillToAllActive / RawSocketPerSession;
 }

@@ -39,6 +39,9 @@ public sealed record SessionResponse(
 
 public sealed record HandleResponse(long HandleId, string Plugin);
 
+/// <summary><c>GET /v1/session-counts</c>: every session this host can list, and how many are in each state.</summary>
+public sealed record SessionCountsResponse(int Total, IReadOnlyDictionary<string, int> States);
+
 public sealed record SessionErrorResponse(int? Code, string Reason);
 
 public sealed record HandleAttachedResponse(long HandleId);
@@ -109,6 +112,7 @@ public static class TransportNames
 [JsonSerializable(typeof(SendMessageRequest))]
 [JsonSerializable(typeof(SessionResponse))]
 [JsonSerializable(typeof(IReadOnlyList<SessionResponse>))]
+[JsonSerializable(typeof(SessionCountsResponse))]
 [JsonSerializable(typeof(HandleAttachedResponse))]
 [JsonSerializable(typeof(PluginReplyResponse))]
 [JsonSerializable(typeof(ErrorResponse))]

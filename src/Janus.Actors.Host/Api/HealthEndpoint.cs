@@ -18,7 +18,8 @@ namespace Janus.Actors.Host.Api;
 /// here, so it depends on neither the journal, Janus nor the other nodes: an outage of any of them must not make an
 /// orchestrator restart a host that would come back to the same outage.</item>
 /// <item><c>GET /readyz</c> (needs the token when one is set): the host can serve — the journal answers <c>SELECT 1</c>,
-/// Janus answers <c>info</c>, and in a cluster this node is an up member. 503 with the reasons when not.</item>
+/// Janus answers <c>info</c>, every persisted session is registered after a start (single node), and in a cluster this
+/// node is an up member. 503 with the reasons when not.</item>
 /// </list>
 /// </summary>
 public static class HealthEndpoint
@@ -39,14 +40,14 @@ public static class HealthEndpoint
         if (services.GetService<ActorSystem>() is not { WhenTerminated.IsCompleted: false })
             return Unavailable("the actor system is not running");
 
-        // A supervisor that failed to start (or is wedged) leaves the API answering nothing but timeouts. Asked for this
-        // node's sessions only: local, no journal, no other node.
+        // A supervisor that failed to start (or is wedged) leaves the API answering nothing but timeouts. Identify goes
+        // through its mailbox like any request, and costs nothing however many sessions it holds: no journal, no other node.
         using var supervisorTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         supervisorTimeout.CancelAfter(SupervisorCheckTimeout);
         try
         {
             var supervisor = await services.GetRequiredService<IRequiredActor<IJanusSessions>>().GetAsync(supervisorTimeout.Token);
-            await supervisor.Ask<SessionRegistryProtocol.SessionList>(SessionRegistryProtocol.ListNodeSessions.Instance, supervisorTimeout.Token);
+            await supervisor.Ask<ActorIdentity>(new Identify(null), supervisorTimeout.Token);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
@@ -56,16 +57,18 @@ public static class HealthEndpoint
         return TypedResults.Json(new HealthResponse("ok"), HostJsonContext.Api.HealthResponse);
     }
 
-    private static async Task<IResult> CheckReadinessAsync(HostSettings settings, ActorSystem system, ILoggerFactory loggers, CancellationToken cancellationToken)
+    private static async Task<IResult> CheckReadinessAsync(HostSettings settings, ActorSystem system, IRequiredActor<IJanusSessions> sessions,
+        ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var logger = loggers.CreateLogger(typeof(HealthEndpoint));
-        // Both at once: a probe should take as long as the slower check, not the sum.
+        // All at once: a probe should take as long as the slowest check, not the sum.
         var journal = CheckJournalAsync(settings.Journal, cancellationToken);
         var janus = CheckJanusAsync(settings.Janus, cancellationToken);
-        var (journalFailure, (janusInfo, janusFailure)) = (await journal, await janus);
+        var recovery = CheckRecoveryAsync(sessions, cancellationToken);
+        var (journalFailure, (janusInfo, janusFailure), recoveryFailure) = (await journal, await janus, await recovery);
         var clusterFailure = settings.Cluster is null ? null : CheckMembership(system);
 
-        var reasons = new[] { journalFailure, janusFailure, clusterFailure }.OfType<string>().ToArray();
+        var reasons = new[] { journalFailure, janusFailure, recoveryFailure, clusterFailure }.OfType<string>().ToArray();
         if (reasons.Length > 0)
         {
             logger.LogWarning("Not ready: {Reasons}", string.Join("; ", reasons));
@@ -107,6 +110,22 @@ public static class HealthEndpoint
         catch (JanusServerUnavailableException e) when (!cancellationToken.IsCancellationRequested)
         {
             return (null, e.Message);
+        }
+    }
+
+    /// <summary>Null once every persisted session is registered after a start (a request for any of them is answered at once).</summary>
+    private static async Task<string?> CheckRecoveryAsync(IRequiredActor<IJanusSessions> sessions, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(SupervisorCheckTimeout);
+        try
+        {
+            var registry = await sessions.GetAsync(timeout.Token);
+            return (await registry.Ask<SessionRegistryProtocol.Readiness>(SessionRegistryProtocol.GetReadiness.Instance, timeout.Token)).NotReadyReason;
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is OperationCanceledException or AskTimeoutException)
+        {
+            return $"the session supervisor did not answer within {SupervisorCheckTimeout.TotalSeconds:0} s";
         }
     }
 

@@ -1,5 +1,6 @@
 using Janus.Actors.Host.Configuration;
 using Janus.Actors.Hosting;
+using Janus.Actors.Diagnostics;
 using Janus.Actors.Sessions;
 
 namespace Janus.Actors.Host.Api;
@@ -15,6 +16,7 @@ public static class SessionEndpoints
         var sessions = app.MapGroup("/v1/sessions");
         sessions.MapPost("/", CreateAsync);
         sessions.MapGet("/", ListAsync);
+        app.MapGet("/v1/session-counts", CountAsync);
         sessions.MapGet("/{key}", GetAsync);
         sessions.MapDelete("/{key}", DestroyAsync);
         sessions.MapPost("/{key}/handles", AttachAsync);
@@ -38,10 +40,21 @@ public static class SessionEndpoints
         return TypedResults.Created($"/v1/sessions/{Uri.EscapeDataString(info.Key)}", SessionResponse.From(info));
     }
 
-    private static async Task<IResult> ListAsync(IJanusSessions facade, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(HttpContext context, IJanusSessions facade, CancellationToken cancellationToken)
+    {
+        var query = SessionPage.From(context.Request);
+        var (page, next) = query.Apply(await facade.ListAsync(cancellationToken));
+        if (next is not null) context.Response.Headers.Link = $"</v1/sessions?{next}>; rel=\"next\"";
+        return TypedResults.Ok<IReadOnlyList<SessionResponse>>(page.Select(SessionResponse.From).ToArray());
+    }
+
+    /// <summary><c>GET /v1/session-counts</c>: how many sessions are in each state, without listing them.</summary>
+    private static async Task<IResult> CountAsync(IJanusSessions facade, CancellationToken cancellationToken)
     {
         var all = await facade.ListAsync(cancellationToken);
-        return TypedResults.Ok<IReadOnlyList<SessionResponse>>(all.Select(SessionResponse.From).ToArray());
+        var byState = Enum.GetValues<JanusSessionStatus>().ToDictionary(JanusMetrics.StateName, _ => 0);
+        foreach (var session in all) byState[JanusMetrics.StateName(session.State)]++;
+        return TypedResults.Ok(new SessionCountsResponse(all.Count, byState));
     }
 
     private static async Task<IResult> GetAsync(string key, IJanusSessions facade, CancellationToken cancellationToken)

@@ -56,6 +56,9 @@ public sealed class ClusterSessionRegistry : ReceiveActor
         Receive<JanusSessionCommands.Unsubscribe>(u => _mediator.Tell(new PubSub.Unsubscribe(Topic(u.Key), u.Subscriber)));
         Receive<IJanusSessionCommand>(OnCommand);
 
+        // Sharding starts and recovers the entities; membership is what readiness checks in a cluster.
+        Receive<GetReadiness>(_ => Sender.Tell(new Readiness(null)));
+
         // From the registries of the other nodes.
         Receive<ListNodeSessions>(_ => Sender.Tell(new SessionList(_sessions.Sessions.ToList())));
 

@@ -53,6 +53,8 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
     private readonly HashSet<string> _stopping = new();
     private readonly Dictionary<string, List<(IActorRef Sender, object Request)>> _deferred = new();
     private bool _scanning;
+    /// <summary>Sessions the start-up scan started that have not reported yet: the host is not ready until none is left.</summary>
+    private readonly HashSet<string> _unregistered = new();
     private readonly ReclaimTimeoutWarning _reclaimWarning;
 
     public JanusSessionSupervisor(JanusOptions options, Func<JanusTransportKind, Props> transportProps, string? readJournalPluginId)
@@ -67,6 +69,10 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
         Receive<ListSessions>(_ => Sender.Tell(AllSessions()));
         // On a single node every session is this node's.
         Receive<ListNodeSessions>(_ => Sender.Tell(AllSessions()));
+        Receive<GetReadiness>(_ => Sender.Tell(new Readiness(
+            _scanning ? "recovering: the journal has not been read yet"
+            : _unregistered.Count > 0 ? $"recovering: {_unregistered.Count} persisted sessions have not reported yet"
+            : null)));
         Receive<Subscribe>(OnSubscribe);
         Receive<Unsubscribe>(c => RemoveSubscriber(c.Key, c.Subscriber));
         Receive<IJanusSessionCommand>(ForwardToSession);
@@ -84,7 +90,12 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
         Receive<ScanFound>(found =>
         {
             if (!_scanning) return; // a retried scan answered twice
-            foreach (var id in found.PersistenceIds) StartChild(id[JanusSessionActor.PersistenceIdPrefix.Length..]);
+            foreach (var id in found.PersistenceIds)
+            {
+                var key = id[JanusSessionActor.PersistenceIdPrefix.Length..];
+                if (!_sessions.Contains(key)) _unregistered.Add(key);
+                StartChild(key);
+            }
             _log.Info("Journal scanned: {Count} persisted sessions started for recovery", found.PersistenceIds.Count);
             _scanning = false;
             foreach (var key in _deferred.Keys.ToList()) Redeliver(key);
@@ -294,7 +305,11 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
         return child;
     }
 
-    private void SetSession(JanusSessionInfo info) => _sessions.Set(info);
+    private void SetSession(JanusSessionInfo info)
+    {
+        _sessions.Set(info);
+        _unregistered.Remove(info.Key);
+    }
 
     private void RemoveSession(string key) => _sessions.Remove(key);
 

@@ -45,6 +45,22 @@ public static class SessionRegistryProtocol
         public static readonly ListNodeSessions Instance = new();
     }
 
+    /// <summary>
+    /// Asked of this node's registry by readiness probes; answered with <see cref="Readiness"/>. Local to the node: never
+    /// serialized.
+    /// </summary>
+    public sealed record GetReadiness : INoSerializationVerificationNeeded
+    {
+        public static readonly GetReadiness Instance = new();
+    }
+
+    /// <summary>
+    /// Whether the registry knows every session it should: on a single node, false until the start-up scan has read the
+    /// journal and every persisted session has reported (until then a request for one of them waits).
+    /// <see cref="NotReadyReason"/> is null when ready.
+    /// </summary>
+    public sealed record Readiness(string? NotReadyReason) : INoSerializationVerificationNeeded;
+
     /// <summary>The answer to <see cref="ListSessions"/> and <see cref="ListNodeSessions"/>.</summary>
     public sealed record SessionList(IReadOnlyList<JanusSessionInfo> Sessions);
 }

@@ -54,6 +54,11 @@ public abstract class HostCrashSpecs(ITestOutputHelper output) : IAsyncLifetime
         var killedAt = DateTime.UtcNow;
         await host.StartAsync();
 
+        // Ready means every persisted session is registered: from then on a request for any of them is answered at once.
+        await host.WaitForReadyAsync(Patience);
+        using (var counts = await host.Http.GetAsync("v1/session-counts"))
+            Assert.Equal(before.Count, (await host.ReadJsonAsync(counts, HttpStatusCode.OK)).GetProperty("total").GetInt32());
+
         var after = await Eventually.ReturnsAsync(() => ListAsync(host),
             sessions => sessions.Count == before.Count && sessions.All(s => s.State == "active" && s.Reclaims >= 1),
             Patience, "every session active again");
@@ -77,6 +82,36 @@ public abstract class HostCrashSpecs(ITestOutputHelper output) : IAsyncLifetime
 
         foreach (var (key, (_, handleId)) in before)
             await AssertEchoAsync(host, key, handleId);
+        await AssertPagesAsync(host, before.Keys);
+    }
+
+    /// <summary>Seven at a time in key order, following the Link header, and filtered by state: what a UI with 10,000 rows does.</summary>
+    private static async Task AssertPagesAsync(HostProcess host, IEnumerable<string> keys)
+    {
+        var listed = new List<string>();
+        var pages = 0;
+        for (var next = "v1/sessions?limit=7&state=active"; next is not null; pages++)
+        {
+            using var response = await host.Http.GetAsync(next);
+            var page = await host.ReadJsonAsync(response, HttpStatusCode.OK);
+            Assert.InRange(page.GetArrayLength(), 1, 7);
+            listed.AddRange(page.EnumerateArray().Select(s => s.GetProperty("key").GetString()!));
+            next = response.Headers.TryGetValues("Link", out var link)
+                ? System.Text.RegularExpressions.Regex.Match(link.Single(), "^</(.+)>; rel=\"next\"$").Groups[1].Value
+                : null;
+        }
+        Assert.Equal(keys.Order(StringComparer.Ordinal), listed);
+        Assert.Equal(3, pages);
+
+        using (var lost = await host.Http.GetAsync("v1/sessions?state=lost"))
+            Assert.Equal(0, (await host.ReadJsonAsync(lost, HttpStatusCode.OK)).GetArrayLength());
+        using (var counts = await host.Http.GetAsync("v1/session-counts"))
+            Assert.Equal(listed.Count, (await host.ReadJsonAsync(counts, HttpStatusCode.OK)).GetProperty("states").GetProperty("active").GetInt32());
+        foreach (var bad in new[] { "limit=0", "limit=1001", "limit=x", "state=sleeping", "after=a%20b" })
+        {
+            using var response = await host.Http.GetAsync($"v1/sessions?{bad}");
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"?{bad} answered {(int)response.StatusCode}");
+        }
     }
 
     private static async Task<(long JanusId, long HandleId)> CreateWithEchoHandleAsync(HostProcess host, string key, string transport)

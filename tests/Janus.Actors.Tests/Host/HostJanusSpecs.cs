@@ -140,9 +140,8 @@ public sealed class HostJanusSpecs(JanusFixture janus) : IClassFixture<JanusFixt
     [Fact]
     public async Task Ready_when_the_journal_and_janus_answer_with_what_janus_reported()
     {
-        using var response = await _host.Http.GetAsync("readyz");
+        var ready = await _host.WaitForReadyAsync();
 
-        var ready = await _host.ReadJsonAsync(response, HttpStatusCode.OK);
         Assert.Equal("ready", ready.GetProperty("status").GetString());
         var server = ready.GetProperty("janus");
         Assert.StartsWith("1.", server.GetProperty("version").GetString());
@@ -157,9 +156,8 @@ public sealed class HostJanusSpecs(JanusFixture janus) : IClassFixture<JanusFixt
         await using var host = new HostProcess(new Dictionary<string, string?> { ["Janus:WebSocketUrl"] = janus.Server.WebSocketUrl.ToString() });
         await host.StartAsync();
 
-        using var response = await host.Http.GetAsync("readyz");
+        var ready = await host.WaitForReadyAsync();
 
-        var ready = await host.ReadJsonAsync(response, HttpStatusCode.OK);
         Assert.Equal(JanusFixture.ReclaimSessionTimeoutSeconds, ready.GetProperty("janus").GetProperty("reclaimSessionTimeout").GetInt32());
     }
 

@@ -196,6 +196,22 @@ public sealed class HostProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Polls <c>/readyz</c> until it answers 200 and returns its body: a host that has just started is not ready until it
+    /// has registered every persisted session. Throws with the last answer when it is not ready in time.
+    /// </summary>
+    public async Task<JsonElement> WaitForReadyAsync(TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            using var response = await Http.GetAsync("readyz");
+            if (response.StatusCode == HttpStatusCode.OK || DateTime.UtcNow > deadline)
+                return await ReadJsonAsync(response, HttpStatusCode.OK);
+            await Task.Delay(50);
+        }
+    }
+
     /// <summary>A client for this host with the given bearer token (null: none), e.g. to check that a wrong token is refused.</summary>
     public HttpClient CreateClient(string? bearerToken)
     {
