@@ -42,6 +42,15 @@ public sealed class TcpProxy : IAsyncDisposable
         }
     }
 
+    /// <summary>Closes one of the relayed connections; the others keep relaying.</summary>
+    public void CutOne()
+    {
+        var (client, upstream) = _links.First();
+        _links.TryRemove(client, out _);
+        client.Client?.Close(0);
+        upstream.Client?.Close(0);
+    }
+
     /// <summary>Janus becomes unreachable: connections are refused and open ones are cut.</summary>
     public void Pause()
     {
