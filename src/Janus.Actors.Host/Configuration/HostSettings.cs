@@ -30,6 +30,11 @@ public sealed record HostSettings(JanusOptions Janus, JanusJournalOptions Journa
             RestUrl = restUrl,
             ApiSecret = Optional(configuration, "Janus:ApiSecret"),
             Token = Optional(configuration, "Janus:Token"),
+            WebSocketConnections = Optional(configuration, "Janus:WebSocketConnections") is { } connections
+                ? int.TryParse(connections, out var n) && n is >= 1 and <= 64
+                    ? n
+                    : throw new HostConfigurationException("Janus:WebSocketConnections", "must be a whole number from 1 to 64")
+                : new JanusOptions().WebSocketConnections,
         };
 
         var provider = Optional(configuration, "Journal:Provider")?.ToLowerInvariant() switch

@@ -23,6 +23,8 @@ public sealed class HostConfigurationSpecs
         { "Janus:WebSocketUrl", ["Janus:WebSocketUrl=http://127.0.0.1:8188/"] },
         { "Janus:RestUrl", ["Janus:RestUrl=ws://127.0.0.1:8088/janus"] },
         { "Janus:WebSocketUrl", [] }, // neither Janus URL
+        { "Janus:WebSocketConnections", ["Janus:WebSocketUrl=ws://127.0.0.1:9/", "Janus:WebSocketConnections=0"] },
+        { "Janus:WebSocketConnections", ["Janus:WebSocketUrl=ws://127.0.0.1:9/", "Janus:WebSocketConnections=many"] },
         { "Journal:Provider", ["Janus:WebSocketUrl=ws://127.0.0.1:9/", "Journal:Provider=mysql"] },
         { "Journal:ConnectionString", ["Janus:WebSocketUrl=ws://127.0.0.1:9/", "Journal:Provider=postgresql"] },
         {
