@@ -32,6 +32,9 @@ public static class HostLogging
             .ReadFrom.Configuration(builder.Configuration)
             .ReadFrom.Services(services)
             .Enrich.FromLogContext()
+            // A journal held by another host ends the start with one line of Program's, not with the generic host's
+            // "Hosting failed to start" and a stack trace besides it.
+            .Filter.ByExcluding(e => e.Exception is Janus.Actors.Persistence.JanusJournalHeldException)
             .WriteTo, json));
     }
 

@@ -3,7 +3,7 @@ using Janus.Actors.Host.Configuration;
 using Serilog;
 
 // Exit codes: 0 after a graceful stop (SIGTERM, Ctrl-C), 2 for unusable configuration (including a journal that cannot
-// be reached at start-up), 1 for anything else.
+// be reached at start-up, or one another host holds), 1 for anything else.
 Log.Logger = HostLogging.CreateBootstrapLogger();
 try
 {
@@ -18,6 +18,14 @@ try
 catch (HostConfigurationException e)
 {
     Log.ForContext("SourceContext", "Janus.Actors.Host").Fatal("Invalid configuration: {Setting} {Problem}", e.Setting, e.Problem);
+    return 2;
+}
+catch (Janus.Actors.Persistence.JanusJournalHeldException e)
+{
+    // A second host on the same journal would take every session from the first: refuse, naming the holder.
+    Log.ForContext("SourceContext", "Janus.Actors.Host").Fatal(
+        "The {Journal} is held by {Holder}: one host per journal. Stop that one first, or start this one with Journal:Standby=true to take over when it stops",
+        e.Journal, e.Holder);
     return 2;
 }
 catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)

@@ -56,7 +56,13 @@ public sealed record HostSettings(JanusOptions Janus, JanusJournalOptions Journa
 
         var api = new ApiSettings(urls.Select(u => u.Text).ToArray(), urls.All(u => IsLoopback(u.Url)), Optional(configuration, "Api:Token"));
         var cluster = ReadCluster(configuration, provider);
-        return new HostSettings(janus, new JanusJournalOptions(provider, connectionString), api, ReadAkkaHocon(configuration), ReadJsonLogs(configuration), cluster);
+        var standby = Optional(configuration, "Journal:Standby") is { } text
+            ? bool.TryParse(text, out var on) ? on : throw new HostConfigurationException("Journal:Standby", "must be 'true' or 'false'")
+            : false;
+        if (standby && cluster is not null)
+            throw new HostConfigurationException("Journal:Standby", "cannot be true on a cluster node: the other nodes take a dead node's sessions over");
+        return new HostSettings(janus, new JanusJournalOptions(provider, connectionString, standby), api, ReadAkkaHocon(configuration),
+            ReadJsonLogs(configuration), cluster);
     }
 
     /// <summary>A summary that is safe to log: no secret, no connection string, no URL credentials.</summary>

@@ -7,6 +7,8 @@ using Janus.Actors.Sessions;
 using Janus.Actors.Supervision;
 using Janus.Actors.Transports;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Janus.Actors.Hosting;
 
@@ -25,6 +27,14 @@ public static class JanusSessionsServiceCollectionExtensions
     {
         if (cluster is not null && journal.Provider != JanusJournalProvider.PostgreSql)
             throw new ArgumentException("a cluster needs a journal every node can reach: PostgreSQL", nameof(journal));
+        if (cluster is not null && journal.Standby)
+            throw new ArgumentException("a cluster node is never a standby: the other nodes take its sessions over", nameof(journal));
+        // Before the actor system: hosted services start in registration order, and the lease comes before any read.
+        services.AddSingleton<JournalLeaseGate>();
+        services.AddHostedService(provider => new JournalLeaseService(journal,
+            cluster is null ? JanusJournalLeaseMode.Exclusive : JanusJournalLeaseMode.Shared,
+            provider.GetRequiredService<JournalLeaseGate>(), provider.GetRequiredService<IHostApplicationLifetime>(),
+            provider.GetRequiredService<ILogger<JournalLeaseService>>()));
         services.AddAkka(JanusClusterOptions.SystemName, (builder, provider) =>
         {
             var journalConfig = JanusPersistence.ToConfig(journal);
@@ -47,14 +57,18 @@ public static class JanusSessionsServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Starts the session supervisor in an ActorSystem configured elsewhere.</summary>
+    /// <summary>
+    /// Starts the session supervisor in an ActorSystem configured elsewhere. When the application also registered the
+    /// journal lease (<see cref="AddJanusSessions"/> does), the supervisor reads the journal only once the lease is held.
+    /// </summary>
     public static AkkaConfigurationBuilder WithJanusSessions(this AkkaConfigurationBuilder builder, JanusOptions janus,
         string? readJournalPluginId = JanusPersistence.ReadJournalPluginId) =>
-        builder.WithActors((system, registry) =>
+        builder.WithActors((system, registry, resolver) =>
         {
             var connections = StartConnections(system, janus);
             var supervisor = system.ActorOf(
-                JanusSessionSupervisor.Props(janus, kind => JanusTransportProps.Create(kind, janus, connections), readJournalPluginId),
+                JanusSessionSupervisor.Props(janus, kind => JanusTransportProps.Create(kind, janus, connections), readJournalPluginId,
+                    resolver.GetService<JournalLeaseGate>()),
                 "janus-sessions");
             registry.Register<IJanusSessions>(supervisor);
         });

@@ -9,8 +9,12 @@ public enum JanusJournalProvider
     PostgreSql,
 }
 
-/// <summary>Where sessions are persisted. The connection string may hold a password: it is never logged.</summary>
-public sealed record JanusJournalOptions(JanusJournalProvider Provider, string ConnectionString)
+/// <summary>
+/// Where sessions are persisted. The connection string may hold a password: it is never logged. A process holds its
+/// journal's lease (<see cref="JanusJournalLease"/>) for its whole life; with <see cref="Standby"/> a process that finds it
+/// held waits as a hot standby instead of refusing to start.
+/// </summary>
+public sealed record JanusJournalOptions(JanusJournalProvider Provider, string ConnectionString, bool Standby = false)
 {
     public override string ToString() => $"{Provider} journal";
 }

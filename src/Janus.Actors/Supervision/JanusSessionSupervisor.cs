@@ -25,8 +25,10 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
     /// <param name="options">How sessions reach Janus.</param>
     /// <param name="transportProps">Props of a session's transport child, by kind.</param>
     /// <param name="readJournalPluginId">Query plugin listing persisted sessions at start-up; null to skip the scan.</param>
-    public static Props Props(JanusOptions options, Func<JanusTransportKind, Props> transportProps, string? readJournalPluginId) =>
-        Akka.Actor.Props.Create(() => new JanusSessionSupervisor(options, transportProps, readJournalPluginId));
+    /// <param name="lease">When the journal may be read (a hot standby waits for the lease); null: at once.</param>
+    public static Props Props(JanusOptions options, Func<JanusTransportKind, Props> transportProps, string? readJournalPluginId,
+        JournalLeaseGate? lease = null) =>
+        Akka.Actor.Props.Create(typeof(JanusSessionSupervisor), options, transportProps, readJournalPluginId, lease);
 
     /// <summary>Start (or restart) the actor of a persisted session; it recovers and reclaims on its own.</summary>
     // Its own messages never leave the node: exempt from serialize-messages checks.
@@ -42,6 +44,7 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
 
     private readonly JanusOptions _options;
     private readonly Func<JanusTransportKind, Props> _transportProps;
+    private readonly string? _readJournalPluginId;
     private readonly ReclaimBackoff _restartBackoff;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly SessionTable _sessions = new();
@@ -57,13 +60,45 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
     private readonly HashSet<string> _unregistered = new();
     private readonly ReclaimTimeoutWarning _reclaimWarning;
 
-    public JanusSessionSupervisor(JanusOptions options, Func<JanusTransportKind, Props> transportProps, string? readJournalPluginId)
+    public JanusSessionSupervisor(JanusOptions options, Func<JanusTransportKind, Props> transportProps, string? readJournalPluginId,
+        JournalLeaseGate? lease)
     {
         _options = options;
         _transportProps = transportProps;
+        _readJournalPluginId = readJournalPluginId;
         _restartBackoff = new ReclaimBackoff(options.MinReclaimBackoff, options.MaxReclaimBackoff);
         _reclaimWarning = new ReclaimTimeoutWarning(_log);
 
+        if (lease is null || lease.Granted.IsCompleted)
+            Serve();
+        else
+            Standby(lease);
+    }
+
+    /// <summary>
+    /// A hot standby: another process holds the journal, so nothing is read, recovered or created here. Requests are
+    /// answered at once (<see cref="JanusSessionUnavailableException"/>, the host's 503) and readiness says "standby".
+    /// When the lease is granted the supervisor recovers every session as at any start.
+    /// </summary>
+    private void Standby(JournalLeaseGate lease)
+    {
+        lease.Granted.PipeTo(Self, success: () => LeaseGranted.Instance);
+        Receive<LeaseGranted>(_ => Become(Serve));
+        Receive<GetReadiness>(_ => Sender.Tell(new Readiness($"standby: the journal is held by {lease.Holder ?? "another host"}")));
+        Receive<ListSessions>(_ => Sender.Tell(new SessionList([])));
+        Receive<ListNodeSessions>(_ => Sender.Tell(new SessionList([])));
+        Receive<Unsubscribe>(_ => { });
+        Receive<IJanusSessionCommand>(c => Sender.Tell(new Status.Failure(new JanusSessionUnavailableException(c.Key, JanusSessionStatus.Reclaiming,
+            $"this host is a standby: the journal is held by {lease.Holder ?? "another host"}"))));
+    }
+
+    private sealed record LeaseGranted : INoSerializationVerificationNeeded
+    {
+        public static readonly LeaseGranted Instance = new();
+    }
+
+    private void Serve()
+    {
         Receive<CreateSession>(OnCreate);
         Receive<GetSession>(c => ReplyWithSession(c.Key));
         Receive<ListSessions>(_ => Sender.Tell(AllSessions()));
@@ -107,12 +142,12 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
             _log.Error(f.Cause, "Could not list persisted sessions; retrying");
             Timers.StartSingleTimer("scan", ScanJournal.Instance, _options.MinReclaimBackoff);
         });
-        Receive<ScanJournal>(_ => StartScan(readJournalPluginId!));
+        Receive<ScanJournal>(_ => StartScan(_readJournalPluginId!));
         Receive<Terminated>(OnTerminated);
 
         // From a message, not the constructor: the read journal may take seconds to initialise on a busy machine,
         // and a constructor failure would stop the supervisor for good instead of retrying the scan.
-        _scanning = readJournalPluginId is not null;
+        _scanning = _readJournalPluginId is not null;
         if (_scanning) Self.Tell(ScanJournal.Instance);
     }
 

@@ -302,7 +302,7 @@ public sealed class ClusterOfHosts : IAsyncDisposable
     /// (listener on port 0) can be taken as the source port of any outgoing connection before the node binds it — the
     /// suite opens hundreds to Janus — and the node then fails to start ("Failed to bind").
     /// </summary>
-    private static int[] FreeLoopbackPorts(int count)
+    internal static int[] FreeLoopbackPorts(int count)
     {
         var ports = new List<int>();
         while (ports.Count < count)

@@ -42,6 +42,8 @@ public sealed class HostConfigurationSpecs
         { "Akka:Hocon", ["Janus:WebSocketUrl=ws://127.0.0.1:9/", "Akka:Hocon=akka.persistence { max-concurrent-recoveries = "] },
         { "Logging:Format", ["Janus:WebSocketUrl=ws://127.0.0.1:9/", "Logging:Format=xml"] },
         { "Cluster:Enabled", ["Janus:WebSocketUrl=ws://127.0.0.1:9/", "Cluster:Enabled=yes"] },
+        { "Journal:Standby", ["Janus:WebSocketUrl=ws://127.0.0.1:9/", "Journal:Standby=perhaps"] },
+        { "Journal:Standby", [.. ClusterJournal, "Journal:Standby=true", "Cluster:Enabled=true", "Cluster:Port=4053", "Cluster:Seeds=127.0.0.1:4053"] },
         // A cluster needs one journal every node reaches: not a SQLite file.
         { "Journal:Provider", ["Janus:WebSocketUrl=ws://127.0.0.1:9/", "Cluster:Enabled=true", "Cluster:Port=4053", "Cluster:Seeds=127.0.0.1:4053"] },
         { "Cluster:Port", [.. ClusterJournal, "Cluster:Enabled=true", "Cluster:Seeds=127.0.0.1:4053"] },

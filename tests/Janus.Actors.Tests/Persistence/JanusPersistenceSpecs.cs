@@ -66,6 +66,9 @@ public sealed class JanusPersistenceSpecs : IDisposable
             Assert.Equal("default", config.GetString($"{plugin}.table-mapping"));
         }
         Assert.Equal("Janus.Actors.Persistence.JanusEventSerializer, Janus.Actors", config.GetString("akka.actor.serializers.janus-session-events"));
+        // The session journal reads every session at start-up in one query, and replays without a filter (one writer: the lease).
+        Assert.Equal(typeof(JanusSessionJournal), Type.GetType(config.GetString("akka.persistence.journal.sql.class")));
+        Assert.Equal("off", config.GetString("akka.persistence.journal.sql.replay-filter.mode"));
     }
 
     [Fact]
