@@ -50,6 +50,12 @@ public sealed record JanusOptions
     /// </summary>
     public int WebSocketConnections { get; init; } = 4;
 
+    /// <summary>
+    /// How long a reclaimed REST session waits for the events Janus queued for it before it claims (Janus answers a long
+    /// poll at once when events are queued; the window only bounds the wait when none are).
+    /// </summary>
+    public TimeSpan RestDrainWindow { get; init; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>Events fetched per REST long poll (<c>maxev</c>).</summary>
     public int LongPollMaxEvents { get; init; } = 10;
 

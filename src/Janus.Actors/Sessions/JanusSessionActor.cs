@@ -190,8 +190,9 @@ public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
         Command<JanusTransportEvents.Connected>(c =>
         {
             LearnServer(c.ServerInfo);
-            SendClaim();
+            ClaimOnFreshTransport();
         });
+        Command<JanusTransportEvents.Drained>(_ => Sender.Equals(_transport), _ => SendClaim());
         Command<JanusTransportEvents.SessionGone>(g => EndAsLost(g.Code, g.Reason, throwFinal: true));
         Command<TransportFailed>(f => f.Transport.Equals(_transport), f => FailReclaim(null, $"transport failed: {f.Cause.Message}"));
         WithJanusSession();
@@ -319,6 +320,21 @@ public sealed class JanusSessionActor : ReceivePersistentActor, IWithTimers
             _log.Info("Reclaiming {SessionKey} in {Delay} (attempt {Attempt})", _key, delay, _reclaimAttempt + 1);
             Timers.StartSingleTimer(ConnectTimer, ConnectTransport.Instance, delay);
         }
+    }
+
+    /// <summary>
+    /// Claims the session on the fresh transport. Over REST a claim would throw away what Janus queued for the session
+    /// while this process was gone (seen on 1.1.2: the claim gives the session a new event queue), so a REST session first
+    /// drains that queue with one short long poll, whose events go to subscribers like any others, and claims once the
+    /// transport says <see cref="JanusTransportEvents.Drained"/>. The claim is still needed: it detaches the dead
+    /// process's long poll, which Janus keeps suspended and which would otherwise swallow the session's next event.
+    /// </summary>
+    private void ClaimOnFreshTransport()
+    {
+        if (_state.Transport == JanusTransportKind.Rest)
+            Transport.Tell(new JanusTransportCommands.Drain(JanusId));
+        else
+            SendClaim();
     }
 
     private void SendClaim() => Send(PendingKind.Claim, JanusRequests.Claim(NextTransaction(), JanusId), Self);

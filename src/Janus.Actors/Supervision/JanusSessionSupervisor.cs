@@ -49,6 +49,7 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly SessionTable _sessions = new();
     private readonly Dictionary<string, int> _reclaims = new();
+    private readonly UnheardEvents _unheard = new();
     private readonly Dictionary<string, int> _restartAttempts = new();
     private readonly Dictionary<string, HashSet<IActorRef>> _subscribers = new();
     private readonly Dictionary<IActorRef, string> _keyOfChild = new();
@@ -120,6 +121,11 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
             StopEnded(d.Key);
         });
         Receive<ServerInfoLearned>(_reclaimWarning.Check);
+        Receive<ExpireUnheard>(_ =>
+        {
+            _unheard.Expire(DateTimeOffset.UtcNow);
+            if (_unheard.IsEmpty) Timers.Cancel(ExpireUnheard.Instance);
+        });
 
         Receive<StartSession>(s => StartChild(s.Key));
         Receive<ScanFound>(found =>
@@ -259,6 +265,7 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
             Context.Watch(command.Subscriber);
             if (info.State == JanusSessionStatus.Active && _reclaims.GetValueOrDefault(command.Key) > 0)
                 command.Subscriber.Tell(new SessionReclaimed(command.Key));
+            foreach (var missed in _unheard.Take(command.Key)) command.Subscriber.Tell(missed);
         }
     }
 
@@ -285,6 +292,7 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
     private void OnSessionChanged(SessionChanged changed)
     {
         SetSession(changed.Info);
+        if (changed.Info.State == JanusSessionStatus.Reclaiming && !_subscribers.ContainsKey(changed.Info.Key)) KeepUnheard(changed.Info.Key);
         if (changed.Info.State is JanusSessionStatus.Lost or JanusSessionStatus.Destroyed) StopEnded(changed.Info.Key);
         Redeliver(changed.Info.Key);
         if (changed.Info.State == JanusSessionStatus.Active) _restartAttempts.Remove(changed.Info.Key);
@@ -292,11 +300,35 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
 
     private void OnPublish(IJanusSessionNotice notice)
     {
-        if (notice is SessionReclaimed)
-            _reclaims[notice.Key] = _reclaims.GetValueOrDefault(notice.Key) + 1;
-        if (_subscribers.TryGetValue(notice.Key, out var subscribers))
-            foreach (var subscriber in subscribers) subscriber.Tell(notice);
+        var heard = _subscribers.TryGetValue(notice.Key, out var subscribers);
+        switch (notice)
+        {
+            case SessionReclaimed:
+                _reclaims[notice.Key] = _reclaims.GetValueOrDefault(notice.Key) + 1;
+                break;
+            case JanusEventReceived received when !heard:
+                _unheard.Offer(received);
+                break;
+            case SessionEnded:
+                _unheard.Forget(notice.Key);
+                break;
+        }
+        if (heard)
+            foreach (var subscriber in subscribers!) subscriber.Tell(notice);
         if (notice is SessionEnded) _subscribers.Remove(notice.Key);
+    }
+
+    /// <summary>A reclaiming session nobody listens to yet: what arrives for it is kept for the first subscriber.</summary>
+    private void KeepUnheard(string key)
+    {
+        _unheard.Start(key, DateTimeOffset.UtcNow);
+        if (!Timers.IsTimerActive(ExpireUnheard.Instance))
+            Timers.StartPeriodicTimer(ExpireUnheard.Instance, ExpireUnheard.Instance, UnheardEvents.MaxAge);
+    }
+
+    private sealed record ExpireUnheard : INoSerializationVerificationNeeded
+    {
+        public static readonly ExpireUnheard Instance = new();
     }
 
     private void OnTerminated(Terminated terminated)

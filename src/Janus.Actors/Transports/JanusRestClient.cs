@@ -49,11 +49,38 @@ internal sealed class JanusRestClient(JanusOptions options, ILoggingAdapter log)
     /// One long poll (<c>GET /janus/{session}?maxev=N</c>). Keepalives are left out. Throws like <see cref="PostAsync"/>,
     /// except that Janus not knowing the session is an answer: <see cref="LongPollAnswer.Gone"/>.
     /// </summary>
-    public async Task<LongPollAnswer> PollAsync(long janusSessionId, CancellationToken cancellation)
+    public Task<LongPollAnswer> PollAsync(long janusSessionId, CancellationToken cancellation) =>
+        PollAsync(janusSessionId, LongPollTimeout, cancellation);
+
+    /// <summary>
+    /// Everything Janus has queued for the session, in order: long polls until one brings fewer than <c>maxev</c> events or
+    /// none within <paramref name="window"/> (Janus answers at once when events are queued).
+    /// </summary>
+    public async Task<LongPollAnswer> DrainAsync(long janusSessionId, TimeSpan window, CancellationToken cancellation)
+    {
+        var drained = new List<JanusMessage>();
+        while (true)
+        {
+            LongPollAnswer answer;
+            try
+            {
+                answer = await PollAsync(janusSessionId, window, cancellation).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                return new LongPollAnswer.Events(drained); // nothing (more) was queued
+            }
+            if (answer is not LongPollAnswer.Events { Messages: var events }) return answer;
+            drained.AddRange(events);
+            if (events.Count < options.LongPollMaxEvents) return new LongPollAnswer.Events(drained);
+        }
+    }
+
+    private async Task<LongPollAnswer> PollAsync(long janusSessionId, TimeSpan timeout, CancellationToken cancellation)
     {
         var url = $"{_baseUrl}/{janusSessionId}?maxev={options.LongPollMaxEvents}{JanusCredentials.ToQuery(options)}";
         using var message = new HttpRequestMessage(HttpMethod.Get, url);
-        var body = await ExchangeAsync(message, LongPollTimeout, notFoundIsAnAnswer: true, cancellation).ConfigureAwait(false);
+        var body = await ExchangeAsync(message, timeout, notFoundIsAnAnswer: true, cancellation).ConfigureAwait(false);
 
         // Janus 1.1.2 answers an unknown session with a bare 404; a JSON 458 is accepted too.
         if (body.Status == HttpStatusCode.NotFound)

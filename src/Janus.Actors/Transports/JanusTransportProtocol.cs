@@ -21,6 +21,13 @@ public static class JanusTransportCommands
     /// <summary>Send one request. Replies and events come back as <see cref="JanusTransportEvents.Received"/>.</summary>
     public sealed record Send(JanusRequest Request) : INoSerializationVerificationNeeded;
 
+    /// <summary>
+    /// REST only: fetch what Janus queued for this session (after a crash: the events of the gap) with long polls that
+    /// wait at most <see cref="JanusOptions.RestDrainWindow"/> for an event; answered with <see cref="JanusTransportEvents.Drained"/>
+    /// after the events, or <see cref="JanusTransportEvents.SessionGone"/>.
+    /// </summary>
+    public sealed record Drain(long JanusSessionId) : INoSerializationVerificationNeeded;
+
     /// <summary>REST only: start (or restart) long-polling events of this Janus session. WebSocket ignores it.</summary>
     public sealed record StartPolling(long JanusSessionId) : INoSerializationVerificationNeeded;
 }
@@ -41,6 +48,9 @@ public static class JanusTransportEvents
     /// Sent by <see cref="JanusConnectionActor"/> to its <see cref="WebSocketChannelActor"/>s, which fail with it.
     /// </summary>
     public sealed record ConnectionLost(string Reason) : INoSerializationVerificationNeeded;
+
+    /// <summary>REST only: what Janus had queued for the session has been forwarded (see <see cref="JanusTransportCommands.Drain"/>).</summary>
+    public sealed record Drained(long JanusSessionId) : INoSerializationVerificationNeeded;
 
     /// <summary>A well-formed message from Janus, a reply or an event.</summary>
     public sealed record Received(JanusMessage Message) : INoSerializationVerificationNeeded;

@@ -19,6 +19,7 @@ namespace Janus.Actors.Transports;
 public sealed class RestTransportActor : ReceiveActor
 {
     private readonly JanusRestClient _janus;
+    private readonly TimeSpan _drainWindow;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     // Cancels this incarnation's POSTs in PostStop. Their answers carry its token: after a restart (same ActorRef)
@@ -29,6 +30,7 @@ public sealed class RestTransportActor : ReceiveActor
     public RestTransportActor(JanusOptions options)
     {
         _janus = new JanusRestClient(options, _log);
+        _drainWindow = options.RestDrainWindow;
         Receive<Connect>(_ => OnConnect());
         Receive<Send>(send => throw JanusTransportFailure.NotConnected(JanusTransportKind.Rest, send));
         Receive<StartPolling>(start => throw JanusTransportFailure.NotConnected(JanusTransportKind.Rest, start));
@@ -60,6 +62,8 @@ public sealed class RestTransportActor : ReceiveActor
         Receive<PostFailed>(failed => failed.Lifetime == _lifetime.Token, failed =>
             throw JanusTransportFailure.Create(JanusTransportKind.Rest, $"POST {failed.Request} to Janus failed", failed.Cause));
         Receive<StartPolling>(start => StartPolling(start.JanusSessionId));
+        Receive<Drain>(drain => Drain(drain.JanusSessionId));
+        Receive<DrainAnswered>(answered => answered.Lifetime == _lifetime.Token, answered => OnDrained(answered.JanusSessionId, answered.Answer));
         Receive<Polled>(polled => polled.Poll == _poll, polled => OnPolled(polled.Poll, polled.Answer));
         Receive<PollFailed>(failed => failed.Poll == _poll, failed =>
             throw JanusTransportFailure.Create(JanusTransportKind.Rest, "Long poll of Janus failed", failed.Cause));
@@ -89,6 +93,32 @@ public sealed class RestTransportActor : ReceiveActor
         _poll?.Cancellation.Cancel();
         _poll = new LongPoll(janusSessionId);
         Poll(_poll);
+    }
+
+    private void Drain(long janusSessionId)
+    {
+        var lifetime = _lifetime.Token;
+        _janus.DrainAsync(janusSessionId, _drainWindow, lifetime).PipeTo(
+            Self,
+            success: answer => new DrainAnswered(lifetime, janusSessionId, answer),
+            failure: cause => new PollFailed(null, cause));
+    }
+
+    private void OnDrained(long janusSessionId, LongPollAnswer answer)
+    {
+        switch (answer)
+        {
+            case LongPollAnswer.Events events:
+                if (events.Messages.Count > 0)
+                    _log.Info("{Count} events Janus kept for the session while it had no poller", events.Messages.Count);
+                foreach (var message in events.Messages)
+                    Context.Parent.Tell(new Received(message));
+                Context.Parent.Tell(new Drained(janusSessionId));
+                break;
+            case LongPollAnswer.Gone gone:
+                Context.Parent.Tell(new SessionGone(janusSessionId, gone.Code, gone.Reason));
+                break;
+        }
     }
 
     private void Poll(LongPoll poll) =>
@@ -134,5 +164,8 @@ public sealed class RestTransportActor : ReceiveActor
 
     private sealed record Polled(LongPoll Poll, LongPollAnswer Answer) : HttpReport;
 
-    private sealed record PollFailed(LongPoll Poll, Exception Cause) : HttpReport;
+    /// <summary>A long poll failed; <see cref="Poll"/> is null for a drain's.</summary>
+    private sealed record PollFailed(LongPoll? Poll, Exception Cause) : HttpReport;
+
+    private sealed record DrainAnswered(CancellationToken Lifetime, long JanusSessionId, LongPollAnswer Answer) : HttpReport;
 }

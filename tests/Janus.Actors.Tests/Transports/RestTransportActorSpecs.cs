@@ -110,6 +110,50 @@ public sealed class RestTransportActorSpecs(ITestOutputHelper output) : Transpor
     }
 
     [Fact]
+    public async Task Drain_forwards_every_queued_event_in_order_and_then_says_drained()
+    {
+        var transport = await ConnectAsync(Options() with { LongPollMaxEvents = 2 });
+
+        transport.Tell(new Drain(5));
+        // A full batch: more may be queued, so it polls again; a short one ends the drain without a third poll.
+        await (await _janus.NextRequestAsync()).RespondAsync(200, """[{"janus":"event","sender":1},{"janus":"event","sender":2}]""");
+        await (await _janus.NextRequestAsync()).RespondAsync(200, """[{"janus":"event","sender":3}]""");
+
+        Assert.Equal([1L, 2L, 3L], new[]
+        {
+            (await ExpectMsgAsync<Received>()).Message.Sender,
+            (await ExpectMsgAsync<Received>()).Message.Sender,
+            (await ExpectMsgAsync<Received>()).Message.Sender,
+        });
+        Assert.Equal(5L, (await ExpectMsgAsync<Drained>()).JanusSessionId);
+        Assert.True(await _janus.StaysQuietAsync(TimeSpan.FromMilliseconds(300)));
+    }
+
+    [Fact]
+    public async Task Drain_of_an_empty_queue_says_drained_after_its_window()
+    {
+        var transport = await ConnectAsync(Options() with { RestDrainWindow = TimeSpan.FromMilliseconds(300) });
+
+        transport.Tell(new Drain(5));
+        var unanswered = await _janus.NextRequestAsync(); // Janus holds a long poll while nothing is queued
+
+        Assert.Equal("/janus/5?maxev=10", unanswered.PathAndQuery);
+        Assert.Equal(5L, (await ExpectMsgAsync<Drained>()).JanusSessionId);
+    }
+
+    [Fact]
+    public async Task Drain_of_a_session_Janus_does_not_know_reports_it_gone()
+    {
+        var transport = await ConnectAsync();
+
+        transport.Tell(new Drain(5));
+        await (await _janus.NextRequestAsync()).RespondAsync(404);
+
+        var gone = await ExpectMsgAsync<SessionGone>();
+        Assert.Equal((5L, 458), (gone.JanusSessionId, gone.Code));
+    }
+
+    [Fact]
     public async Task Drops_a_malformed_poll_answer_and_polls_again()
     {
         using var rejected = new InboundRejectedRecorder();
