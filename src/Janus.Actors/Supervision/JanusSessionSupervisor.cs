@@ -50,6 +50,7 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
     private readonly SessionTable _sessions = new();
     private readonly Dictionary<string, int> _reclaims = new();
     private readonly UnheardEvents _unheard = new();
+    private readonly JanusRestartWatch _restartWatch;
     private readonly Dictionary<string, int> _restartAttempts = new();
     private readonly Dictionary<string, HashSet<IActorRef>> _subscribers = new();
     private readonly Dictionary<IActorRef, string> _keyOfChild = new();
@@ -69,6 +70,7 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
         _readJournalPluginId = readJournalPluginId;
         _restartBackoff = new ReclaimBackoff(options.MinReclaimBackoff, options.MaxReclaimBackoff);
         _reclaimWarning = new ReclaimTimeoutWarning(_log);
+        _restartWatch = new JanusRestartWatch(_log);
 
         if (lease is null || lease.Granted.IsCompleted)
             Serve();
@@ -292,6 +294,7 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
     private void OnSessionChanged(SessionChanged changed)
     {
         SetSession(changed.Info);
+        _restartWatch.Observe(changed.Info, _scanning);
         if (changed.Info.State == JanusSessionStatus.Reclaiming && !_subscribers.ContainsKey(changed.Info.Key)) KeepUnheard(changed.Info.Key);
         if (changed.Info.State is JanusSessionStatus.Lost or JanusSessionStatus.Destroyed) StopEnded(changed.Info.Key);
         Redeliver(changed.Info.Key);

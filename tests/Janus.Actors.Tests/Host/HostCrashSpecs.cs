@@ -114,6 +114,30 @@ public abstract class HostCrashSpecs(ITestOutputHelper output) : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Sessions_of_a_Janus_that_restarted_while_the_host_was_dead_end_lost_with_458_and_one_line_says_why()
+    {
+        var settings = await JournalSettingsAsync();
+        settings["Janus:WebSocketUrl"] = _janus.WebSocketUrl.ToString();
+        await using var host = new HostProcess(settings);
+        await host.StartAsync();
+        foreach (var key in new[] { "call-1", "call-2", "call-3" })
+        {
+            using var created = await host.PostJsonAsync("v1/sessions", $$"""{"key":"{{key}}","transport":"websocket"}""");
+            await host.ReadJsonAsync(created, HttpStatusCode.Created);
+        }
+
+        await host.KillAsync();
+        await _janus.RestartAsync(); // a Janus restart ends every Janus session
+        await host.StartAsync();
+
+        var after = await Eventually.ReturnsAsync(() => ListAsync(host), sessions => sessions.Count == 3 && sessions.All(s => s.State == "lost"),
+            Patience, "every session lost");
+        Assert.All(after, s => Assert.Equal(0, s.Reclaims));
+        var line = await host.WaitForLogAsync("Janus itself appears to have restarted");
+        Assert.Contains("all 3 sessions", line);
+    }
+
     private static async Task<(long JanusId, long HandleId)> CreateWithEchoHandleAsync(HostProcess host, string key, string transport)
     {
         using var created = await host.PostJsonAsync("v1/sessions", $$"""{"key":"{{key}}","transport":"{{transport}}"}""");

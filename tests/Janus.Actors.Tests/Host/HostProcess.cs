@@ -19,6 +19,8 @@ namespace Janus.Actors.Tests.Host;
 public sealed class HostProcess : IAsyncDisposable
 {
     private const int SigTerm = 15;
+    private const int SigStop = 19;
+    private const int SigCont = 18;
     private static readonly TimeSpan DefaultStartTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan DefaultStopTimeout = TimeSpan.FromSeconds(30);
     private static readonly string[] IsolatedPrefixes = ["Janus__", "Journal__", "Api__", "Cluster__", "Akka__", "Serilog__", "ASPNETCORE_URLS", "DOTNET_URLS"];
@@ -143,6 +145,18 @@ public sealed class HostProcess : IAsyncDisposable
             return;
         process.Kill(entireProcessTree: true);
         await process.WaitForExitAsync();
+    }
+
+    /// <summary>Freezes the host with SIGSTOP, as a VM pause or a long stall would: nothing in it runs until <see cref="Thaw"/>.</summary>
+    public void Freeze() => Signal(SigStop);
+
+    /// <summary>Lets a frozen host run again (SIGCONT).</summary>
+    public void Thaw() => Signal(SigCont);
+
+    private void Signal(int signal)
+    {
+        if (_process is not { HasExited: false } process || kill(process.Id, signal) != 0)
+            throw new InvalidOperationException($"signal {signal} to the host failed: errno {Marshal.GetLastPInvokeError()}");
     }
 
     /// <summary>Stops the host gracefully with SIGTERM and waits; returns its exit code (0 for a clean stop).</summary>
