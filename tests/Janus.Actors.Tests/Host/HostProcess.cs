@@ -68,7 +68,7 @@ public sealed class HostProcess : IAsyncDisposable
 
     public int? ProcessId => _process is { HasExited: false } p ? p.Id : null;
 
-    public bool HasExited => _process is null || _process.HasExited;
+    public bool HasExited => _process is not { } process || process.HasExited;
 
     /// <summary>The exit code of the last run, once it has exited.</summary>
     public int? ExitCode => _process is { HasExited: true } p ? p.ExitCode : null;
@@ -310,7 +310,10 @@ public sealed class HostProcess : IAsyncDisposable
     {
         if (_process is { HasExited: false })
             throw new InvalidOperationException("The host is already running");
-        _process?.Dispose();
+        // Readers on other threads (a poller asking HasExited during a restart) must never see a disposed Process.
+        var previous = _process;
+        _process = null;
+        previous?.Dispose();
 
         var info = new ProcessStartInfo("dotnet")
         {

@@ -60,6 +60,31 @@ public sealed partial class StatusPageSpecs(JanusFixture janus, ITestOutputHelpe
     }
 
     [Fact]
+    public async Task The_page_shows_one_page_of_sessions_filtered_by_state_beside_the_counts_of_all()
+    {
+        await using var host = new HostProcess(new Dictionary<string, string?>
+        {
+            ["Janus:WebSocketUrl"] = janus.Server.WebSocketUrl.ToString(),
+            ["Api:Token"] = Token,
+        });
+        await host.StartAsync();
+        foreach (var key in new[] { "a-1", "a-2", "a-3", "gone-1" })
+            await CreateAsync(host, key, "websocket", null);
+        using (var destroyed = await host.Http.DeleteAsync("v1/sessions/gone-1"))
+            Assert.Equal(HttpStatusCode.NoContent, destroyed.StatusCode);
+
+        var firstPage = await HeadlessChromium.DumpDomAsync(new Uri(host.BaseAddress, $"/#token={Token}&limit=2"), ScriptBudget);
+        Assert.Equal(["a-1", "a-2"], SessionRow().Matches(firstPage).Select(m => m.Groups["key"].Value));
+        Assert.Contains("page 1 · 2 shown of 4", Text(firstPage));
+        Assert.Matches(@"<div class=""count"" data-state=""active""><b>3</b>", firstPage);
+        Assert.Matches(@"<div class=""count"" data-state=""destroyed""><b>1</b>", firstPage);
+
+        var destroyedOnly = await HeadlessChromium.DumpDomAsync(new Uri(host.BaseAddress, $"/#token={Token}&state=destroyed"), ScriptBudget);
+        Assert.Equal(["gone-1"], SessionRow().Matches(destroyedOnly).Select(m => m.Groups["key"].Value));
+        Assert.Contains("1 shown of 1 destroyed", Text(destroyedOnly));
+    }
+
+    [Fact]
     public async Task Without_the_token_the_page_asks_for_it_and_shows_no_session()
     {
         await using var host = new HostProcess(new Dictionary<string, string?>
