@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using System.Linq.Expressions;
 using Akka.Actor;
 using Akka.Persistence;
 using Akka.Persistence.Sql;
@@ -14,33 +15,46 @@ using Config = Akka.Configuration.Config;
 namespace Janus.Actors.Persistence;
 
 /// <summary>
-/// The session journal: Akka.Persistence.Sql's journal, plus one read of every session at start-up. The stock plugin
-/// replays each persistent actor on its own (a highest-sequence-number query and an events query, each on a fresh
-/// connection and transaction, and a stream per replay): ten thousand sessions coming back after a crash cost twenty
-/// thousand queries. Asked with <see cref="PreloadSessions"/>, this journal reads all rows of the sessions' persistence
-/// ids in one query, answers with the ids (the start-up scan), and serves each id's first recovery from memory.
-/// <para>Invariants: the database stays the only source of truth. The cache is filled before this process writes
-/// an id (an id written while the query runs is left out of it), and an id leaves it when it is replayed or written,
-/// so nothing a write could change is ever served from it; every later recovery goes to the database. Deleted rows are
-/// not replayed but still count for the highest sequence number, as in the plugin.</para>
+/// The session journal: Akka.Persistence.Sql's journal, reading many sessions at once. The stock plugin replays each
+/// persistent actor on its own (a highest-sequence-number query and an events query, each on a fresh connection and
+/// transaction, and a stream per replay): ten thousand sessions coming back after a crash cost twenty thousand queries.
+/// <list type="bullet">
+/// <item>At a single node's start-up, asked with <see cref="PreloadSessions"/>, it reads the rows of every session in one
+/// query, answers with the ids (the start-up scan) and serves each id's first recovery from memory.</item>
+/// <item>Recoveries that arrive together otherwise (a cluster node taking a dead node's shards over, a restart of many
+/// sessions) are coalesced: the ids asked within <c>recovery-coalesce-window</c> are read with one
+/// <c>persistence_id IN (...)</c> query.</item>
+/// </list>
+/// <para>Invariants: the database stays the only source of truth. Rows are kept in memory only from a read that no write
+/// of the id overlapped (<see cref="JournalWrites"/>), and an id leaves memory when it is replayed or written, so nothing
+/// a write could change is ever served from it. Deleted rows are not replayed but still count for the highest sequence
+/// number, as in the plugin.</para>
 /// </summary>
-public sealed class JanusSessionJournal : SqlWriteJournal
+public sealed class JanusSessionJournal : SqlWriteJournal, IWithTimers
 {
     private readonly JournalConfig _config;
     private readonly AkkaPersistenceDataConnectionFactory _database;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly TimeSpan _coalesceWindow;
+    private readonly int _maxCoalesced;
+    private readonly JournalWrites _writes = new();
 
-    // Read by replays on other threads; filled and emptied on the actor's thread (TryRemove on either).
-    private readonly ConcurrentDictionary<string, PreloadedSession> _preloaded = new(StringComparer.Ordinal);
+    // Read by replays on other threads; filled on the actor's thread, emptied on either.
+    private readonly ConcurrentDictionary<string, LoadedSession> _loaded = new(StringComparer.Ordinal);
 
-    // Ids written while the preload query runs: whatever the query saw of them may be stale. Null when none runs.
-    private HashSet<string>? _writtenDuringPreload;
+    // Recoveries waiting for the next coalesced read, by persistence id; the actor's thread only.
+    private Dictionary<string, TaskCompletionSource<long>> _waiting = new(StringComparer.Ordinal);
 
     public JanusSessionJournal(Config journalConfig) : base(journalConfig)
     {
-        _config = new JournalConfig(journalConfig.WithFallback(SqlPersistence.DefaultJournalConfiguration));
+        var config = journalConfig.WithFallback(SqlPersistence.DefaultJournalConfiguration);
+        _config = new JournalConfig(config);
         _database = new AkkaPersistenceDataConnectionFactory(_config);
+        _coalesceWindow = config.GetTimeSpan("recovery-coalesce-window", TimeSpan.FromMilliseconds(5));
+        _maxCoalesced = config.GetInt("recovery-coalesce-max", 500);
     }
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>True when <paramref name="system"/>'s default journal is this one (or derives from it).</summary>
     public static bool IsDefaultJournal(ActorSystem system)
@@ -63,29 +77,50 @@ public sealed class JanusSessionJournal : SqlWriteJournal
         switch (message)
         {
             case PreloadSessions preload:
-                StartPreload(preload.PersistenceIdPrefix, Sender);
+                var replyTo = Sender;
+                Read(r => r.PersistenceId.StartsWith(preload.PersistenceIdPrefix), read => new Preloaded(read, replyTo),
+                    cause => replyTo.Tell(new Status.Failure(cause)));
                 return true;
-            case Loaded loaded:
-                Install(loaded);
+            case Preloaded preloaded:
+                preloaded.ReplyTo.Tell(new SessionsPreloaded(Keep(preloaded.Read).Keys.ToList()));
                 return true;
-            case LoadFailed failed:
-                _writtenDuringPreload = null;
-                failed.ReplyTo.Tell(new Status.Failure(failed.Cause));
+            case ReadRecoveries:
+                ReadWaitingRecoveries();
+                return true;
+            case RecoveriesRead read:
+                OnRecoveriesRead(read);
+                return true;
+            case WriteEnded ended:
+                _writes.Ended(ended.PersistenceId);
+                return true;
+            case ReadFailed failed:
+                _writes.ReadEnded(failed.Stale);
+                failed.Fail(failed.Cause);
                 return true;
             default:
                 return false;
         }
     }
 
-    public override Task<long> ReadHighestSequenceNrAsync(string persistenceId, long fromSequenceNr, CancellationToken cancellationToken) =>
-        fromSequenceNr == 0 && _preloaded.TryGetValue(persistenceId, out var session)
-            ? Task.FromResult(session.HighestSequenceNr)
-            : base.ReadHighestSequenceNrAsync(persistenceId, fromSequenceNr, cancellationToken);
+    public override Task<long> ReadHighestSequenceNrAsync(string persistenceId, long fromSequenceNr, CancellationToken cancellationToken)
+    {
+        if (fromSequenceNr != 0 || _writes.IsWriting(persistenceId))
+            return base.ReadHighestSequenceNrAsync(persistenceId, fromSequenceNr, cancellationToken);
+        if (_loaded.TryGetValue(persistenceId, out var session))
+            return Task.FromResult(session.HighestSequenceNr);
+        if (!_waiting.TryGetValue(persistenceId, out var waiting))
+        {
+            _waiting[persistenceId] = waiting = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (_waiting.Count >= _maxCoalesced) ReadWaitingRecoveries();
+            else if (_waiting.Count == 1) Timers.StartSingleTimer(ReadRecoveries.Instance, ReadRecoveries.Instance, _coalesceWindow);
+        }
+        return waiting.Task;
+    }
 
     public override Task ReplayMessagesAsync(IActorContext context, string persistenceId, long fromSequenceNr, long toSequenceNr, long max,
         Action<IPersistentRepresentation> recoveryCallback)
     {
-        if (!_preloaded.TryRemove(persistenceId, out var session))
+        if (!_loaded.TryRemove(persistenceId, out var session))
             return base.ReplayMessagesAsync(context, persistenceId, fromSequenceNr, toSequenceNr, max, recoveryCallback);
 
         var serialization = context.System.Serialization;
@@ -93,7 +128,7 @@ public sealed class JanusSessionJournal : SqlWriteJournal
         foreach (var row in session.Rows)
         {
             if (row.SequenceNumber < fromSequenceNr || row.SequenceNumber > toSequenceNr || replayed >= max) continue;
-            // Deserialized here, on the replaying thread, as the plugin does: not all at once in the preload.
+            // Deserialized here, on the replaying thread, as the plugin does: not all at once in the read.
             recoveryCallback(new Persistent(
                 payload: serialization.Deserialize(row.Message, row.Identifier!.Value, row.Manifest),
                 sequenceNr: row.SequenceNumber,
@@ -111,53 +146,106 @@ public sealed class JanusSessionJournal : SqlWriteJournal
     protected override Task<IImmutableList<Exception>> WriteMessagesAsync(IEnumerable<AtomicWrite> messages, CancellationToken cancellationToken)
     {
         var writes = messages as IReadOnlyCollection<AtomicWrite> ?? messages.ToList();
-        foreach (var write in writes)
+        var self = Self;
+        foreach (var id in writes.Select(w => w.PersistenceId).Distinct())
         {
-            _preloaded.TryRemove(write.PersistenceId, out _);
-            _writtenDuringPreload?.Add(write.PersistenceId);
+            _loaded.TryRemove(id, out _);
+            _writes.Started(id);
         }
-        return base.WriteMessagesAsync(writes, cancellationToken);
-    }
-
-    private void StartPreload(string prefix, IActorRef replyTo)
-    {
-        _writtenDuringPreload ??= new HashSet<string>(StringComparer.Ordinal);
-        LoadAsync(prefix).PipeTo(Self,
-            success: rows => new Loaded(rows, replyTo),
-            failure: cause => new LoadFailed(cause, replyTo));
-    }
-
-    /// <summary>Every row of every id with the prefix, deleted ones included, in one query and one transaction.</summary>
-    private Task<List<JournalRow>> LoadAsync(string prefix) =>
-        _database.ExecuteWithTransactionAsync(_config.ReadIsolationLevel, _stopping.Token, (connection, token) =>
-            LinqToDB.Async.AsyncExtensions.ToListAsync(
-                connection.GetTable<JournalRow>()
-                    .Where(r => r.PersistenceId.StartsWith(prefix))
-                    .OrderBy(r => r.PersistenceId).ThenBy(r => r.SequenceNumber),
-                token));
-
-    private void Install(Loaded loaded)
-    {
-        var stale = _writtenDuringPreload ?? [];
-        _writtenDuringPreload = null;
-        var ids = new List<string>();
-        foreach (var rows in loaded.Rows.GroupBy(r => r.PersistenceId, StringComparer.Ordinal))
+        var written = base.WriteMessagesAsync(writes, cancellationToken);
+        written.ContinueWith(_ =>
         {
-            ids.Add(rows.Key);
+            foreach (var id in writes.Select(w => w.PersistenceId).Distinct()) self.Tell(new WriteEnded(id));
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return written;
+    }
+
+    /// <summary>One read of every recovery that arrived since the last: its rows are kept, then each recovery goes on.</summary>
+    private void ReadWaitingRecoveries()
+    {
+        Timers.Cancel(ReadRecoveries.Instance);
+        if (_waiting.Count == 0) return;
+        var waiting = _waiting;
+        _waiting = new Dictionary<string, TaskCompletionSource<long>>(StringComparer.Ordinal);
+        var ids = waiting.Keys.ToList();
+        Read(r => ids.Contains(r.PersistenceId), read => new RecoveriesRead(read, waiting),
+            cause => { foreach (var recovery in waiting.Values) recovery.TrySetException(cause); });
+    }
+
+    private void OnRecoveriesRead(RecoveriesRead read)
+    {
+        var kept = Keep(read.Read);
+        foreach (var (id, recovery) in read.Waiting)
+        {
+            if (kept.TryGetValue(id, out var highest) && highest >= 0)
+                recovery.TrySetResult(highest);
+            else if (highest < 0 || read.Read.Stale.Contains(id))
+                base.ReadHighestSequenceNrAsync(id, 0, _stopping.Token).ContinueWith(t => Complete(recovery, t), TaskScheduler.Default); // not kept: ask the plugin
+            else
+                recovery.TrySetResult(0); // no row: a new id
+        }
+    }
+
+    private static void Complete(TaskCompletionSource<long> recovery, Task<long> highest)
+    {
+        if (highest.IsCompletedSuccessfully) recovery.TrySetResult(highest.Result);
+        else recovery.TrySetException(highest.Exception?.InnerException ?? new TaskCanceledException());
+    }
+
+    /// <summary>Reads every row (deleted ones included) of the ids <paramref name="filter"/> selects, in one query and transaction.</summary>
+    private void Read(Expression<Func<JournalRow, bool>> filter, Func<RowsRead, object> onRead, Action<Exception> onFailure)
+    {
+        var stale = _writes.ReadStarted();
+        _database.ExecuteWithTransactionAsync(_config.ReadIsolationLevel, _stopping.Token, (connection, token) =>
+                LinqToDB.Async.AsyncExtensions.ToListAsync(
+                    connection.GetTable<JournalRow>().Where(filter).OrderBy(r => r.PersistenceId).ThenBy(r => r.SequenceNumber),
+                    token))
+            .PipeTo(Self,
+                success: rows => onRead(new RowsRead(rows, stale)),
+                failure: cause => new ReadFailed(cause, stale, onFailure));
+    }
+
+    /// <summary>
+    /// Keeps in memory the sessions of a read that no write overlapped, until their replay, and is the only place that
+    /// fills the cache. Returns every id the read found with its highest sequence number, -1 for one left to the plugin.
+    /// </summary>
+    private Dictionary<string, long> Keep(RowsRead read)
+    {
+        _writes.ReadEnded(read.Stale);
+        var found = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var rows in read.Rows.GroupBy(r => r.PersistenceId, StringComparer.Ordinal))
+        {
             var all = rows.ToList();
             // Rows written by a serializer without an identifier (very old plugins) are left to the plugin's own replay,
             // and so is a journal in the plugin's compatibility mode (highest numbers kept in a metadata table).
-            if (stale.Contains(rows.Key) || _config.DaoConfig.SqlCommonCompatibilityMode || all.Any(r => r.Identifier is null)) continue;
-            _preloaded[rows.Key] = new PreloadedSession(all.Max(r => r.SequenceNumber), all.Where(r => !r.Deleted).ToArray());
+            if (read.Stale.Contains(rows.Key) || _config.DaoConfig.SqlCommonCompatibilityMode || all.Any(r => r.Identifier is null))
+            {
+                found[rows.Key] = -1;
+                continue;
+            }
+            var highest = all.Max(r => r.SequenceNumber);
+            _loaded[rows.Key] = new LoadedSession(highest, all.Where(r => !r.Deleted).ToArray());
+            found[rows.Key] = highest;
         }
-        loaded.ReplyTo.Tell(new SessionsPreloaded(ids));
+        return found;
     }
 
-    private sealed record PreloadedSession(long HighestSequenceNr, JournalRow[] Rows);
+    private sealed record LoadedSession(long HighestSequenceNr, JournalRow[] Rows);
 
-    private sealed record Loaded(List<JournalRow> Rows, IActorRef ReplyTo) : INoSerializationVerificationNeeded;
+    private sealed record RowsRead(List<JournalRow> Rows, HashSet<string> Stale) : INoSerializationVerificationNeeded;
 
-    private sealed record LoadFailed(Exception Cause, IActorRef ReplyTo) : INoSerializationVerificationNeeded;
+    private sealed record Preloaded(RowsRead Read, IActorRef ReplyTo) : INoSerializationVerificationNeeded;
+
+    private sealed record RecoveriesRead(RowsRead Read, Dictionary<string, TaskCompletionSource<long>> Waiting) : INoSerializationVerificationNeeded;
+
+    private sealed record ReadFailed(Exception Cause, HashSet<string> Stale, Action<Exception> Fail) : INoSerializationVerificationNeeded;
+
+    private sealed record WriteEnded(string PersistenceId) : INoSerializationVerificationNeeded;
+
+    private sealed record ReadRecoveries : INoSerializationVerificationNeeded
+    {
+        public static readonly ReadRecoveries Instance = new();
+    }
 }
 
 /// <summary>

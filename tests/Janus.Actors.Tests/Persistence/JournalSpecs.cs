@@ -126,6 +126,33 @@ public abstract class JournalSpecs
     }
 
     [Fact]
+    public async Task Recoveries_that_arrive_together_recover_exactly_what_the_database_holds()
+    {
+        var journal = await CreateJournalAsync();
+        var sessions = Enumerable.Range(0, 40).ToDictionary(i => $"janus-session-s{i}", i => CallEvents.Take(1 + i % CallEvents.Length).ToArray());
+        await WithActorSystemAsync(journal, async system =>
+        {
+            await Task.WhenAll(sessions.Select(s => RecordAsync(system, s.Key, s.Value)));
+            return 0;
+        });
+
+        // As a node taking a dead node's shards over: many recoveries at once, no preload.
+        var recovered = await WithActorSystemAsync(journal, async system =>
+        {
+            var all = await Task.WhenAll(sessions.Keys.Append("janus-session-new").Select(async id => (id, await RecoverAsync(system, id))));
+            return all.ToDictionary(r => r.id, r => r.Item2);
+        });
+
+        foreach (var (id, events) in sessions)
+        {
+            Assert.Equal(events, recovered[id].Events);
+            Assert.Equal(events.Length, recovered[id].LastSequenceNr);
+        }
+        Assert.Empty(recovered["janus-session-new"].Events);
+        Assert.Equal(0, recovered["janus-session-new"].LastSequenceNr);
+    }
+
+    [Fact]
     public async Task A_write_after_the_preload_is_seen_by_the_next_recovery()
     {
         var journal = await CreateJournalAsync();
