@@ -11,30 +11,39 @@ namespace Janus.Actors.Transports;
 /// the channel throws <see cref="JanusTransportException"/>, the session's supervision stops it, and the session claims
 /// again through a fresh channel. <see cref="StartPolling"/> is ignored: Janus pushes events over the socket.
 /// </summary>
-public sealed class WebSocketChannelActor : ReceiveActor
+public sealed class WebSocketChannelActor(IActorRef pool) : UntypedActor
 {
-    private readonly IActorRef _pool;
     private IActorRef? _connection;
-
-    public WebSocketChannelActor(IActorRef pool)
-    {
-        _pool = pool;
-        Receive<Connect>(_ => _pool.Tell(Connect.Instance));
-        Receive<Connected>(connected =>
-        {
-            _connection = Sender;
-            Context.Parent.Tell(connected);
-        });
-        Receive<Send>(send =>
-        {
-            if (_connection is null) throw JanusTransportFailure.NotConnected(JanusTransportKind.WebSocket, send);
-            _connection.Tell(send);
-        });
-        Receive<Received>(received => Context.Parent.Tell(received));
-        Receive<ConnectionLost>(lost => throw new JanusTransportException(lost.Reason));
-        Receive<StartPolling>(_ => { });
-    }
 
     /// <summary>Props for a channel through <paramref name="pool"/> (a <see cref="JanusConnectionPool"/>).</summary>
     public static Props Props(IActorRef pool) => Akka.Actor.Props.Create(typeof(WebSocketChannelActor), pool);
+
+    // A switch, not ReceiveActor's per-instance handler table: there is one channel per WebSocket session.
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case Connect:
+                pool.Tell(Connect.Instance);
+                break;
+            case Connected connected:
+                _connection = Sender;
+                Context.Parent.Tell(connected);
+                break;
+            case Send send:
+                if (_connection is null) throw JanusTransportFailure.NotConnected(JanusTransportKind.WebSocket, send);
+                _connection.Tell(send);
+                break;
+            case Received received:
+                Context.Parent.Tell(received);
+                break;
+            case ConnectionLost lost:
+                throw new JanusTransportException(lost.Reason);
+            case StartPolling:
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
 }
