@@ -77,7 +77,6 @@ public sealed class JanusSessionActor : PersistentActor, IWithTimers
     private readonly JanusClusterOptions? _cluster;
     private readonly ReclaimBackoff _backoff;
     private readonly PendingRequests _pending = new();
-    private readonly ILoggingAdapter _log = Context.GetLogger();
 
     private JanusSessionState _state = JanusSessionState.Empty;
     private JanusSessionStatus _status = JanusSessionStatus.Creating;
@@ -365,7 +364,7 @@ public sealed class JanusSessionActor : PersistentActor, IWithTimers
             _state = _state.Apply(e);
             var (_, replyTo) = _creation!.Value;
             _creation = null;
-            _log.Info(adopted ? "Adopted Janus session for {SessionKey}" : "Created Janus session for {SessionKey}", _key);
+            Log.Info(adopted ? "Adopted Janus session for {SessionKey}" : "Created Janus session for {SessionKey}", _key);
             BecomeActive(reclaimed: false);
             replyTo.Tell(Snapshot());
         });
@@ -373,7 +372,7 @@ public sealed class JanusSessionActor : PersistentActor, IWithTimers
 
     private void FailCreation(Exception failure)
     {
-        _log.Warning("Could not create session {SessionKey}: {Reason}", _key, failure.Message);
+        Log.Warning("Could not create session {SessionKey}: {Reason}", _key, failure.Message);
         _creation?.ReplyTo.Tell(new Status.Failure(failure));
         _creation = null;
         foreach (var pending in _pending.Drain()) Timers.Cancel(pending.Request.Transaction);
@@ -408,7 +407,7 @@ public sealed class JanusSessionActor : PersistentActor, IWithTimers
             Transport.Tell(JanusTransportCommands.Connect.Instance);
         else
         {
-            _log.Info("Reclaiming {SessionKey} in {Delay} (attempt {Attempt})", _key, delay, _reclaimAttempt + 1);
+            Log.Info("Reclaiming {SessionKey} in {Delay} (attempt {Attempt})", _key, delay, _reclaimAttempt + 1);
             Timers.StartSingleTimer(ConnectTimer, ConnectTransport.Instance, delay);
         }
     }
@@ -434,7 +433,7 @@ public sealed class JanusSessionActor : PersistentActor, IWithTimers
     {
         JanusMetrics.Claims.Add(1, new("outcome", "ok"), new("code", 0));
         JanusMetrics.ReclaimDuration.Record((DateTimeOffset.UtcNow - _reclaimStarted).TotalSeconds);
-        _log.Info("Reclaimed Janus session for {SessionKey} after {Attempts} attempt(s)", _key, _reclaimAttempt + 1);
+        Log.Info("Reclaimed Janus session for {SessionKey} after {Attempts} attempt(s)", _key, _reclaimAttempt + 1);
         _reclaimAttempt = 0;
         _unreachableSince = null;
         _reclaims++;
@@ -456,14 +455,14 @@ public sealed class JanusSessionActor : PersistentActor, IWithTimers
         }
         _unreachableSince ??= DateTimeOffset.UtcNow;
         _reclaimAttempt++;
-        _log.Warning("Claim for {SessionKey} failed (retrying, attempt {Attempt}): {JanusCode} {Reason}", _key, _reclaimAttempt, error?.Code, error?.Reason ?? reason);
+        Log.Warning("Claim for {SessionKey} failed (retrying, attempt {Attempt}): {JanusCode} {Reason}", _key, _reclaimAttempt, error?.Code, error?.Reason ?? reason);
         BeginReclaim();
     }
 
     /// <summary>The transport of an active session failed: claim again at once over a fresh one.</summary>
     private void Reconnect(string reason)
     {
-        _log.Debug("Transport of {SessionKey} failed ({Reason}): claiming again", _key, reason);
+        Log.Debug("Transport of {SessionKey} failed ({Reason}): claiming again", _key, reason);
         FailAllPending(new JanusSessionUnavailableException(_key, JanusSessionStatus.Reclaiming, reason));
         Timers.Cancel(KeepAliveTimer);
         _reclaimAttempt = 0;
@@ -496,7 +495,7 @@ public sealed class JanusSessionActor : PersistentActor, IWithTimers
     {
         if (_unansweredKeepAlives >= _options.MaxMissedKeepAlives)
         {
-            _log.Warning("{Missed} keep-alives of {SessionKey} unanswered: reconnecting", _unansweredKeepAlives, _key);
+            Log.Warning("{Missed} keep-alives of {SessionKey} unanswered: reconnecting", _unansweredKeepAlives, _key);
             Reconnect($"{_unansweredKeepAlives} keep-alives unanswered");
             return;
         }
@@ -554,7 +553,7 @@ public sealed class JanusSessionActor : PersistentActor, IWithTimers
             ? "unknown-transaction"
             : "unexpected-type";
         JanusMetrics.InboundRejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
-        _log.Warning("Ignored {Kind} from Janus for {SessionKey}: {Reason}", message.Janus, _key, reason);
+        Log.Warning("Ignored {Kind} from Janus for {SessionKey}: {Reason}", message.Janus, _key, reason);
     }
 
     /// <summary>Only a plugin message waits for an event; any other event carrying its transaction is just an event.</summary>
@@ -640,13 +639,13 @@ public sealed class JanusSessionActor : PersistentActor, IWithTimers
                 FailReclaim(error, error.Reason ?? "");
                 break;
             case PendingKind.Info:
-                _log.Warning("Janus refused info for {SessionKey}: {Code} {Reason}", _key, error.Code, error.Reason);
+                Log.Warning("Janus refused info for {SessionKey}: {Code} {Reason}", _key, error.Code, error.Reason);
                 break;
             case PendingKind.KeepAlive when error.Code == (int)JanusErrorCode.SessionNotFound:
                 EndAsLost(error.Code, error.Reason ?? "session not found", throwFinal: false);
                 break;
             case PendingKind.KeepAlive:
-                _log.Warning("Keep-alive of {SessionKey} refused: {Code} {Reason}", _key, error.Code, error.Reason);
+                Log.Warning("Keep-alive of {SessionKey} refused: {Code} {Reason}", _key, error.Code, error.Reason);
                 break;
             case PendingKind.Destroy when error.Code == (int)JanusErrorCode.SessionNotFound:
                 EndAsDestroyed(pending.ReplyTo);
@@ -733,7 +732,7 @@ public sealed class JanusSessionActor : PersistentActor, IWithTimers
         PersistFor(replyTo, new SessionDestroyed(), e =>
         {
             _state = _state.Apply(e);
-            _log.Info("Destroyed Janus session of {SessionKey}", _key);
+            Log.Info("Destroyed Janus session of {SessionKey}", _key);
             End(JanusSessionStatus.Destroyed);
             replyTo.Tell(Done.Instance);
             StopSession();
@@ -752,7 +751,7 @@ public sealed class JanusSessionActor : PersistentActor, IWithTimers
         Persist(new SessionLost(code, reason), e =>
         {
             _state = _state.Apply(e);
-            _log.Warning("Session {SessionKey} lost: {Code} {Reason}", _key, code, reason);
+            Log.Warning("Session {SessionKey} lost: {Code} {Reason}", _key, code, reason);
             End(JanusSessionStatus.Lost);
             if (throwFinal) _finalFailure = new SessionReclaimException(_key, JanusId, code, reason, windowLapsed: code is null);
             StopSession();

@@ -36,8 +36,9 @@ internal sealed class PendingRequests
 {
     private const int MaxAwaitedAcks = 1024;
     private readonly Dictionary<string, PendingRequest> _byTransaction = new();
-    private readonly HashSet<string> _lateAcks = new();
-    private readonly Queue<string> _lateAckOrder = new();
+    // Created on first use: most sessions never see an event overtake its ack, and ten thousand idle sessions add up.
+    private HashSet<string>? _lateAcks;
+    private Queue<string>? _lateAckOrder;
     // 64 random bits: the prefix also routes replies on a WebSocket shared by thousands of sessions (SessionRoutes).
     private readonly string _prefix = Convert.ToHexString(Guid.NewGuid().ToByteArray(), 0, 8).ToLowerInvariant();
     private long _next;
@@ -69,6 +70,8 @@ internal sealed class PendingRequests
     /// </summary>
     public void ExpectLateAck(string transaction)
     {
+        _lateAcks ??= [];
+        _lateAckOrder ??= new Queue<string>();
         if (!_lateAcks.Add(transaction)) return;
         _lateAckOrder.Enqueue(transaction);
         if (_lateAckOrder.Count > MaxAwaitedAcks) _lateAcks.Remove(_lateAckOrder.Dequeue());
@@ -76,7 +79,7 @@ internal sealed class PendingRequests
 
     /// <summary>True (once) when this ack belongs to a plugin message already answered by its event.</summary>
     public bool IsLateAck(JanusMessage message) =>
-        message is { Janus: JanusMessageKinds.Ack, Transaction: { } transaction } && _lateAcks.Remove(transaction);
+        message is { Janus: JanusMessageKinds.Ack, Transaction: { } transaction } && _lateAcks is { } lateAcks && lateAcks.Remove(transaction);
 
     /// <summary>Removes and returns every pending request (the transport is gone; none will be answered).</summary>
     public IReadOnlyList<PendingRequest> Drain()

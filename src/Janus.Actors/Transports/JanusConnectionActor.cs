@@ -67,7 +67,7 @@ public sealed class JanusConnectionActor : ReceiveActor, IWithTimers
     {
         Receive<Connect>(_ => Open());
         Receive<Send>(_ => Sender.Tell(new ConnectionLost("the WebSocket to Janus is not open")));
-        Receive<Terminated>(t => _routes.Forget(t.ActorRef));
+        Receive<ChannelStopped>(_ => _routes.Forget(Sender));
         IgnoreOtherConnections();
     }
 
@@ -77,7 +77,7 @@ public sealed class JanusConnectionActor : ReceiveActor, IWithTimers
         Receive<OpenFailed>(failed => failed.Connection == _connection, failed => OnOpenFailed(failed.Cause));
         Receive<Connect>(_ => _waiting.Add(Sender));
         Receive<Send>(_ => Sender.Tell(new ConnectionLost("the WebSocket to Janus is not open yet")));
-        Receive<Terminated>(t => _routes.Forget(t.ActorRef));
+        Receive<ChannelStopped>(_ => _routes.Forget(Sender));
         IgnoreOtherConnections();
     }
 
@@ -93,7 +93,7 @@ public sealed class JanusConnectionActor : ReceiveActor, IWithTimers
             else _waiting.Add(Sender);
         });
         Receive<InfoTimedOut>(timedOut => timedOut.Connection == _connection, _ => AnswerWaiting()); // sessions ask for info themselves
-        Receive<Terminated>(t => _routes.Forget(t.ActorRef));
+        Receive<ChannelStopped>(_ => _routes.Forget(Sender));
         IgnoreOtherConnections();
     }
 
@@ -145,7 +145,7 @@ public sealed class JanusConnectionActor : ReceiveActor, IWithTimers
 
     private void OnSend(Send send)
     {
-        if (_routes.Learn(Sender, send.Request)) Context.Watch(Sender);
+        _routes.Learn(Sender, send.Request);
         _connection!.Send(JanusCredentials.Apply(send.Request, _options));
     }
 

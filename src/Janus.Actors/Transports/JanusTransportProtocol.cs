@@ -28,6 +28,12 @@ public static class JanusTransportCommands
     /// </summary>
     public sealed record Drain(long JanusSessionId) : INoSerializationVerificationNeeded;
 
+    /// <summary>A session's channel stopped: the shared connection forgets its routes.</summary>
+    public sealed record ChannelStopped : INoSerializationVerificationNeeded
+    {
+        public static readonly ChannelStopped Instance = new();
+    }
+
     /// <summary>REST only: start (or restart) long-polling events of this Janus session. WebSocket ignores it.</summary>
     public sealed record StartPolling(long JanusSessionId) : INoSerializationVerificationNeeded;
 }

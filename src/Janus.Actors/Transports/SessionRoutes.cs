@@ -19,20 +19,19 @@ internal sealed class SessionRoutes
 
     public IEnumerable<IActorRef> Channels => _byChannel.Keys;
 
-    /// <summary>Learns the channel's session id and transaction prefix from a request it sends; true for a new channel.</summary>
-    public bool Learn(IActorRef channel, JanusRequest request)
+    /// <summary>Learns the channel's session id and transaction prefix from a request it sends.</summary>
+    public void Learn(IActorRef channel, JanusRequest request)
     {
         var isNew = !_byChannel.TryGetValue(channel, out var known);
         var prefix = TransactionPrefix(request.Transaction);
         var sessionId = request.SessionId ?? known.SessionId;
-        if (!isNew && known.SessionId == sessionId && known.Prefix == prefix) return false;
+        if (!isNew && known.SessionId == sessionId && known.Prefix == prefix) return;
 
         if (known.SessionId is { } oldId && oldId != sessionId) RemoveIfOwned(_bySessionId, oldId, channel);
         if (known.Prefix is { } oldPrefix && oldPrefix != prefix) RemoveIfOwned(_byPrefix, oldPrefix, channel);
         if (sessionId is { } id) _bySessionId[id] = channel; // a claim moves a session to whoever sent it last
         if (prefix is not null) _byPrefix[prefix] = channel;
         _byChannel[channel] = (sessionId, prefix);
-        return isNew;
     }
 
     /// <summary>The channel a message from Janus belongs to: by session id, else by transaction prefix.</summary>

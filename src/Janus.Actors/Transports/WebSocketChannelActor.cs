@@ -18,6 +18,9 @@ public sealed class WebSocketChannelActor(IActorRef pool) : UntypedActor
     /// <summary>Props for a channel through <paramref name="pool"/> (a <see cref="JanusConnectionPool"/>).</summary>
     public static Props Props(IActorRef pool) => Akka.Actor.Props.Create(typeof(WebSocketChannelActor), pool);
 
+    /// <summary>The connection forgets this channel's routes (cheaper than having the connection watch every channel).</summary>
+    protected override void PostStop() => _connection?.Tell(ChannelStopped.Instance);
+
     // A switch, not ReceiveActor's per-instance handler table: there is one channel per WebSocket session.
     protected override void OnReceive(object message)
     {
