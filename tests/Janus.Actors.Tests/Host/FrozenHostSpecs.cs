@@ -43,7 +43,7 @@ public sealed class FrozenHostSpecs(ITestOutputHelper output) : IAsyncLifetime
         using var admin = _janus.CreateAdminClient();
         Assert.Superset(before.Values.Select(v => v.JanusId).ToHashSet(), (await admin.ListSessionsAsync()).ToHashSet());
         foreach (var (key, (_, handle)) in before)
-            await AssertEchoAsync(host, key, handle);
+            await host.AssertEchoAsync(key, handle);
     }
 
     [Fact]
@@ -87,20 +87,8 @@ public sealed class FrozenHostSpecs(ITestOutputHelper output) : IAsyncLifetime
     {
         var created = new Dictionary<string, (long, long)>();
         foreach (var (key, transport) in new[] { ("ws-1", "websocket"), ("ws-2", "websocket"), ("rest-1", "rest"), ("rest-2", "rest") })
-        {
-            using var response = await host.PostJsonAsync("v1/sessions", $$"""{"key":"{{key}}","transport":"{{transport}}"}""");
-            var session = await host.ReadJsonAsync(response, HttpStatusCode.Created);
-            using var attached = await host.PostJsonAsync($"v1/sessions/{key}/handles", """{"plugin":"janus.plugin.echotest"}""");
-            created[key] = (session.GetProperty("janusSessionId").GetInt64(), (await host.ReadJsonAsync(attached, HttpStatusCode.Created)).GetProperty("handleId").GetInt64());
-        }
+            created[key] = await host.CreateWithEchoHandleAsync(key, transport);
         return created;
-    }
-
-    private static async Task AssertEchoAsync(HostProcess host, string key, long handle)
-    {
-        using var response = await host.PostJsonAsync($"v1/sessions/{key}/handles/{handle}/messages", """{"body":{"audio":true}}""");
-        var reply = await host.ReadJsonAsync(response, HttpStatusCode.OK);
-        Assert.Equal("ok", reply.GetProperty("plugindata").GetProperty("data").GetProperty("result").GetString());
     }
 
     private sealed record Listed(string Key, long? JanusSessionId, string State, int? LastErrorCode, string? LastErrorReason);

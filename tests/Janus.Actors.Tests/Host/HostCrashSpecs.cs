@@ -46,7 +46,7 @@ public abstract class HostCrashSpecs(ITestOutputHelper output) : IAsyncLifetime
             for (var i = 0; i < SessionsPerTransport; i++)
             {
                 var key = $"{transport}-{i}";
-                before[key] = await CreateWithEchoHandleAsync(host, key, transport);
+                before[key] = await host.CreateWithEchoHandleAsync(key, transport);
             }
 
         await host.KillAsync();
@@ -81,7 +81,7 @@ public abstract class HostCrashSpecs(ITestOutputHelper output) : IAsyncLifetime
         }
 
         foreach (var (key, (_, handleId)) in before)
-            await AssertEchoAsync(host, key, handleId);
+            await host.AssertEchoAsync(key, handleId);
         await AssertPagesAsync(host, before.Keys);
     }
 
@@ -136,22 +136,6 @@ public abstract class HostCrashSpecs(ITestOutputHelper output) : IAsyncLifetime
         Assert.All(after, s => Assert.Equal(0, s.Reclaims));
         var line = await host.WaitForLogAsync("Janus itself appears to have restarted");
         Assert.Contains("all 3 sessions", line);
-    }
-
-    private static async Task<(long JanusId, long HandleId)> CreateWithEchoHandleAsync(HostProcess host, string key, string transport)
-    {
-        using var created = await host.PostJsonAsync("v1/sessions", $$"""{"key":"{{key}}","transport":"{{transport}}"}""");
-        var session = await host.ReadJsonAsync(created, HttpStatusCode.Created);
-        using var attached = await host.PostJsonAsync($"v1/sessions/{key}/handles", """{"plugin":"janus.plugin.echotest"}""");
-        var handle = await host.ReadJsonAsync(attached, HttpStatusCode.Created);
-        return (session.GetProperty("janusSessionId").GetInt64(), handle.GetProperty("handleId").GetInt64());
-    }
-
-    private static async Task AssertEchoAsync(HostProcess host, string key, long handleId)
-    {
-        using var response = await host.PostJsonAsync($"v1/sessions/{key}/handles/{handleId}/messages", """{"body":{"audio":true}}""");
-        var reply = await host.ReadJsonAsync(response, HttpStatusCode.OK);
-        Assert.Equal("ok", reply.GetProperty("plugindata").GetProperty("data").GetProperty("result").GetString());
     }
 
     private sealed record ListedSession(string Key, long? JanusSessionId, string State, int Reclaims, long[] HandleIds);

@@ -44,7 +44,7 @@ public abstract class JournalLeaseSpecs(ITestOutputHelper output) : IAsyncLifeti
         var settings = await SettingsAsync();
         await using var first = new HostProcess(settings);
         await first.StartAsync();
-        var (janusId, handle) = await CreateWithEchoHandleAsync(first, "call-1", "websocket");
+        var (janusId, handle) = await first.CreateWithEchoHandleAsync("call-1", "websocket");
 
         await using var second = new HostProcess(settings);
         Assert.Equal(2, await second.RunToExitAsync());
@@ -60,7 +60,7 @@ public abstract class JournalLeaseSpecs(ITestOutputHelper output) : IAsyncLifeti
         Assert.Equal(("active", janusId, 0), (session.GetProperty("state").GetString(), session.GetProperty("janusSessionId").GetInt64(), session.GetProperty("reclaims").GetInt32()));
         using var attached = await first.PostJsonAsync("v1/sessions/call-1/handles", """{"plugin":"janus.plugin.echotest"}""");
         await first.ReadJsonAsync(attached, HttpStatusCode.Created);
-        await AssertEchoAsync(first, "call-1", handle);
+        await first.AssertEchoAsync("call-1", handle);
     }
 
     [Fact]
@@ -71,9 +71,9 @@ public abstract class JournalLeaseSpecs(ITestOutputHelper output) : IAsyncLifeti
         await holder.StartAsync();
         var before = new Dictionary<string, (long JanusId, long Handle)>
         {
-            ["ws-1"] = await CreateWithEchoHandleAsync(holder, "ws-1", "websocket"),
-            ["ws-2"] = await CreateWithEchoHandleAsync(holder, "ws-2", "websocket"),
-            ["rest-1"] = await CreateWithEchoHandleAsync(holder, "rest-1", "rest"),
+            ["ws-1"] = await holder.CreateWithEchoHandleAsync("ws-1", "websocket"),
+            ["ws-2"] = await holder.CreateWithEchoHandleAsync("ws-2", "websocket"),
+            ["rest-1"] = await holder.CreateWithEchoHandleAsync("rest-1", "rest"),
         };
 
         await using var standby = new HostProcess(new Dictionary<string, string?>(settings) { ["Journal:Standby"] = "true" });
@@ -115,7 +115,7 @@ public abstract class JournalLeaseSpecs(ITestOutputHelper output) : IAsyncLifeti
             await Task.Delay(TimeSpan.FromSeconds(1));
         }
         foreach (var (key, (_, handle)) in before)
-            await AssertEchoAsync(standby, key, handle);
+            await standby.AssertEchoAsync(key, handle);
     }
 
     [Fact]
@@ -123,7 +123,7 @@ public abstract class JournalLeaseSpecs(ITestOutputHelper output) : IAsyncLifeti
     {
         await using var host = new HostProcess(await SettingsAsync());
         await host.StartAsync();
-        var (janusId, _) = await CreateWithEchoHandleAsync(host, "call-1", "websocket");
+        var (janusId, _) = await host.CreateWithEchoHandleAsync("call-1", "websocket");
 
         await host.KillAsync();
         var restarted = Stopwatch.StartNew();
@@ -135,22 +135,6 @@ public abstract class JournalLeaseSpecs(ITestOutputHelper output) : IAsyncLifeti
         Assert.DoesNotContain("is held by", host.Log());
         using var get = await host.Http.GetAsync("v1/sessions/call-1");
         Assert.Equal(janusId, (await host.ReadJsonAsync(get, HttpStatusCode.OK)).GetProperty("janusSessionId").GetInt64());
-    }
-
-    protected static async Task<(long JanusId, long HandleId)> CreateWithEchoHandleAsync(HostProcess host, string key, string transport)
-    {
-        using var created = await host.PostJsonAsync("v1/sessions", $$"""{"key":"{{key}}","transport":"{{transport}}"}""");
-        var session = await host.ReadJsonAsync(created, HttpStatusCode.Created);
-        using var attached = await host.PostJsonAsync($"v1/sessions/{key}/handles", """{"plugin":"janus.plugin.echotest"}""");
-        var handle = await host.ReadJsonAsync(attached, HttpStatusCode.Created);
-        return (session.GetProperty("janusSessionId").GetInt64(), handle.GetProperty("handleId").GetInt64());
-    }
-
-    private static async Task AssertEchoAsync(HostProcess host, string key, long handleId)
-    {
-        using var response = await host.PostJsonAsync($"v1/sessions/{key}/handles/{handleId}/messages", """{"body":{"audio":true}}""");
-        var reply = await host.ReadJsonAsync(response, HttpStatusCode.OK);
-        Assert.Equal("ok", reply.GetProperty("plugindata").GetProperty("data").GetProperty("result").GetString());
     }
 }
 

@@ -91,10 +91,6 @@ public sealed class ManySessionsCrashSpecs(ITestOutputHelper output) : IAsyncLif
         }
 
         foreach (var (key, handle) in handles)
-        {
-            using var response = await host.PostJsonAsync($"v1/sessions/{key}/handles/{handle}/messages", """{"body":{"audio":true}}""");
-            var reply = await host.ReadJsonAsync(response, HttpStatusCode.OK);
-            Assert.Equal("ok", reply.GetProperty("plugindata").GetProperty("data").GetProperty("result").GetString());
-        }
+            await host.AssertEchoAsync(key, handle);
     }
 }
