@@ -28,10 +28,13 @@ public static class JanusClusterConfig
         return node.WithFallback(JanusPersistence.Embedded("cluster.conf")).WithFallback(journal).WithFallback(ShardingJournalDefaults.Value);
     }
 
-    /// <summary>The session journal's own settings (database, tables, batching), repeated for sharding's plugin.</summary>
+    /// <summary>The session journal's own settings (class, database, tables, batching), repeated for sharding's plugin.</summary>
     private static string ShardingJournal(Config journal)
     {
-        string[] keys = ["connection-string", "provider-name", "table-mapping", "auto-initialize", "parallelism"];
+        // The class too: the remember-entities stores of a dead node's shards recover together on their new node, and the
+        // session journal reads such recoveries in one query. One writer per shard store (sharding), so no replay filter.
+        string[] keys = ["class", "connection-string", "provider-name", "table-mapping", "auto-initialize", "parallelism",
+            "replay-filter.mode", "recovery-coalesce-window", "recovery-coalesce-max"];
         return string.Join('\n', keys
             .Where(key => journal.HasPath(SessionJournal + "." + key))
             .Select(key => $"{ShardingJournalPath}.{key} = {HoconString.Quote(journal.GetString(SessionJournal + "." + key))}"));

@@ -44,9 +44,10 @@ public sealed class JanusClusterConfigSpecs
     {
         var pluginId = Config.GetString("akka.cluster.sharding.journal-plugin-id");
         Assert.NotEqual("akka.persistence.journal.sql", pluginId);
-        // Akka.Persistence.Sql's journal for both (the session journal adds the single-node start-up preload to it).
+        // The session journal for both: it reads recoveries that arrive together (a take-over) in one query.
         Assert.Equal(typeof(JanusSessionJournal), Type.GetType(Config.GetString("akka.persistence.journal.sql.class")));
-        Assert.Equal(typeof(Akka.Persistence.Sql.Journal.SqlWriteJournal), Type.GetType(Config.GetString(pluginId + ".class")));
+        Assert.Equal(typeof(JanusSessionJournal), Type.GetType(Config.GetString(pluginId + ".class")));
+        Assert.Equal("off", Config.GetString(pluginId + ".replay-filter.mode"));
         Assert.Equal(ConnectionString, Config.GetString(pluginId + ".connection-string"));
         Assert.Equal(ConnectionString, Config.GetString("akka.persistence.journal.sql.connection-string"));
         Assert.Equal("PostgreSQL.15", Config.GetString(pluginId + ".provider-name"));
