@@ -29,6 +29,9 @@ public sealed record BenchmarkOptions
           --sessions N            sessions to create and reclaim (default 1000); with --cluster: on the killed node
           --runs K                kill/restart cycles per journal (default 3)
           --journal J             sqlite | postgresql | both (default both; --cluster: postgresql)
+          --standby               hot standby: a second host waits on the same journal (Journal:Standby=true); each run
+                                  SIGKILLs the holder and times the standby's take-over (the killed host comes back
+                                  as the next standby); the raw baseline runs just before the kill
           --cluster               the cluster failover scenario (and its single-node baseline)
           --nodes M               cluster nodes, at least 2 (default 3)
           --reclaim-timeout S     Janus reclaim_session_timeout for --cluster (default 60; deploy/janus has 30)
@@ -55,6 +58,7 @@ public sealed record BenchmarkOptions
     public string? LogsDirectory { get; init; }
     public IReadOnlyDictionary<string, string?> HostSettings { get; init; } = new Dictionary<string, string?>();
     public bool Cluster { get; init; }
+    public bool Standby { get; init; }
     public int Nodes { get; init; } = 3;
     public int ReclaimTimeoutSeconds { get; init; } = 60;
     public bool HelpRequested { get; init; }
@@ -78,6 +82,7 @@ public sealed record BenchmarkOptions
                 "--logs" => options with { LogsDirectory = Path.GetFullPath(Value()) },
                 "--host-setting" => options with { HostSettings = WithSetting(options.HostSettings, Value()) },
                 "--cluster" => options with { Cluster = true, Journals = [JournalKind.PostgreSql] },
+                "--standby" => options with { Standby = true },
                 "--nodes" => options with { Nodes = Positive(name, Value()) is var nodes and >= 2 ? nodes : throw new UsageException("--nodes must be at least 2") },
                 "-h" or "--help" => options with { HelpRequested = true },
                 "--reclaim-timeout" => options with { ReclaimTimeoutSeconds = Positive(name, Value()) },
@@ -85,6 +90,8 @@ public sealed record BenchmarkOptions
                 _ => throw new UsageException($"unknown option '{name}'"),
             };
         }
+        if (options.Cluster && options.Standby)
+            throw new UsageException("--standby is a single-node scenario: a cluster node never waits as a standby");
         if (options.Cluster && options.Journals is not [JournalKind.PostgreSql])
             throw new UsageException("--cluster runs on PostgreSQL only (every node shares the journal)");
         return options;
@@ -92,6 +99,7 @@ public sealed record BenchmarkOptions
 
     public override string ToString() =>
         (Cluster ? $"cluster of {Nodes}, Janus reclaim_session_timeout {ReclaimTimeoutSeconds} s, " : "") +
+        (Standby ? "hot standby take-over, " : "") +
         $"{Sessions} sessions, {Runs} run(s) per journal, journals {string.Join(", ", Journals.Select(Name))}, " +
         $"{CreateConcurrency} creates in flight, raw baselines {RawInFlight} claims in flight, poll every {PollInterval.TotalMilliseconds:0} ms" +
         (HostSettings.Count == 0 ? "" : $", host settings {string.Join(" ", HostSettings.Select(s => $"{s.Key}={s.Value}"))}");

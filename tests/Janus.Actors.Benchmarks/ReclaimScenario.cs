@@ -36,16 +36,20 @@ public sealed class ReclaimScenario(BenchmarkOptions options)
         await janus.StartAsync();
         Progress.Log($"{Name(journal)}: Janus up on ws port {janus.Ports.WebSocket}");
 
+        // A standby shares the holder's SQLite file: by absolute path, in a folder of this run's own.
+        var shared = options.Standby ? Directory.CreateTempSubdirectory("janus-bench-").FullName : null;
         var connectionString = journal == JournalKind.Sqlite
-            ? "Data Source=journal.db" // relative to the host's own temp working directory
+            ? $"Data Source={(shared is null ? "journal.db" : Path.Combine(shared, "journal.db"))}" // else relative to the host's working directory
             : await postgres!.CreateDatabaseAsync();
         var settings = new Dictionary<string, string?>(options.HostSettings)
         {
             ["Janus:WebSocketUrl"] = janus.WebSocketUrl.ToString(),
             ["Journal:Provider"] = Name(journal),
             ["Journal:ConnectionString"] = connectionString,
+            ["Journal:Standby"] = options.Standby ? "true" : "false",
         };
         await using var host = new HostProcess(settings);
+        await using var standby = options.Standby ? new HostProcess(settings) : null;
 
         try
         {
@@ -59,11 +63,18 @@ public sealed class ReclaimScenario(BenchmarkOptions options)
             var ids = sessions.Values.ToArray();
             await RawClaimBaseline.OneSocketAsync(janus, ids.Take(Math.Min(ids.Length, options.RawInFlight)).ToArray(), options.RawInFlight); // JIT
             var results = new List<RunResult>();
+            var (holder, waiting) = (host, standby);
+            if (waiting is not null) await StartStandbyAsync(waiting);
             for (var run = 1; run <= options.Runs; run++)
             {
                 var load = MachineLoad();
-                var recovery = await KillAndRecoverAsync(host, janus, sessions);
-                await VerifyAsync(host, janus, sessions, $"after restart {run}");
+                var recovery = waiting is not null ? await KillAndTakeOverAsync(holder, waiting, janus, sessions) : await KillAndRecoverAsync(host, janus, sessions);
+                if (waiting is not null)
+                {
+                    (holder, waiting) = (waiting, holder);
+                    await StartStandbyAsync(waiting);
+                }
+                await VerifyAsync(holder, janus, sessions, $"after restart {run}");
                 var result = new RunResult(journal, sessions.Count, run, recovery.RestartToHealthy, recovery.KillToAllActive,
                     recovery.RestartToAllActive, recovery.RawOneSocket, load, rssPerSession, recovery.Timeline);
                 results.Add(result);
@@ -72,12 +83,14 @@ public sealed class ReclaimScenario(BenchmarkOptions options)
                              $"({result.RatioToOneSocket:0.0}×)");
             }
             // Gracefully, so a host started with an EventPipe trace (--host-setting DOTNET_EnableEventPipe=1) finishes its file.
-            await host.StopAsync();
+            await holder.StopAsync();
             return results;
         }
         finally
         {
             KeepLogs(journal, host, janus);
+            if (standby is not null) KeepLogs(journal, standby, janus);
+            if (shared is not null) Directory.Delete(shared, recursive: true);
         }
     }
 
@@ -154,6 +167,49 @@ public sealed class ReclaimScenario(BenchmarkOptions options)
         finally
         {
             await stop.CancelAsync();
+        }
+    }
+
+    /// <summary>Starts a host that finds the journal held: alive, waiting, claiming nothing.</summary>
+    private static async Task StartStandbyAsync(HostProcess standby)
+    {
+        await standby.StartAsync();
+        while (!SinceLastStart(standby).Contains("Standby: the", StringComparison.Ordinal))
+            await Task.Delay(50);
+    }
+
+    /// <summary>What the host printed since its last launch.</summary>
+    private static string SinceLastStart(HostProcess host)
+    {
+        var log = host.Log();
+        return log[Math.Max(0, log.LastIndexOf("---- start #", StringComparison.Ordinal))..];
+    }
+
+    /// <summary>
+    /// The raw claim of every session on one socket, then a SIGKILL of the holder and the poll until the waiting standby
+    /// has every session active with its old Janus id. Times are from the SIGKILL: nothing has to start.
+    /// </summary>
+    private async Task<Recovery> KillAndTakeOverAsync(HostProcess holder, HostProcess standby, JanusServer janus, IReadOnlyDictionary<string, long> sessions)
+    {
+        var rawOneSocket = await RawClaimBaseline.OneSocketAsync(janus, sessions.Values.ToArray(), options.RawInFlight);
+        var logBefore = standby.Log().Length;
+        var killedAt = DateTime.Now;
+        var killed = Stopwatch.GetTimestamp();
+        await holder.KillAsync();
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        using var stop = new CancellationTokenSource(options.RecoveryTimeout);
+        try
+        {
+            var milestones = await WaitForAllActiveAsync(http, standby, sessions, killed, stop.Token);
+            var allActive = milestones.AllActive!.Value;
+            await LogSinceLaunchAsync(standby, sessions.Count); // every reclaim line has arrived
+            var log = standby.Log()[logBefore..];
+            return new Recovery(TimeSpan.Zero, allActive, allActive, rawOneSocket, RecoveryTimeline.Parse(log, killedAt, milestones));
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            throw new BenchmarkFailedException(
+                $"not every session was active on the standby {options.RecoveryTimeout.TotalSeconds:0} s after the holder's SIGKILL. Standby log tail:\n{standby.LogTail()}");
         }
     }
 
@@ -260,8 +316,7 @@ public sealed class ReclaimScenario(BenchmarkOptions options)
         var deadline = Stopwatch.StartNew();
         while (true)
         {
-            var log = host.Log();
-            var sinceLaunch = log[Math.Max(0, log.LastIndexOf("---- start #", StringComparison.Ordinal))..];
+            var sinceLaunch = SinceLastStart(host);
             var reclaims = sinceLaunch.Split('\n').Count(line => line.Contains("Reclaimed Janus session for", StringComparison.Ordinal));
             if (reclaims >= sessions || deadline.Elapsed > LogDrainTimeout)
                 return sinceLaunch;
