@@ -18,9 +18,10 @@ namespace Janus.Actors.Sessions;
 /// <summary>
 /// One Janus session, keyed by the caller's session key and persisted as <c>janus-session-{key}</c>.
 /// After a crash it recovers its Janus session id from the journal, claims it on a fresh transport, and only
-/// then restarts keep-alives with that id. A claim Janus refuses for good persists the session as lost and
-/// throws a final <see cref="SessionReclaimException"/>; a transient failure throws a non-final one so the
-/// supervisor restarts the session, which then waits out its backoff before claiming again.
+/// then restarts keep-alives with that id. A claim Janus refuses for good persists the session as lost, and the
+/// session then fails with a final <see cref="SessionReclaimException"/> so its supervisor's decider stops it; a
+/// transient failure (no connection, no answer) makes the session claim again over a fresh transport after a backoff,
+/// inside the actor, until Janus has been unreachable for a whole reclaim window.
 /// Stopping this actor never destroys the Janus session; only <see cref="DestroySession"/> does.
 /// In a cluster it runs as a sharded entity (remember-entities) and ends by passivating, so that an ended session
 /// is forgotten by sharding instead of restarted.
