@@ -71,12 +71,24 @@ public static class HealthEndpoint
         var reasons = new[] { journalFailure, janusFailure, recoveryFailure, clusterFailure }.OfType<string>().ToArray();
         if (reasons.Length > 0)
         {
-            logger.LogWarning("Not ready: {Reasons}", string.Join("; ", reasons));
-            return TypedResults.Json(new ReadinessResponse("unavailable", string.Join("; ", reasons), null),
+            var reason = string.Join("; ", reasons);
+            if (ReadinessChanged(reason)) logger.LogWarning("Not ready: {Reasons}", reason);
+            return TypedResults.Json(new ReadinessResponse("unavailable", reason, null),
                 HostJsonContext.Api.ReadinessResponse, statusCode: StatusCodes.Status503ServiceUnavailable);
         }
+        if (ReadinessChanged(null)) logger.LogInformation("Ready");
         var server = new JanusServerResponse(janusInfo!.Version, janusInfo.SessionTimeoutSeconds, janusInfo.ReclaimSessionTimeoutSeconds);
         return TypedResults.Json(new ReadinessResponse("ready", null, server), HostJsonContext.Api.ReadinessResponse);
+    }
+
+    // What readiness said last, with its numbers blanked: probes and the status page ask every second, and a standby or a
+    // Janus outage must cost one log line when it starts and one when it ends, not one per probe.
+    private static string? _lastReadiness = "";
+
+    private static bool ReadinessChanged(string? reason)
+    {
+        var kind = reason is null ? null : System.Text.RegularExpressions.Regex.Replace(reason, @"\d+", "#");
+        return Interlocked.Exchange(ref _lastReadiness, kind) != kind;
     }
 
     /// <summary>Null when the journal answers, else why not (without secrets: CheckAsync words it so).</summary>

@@ -34,6 +34,12 @@ public sealed class HostLifecycleSpecs
         var body = await host.ReadJsonAsync(ready, HttpStatusCode.ServiceUnavailable);
         Assert.Equal("unavailable", body.GetProperty("status").GetString());
         Assert.Contains("Janus at ws://127.0.0.1:9/ did not answer info", body.GetProperty("reason").GetString());
+
+        // A probe every second must not mean a warning every second: one when it starts.
+        for (var i = 0; i < 3; i++)
+            using (var again = await host.Http.GetAsync("readyz"))
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, again.StatusCode);
+        Assert.Single(host.Log().Split('\n'), line => line.Contains("Not ready: ", StringComparison.Ordinal) && line.Contains("did not answer info", StringComparison.Ordinal));
     }
 
     [Fact]
