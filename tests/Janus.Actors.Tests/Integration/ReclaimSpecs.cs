@@ -16,35 +16,13 @@ namespace Janus.Actors.Tests.Integration;
 public sealed class ReclaimSpecs : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
-    private readonly JanusServer _janus = new(new JanusServerOptions { SessionTimeoutSeconds = 30, ReclaimSessionTimeoutSeconds = 20 });
-    private readonly TestJournal _journal = new();
-    private TcpProxy _proxy = null!;
-    private JanusAdminClient _admin = null!;
+    private readonly ProxiedJanus _janus = new(new JanusServerOptions { SessionTimeoutSeconds = 30, ReclaimSessionTimeoutSeconds = 20 });
 
-    public async Task InitializeAsync()
-    {
-        await _janus.StartAsync();
-        _proxy = new TcpProxy(_janus.Ports.WebSocket);
-        _admin = _janus.CreateAdminClient();
-    }
+    public Task InitializeAsync() => _janus.StartAsync();
 
-    public async Task DisposeAsync()
-    {
-        _admin.Dispose();
-        await _proxy.DisposeAsync();
-        await _janus.DisposeAsync();
-        _journal.Dispose();
-    }
+    public async Task DisposeAsync() => await _janus.DisposeAsync();
 
-    private JanusOptions Options => new()
-    {
-        WebSocketUrl = new Uri($"ws://127.0.0.1:{_proxy.Port}/"),
-        RestUrl = _janus.RestUrl,
-        MinReclaimBackoff = TimeSpan.FromMilliseconds(200),
-        MaxReclaimBackoff = TimeSpan.FromSeconds(1),
-    };
-
-    private Task<InProcessSessions> StartAppAsync() => InProcessSessions.StartAsync(Options, _journal.File);
+    private Task<InProcessSessions> StartAppAsync() => _janus.StartAppAsync();
 
     private static Task<JanusSessionInfo> ActiveAsync(IJanusSessions sessions, string key, int reclaims) =>
         Eventually.ReturnsAsync(() => sessions.GetAsync(key)!, s => s is { State: JanusSessionStatus.Active } && s.Reclaims >= reclaims,
@@ -69,16 +47,16 @@ public sealed class ReclaimSpecs : IAsyncLifetime
         await using var app = await StartAppAsync();
         var created = await app.Sessions.CreateAsync("call-1", JanusTransportKind.WebSocket);
         var handle = await app.Sessions.AttachAsync("call-1", "janus.plugin.echotest");
-        var sessionsBefore = await _admin.ListSessionsAsync();
+        var sessionsBefore = await _janus.Admin.ListSessionsAsync();
         using var listening = new CancellationTokenSource(Patience);
         var reclaimedNotice = FirstAsync<JanusSessionNotices.SessionReclaimed>(app.Sessions.EventsAsync("call-1", listening.Token));
 
-        _proxy.Cut();
+        _janus.Proxy.Cut();
 
         var reclaimed = await ActiveAsync(app.Sessions, "call-1", reclaims: 1);
         Assert.Equal(created.JanusSessionId, reclaimed.JanusSessionId);
         Assert.True((await reclaimedNotice).EventsMayHaveBeenMissed);
-        Assert.Equal(sessionsBefore.Order(), (await _admin.ListSessionsAsync()).Order());
+        Assert.Equal(sessionsBefore.Order(), (await _janus.Admin.ListSessionsAsync()).Order());
         await AssertEchoAsync(app.Sessions, "call-1", handle);
     }
 
@@ -94,7 +72,7 @@ public sealed class ReclaimSpecs : IAsyncLifetime
                 ids[key] = (session.JanusSessionId!.Value, await first.Sessions.AttachAsync(key, "janus.plugin.echotest"));
             }
         }
-        Assert.Superset(ids.Values.Select(v => v.JanusId).ToHashSet(), (await _admin.ListSessionsAsync()).ToHashSet());
+        Assert.Superset(ids.Values.Select(v => v.JanusId).ToHashSet(), (await _janus.Admin.ListSessionsAsync()).ToHashSet());
 
         await using var second = await StartAppAsync();
         // Asked at once, before the journal scan can have reached them: known, not "not found".
@@ -115,16 +93,16 @@ public sealed class ReclaimSpecs : IAsyncLifetime
         long janusId;
         await using (var first = await StartAppAsync())
             janusId = (await first.Sessions.CreateAsync("call-1", JanusTransportKind.WebSocket)).JanusSessionId!.Value;
-        _proxy.Pause();
+        _janus.Proxy.Pause();
 
         await using var second = await StartAppAsync();
         await Eventually.ReturnsAsync(() => second.Sessions.GetAsync("call-1"), s => s?.State == JanusSessionStatus.Reclaiming,
             Patience, "the session to wait for Janus");
-        _proxy.Resume();
+        _janus.Proxy.Resume();
 
         var session = await ActiveAsync(second.Sessions, "call-1", reclaims: 1);
         Assert.Equal(janusId, session.JanusSessionId);
-        Assert.Contains(janusId, await _admin.ListSessionsAsync());
+        Assert.Contains(janusId, await _janus.Admin.ListSessionsAsync());
     }
 
     [Fact]
@@ -133,7 +111,7 @@ public sealed class ReclaimSpecs : IAsyncLifetime
         long janusId;
         await using (var first = await StartAppAsync())
             janusId = (await first.Sessions.CreateAsync("call-1", JanusTransportKind.WebSocket)).JanusSessionId!.Value;
-        await _admin.DestroySessionAsync(janusId);
+        await _janus.Admin.DestroySessionAsync(janusId);
 
         await using (var second = await StartAppAsync())
         {

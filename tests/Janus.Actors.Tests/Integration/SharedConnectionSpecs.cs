@@ -17,33 +17,14 @@ public sealed class SharedConnectionSpecs : IAsyncLifetime
 {
     private const int Sessions = 12;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
-    private readonly JanusServer _janus = new(new JanusServerOptions { SessionTimeoutSeconds = 30, ReclaimSessionTimeoutSeconds = 20 });
-    private readonly TestJournal _journal = new();
-    private TcpProxy _proxy = null!;
-    private JanusAdminClient _admin = null!;
+    private readonly ProxiedJanus _janus = new(new JanusServerOptions { SessionTimeoutSeconds = 30, ReclaimSessionTimeoutSeconds = 20 });
 
-    public async Task InitializeAsync()
-    {
-        await _janus.StartAsync();
-        _proxy = new TcpProxy(_janus.Ports.WebSocket);
-        _admin = _janus.CreateAdminClient();
-    }
+    public Task InitializeAsync() => _janus.StartAsync();
 
-    public async Task DisposeAsync()
-    {
-        _admin.Dispose();
-        await _proxy.DisposeAsync();
-        await _janus.DisposeAsync();
-        _journal.Dispose();
-    }
+    public async Task DisposeAsync() => await _janus.DisposeAsync();
 
-    private Task<InProcessSessions> StartAppAsync(int connections) => InProcessSessions.StartAsync(new JanusOptions
-    {
-        WebSocketUrl = new Uri($"ws://127.0.0.1:{_proxy.Port}/"),
-        WebSocketConnections = connections,
-        MinReclaimBackoff = TimeSpan.FromMilliseconds(200),
-        MaxReclaimBackoff = TimeSpan.FromSeconds(1),
-    }, _journal.File);
+    private Task<InProcessSessions> StartAppAsync(int connections) =>
+        _janus.StartAppAsync(_janus.Options with { WebSocketConnections = connections });
 
     private async Task<Dictionary<string, (long JanusId, long Handle)>> CreateAsync(IJanusSessions sessions)
     {
@@ -63,7 +44,7 @@ public sealed class SharedConnectionSpecs : IAsyncLifetime
         await using var app = await StartAppAsync(connections: 2);
         await CreateAsync(app.Sessions);
 
-        Assert.Equal(2, _proxy.OpenConnections);
+        Assert.Equal(2, _janus.Proxy.OpenConnections);
     }
 
     [Fact]
@@ -71,9 +52,9 @@ public sealed class SharedConnectionSpecs : IAsyncLifetime
     {
         await using var app = await StartAppAsync(connections: 2);
         var created = await CreateAsync(app.Sessions);
-        var inJanus = (await _admin.ListSessionsAsync()).Order().ToList();
+        var inJanus = (await _janus.Admin.ListSessionsAsync()).Order().ToList();
 
-        _proxy.CutOne();
+        _janus.Proxy.CutOne();
 
         // The sessions of the cut socket come back (reclaims 1); those of the other one never left (reclaims 0).
         var after = await Eventually.ReturnsAsync(async () => await app.Sessions.ListAsync(),
@@ -83,8 +64,8 @@ public sealed class SharedConnectionSpecs : IAsyncLifetime
         Assert.InRange(reclaimed, 1, Sessions - 1);
         Assert.All(after, s => Assert.InRange(s.Reclaims, 0, 1));
         Assert.All(after, s => Assert.Equal(created[s.Key].JanusId, s.JanusSessionId));
-        Assert.Equal(inJanus, (await _admin.ListSessionsAsync()).Order().ToList()); // no new Janus session, none lost
-        Assert.Equal(2, _proxy.OpenConnections);
+        Assert.Equal(inJanus, (await _janus.Admin.ListSessionsAsync()).Order().ToList()); // no new Janus session, none lost
+        Assert.Equal(2, _janus.Proxy.OpenConnections);
         foreach (var (key, (_, handle)) in created)
             await AssertEchoAsync(app.Sessions, key, handle);
     }
@@ -100,7 +81,7 @@ public sealed class SharedConnectionSpecs : IAsyncLifetime
             await AwaitSubscribedAsync(app.Sessions, key, handle, events[key]);
 
         await app.Sessions.DestroyAsync("call-0");
-        Assert.DoesNotContain(created["call-0"].JanusId, await _admin.ListSessionsAsync());
+        Assert.DoesNotContain(created["call-0"].JanusId, await _janus.Admin.ListSessionsAsync());
 
         foreach (var (key, (janusId, handle)) in created.Where(c => c.Key != "call-0"))
         {
@@ -108,7 +89,7 @@ public sealed class SharedConnectionSpecs : IAsyncLifetime
             // The echotest's event for this message reaches this session's stream, carrying this session's handle.
             var received = await events[key].Reader.ReadAsync(listening.Token);
             Assert.Equal(handle, Assert.IsType<JanusSessionNotices.JanusEventReceived>(received).Event.Sender);
-            Assert.Contains(janusId, await _admin.ListSessionsAsync());
+            Assert.Contains(janusId, await _janus.Admin.ListSessionsAsync());
         }
         // Nothing crossed over: no stream saw a second event, nor one of another session's handles.
         await Task.Delay(TimeSpan.FromMilliseconds(300)); // a window for a misrouted event to show up, not a wait for a condition

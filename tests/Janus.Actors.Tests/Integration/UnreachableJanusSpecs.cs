@@ -14,36 +14,20 @@ namespace Janus.Actors.Tests.Integration;
 public sealed class UnreachableJanusSpecs : IAsyncLifetime
 {
     private const int ReclaimTimeoutSeconds = 4;
-    private readonly JanusServer _janus = new(new JanusServerOptions { SessionTimeoutSeconds = 30, ReclaimSessionTimeoutSeconds = ReclaimTimeoutSeconds });
-    private readonly TestJournal _journal = new();
-    private TcpProxy _proxy = null!;
+    private readonly ProxiedJanus _janus = new(new JanusServerOptions { SessionTimeoutSeconds = 30, ReclaimSessionTimeoutSeconds = ReclaimTimeoutSeconds });
 
-    public async Task InitializeAsync()
-    {
-        await _janus.StartAsync();
-        _proxy = new TcpProxy(_janus.Ports.WebSocket);
-    }
+    public Task InitializeAsync() => _janus.StartAsync();
 
-    public async Task DisposeAsync()
-    {
-        await _proxy.DisposeAsync();
-        await _janus.DisposeAsync();
-        _journal.Dispose();
-    }
+    public async Task DisposeAsync() => await _janus.DisposeAsync();
 
     [Fact]
     public async Task Janus_unreachable_past_its_reclaim_window_ends_the_session_lost_saying_since_when()
     {
-        await using var app = await InProcessSessions.StartAsync(new JanusOptions
-        {
-            WebSocketUrl = new Uri($"ws://127.0.0.1:{_proxy.Port}/"),
-            MinReclaimBackoff = TimeSpan.FromMilliseconds(200),
-            MaxReclaimBackoff = TimeSpan.FromSeconds(1),
-        }, _journal.File);
+        await using var app = await _janus.StartAppAsync();
         await app.Sessions.CreateAsync("call-1", JanusTransportKind.WebSocket);
         var cutAt = DateTimeOffset.UtcNow;
 
-        _proxy.Pause(); // connections cut and refused from now on
+        _janus.Proxy.Pause(); // connections cut and refused from now on
 
         var lost = await Eventually.ReturnsAsync(() => app.Sessions.GetAsync("call-1"), s => s?.State == JanusSessionStatus.Lost,
             TimeSpan.FromSeconds(30), "the session to end lost");
