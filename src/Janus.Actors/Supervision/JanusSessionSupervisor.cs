@@ -150,7 +150,7 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
             _log.Error(f.Cause, "Could not list persisted sessions; retrying");
             Timers.StartSingleTimer("scan", ScanJournal.Instance, _options.MinReclaimBackoff);
         });
-        Receive<ScanJournal>(_ => StartScan(_readJournalPluginId!));
+        Receive<ScanJournal>(_ => StartScan());
         Receive<Terminated>(OnTerminated);
 
         // From a message, not the constructor: the read journal may take seconds to initialise on a busy machine,
@@ -177,7 +177,7 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
     /// from one read that also keeps every session's events for its recovery (<see cref="JanusSessionJournal"/>); on any
     /// other journal from the read journal's list of persistence ids.
     /// </summary>
-    private void StartScan(string readJournalPluginId)
+    private void StartScan()
     {
         var self = Self;
         var system = Context.System;
@@ -195,7 +195,7 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
         // Off the supervisor's thread: the read journal's constructor blocks (up to 5 s) until the write journal has
         // created its tables, and the supervisor must keep answering meanwhile.
         Task.Run(() => PersistenceQuery.Get(system)
-                .ReadJournalFor<ICurrentPersistenceIdsQuery>(readJournalPluginId)
+                .ReadJournalFor<ICurrentPersistenceIdsQuery>(_readJournalPluginId!)
                 .CurrentPersistenceIds()
                 .Where(id => id.StartsWith(JanusSessionActor.PersistenceIdPrefix, StringComparison.Ordinal))
                 .RunAggregate(new List<string>(), (ids, id) =>
