@@ -67,7 +67,7 @@ public static class JanusSessionsServiceCollectionExtensions
         {
             var connections = StartConnections(system, janus);
             var supervisor = system.ActorOf(
-                JanusSessionSupervisor.Props(janus, kind => JanusTransportProps.Create(kind, janus, connections), readJournalPluginId,
+                JanusSessionSupervisor.Props(janus, JanusTransports.Create(janus, connections), readJournalPluginId,
                     resolver.GetService<JournalLeaseGate>()),
                 "janus-sessions");
             registry.Register<IJanusSessions>(supervisor);
@@ -83,10 +83,10 @@ public static class JanusSessionsServiceCollectionExtensions
         {
             var sessions = system.ActorOf(ClusterSessionRegistry.Props(JanusSessions.AskTimeout(janus)), ClusterSessionRegistry.Name);
             var connections = StartConnections(system, janus);
-            Func<JanusTransportKind, Props> transportProps = kind => JanusTransportProps.Create(kind, janus, connections);
+            var transports = JanusTransports.Create(janus, connections);
             ClusterSharding.Get(system).Start(
                 ClusterSessionRegistry.ShardTypeName,
-                key => JanusSessionActor.Props(key, janus, sessions, transportProps, cluster),
+                key => JanusSessionActor.Props(key, janus, sessions, transports, cluster),
                 ClusterShardingSettings.Create(system),
                 new JanusSessionMessageExtractor(JanusSessionMessageExtractor.DefaultShards));
             registry.Register<IJanusSessions>(sessions);

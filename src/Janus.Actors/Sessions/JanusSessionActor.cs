@@ -33,22 +33,22 @@ public sealed class JanusSessionActor : PersistentActor, IWithTimers
     /// <param name="key">The caller's name for the session.</param>
     /// <param name="options">How to reach Janus.</param>
     /// <param name="registry">Receives the session's snapshots and notices (the session supervisor).</param>
-    /// <param name="transportProps">Props of the transport child for a transport kind.</param>
+    /// <param name="transports">The node's shared WebSockets and the REST transport's Props.</param>
     /// <param name="cluster">This node when the session is a sharded entity; null on a single node.</param>
-    public static Props Props(string key, JanusOptions options, IActorRef registry, Func<JanusTransportKind, Props> transportProps,
+    public static Props Props(string key, JanusOptions options, IActorRef registry, JanusTransports transports,
         JanusClusterOptions? cluster = null) =>
-        Akka.Actor.Props.CreateBy(new Producer(key, options, registry, transportProps, cluster));
+        Akka.Actor.Props.CreateBy(new Producer(key, options, registry, transports, cluster));
 
     /// <summary>
     /// Builds the actor with a plain constructor call: <c>Props.Create(() => new ...)</c> compiles its expression on every
     /// call, which costs more than the actor itself when ten thousand sessions start at once.
     /// </summary>
-    private sealed class Producer(string key, JanusOptions options, IActorRef registry, Func<JanusTransportKind, Props> transportProps,
+    private sealed class Producer(string key, JanusOptions options, IActorRef registry, JanusTransports transports,
         JanusClusterOptions? cluster) : IIndirectActorProducer
     {
         public Type ActorType => typeof(JanusSessionActor);
 
-        public ActorBase Produce() => new JanusSessionActor(key, options, registry, transportProps, cluster);
+        public ActorBase Produce() => new JanusSessionActor(key, options, registry, transports, cluster);
 
         public void Release(ActorBase actor) { }
     }
@@ -74,15 +74,16 @@ public sealed class JanusSessionActor : PersistentActor, IWithTimers
     private readonly string _key;
     private readonly JanusOptions _options;
     private readonly IActorRef _registry;
-    private readonly Func<JanusTransportKind, Props> _transportProps;
+    private readonly JanusTransports _transports;
     private readonly JanusClusterOptions? _cluster;
     private readonly ReclaimBackoff _backoff;
     private readonly PendingRequests _pending = new();
 
     private JanusSessionState _state = JanusSessionState.Empty;
     private JanusSessionStatus _status = JanusSessionStatus.Creating;
-    private IActorRef? _transport;
-    private int _transports; // names each transport child apart: a failed one may not have stopped yet
+    private IActorRef? _transport; // the shared connection or the REST child that answered Connected
+    private bool _connecting; // a Connect is out: its answer (or a WebSocket's ConnectionLost) is this session's
+    private int _restLinks; // names each REST child apart: a failed one may not have stopped yet
     private (CreateSession Command, IActorRef ReplyTo)? _creation;
     private IActorRef? _awaitingJournal;
     private ServerTimeouts? _server;
@@ -94,13 +95,13 @@ public sealed class JanusSessionActor : PersistentActor, IWithTimers
     private DateTimeOffset? _unreachableSince; // first failed contact of the current reclaim
     private DateTimeOffset _reclaimStarted = DateTimeOffset.UtcNow;
 
-    public JanusSessionActor(string key, JanusOptions options, IActorRef registry, Func<JanusTransportKind, Props> transportProps,
+    public JanusSessionActor(string key, JanusOptions options, IActorRef registry, JanusTransports transports,
         JanusClusterOptions? cluster = null)
     {
         _key = key;
         _options = options;
         _registry = registry;
-        _transportProps = transportProps;
+        _transports = transports;
         _cluster = cluster;
         _backoff = new ReclaimBackoff(options.MinReclaimBackoff, options.MaxReclaimBackoff);
         _keepAlivePeriod = options.KeepAliveInterval;
@@ -114,12 +115,19 @@ public sealed class JanusSessionActor : PersistentActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    /// <summary>Transport failures are reported to the session, which decides: reclaim, or fail its caller.</summary>
+    /// <summary>A REST child's failures are reported to the session, which decides: reclaim, or fail its caller.</summary>
     protected override SupervisorStrategy SupervisorStrategy() => new TransportFailureStrategy(Self);
 
+    /// <summary>A WebSocket session leaves its shared connection's routes.</summary>
+    protected override void PostStop()
+    {
+        if (_state.Transport == JanusTransportKind.WebSocket) _transports.Connections.Tell(JanusTransportCommands.SessionStopped.Instance);
+        base.PostStop();
+    }
+
     /// <summary>
-    /// Stops a failed transport and tells the session which one failed (an older one's failure is stale). Not logged
-    /// here: the session logs what the failure means for it, and a shared connection logs its own loss once.
+    /// Stops a failed REST child and tells the session which one failed (an older one's failure is stale). Not logged
+    /// here: the session logs what the failure means for it.
     /// </summary>
     private sealed class TransportFailureStrategy(IActorRef session) : OneForOneStrategy(_ => Directive.Stop)
     {
@@ -198,12 +206,12 @@ public sealed class JanusSessionActor : PersistentActor, IWithTimers
     {
         switch (message)
         {
-            case JanusTransportEvents.Connected connected:
-                LearnServer(connected.ServerInfo);
+            case JanusTransportEvents.Connected connected when IsAnswerToConnect():
+                OnConnected(connected);
                 SendCreateOrAdopt();
                 return true;
-            case TransportFailed failed when failed.Transport.Equals(_transport):
-                FailCreation(new JanusSessionUnavailableException(_key, JanusSessionStatus.Creating, $"Janus unreachable: {failed.Cause.Message}"));
+            case TransportFailed or JanusTransportEvents.ConnectionLost when TransportFailure(message) is { } reason:
+                FailCreation(new JanusSessionUnavailableException(_key, JanusSessionStatus.Creating, $"Janus unreachable: {reason}"));
                 return true;
             default:
                 if (!WithJanusSession(message)) Stash.Stash();
@@ -217,10 +225,10 @@ public sealed class JanusSessionActor : PersistentActor, IWithTimers
         switch (message)
         {
             case ConnectTransport:
-                Transport.Tell(JanusTransportCommands.Connect.Instance);
+                Connect();
                 return true;
-            case JanusTransportEvents.Connected connected:
-                LearnServer(connected.ServerInfo);
+            case JanusTransportEvents.Connected connected when IsAnswerToConnect():
+                OnConnected(connected);
                 ClaimOnFreshTransport();
                 return true;
             case JanusTransportEvents.Drained:
@@ -229,8 +237,8 @@ public sealed class JanusSessionActor : PersistentActor, IWithTimers
             case JanusTransportEvents.SessionGone gone:
                 EndAsLost(gone.Code, gone.Reason, throwFinal: true);
                 return true;
-            case TransportFailed failed when failed.Transport.Equals(_transport):
-                FailReclaim(null, $"transport failed: {failed.Cause.Message}");
+            case TransportFailed or JanusTransportEvents.ConnectionLost when TransportFailure(message) is { } reason:
+                FailReclaim(null, $"transport failed: {reason}");
                 return true;
             default:
                 if (!WithJanusSession(message)) Stash.Stash();
@@ -249,8 +257,8 @@ public sealed class JanusSessionActor : PersistentActor, IWithTimers
             case JanusTransportEvents.SessionGone gone:
                 EndAsLost(gone.Code, gone.Reason, throwFinal: false);
                 return true;
-            case TransportFailed failed when failed.Transport.Equals(_transport):
-                Reconnect($"transport failed: {failed.Cause.Message}");
+            case TransportFailed or JanusTransportEvents.ConnectionLost when TransportFailure(message) is { } reason:
+                Reconnect($"transport failed: {reason}");
                 return true;
             case AttachHandle c:
                 SendRequest(PendingKind.Attach, JanusRequests.Attach(NextTransaction(), JanusId, c.Plugin, c.OpaqueId));
@@ -284,8 +292,8 @@ public sealed class JanusSessionActor : PersistentActor, IWithTimers
                 // What a replaced transport still delivers belongs to requests that have already failed.
                 if (Sender.Equals(_transport)) OnReceived(received.Message);
                 return true;
-            case TransportFailed or JanusTransportEvents.Drained:
-                return true; // a replaced transport's
+            case TransportFailed or JanusTransportEvents.Drained or JanusTransportEvents.Connected or JanusTransportEvents.ConnectionLost:
+                return true; // a replaced transport's, or a shared connection's news for a session not using it now
             case RequestTimedOut timedOut:
                 OnRequestTimedOut(timedOut);
                 return true;
@@ -344,8 +352,7 @@ public sealed class JanusSessionActor : PersistentActor, IWithTimers
         _creation = (command, Sender);
         _status = JanusSessionStatus.Creating;
         _state = _state with { Transport = command.Transport };
-        StartTransport(command.Transport);
-        Transport.Tell(JanusTransportCommands.Connect.Instance);
+        Connect();
         Become(Creating);
     }
 
@@ -394,7 +401,7 @@ public sealed class JanusSessionActor : PersistentActor, IWithTimers
         _status = JanusSessionStatus.Reclaiming;
         _reclaimStarted = DateTimeOffset.UtcNow;
         ReportChanged();
-        ReplaceTransport();
+        ReleaseTransport();
 
         var delay = _backoff.DelayFor(_reclaimAttempt);
         if (_unreachableSince is { } since && DateTimeOffset.UtcNow + delay > since + ReclaimWindow())
@@ -405,7 +412,7 @@ public sealed class JanusSessionActor : PersistentActor, IWithTimers
 
         Become(Reclaiming);
         if (delay == TimeSpan.Zero)
-            Transport.Tell(JanusTransportCommands.Connect.Instance);
+            Connect();
         else
         {
             Log.Info("Reclaiming {SessionKey} in {Delay} (attempt {Attempt})", _key, delay, _reclaimAttempt + 1);
@@ -504,10 +511,57 @@ public sealed class JanusSessionActor : PersistentActor, IWithTimers
         Send(PendingKind.KeepAlive, JanusRequests.KeepAlive(NextTransaction(), JanusId), Self);
     }
 
-    /// <summary>The <c>info</c> a shared connection fetched for every session on it; null when this session must ask.</summary>
-    private void LearnServer(JanusMessage? info)
+    // ---- transport --------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Opens a transport: a WebSocket session asks the pool for its shared connection, a REST session starts a child of
+    /// its own. Either answers <see cref="JanusTransportEvents.Connected"/>, whose sender carries the requests from then on.
+    /// </summary>
+    private void Connect()
     {
-        if (info is not null && _server is null) OnServerInfo(info);
+        _connecting = true;
+        if (_state.Transport == JanusTransportKind.Rest)
+        {
+            _transport = Context.ActorOf(_transports.RestProps(), $"transport-{++_restLinks}");
+            _transport.Tell(JanusTransportCommands.Connect.Instance);
+            return;
+        }
+        _options.UrlFor(JanusTransportKind.WebSocket); // no WebSocket URL: fails here, as a create with it must
+        _transports.Connections.Tell(JanusTransportCommands.Connect.Instance);
+    }
+
+    /// <summary>A REST child answers for itself; a WebSocket's answer comes from whichever connection the pool chose.</summary>
+    private bool IsAnswerToConnect() => _connecting && (_state.Transport == JanusTransportKind.WebSocket || Sender.Equals(_transport));
+
+    /// <summary>Requests go to the transport that answered; the <c>info</c> a shared connection fetched is this session's too.</summary>
+    private void OnConnected(JanusTransportEvents.Connected connected)
+    {
+        _connecting = false;
+        _transport = Sender;
+        if (connected.ServerInfo is { } info && _server is null) OnServerInfo(info);
+    }
+
+    /// <summary>
+    /// Why this session's transport failed, or null when the news is stale: a REST child's failure through supervision,
+    /// or a shared connection's loss while this session waits for it or uses it.
+    /// </summary>
+    private string? TransportFailure(object message) => message switch
+    {
+        TransportFailed failed when failed.Transport.Equals(_transport) => failed.Cause.Message,
+        JanusTransportEvents.ConnectionLost lost when (_connecting && _state.Transport == JanusTransportKind.WebSocket) || Sender.Equals(_transport) =>
+            lost.Reason,
+        _ => null,
+    };
+
+    /// <summary>
+    /// A reclaim starts on a fresh transport: a REST child is stopped, a shared connection is asked for again; whatever
+    /// the old one still delivers belongs to failed requests and is dropped.
+    /// </summary>
+    private void ReleaseTransport()
+    {
+        if (_transport is { } old && _state.Transport == JanusTransportKind.Rest) Context.Stop(old);
+        _transport = null;
+        _connecting = false;
     }
 
     private void OnServerInfo(JanusMessage info)
@@ -802,18 +856,7 @@ public sealed class JanusSessionActor : PersistentActor, IWithTimers
 
     private string NextTransaction() => _pending.NextTransaction();
 
-    private IActorRef Transport => _transport ?? throw new InvalidOperationException("transport not started");
-
-    private void StartTransport(JanusTransportKind kind) =>
-        _transport ??= Context.ActorOf(_transportProps(kind), $"transport-{++_transports}");
-
-    /// <summary>A reclaim starts on a fresh transport: whatever the old one still holds belongs to failed requests.</summary>
-    private void ReplaceTransport()
-    {
-        if (_transport is { } old) Context.Stop(old);
-        _transport = null;
-        StartTransport(_state.Transport);
-    }
+    private IActorRef Transport => _transport ?? throw new InvalidOperationException("transport not connected");
 
     private JanusSessionInfo Snapshot() =>
         new(_key, _state.JanusSessionId, _status, _state.Transport, _state.Handles.Values.ToList(), _state.LastError, _reclaims, _cluster?.Node);

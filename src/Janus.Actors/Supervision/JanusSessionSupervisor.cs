@@ -23,12 +23,12 @@ namespace Janus.Actors.Supervision;
 public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
 {
     /// <param name="options">How sessions reach Janus.</param>
-    /// <param name="transportProps">Props of a session's transport child, by kind.</param>
+    /// <param name="transports">How sessions reach Janus: the node's shared WebSockets, a REST child each.</param>
     /// <param name="readJournalPluginId">Query plugin listing persisted sessions at start-up; null to skip the scan.</param>
     /// <param name="lease">When the journal may be read (a hot standby waits for the lease); null: at once.</param>
-    public static Props Props(JanusOptions options, Func<JanusTransportKind, Props> transportProps, string? readJournalPluginId,
+    public static Props Props(JanusOptions options, JanusTransports transports, string? readJournalPluginId,
         JournalLeaseGate? lease = null) =>
-        Akka.Actor.Props.Create(typeof(JanusSessionSupervisor), options, transportProps, readJournalPluginId, lease);
+        Akka.Actor.Props.Create(typeof(JanusSessionSupervisor), options, transports, readJournalPluginId, lease);
 
     /// <summary>Start (or restart) the actor of a persisted session; it recovers and reclaims on its own.</summary>
     // Its own messages never leave the node: exempt from serialize-messages checks.
@@ -43,7 +43,7 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
     private sealed record ScanFailed(Exception Cause) : INoSerializationVerificationNeeded;
 
     private readonly JanusOptions _options;
-    private readonly Func<JanusTransportKind, Props> _transportProps;
+    private readonly JanusTransports _transports;
     private readonly string? _readJournalPluginId;
     private readonly ReclaimBackoff _restartBackoff;
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -62,11 +62,11 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
     private readonly HashSet<string> _unregistered = new();
     private readonly ReclaimTimeoutWarning _reclaimWarning;
 
-    public JanusSessionSupervisor(JanusOptions options, Func<JanusTransportKind, Props> transportProps, string? readJournalPluginId,
+    public JanusSessionSupervisor(JanusOptions options, JanusTransports transports, string? readJournalPluginId,
         JournalLeaseGate? lease)
     {
         _options = options;
-        _transportProps = transportProps;
+        _transports = transports;
         _readJournalPluginId = readJournalPluginId;
         _restartBackoff = new ReclaimBackoff(options.MinReclaimBackoff, options.MaxReclaimBackoff);
         _reclaimWarning = new ReclaimTimeoutWarning(_log);
@@ -369,7 +369,7 @@ public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
         var name = ChildName(key);
         var existing = Context.Child(name);
         if (!existing.IsNobody()) return existing;
-        var child = Context.ActorOf(JanusSessionActor.Props(key, _options, Self, _transportProps), name);
+        var child = Context.ActorOf(JanusSessionActor.Props(key, _options, Self, _transports), name);
         _keyOfChild[child] = key;
         Context.Watch(child);
         return child;

@@ -9,17 +9,18 @@ namespace Janus.Actors.Transports;
 
 /// <summary>
 /// One WebSocket to Janus (<see cref="JanusOptions.WebSocketUrl"/>, subprotocol <c>janus-protocol</c>) shared by many
-/// sessions, each through its <see cref="WebSocketChannelActor"/>. Janus routes by session: a session's events go to the
-/// socket that last created or claimed it, so any number of sessions can live on one socket.
+/// sessions, which talk to it directly. Janus routes by session: a session's events go to the socket that last created
+/// or claimed it, so any number of sessions can live on one socket.
 /// <list type="bullet">
 /// <item>The first <see cref="Connect"/> opens the socket and asks Janus for <c>info</c> once; every Connect is answered
 /// with <see cref="Connected"/> carrying that answer, so a thousand sessions need one handshake and one <c>info</c>.
-/// A socket that cannot be opened answers the waiting channels with <see cref="ConnectionLost"/>; the next Connect tries
+/// A socket that cannot be opened answers the waiting sessions with <see cref="ConnectionLost"/>; the next Connect tries
 /// again.</item>
-/// <item><see cref="Send"/>s are written in order; what Janus sends is routed by <see cref="SessionRoutes"/>.</item>
+/// <item><see cref="Send"/>s are written in order; what Janus sends is routed by <see cref="SessionRoutes"/>. A Send while
+/// no socket is open is answered with ConnectionLost.</item>
 /// <item>When the open socket breaks or Janus closes it, the actor throws <see cref="JanusTransportException"/>: before
-/// its restart it tells every channel it served <see cref="ConnectionLost"/>, and their sessions claim again over the
-/// fresh socket.</item>
+/// its restart it tells every session it served <see cref="ConnectionLost"/>, and they claim again over the fresh
+/// socket.</item>
 /// </list>
 /// </summary>
 public sealed class JanusConnectionActor : ReceiveActor, IWithTimers
@@ -52,7 +53,7 @@ public sealed class JanusConnectionActor : ReceiveActor, IWithTimers
         return Akka.Actor.Props.Create(typeof(JanusConnectionActor), options);
     }
 
-    /// <summary>Whatever made this incarnation fail, its channels learn that their socket is gone.</summary>
+    /// <summary>Whatever made this incarnation fail, its sessions learn that their socket is gone.</summary>
     protected override void PreRestart(Exception reason, object message)
     {
         NotifyLost(reason.Message);
@@ -67,7 +68,7 @@ public sealed class JanusConnectionActor : ReceiveActor, IWithTimers
     {
         Receive<Connect>(_ => Open());
         Receive<Send>(_ => Sender.Tell(new ConnectionLost("the WebSocket to Janus is not open")));
-        Receive<ChannelStopped>(_ => _routes.Forget(Sender));
+        Receive<SessionStopped>(_ => _routes.Forget(Sender));
         IgnoreOtherConnections();
     }
 
@@ -77,7 +78,7 @@ public sealed class JanusConnectionActor : ReceiveActor, IWithTimers
         Receive<OpenFailed>(failed => failed.Connection == _connection, failed => OnOpenFailed(failed.Cause));
         Receive<Connect>(_ => _waiting.Add(Sender));
         Receive<Send>(_ => Sender.Tell(new ConnectionLost("the WebSocket to Janus is not open yet")));
-        Receive<ChannelStopped>(_ => _routes.Forget(Sender));
+        Receive<SessionStopped>(_ => _routes.Forget(Sender));
         IgnoreOtherConnections();
     }
 
@@ -93,7 +94,7 @@ public sealed class JanusConnectionActor : ReceiveActor, IWithTimers
             else _waiting.Add(Sender);
         });
         Receive<InfoTimedOut>(timedOut => timedOut.Connection == _connection, _ => AnswerWaiting()); // sessions ask for info themselves
-        Receive<ChannelStopped>(_ => _routes.Forget(Sender));
+        Receive<SessionStopped>(_ => _routes.Forget(Sender));
         IgnoreOtherConnections();
     }
 
@@ -127,7 +128,7 @@ public sealed class JanusConnectionActor : ReceiveActor, IWithTimers
         Become(Ready);
     }
 
-    /// <summary>Janus could not be reached: the channels waiting learn it now and retry on their own schedule.</summary>
+    /// <summary>Janus could not be reached: the sessions waiting learn it now and retry on their own schedule.</summary>
     private void OnOpenFailed(Exception cause)
     {
         var reason = $"Could not open a WebSocket to Janus at {_url.Authority}: {cause.Message}";
@@ -136,7 +137,7 @@ public sealed class JanusConnectionActor : ReceiveActor, IWithTimers
         else _log.Warning("{Reason}", reason);
         _failing = true;
         JanusTransportFailure.Count(JanusTransportKind.WebSocket);
-        foreach (var channel in _waiting) channel.Tell(new ConnectionLost(reason));
+        foreach (var session in _waiting) session.Tell(new ConnectionLost(reason));
         _waiting.Clear();
         _connection!.Dispose();
         _connection = null;
@@ -158,9 +159,9 @@ public sealed class JanusConnectionActor : ReceiveActor, IWithTimers
             AnswerWaiting();
             return;
         }
-        if (_routes.Find(message) is { } channel)
+        if (_routes.Find(message) is { } session)
         {
-            channel.Tell(new Received(message), Self);
+            session.Tell(new Received(message), Self);
             return;
         }
         JanusMetrics.InboundRejected.Add(1, new KeyValuePair<string, object?>("reason", "unknown-session"));
@@ -170,7 +171,7 @@ public sealed class JanusConnectionActor : ReceiveActor, IWithTimers
     private void AnswerWaiting()
     {
         _greeted = true;
-        foreach (var channel in _waiting) channel.Tell(new Connected(JanusTransportKind.WebSocket, _serverInfo), Self);
+        foreach (var session in _waiting) session.Tell(new Connected(JanusTransportKind.WebSocket, _serverInfo), Self);
         _waiting.Clear();
     }
 
@@ -178,7 +179,7 @@ public sealed class JanusConnectionActor : ReceiveActor, IWithTimers
     {
         var lost = new ConnectionLost(reason);
         var count = _routes.Count;
-        foreach (var channel in _routes.Channels.Concat(_waiting)) channel.Tell(lost);
+        foreach (var session in _routes.Sessions.Concat(_waiting)) session.Tell(lost);
         if (count > 0 || _connection is not null)
             _log.Warning("WebSocket {Connection} to Janus at {JanusAddress} lost ({Reason}): its {Count} sessions claim again",
                 Self.Path.Name, _url.Authority, reason, count);

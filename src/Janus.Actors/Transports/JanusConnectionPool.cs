@@ -6,9 +6,10 @@ namespace Janus.Actors.Transports;
 
 /// <summary>
 /// The WebSockets of one node to one Janus server: <see cref="JanusOptions.WebSocketConnections"/> children
-/// <c>connection-0</c>… (<see cref="JanusConnectionActor"/>), restarted whenever they fail. A channel's
-/// <see cref="Connect"/> goes to the connection its session is pinned to (by the session actor's name, so a session keeps
-/// its socket for the life of the process); the channel then talks to that connection directly.
+/// <c>connection-0</c>… (<see cref="JanusConnectionActor"/>), restarted whenever they fail. A session's
+/// <see cref="Connect"/> and <see cref="SessionStopped"/> go to the connection the session is pinned to (by the session
+/// actor's name, so a session keeps its socket for the life of the process); the session sends its requests to that
+/// connection directly, the sender of <see cref="JanusTransportEvents.Connected"/>.
 /// </summary>
 public sealed class JanusConnectionPool : ReceiveActor
 {
@@ -23,6 +24,7 @@ public sealed class JanusConnectionPool : ReceiveActor
             .Select(i => Context.ActorOf(JanusConnectionActor.Props(options), $"connection-{i}"))
             .ToArray();
         Receive<Connect>(connect => _connections[PinFor(Sender)].Forward(connect));
+        Receive<SessionStopped>(stopped => _connections[PinFor(Sender)].Forward(stopped));
     }
 
     /// <summary>Props for a pool; throws at once when <see cref="JanusOptions.WebSocketUrl"/> is missing or the size is below 1.</summary>
@@ -37,9 +39,9 @@ public sealed class JanusConnectionPool : ReceiveActor
     /// <summary>A connection that failed is restarted, quietly: it has logged one line itself and told its sessions.</summary>
     protected override SupervisorStrategy SupervisorStrategy() => new QuietRestart();
 
-    // The channel's parent is the session actor, named after the session key (or the entity id in a cluster).
-    private int PinFor(IActorRef channel) =>
-        (int)((uint)StringComparer.Ordinal.GetHashCode(channel.Path.Parent.Name) % (uint)_connections.Length);
+    // The session actor is named after the session key (or the entity id in a cluster).
+    private int PinFor(IActorRef session) =>
+        (int)((uint)StringComparer.Ordinal.GetHashCode(session.Path.Name) % (uint)_connections.Length);
 
     private sealed class QuietRestart() : OneForOneStrategy(_ => Directive.Restart)
     {

@@ -4,13 +4,13 @@ using Janus.Actors.Protocol;
 namespace Janus.Actors.Transports;
 
 /// <summary>
-/// What a session tells its transport child. The transport is deliberately dumb: it moves frames and reports
-/// what arrives; transactions, timeouts and routing belong to the session, so one protocol fits both transports
-/// (a per-session REST link, or a channel on a shared WebSocket).
+/// What a session tells its transport. The transport is deliberately dumb: it moves frames and reports what arrives;
+/// transactions, timeouts and routing belong to the session, so one protocol fits both transports (a per-session REST
+/// link, or the shared WebSocket the session is pinned to: see <see cref="JanusTransports"/>).
 /// </summary>
 public static class JanusTransportCommands
 {
-    // Between a session and its transport child, always on one node: never serialized, not even by serialize-messages.
+    // Between a session and its transport, always on one node: never serialized, not even by serialize-messages.
 
     /// <summary>Open the connection. Answered by <see cref="JanusTransportEvents.Connected"/>, or the transport fails.</summary>
     public sealed record Connect : INoSerializationVerificationNeeded
@@ -28,30 +28,31 @@ public static class JanusTransportCommands
     /// </summary>
     public sealed record Drain(long JanusSessionId) : INoSerializationVerificationNeeded;
 
-    /// <summary>A session's channel stopped: the shared connection forgets its routes.</summary>
-    public sealed record ChannelStopped : INoSerializationVerificationNeeded
+    /// <summary>A WebSocket session stopped: sent through the pool, its shared connection forgets its routes.</summary>
+    public sealed record SessionStopped : INoSerializationVerificationNeeded
     {
-        public static readonly ChannelStopped Instance = new();
+        public static readonly SessionStopped Instance = new();
     }
 
     /// <summary>REST only: start (or restart) long-polling events of this Janus session. WebSocket ignores it.</summary>
     public sealed record StartPolling(long JanusSessionId) : INoSerializationVerificationNeeded;
 }
 
-/// <summary>What a transport tells its parent session.</summary>
+/// <summary>What a transport tells its session.</summary>
 public static class JanusTransportEvents
 {
-    // Between a transport and its parent session, always on one node: never serialized, not even by serialize-messages.
+    // Between a transport and its session, always on one node: never serialized, not even by serialize-messages.
 
     /// <summary>
-    /// The transport is ready for requests. A shared WebSocket asks Janus for <c>info</c> once and hands the answer to
-    /// every session on it (<paramref name="ServerInfo"/>); null when the session must ask itself.
+    /// The transport is ready for requests; its sender is the actor to send them to (a session's shared connection, or
+    /// its REST child). A shared WebSocket asks Janus for <c>info</c> once and hands the answer to every session on it
+    /// (<paramref name="ServerInfo"/>); null when the session must ask itself.
     /// </summary>
     public sealed record Connected(JanusTransportKind Kind, JanusMessage? ServerInfo = null) : INoSerializationVerificationNeeded;
 
     /// <summary>
-    /// The shared WebSocket a channel uses broke, was closed, or could not be opened: every session on it claims again.
-    /// Sent by <see cref="JanusConnectionActor"/> to its <see cref="WebSocketChannelActor"/>s, which fail with it.
+    /// The shared WebSocket a session uses broke, was closed, could not be opened, or is not open for a
+    /// <see cref="JanusTransportCommands.Send"/>: every session on it claims again. Sent by <see cref="JanusConnectionActor"/>.
     /// </summary>
     public sealed record ConnectionLost(string Reason) : INoSerializationVerificationNeeded;
 
@@ -69,7 +70,8 @@ public static class JanusTransportEvents
 }
 
 /// <summary>
-/// The connection to Janus failed (refused, dropped, closed, unusable). Thrown by a transport actor so that
-/// the session's supervisor strategy restarts it; the session then claims again on the fresh connection.
+/// The connection to Janus failed (refused, dropped, closed, unusable). Thrown by a transport actor so that its
+/// supervisor acts: a REST session claims again over a fresh child, a shared connection is restarted and tells its
+/// sessions <see cref="JanusTransportEvents.ConnectionLost"/>.
 /// </summary>
 public sealed class JanusTransportException(string message, Exception? inner = null) : Exception(message, inner);

@@ -4,7 +4,7 @@ using Janus.Actors.Protocol;
 namespace Janus.Actors.Transports;
 
 /// <summary>
-/// Who on a shared connection gets what Janus sends. A channel is known by what it sends: the Janus session id of its
+/// Who on a shared connection gets what Janus sends. A session is known by what it sends: the Janus session id of its
 /// requests (events and session replies carry it) and the prefix of its transactions (replies that carry no session id:
 /// <c>create</c>, <c>info</c>, errors). Transactions are <c>{prefix}-{counter}</c>, the prefix unique per session
 /// incarnation (<see cref="Sessions.PendingRequests"/>), so a reply meant for an earlier incarnation finds nobody.
@@ -13,45 +13,45 @@ internal sealed class SessionRoutes
 {
     private readonly Dictionary<long, IActorRef> _bySessionId = new();
     private readonly Dictionary<string, IActorRef> _byPrefix = new(StringComparer.Ordinal);
-    private readonly Dictionary<IActorRef, (long? SessionId, string? Prefix)> _byChannel = new();
+    private readonly Dictionary<IActorRef, (long? SessionId, string? Prefix)> _bySession = new();
 
-    public int Count => _byChannel.Count;
+    public int Count => _bySession.Count;
 
-    public IEnumerable<IActorRef> Channels => _byChannel.Keys;
+    public IEnumerable<IActorRef> Sessions => _bySession.Keys;
 
-    /// <summary>Learns the channel's session id and transaction prefix from a request it sends.</summary>
-    public void Learn(IActorRef channel, JanusRequest request)
+    /// <summary>Learns the session's session id and transaction prefix from a request it sends.</summary>
+    public void Learn(IActorRef session, JanusRequest request)
     {
-        var isNew = !_byChannel.TryGetValue(channel, out var known);
+        var isNew = !_bySession.TryGetValue(session, out var known);
         var prefix = TransactionPrefix(request.Transaction);
         var sessionId = request.SessionId ?? known.SessionId;
         if (!isNew && known.SessionId == sessionId && known.Prefix == prefix) return;
 
-        if (known.SessionId is { } oldId && oldId != sessionId) RemoveIfOwned(_bySessionId, oldId, channel);
-        if (known.Prefix is { } oldPrefix && oldPrefix != prefix) RemoveIfOwned(_byPrefix, oldPrefix, channel);
-        if (sessionId is { } id) _bySessionId[id] = channel; // a claim moves a session to whoever sent it last
-        if (prefix is not null) _byPrefix[prefix] = channel;
-        _byChannel[channel] = (sessionId, prefix);
+        if (known.SessionId is { } oldId && oldId != sessionId) RemoveIfOwned(_bySessionId, oldId, session);
+        if (known.Prefix is { } oldPrefix && oldPrefix != prefix) RemoveIfOwned(_byPrefix, oldPrefix, session);
+        if (sessionId is { } id) _bySessionId[id] = session; // a claim moves a session to whoever sent it last
+        if (prefix is not null) _byPrefix[prefix] = session;
+        _bySession[session] = (sessionId, prefix);
     }
 
-    /// <summary>The channel a message from Janus belongs to: by session id, else by transaction prefix.</summary>
+    /// <summary>The session a message from Janus belongs to: by session id, else by transaction prefix.</summary>
     public IActorRef? Find(JanusMessage message)
     {
         if (message.SessionId is { } id && _bySessionId.TryGetValue(id, out var bySession)) return bySession;
         return TransactionPrefix(message.Transaction) is { } prefix && _byPrefix.TryGetValue(prefix, out var byPrefix) ? byPrefix : null;
     }
 
-    /// <summary>Forgets a channel that stopped.</summary>
-    public void Forget(IActorRef channel)
+    /// <summary>Forgets a session that stopped.</summary>
+    public void Forget(IActorRef session)
     {
-        if (!_byChannel.Remove(channel, out var known)) return;
-        if (known.SessionId is { } id) RemoveIfOwned(_bySessionId, id, channel);
-        if (known.Prefix is { } prefix) RemoveIfOwned(_byPrefix, prefix, channel);
+        if (!_bySession.Remove(session, out var known)) return;
+        if (known.SessionId is { } id) RemoveIfOwned(_bySessionId, id, session);
+        if (known.Prefix is { } prefix) RemoveIfOwned(_byPrefix, prefix, session);
     }
 
-    private static void RemoveIfOwned<TKey>(Dictionary<TKey, IActorRef> index, TKey key, IActorRef channel) where TKey : notnull
+    private static void RemoveIfOwned<TKey>(Dictionary<TKey, IActorRef> index, TKey key, IActorRef session) where TKey : notnull
     {
-        if (index.TryGetValue(key, out var owner) && owner.Equals(channel)) index.Remove(key);
+        if (index.TryGetValue(key, out var owner) && owner.Equals(session)) index.Remove(key);
     }
 
     private static string? TransactionPrefix(string? transaction)

@@ -3,7 +3,7 @@ using Janus.Actors.Transports;
 
 namespace Janus.Actors.Tests.Sessions;
 
-/// <summary>Replies as Janus 1.1.2 sends them, for driving a session through <see cref="FakeTransport"/>.</summary>
+/// <summary>Replies as Janus 1.1.2 sends them, for driving a session through <see cref="FakeConnection"/>.</summary>
 internal static class JanusFrames
 {
     public static JanusTransportEvents.Received Parse(string json) =>

@@ -56,9 +56,10 @@ public sealed class JanusSessionActorSpecs : TestKit
     private IActorRef _lastTransport = ActorRefs.Nobody;
 
     private IActorRef StartSession(string key, JanusOptions? options = null, bool refuseConnections = false) =>
-        Sys.ActorOf(JanusSessionActor.Props(key, options ?? Options, _registry.Ref, _ => FakeTransport.Props(_transport, refuseConnections)));
+        Sys.ActorOf(JanusSessionActor.Props(key, options ?? Options, _registry.Ref,
+            new JanusTransports(Sys.ActorOf(FakeConnection.Props(_transport, refuseConnections)), () => throw new InvalidOperationException("no REST here"))));
 
-    /// <summary>Waits for the (next) transport's Connect, skipping what an earlier incarnation sent, and answers it.</summary>
+    /// <summary>Waits for the (next) Connect, skipping what an earlier incarnation sent, and answers it.</summary>
     private void ConnectTransport()
     {
         _transport.FishForMessage<JanusTransportCommands.Connect>(_ => true);
@@ -75,7 +76,7 @@ public sealed class JanusSessionActorSpecs : TestKit
     }
 
     /// <summary>Delivers a message to the session from its current transport.</summary>
-    private void Answer(object fromJanus) => _lastTransport.Tell(new FakeTransport.ToSession(fromJanus));
+    private void Answer(object fromJanus) => _lastTransport.Tell(new FakeConnection.ToSession(fromJanus));
 
     private JanusSessionInfo ExpectState(JanusSessionStatus state) =>
         _registry.FishForMessage<SessionChanged>(c => c.Info.State == state).Info;
@@ -157,14 +158,14 @@ public sealed class JanusSessionActorSpecs : TestKit
     }
 
     [Fact]
-    public void Transport_failure_during_a_claim_retries_with_backoff_on_a_fresh_transport()
+    public void A_connection_lost_during_a_claim_retries_with_backoff()
     {
         Crash(CreateActiveSession("call-1", 4242));
         StartSession("call-1");
         _transport.FishForMessage<JanusTransportCommands.Connect>(_ => true);
-        _transport.Reply(new FakeTransport.Fail(new JanusTransportException("connection refused")));
+        _transport.Reply(new FakeConnection.Fail("connection refused"));
 
-        // The restarted session connects a new transport after its backoff and claims the same id.
+        // The session connects again after its backoff and claims the same id.
         ConnectTransport();
         var claim = ExpectRequest("claim");
         Assert.Equal(4242, claim.SessionId);

@@ -12,9 +12,11 @@ internal sealed class InboundRejectedRecorder : IDisposable
 
     public InboundRejectedRecorder()
     {
+        // Read before listening: were the metrics first created inside the callback below, the field would still be null there.
+        var inboundRejected = JanusMetrics.InboundRejected;
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument == JanusMetrics.InboundRejected)
+            if (instrument == inboundRejected)
                 listener.EnableMeasurementEvents(instrument);
         };
         _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>

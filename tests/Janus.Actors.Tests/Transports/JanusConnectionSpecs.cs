@@ -11,8 +11,9 @@ using static Janus.Actors.Transports.JanusTransportEvents;
 namespace Janus.Actors.Tests.Transports;
 
 /// <summary>
-/// A session's WebSocket transport: a channel (the session's child) on a shared <see cref="JanusConnectionActor"/>, here
-/// against a scripted server. The channels are children of the test actor, so what a session would receive reaches the test.
+/// The shared WebSockets (<see cref="JanusConnectionPool"/>, <see cref="JanusConnectionActor"/>) against a scripted
+/// server. The test actor and probes play the sessions: they connect through the pool and send to the connection that
+/// answered, and receive what a session would.
 /// </summary>
 [Collection(TransportSpecs.Name)]
 public sealed class JanusConnectionSpecs(ITestOutputHelper output) : TransportSpec(output)
@@ -115,56 +116,56 @@ public sealed class JanusConnectionSpecs(ITestOutputHelper output) : TransportSp
     }
 
     [Fact]
-    public async Task Fails_when_Janus_closes_the_socket()
+    public async Task Tells_its_sessions_when_Janus_closes_the_socket()
     {
         var (_, peer) = await ConnectAsync();
 
         await peer.CloseAsync();
 
-        await ExpectMsgAsync<JanusTransportException>();
+        await ExpectMsgAsync<ConnectionLost>();
     }
 
     [Fact]
-    public async Task Fails_when_the_connection_drops()
+    public async Task Tells_its_sessions_when_the_connection_drops()
     {
         var (_, peer) = await ConnectAsync();
 
         peer.Drop();
 
-        await ExpectMsgAsync<JanusTransportException>();
+        await ExpectMsgAsync<ConnectionLost>();
     }
 
     [Fact]
-    public async Task Fails_when_nothing_listens()
+    public async Task Tells_the_waiting_sessions_when_nothing_listens()
     {
-        var channel = StartTransport(Channel(Options() with { WebSocketUrl = new Uri($"ws://127.0.0.1:{LoopbackPorts.Free()}/") }));
+        var pool = Pool(Options() with { WebSocketUrl = new Uri($"ws://127.0.0.1:{LoopbackPorts.Free()}/") });
 
-        channel.Tell(Connect.Instance);
+        pool.Tell(Connect.Instance);
 
-        await ExpectMsgAsync<JanusTransportException>();
+        await ExpectMsgAsync<ConnectionLost>();
     }
 
     [Fact]
-    public async Task Fails_on_a_send_before_connect()
+    public async Task Answers_a_send_before_connect_with_connection_lost()
     {
-        var channel = StartTransport(Channel(Options()));
+        var connection = Sys.ActorOf(JanusConnectionActor.Props(Options()));
 
-        channel.Tell(new Send(JanusRequests.Create("t1")));
+        connection.Tell(new Send(JanusRequests.Create("t1")));
 
-        await ExpectMsgAsync<JanusTransportException>();
+        await ExpectMsgAsync<ConnectionLost>();
     }
 
     [Fact]
     public async Task Many_sessions_share_one_handshake_and_one_info_request()
     {
         var pool = Pool(Options());
-        var channels = Enumerable.Range(0, 20).Select(_ => StartTransport(WebSocketChannelActor.Props(pool))).ToList();
-        foreach (var channel in channels) channel.Tell(Connect.Instance);
+        var sessions = Enumerable.Range(0, 20).Select(_ => CreateTestProbe()).ToList();
+        foreach (var session in sessions) session.Send(pool, Connect.Instance);
 
         var peer = await _janus.NextPeerAsync();
         await AnswerInfoAsync(peer);
-        for (var i = 0; i < channels.Count; i++)
-            Assert.Equal(30, (await ExpectMsgAsync<Connected>()).ServerInfo?.ServerReclaimSessionTimeout);
+        foreach (var session in sessions)
+            Assert.Equal(30, (await session.ExpectMsgAsync<Connected>()).ServerInfo?.ServerReclaimSessionTimeout);
         await Assert.ThrowsAnyAsync<OperationCanceledException>(_janus.NextPeerAsync); // no second socket
     }
 
@@ -172,22 +173,23 @@ public sealed class JanusConnectionSpecs(ITestOutputHelper output) : TransportSp
     public async Task Replies_and_events_reach_only_the_session_they_belong_to()
     {
         var pool = Pool(Options());
-        var (first, firstProbe) = StartSession(pool);
-        var (second, secondProbe) = StartSession(pool);
-        first.Tell(Connect.Instance);
+        var (firstProbe, secondProbe) = (CreateTestProbe(), CreateTestProbe());
+        firstProbe.Send(pool, Connect.Instance);
         var peer = await _janus.NextPeerAsync();
         await AnswerInfoAsync(peer);
         await firstProbe.ExpectMsgAsync<Connected>();
-        second.Tell(Connect.Instance);
+        secondProbe.Send(pool, Connect.Instance);
         await secondProbe.ExpectMsgAsync<Connected>();
+        var connection = firstProbe.LastSender;
+        Assert.Equal(connection, secondProbe.LastSender); // one socket in this pool
 
-        first.Tell(new Send(JanusRequests.Create("aaaa-1")));
-        second.Tell(new Send(JanusRequests.KeepAlive("bbbb-1", 22)));
+        firstProbe.Send(connection, new Send(JanusRequests.Create("aaaa-1")));
+        secondProbe.Send(connection, new Send(JanusRequests.KeepAlive("bbbb-1", 22)));
         await peer.ReceiveAsync();
         await peer.ReceiveAsync();
         // A create's reply carries no session id: routed by the transaction's prefix.
         await peer.SendAsync("""{"janus":"success","transaction":"aaaa-1","data":{"id":11}}""");
-        first.Tell(new Send(JanusRequests.KeepAlive("aaaa-2", 11)));
+        firstProbe.Send(connection, new Send(JanusRequests.KeepAlive("aaaa-2", 11)));
         await peer.ReceiveAsync();
         // Events are routed by session id, whoever's transaction they carry (a request sent before a crash).
         await peer.SendAsync("""{"janus":"event","session_id":22,"sender":5,"transaction":"old-process-7"}""");
@@ -202,29 +204,29 @@ public sealed class JanusConnectionSpecs(ITestOutputHelper output) : TransportSp
     }
 
     [Fact]
-    public async Task A_lost_socket_fails_every_session_on_it_and_the_next_connect_opens_a_fresh_one()
+    public async Task A_lost_socket_tells_every_session_on_it_and_the_next_connect_opens_a_fresh_one()
     {
         var pool = Pool(Options());
-        var channels = Enumerable.Range(0, 3).Select(_ => StartTransport(WebSocketChannelActor.Props(pool))).ToList();
-        foreach (var channel in channels) channel.Tell(Connect.Instance);
+        var sessions = Enumerable.Range(0, 3).Select(_ => CreateTestProbe()).ToList();
+        foreach (var session in sessions) session.Send(pool, Connect.Instance);
         var first = await _janus.NextPeerAsync();
         await AnswerInfoAsync(first);
-        for (var i = 0; i < channels.Count; i++) await ExpectMsgAsync<Connected>();
-        for (var i = 0; i < channels.Count; i++) channels[i].Tell(new Send(JanusRequests.KeepAlive($"c{i}-1", 100 + i)));
-        for (var i = 0; i < channels.Count; i++) await first.ReceiveAsync();
+        foreach (var session in sessions) await session.ExpectMsgAsync<Connected>();
+        for (var i = 0; i < sessions.Count; i++) sessions[i].Send(sessions[i].LastSender, new Send(JanusRequests.KeepAlive($"c{i}-1", 100 + i)));
+        for (var i = 0; i < sessions.Count; i++) await first.ReceiveAsync();
 
         first.Drop();
-        for (var i = 0; i < channels.Count; i++) await ExpectMsgAsync<JanusTransportException>();
+        foreach (var session in sessions) await session.ExpectMsgAsync<ConnectionLost>();
 
-        var fresh = StartTransport(WebSocketChannelActor.Props(pool));
-        fresh.Tell(Connect.Instance);
+        // The first session claims again: the restarted connection opens a fresh socket for it.
+        sessions[0].Send(pool, Connect.Instance);
         var second = await _janus.NextPeerAsync();
         await AnswerInfoAsync(second);
-        await ExpectMsgAsync<Connected>();
-        fresh.Tell(new Send(JanusRequests.Claim("d-1", 100)));
+        await sessions[0].ExpectMsgAsync<Connected>();
+        sessions[0].Send(sessions[0].LastSender, new Send(JanusRequests.Claim("d-1", 100)));
         Assert.Contains("\"claim\"", await second.ReceiveAsync());
         await second.SendAsync("""{"janus":"success","transaction":"d-1","session_id":100}""");
-        Assert.Equal("d-1", (await ExpectMsgAsync<Received>()).Message.Transaction);
+        Assert.Equal("d-1", (await sessions[0].ExpectMsgAsync<Received>()).Message.Transaction);
     }
 
     protected override void Dispose(bool disposing)
@@ -238,15 +240,6 @@ public sealed class JanusConnectionSpecs(ITestOutputHelper output) : TransportSp
 
     private IActorRef Pool(JanusOptions options) => Sys.ActorOf(JanusConnectionPool.Props(options));
 
-    private Props Channel(JanusOptions options) => WebSocketChannelActor.Props(Pool(options));
-
-    /// <summary>A channel under its own probe, as under its own session.</summary>
-    private (IActorRef Channel, Akka.TestKit.TestProbe Session) StartSession(IActorRef pool)
-    {
-        var session = CreateTestProbe();
-        return (session.ChildActorOf(WebSocketChannelActor.Props(pool)), session);
-    }
-
     /// <summary>The connection's first request on a new socket is <c>info</c>: answered as Janus would.</summary>
     private static async Task AnswerInfoAsync(FakeJanusWebSocketPeer peer)
     {
@@ -255,14 +248,15 @@ public sealed class JanusConnectionSpecs(ITestOutputHelper output) : TransportSp
         await peer.SendAsync(ServerInfo.Replace("%T%", info.GetProperty("transaction").GetString()));
     }
 
-    private async Task<(IActorRef Transport, FakeJanusWebSocketPeer Peer)> ConnectAsync(JanusOptions? options = null)
+    /// <summary>Connects the test actor, as a session, through a fresh pool; returns the connection that answered.</summary>
+    private async Task<(IActorRef Connection, FakeJanusWebSocketPeer Peer)> ConnectAsync(JanusOptions? options = null)
     {
-        var transport = StartTransport(Channel(options ?? Options()));
-        transport.Tell(Connect.Instance);
+        Pool(options ?? Options()).Tell(Connect.Instance);
         var peer = await _janus.NextPeerAsync();
         await AnswerInfoAsync(peer);
         Assert.Equal(60, (await ExpectMsgAsync<Connected>()).ServerInfo?.ServerSessionTimeout);
-        // Janus session 5 is this channel's from its first request on: events carrying it are routed here.
+        var transport = LastSender;
+        // Janus session 5 is the test actor's from its first request on: events carrying it are routed here.
         transport.Tell(new Send(JanusRequests.KeepAlive("t-0", 5)));
         Assert.Contains("\"t-0\"", await peer.ReceiveAsync());
         return (transport, peer);
