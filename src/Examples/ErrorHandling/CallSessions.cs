@@ -31,7 +31,7 @@ public sealed class CallSessions(IJanusSessions sessions, ILogger<CallSessions> 
             return null;
         }
         // JanusSessionUnavailableException: Janus unreachable or slow; nothing was created, try again later (503 to
-        // your caller). JanusSessionExistsException: the key is taken (after a restart: the session is being resumed).
+        // your caller). JanusSessionExistsException: the key is taken (after a restart: CreateOrResumeAsync resumes it).
     }
 
     /// <summary>Adopts a Janus session created elsewhere (e.g. by a browser's janus.js); null when Janus does not have it.</summary>
@@ -41,7 +41,7 @@ public sealed class CallSessions(IJanusSessions sessions, ILogger<CallSessions> 
         {
             return await sessions.CreateAsync(key, JanusTransportKind.WebSocket, adoptJanusSessionId: janusSessionId, cancellationToken);
         }
-        catch (SessionReclaimException e) when (e.IsFinal)
+        catch (JanusSessionReclaimException e) when (e.IsFinal)
         {
             // 458: Janus has no such session (it timed out, was destroyed, or never existed). Final: the browser must
             // start a new session. The key is free again. Never echo the id to an unauthenticated caller: it is a capability.

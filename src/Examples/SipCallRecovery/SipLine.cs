@@ -47,7 +47,8 @@ public sealed class SipLine(IJanusSessions sessions, IOptions<SipLineOptions> op
 
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
-        var created = await CreateOrFindSessionAsync(stopping);
+        // First start: created. Later starts: the journal has the key and the library is already reclaiming it.
+        var (_, created) = await sessions.CreateOrResumeAsync(Key, JanusTransportKind.WebSocket, stopping);
 
         // Subscribe before the first request: the first MoveNextAsync sends the subscription, so the "registered"
         // event of the register below cannot slip past us.
@@ -76,20 +77,6 @@ public sealed class SipLine(IJanusSessions sessions, IOptions<SipLineOptions> op
             if (!await OnNoticeAsync(notices.Current, handle.Value, stopping))
                 return;
             next = notices.MoveNextAsync();
-        }
-    }
-
-    /// <summary>True when this process created the session; false when the journal already had it (a restart).</summary>
-    private async Task<bool> CreateOrFindSessionAsync(CancellationToken stopping)
-    {
-        try
-        {
-            await sessions.CreateAsync(Key, JanusTransportKind.WebSocket, cancellationToken: stopping);
-            return true;
-        }
-        catch (JanusSessionExistsException)
-        {
-            return false;
         }
     }
 

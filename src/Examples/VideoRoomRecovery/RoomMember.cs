@@ -45,7 +45,8 @@ public sealed class RoomMember(IJanusSessions sessions, IOptions<RoomMemberOptio
 
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
-        var created = await CreateOrFindSessionAsync(stopping);
+        // First start: created. Later starts: the journal has the key and the library is already reclaiming it.
+        var (_, created) = await sessions.CreateOrResumeAsync(Key, JanusTransportKind.WebSocket, stopping);
 
         // Subscribe before the first request, so no joining/leaving after it can slip past us.
         await using var notices = sessions.EventsAsync(Key, stopping).GetAsyncEnumerator(stopping);
@@ -74,19 +75,6 @@ public sealed class RoomMember(IJanusSessions sessions, IOptions<RoomMemberOptio
             if (!await OnNoticeAsync(notices.Current, handle.Value, stopping))
                 return;
             next = notices.MoveNextAsync();
-        }
-    }
-
-    private async Task<bool> CreateOrFindSessionAsync(CancellationToken stopping)
-    {
-        try
-        {
-            await sessions.CreateAsync(Key, JanusTransportKind.WebSocket, cancellationToken: stopping);
-            return true;
-        }
-        catch (JanusSessionExistsException)
-        {
-            return false;
         }
     }
 

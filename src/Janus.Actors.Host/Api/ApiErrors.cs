@@ -57,16 +57,16 @@ public sealed class ApiErrors(RequestDelegate next, ILogger<ApiErrors> logger)
             new ErrorResponse(e.Path is { Length: > 1 } path ? $"request body is not valid JSON for this request (at {path})" : "request body is not valid JSON")),
         JanusSessionExistsException e => (StatusCodes.Status409Conflict, new ErrorResponse($"session '{e.SessionKey}' exists already")),
         JanusSessionNotFoundException e => (StatusCodes.Status404NotFound, new ErrorResponse($"no session '{e.SessionKey}'")),
-        SessionReclaimException { JanusCode: { } code } e => (StatusCodes.Status502BadGateway,
+        JanusSessionReclaimException { JanusCode: { } code } e => (StatusCodes.Status502BadGateway,
             new ErrorResponse($"Janus refused to claim the session for '{e.SessionKey}'", code, e.Reason)),
-        SessionReclaimException e => (StatusCodes.Status503ServiceUnavailable,
+        JanusSessionReclaimException e => (StatusCodes.Status503ServiceUnavailable,
             new ErrorResponse($"Janus is unreachable: could not claim the session for '{e.SessionKey}': {e.Reason}")),
         JanusRequestException e => (StatusCodes.Status502BadGateway, new ErrorResponse($"Janus refused {e.Request}", e.JanusCode, e.Reason)),
         // An ended session will not come back: retrying is pointless, so this is a conflict, not "unavailable".
         JanusSessionUnavailableException { State: JanusSessionStatus.Lost or JanusSessionStatus.Destroyed } e =>
             (StatusCodes.Status409Conflict, new ErrorResponse(e.Message)),
         JanusSessionUnavailableException e => (StatusCodes.Status503ServiceUnavailable, new ErrorResponse(e.Message)),
-        AskTimeoutException or TimeoutException => (StatusCodes.Status504GatewayTimeout, new ErrorResponse("timed out waiting for the session")),
+        JanusSessionTimeoutException or AskTimeoutException or TimeoutException => (StatusCodes.Status504GatewayTimeout, new ErrorResponse("timed out waiting for the session")),
         _ => (StatusCodes.Status500InternalServerError, new ErrorResponse("internal error")),
     };
 }

@@ -12,7 +12,7 @@ namespace Janus.Actors.Diagnostics;
 public sealed record JanusServerInfo(string? Version, int SessionTimeoutSeconds, int ReclaimSessionTimeoutSeconds);
 
 /// <summary>Janus did not answer <c>info</c>. The message names the URL (without credentials) and the reason.</summary>
-public sealed class JanusServerUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class JanusServerUnavailableException(string message, Exception? inner = null) : JanusException(message, inner);
 
 /// <summary>
 /// Asks Janus for <c>info</c> outside any session, for readiness checks: <c>GET {RestUrl}/info</c> when a REST URL is

@@ -15,9 +15,20 @@ public interface IJanusSessions
     /// claiming it. Returns once the session is persisted, so a crash afterwards cannot lose it.
     /// </summary>
     /// <exception cref="JanusSessionExistsException">the key is taken.</exception>
-    /// <exception cref="SessionReclaimException">adoption failed (e.g. 458: Janus has no such session).</exception>
+    /// <exception cref="JanusSessionReclaimException">adoption failed (e.g. 458: Janus has no such session).</exception>
     /// <exception cref="JanusRequestException">Janus refused the create.</exception>
     Task<JanusSessionInfo> CreateAsync(string key, JanusTransportKind transport, long? adoptJanusSessionId = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The restart-safe way to start a session: creates it under <paramref name="key"/> on the first start of your backend,
+    /// and on later starts returns the session the journal already has (being reclaimed, or active) instead of failing.
+    /// <see cref="CreateOrResumeResult.Created"/> says which, so your code knows whether to set the session up (attach,
+    /// register, join) or to pick it up where it was. A resumed session may have ended while your process was down: its
+    /// <see cref="JanusSessionInfo.State"/> is then <c>Lost</c> or <c>Destroyed</c>, and the key cannot be used again.
+    /// </summary>
+    /// <exception cref="JanusRequestException">Janus refused the create.</exception>
+    /// <exception cref="JanusSessionUnavailableException">Janus or the journal is unreachable: nothing was created; try again later.</exception>
+    Task<CreateOrResumeResult> CreateOrResumeAsync(string key, JanusTransportKind transport, CancellationToken cancellationToken = default);
 
     /// <summary>The session, or null when no session has this key.</summary>
     Task<JanusSessionInfo?> GetAsync(string key, CancellationToken cancellationToken = default);

@@ -46,6 +46,21 @@ public sealed class JanusSessions : IJanusSessions
     public Task<JanusSessionInfo> CreateAsync(string key, JanusTransportKind transport, long? adoptJanusSessionId = null, CancellationToken cancellationToken = default) =>
         AskAsync<JanusSessionInfo>(new CreateSession(key, transport, adoptJanusSessionId), cancellationToken);
 
+    public async Task<CreateOrResumeResult> CreateOrResumeAsync(string key, JanusTransportKind transport, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return new CreateOrResumeResult(await CreateAsync(key, transport, cancellationToken: cancellationToken), Created: true);
+        }
+        catch (JanusSessionExistsException)
+        {
+            // The journal has the key: after a restart its session is being reclaimed, and the read waits for it to report.
+            var existing = await GetAsync(key, cancellationToken)
+                           ?? throw new JanusSessionUnavailableException(key, JanusSessionStatus.Reclaiming, "the session is restarting: try again");
+            return new CreateOrResumeResult(existing, Created: false);
+        }
+    }
+
     public async Task<JanusSessionInfo?> GetAsync(string key, CancellationToken cancellationToken = default)
     {
         try

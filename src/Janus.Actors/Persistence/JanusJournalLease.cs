@@ -56,7 +56,7 @@ public abstract class JanusJournalLease : IAsyncDisposable
 /// who (host name, pid, since when), as far as the holder wrote it.
 /// </summary>
 public sealed class JanusJournalHeldException(string journal, string holder)
-    : Exception($"the {journal} is held by {holder}")
+    : JanusException($"the {journal} is held by {holder}")
 {
     /// <summary>The journal, without secrets (e.g. <c>SQLite journal /var/lib/janus/journal.db</c>).</summary>
     public string Journal { get; } = journal;

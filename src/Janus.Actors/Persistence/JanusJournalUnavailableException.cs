@@ -5,7 +5,7 @@ namespace Janus.Actors.Persistence;
 /// and the driver's reason, never the password; the driver's exception is not attached for the same reason.
 /// </summary>
 public sealed class JanusJournalUnavailableException(JanusJournalProvider provider, string target, string reason)
-    : Exception($"The {target} is unavailable: {reason}")
+    : JanusException($"The {target} is unavailable: {reason}")
 {
     /// <summary>The database kind that failed.</summary>
     public JanusJournalProvider Provider { get; } = provider;

@@ -19,7 +19,7 @@ namespace Janus.Actors.Sessions;
 /// One Janus session, keyed by the caller's session key and persisted as <c>janus-session-{key}</c>.
 /// After a crash it recovers its Janus session id from the journal, claims it on a fresh transport, and only
 /// then restarts keep-alives with that id. A claim Janus refuses for good persists the session as lost, and the
-/// session then fails with a final <see cref="SessionReclaimException"/> so its supervisor's decider stops it; a
+/// session then fails with a final <see cref="JanusSessionReclaimException"/> so its supervisor's decider stops it; a
 /// transient failure (no connection, no answer) makes the session claim again over a fresh transport after a backoff,
 /// inside the actor, until Janus has been unreachable for a whole reclaim window.
 /// Stopping this actor never destroys the Janus session; only <see cref="DestroySession"/> does.
@@ -91,7 +91,7 @@ public sealed class JanusSessionActor : PersistentActor, IWithTimers
     private int _unansweredKeepAlives;
     private int _reclaimAttempt;
     private int _reclaims;
-    private SessionReclaimException? _finalFailure;
+    private JanusSessionReclaimException? _finalFailure;
     private DateTimeOffset? _unreachableSince; // first failed contact of the current reclaim
     private DateTimeOffset _reclaimStarted = DateTimeOffset.UtcNow;
 
@@ -456,7 +456,7 @@ public sealed class JanusSessionActor : PersistentActor, IWithTimers
     {
         JanusMetrics.Claims.Add(1, new("outcome", "failed"), new("code", error?.Code ?? 0));
         FailAllPending(new JanusSessionUnavailableException(_key, JanusSessionStatus.Reclaiming, reason));
-        if (error is { } answer && SessionReclaimException.IsFinalCode(answer.Code))
+        if (error is { } answer && JanusSessionReclaimException.IsFinalCode(answer.Code))
         {
             EndAsLost(answer.Code, answer.Reason ?? reason, throwFinal: true);
             return;
@@ -688,7 +688,7 @@ public sealed class JanusSessionActor : PersistentActor, IWithTimers
                 break;
             case PendingKind.Adopt:
                 JanusMetrics.Claims.Add(1, new("outcome", "failed"), new("code", error.Code));
-                FailCreation(new SessionReclaimException(_key, pending.Request.SessionId!.Value, error.Code, error.Reason ?? ""));
+                FailCreation(new JanusSessionReclaimException(_key, pending.Request.SessionId!.Value, error.Code, error.Reason ?? ""));
                 break;
             case PendingKind.Claim:
                 FailReclaim(error, error.Reason ?? "");
@@ -726,7 +726,7 @@ public sealed class JanusSessionActor : PersistentActor, IWithTimers
                 return; // counted by the keep-alive tick / retried on the next claim
             case PendingKind.Create or PendingKind.Adopt:
                 FailCreation(pending.Kind == PendingKind.Adopt
-                    ? new SessionReclaimException(_key, pending.Request.SessionId!.Value, null, $"no answer from Janus within {_options.RequestTimeout}")
+                    ? new JanusSessionReclaimException(_key, pending.Request.SessionId!.Value, null, $"no answer from Janus within {_options.RequestTimeout}")
                     : new JanusSessionUnavailableException(_key, JanusSessionStatus.Creating, $"no answer from Janus within {_options.RequestTimeout}"));
                 return;
             case PendingKind.Claim:
@@ -795,7 +795,7 @@ public sealed class JanusSessionActor : PersistentActor, IWithTimers
 
     /// <summary>
     /// Janus no longer has the session. Persisted so no later recovery claims it again. With
-    /// <paramref name="throwFinal"/> the actor fails with a final <see cref="SessionReclaimException"/> when its
+    /// <paramref name="throwFinal"/> the actor fails with a final <see cref="JanusSessionReclaimException"/> when its
     /// supervisor tells it to stop, so the decider stops it; otherwise it just stops (see <see cref="StopSession"/>).
     /// </summary>
     private void EndAsLost(int? code, string reason, bool throwFinal)
@@ -808,7 +808,7 @@ public sealed class JanusSessionActor : PersistentActor, IWithTimers
             _state = _state.Apply(e);
             Log.Warning("Session {SessionKey} lost: {Code} {Reason}", _key, code, reason);
             End(JanusSessionStatus.Lost);
-            if (throwFinal) _finalFailure = new SessionReclaimException(_key, JanusId, code, reason, windowLapsed: code is null);
+            if (throwFinal) _finalFailure = new JanusSessionReclaimException(_key, JanusId, code, reason, windowLapsed: code is null);
             StopSession();
         });
     }

@@ -13,7 +13,7 @@ public interface IJanusSessionCommand
 
 /// <summary>
 /// Commands a session accepts. Each is answered with the reply named on it, or with a
-/// <see cref="Status.Failure"/> carrying a typed exception (<see cref="SessionReclaimException"/>,
+/// <see cref="Status.Failure"/> carrying a typed exception (<see cref="JanusSessionReclaimException"/>,
 /// <see cref="JanusRequestException"/>, <see cref="JanusSessionUnavailableException"/>, ...).
 /// </summary>
 public static class JanusSessionCommands

@@ -14,11 +14,11 @@ namespace Janus.Actors.Sessions;
 /// <see cref="IsFinal"/> failures (Janus answered 458 session not found, 403 unauthorized, 457 invalid path)
 /// end the session as lost and are never retried; others are retried with backoff inside the reclaim window.
 /// </summary>
-public sealed class SessionReclaimException : Exception
+public sealed class JanusSessionReclaimException : JanusException
 {
     private readonly bool _windowLapsed;
 
-    public SessionReclaimException(string sessionKey, long janusSessionId, int? janusCode, string reason, Exception? inner = null, bool windowLapsed = false)
+    public JanusSessionReclaimException(string sessionKey, long janusSessionId, int? janusCode, string reason, Exception? inner = null, bool windowLapsed = false)
         : base($"Could not claim Janus session for '{sessionKey}': {(janusCode is { } c ? $"{c} " : "")}{reason}", inner)
     {
         SessionKey = sessionKey;
@@ -28,7 +28,7 @@ public sealed class SessionReclaimException : Exception
         _windowLapsed = windowLapsed;
     }
 
-    private SessionReclaimException(SerializationInfo info, StreamingContext context) : base(info, context)
+    private JanusSessionReclaimException(SerializationInfo info, StreamingContext context) : base(info, context)
     {
         SessionKey = info.GetString(nameof(SessionKey))!;
         JanusSessionId = info.GetInt64(nameof(JanusSessionId));
@@ -71,7 +71,7 @@ public sealed class SessionReclaimException : Exception
 }
 
 /// <summary>Janus answered a request with an error.</summary>
-public sealed class JanusRequestException : Exception
+public sealed class JanusRequestException : JanusException
 {
     public JanusRequestException(string request, int code, string reason) : base($"Janus refused {request}: {code} {reason}")
     {
@@ -102,7 +102,7 @@ public sealed class JanusRequestException : Exception
 }
 
 /// <summary>The session cannot take the request now (it is being reclaimed, lost, or destroyed) or it timed out.</summary>
-public sealed class JanusSessionUnavailableException : Exception
+public sealed class JanusSessionUnavailableException : JanusException
 {
     public JanusSessionUnavailableException(string sessionKey, JanusSessionStatus state, string message)
         : base($"Session '{sessionKey}' is {state.ToString().ToLowerInvariant()}: {message}")
@@ -130,7 +130,7 @@ public sealed class JanusSessionUnavailableException : Exception
 }
 
 /// <summary>No session has this key.</summary>
-public sealed class JanusSessionNotFoundException : Exception
+public sealed class JanusSessionNotFoundException : JanusException
 {
     public JanusSessionNotFoundException(string sessionKey) : base($"No session '{sessionKey}'") => SessionKey = sessionKey;
 
@@ -148,7 +148,7 @@ public sealed class JanusSessionNotFoundException : Exception
 }
 
 /// <summary>A session with this key exists already.</summary>
-public sealed class JanusSessionExistsException : Exception
+public sealed class JanusSessionExistsException : JanusException
 {
     public JanusSessionExistsException(string sessionKey) : base($"Session '{sessionKey}' exists already") => SessionKey = sessionKey;
 
@@ -173,7 +173,7 @@ public sealed class JanusSessionExistsException : Exception
 /// </summary>
 /// <remarks>Raised on the caller's side by <see cref="Hosting.IJanusSessions"/>, so it never crosses nodes.</remarks>
 public sealed class JanusSessionTimeoutException(string? sessionKey, TimeSpan timeout, Exception inner)
-    : TimeoutException(sessionKey is null ? $"No answer within {timeout}" : $"Session '{sessionKey}' did not answer within {timeout}", inner)
+    : JanusException(sessionKey is null ? $"No answer within {timeout}" : $"Session '{sessionKey}' did not answer within {timeout}", inner)
 {
     /// <summary>The session asked, or null for requests about every session.</summary>
     public string? SessionKey { get; } = sessionKey;

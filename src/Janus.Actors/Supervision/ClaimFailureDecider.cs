@@ -14,7 +14,7 @@ public static class ClaimFailureDecider
 {
     public static Directive Decide(Exception failure) => failure switch
     {
-        SessionReclaimException { IsFinal: true } => Directive.Stop,
+        JanusSessionReclaimException { IsFinal: true } => Directive.Stop,
         ActorInitializationException => Directive.Stop,
         _ => Directive.Restart,
     };
@@ -30,7 +30,7 @@ public static class ClaimFailureDecider
     {
         protected override void LogFailure(IActorContext context, IActorRef child, Exception cause, Directive directive)
         {
-            if (cause is not SessionReclaimException reclaim)
+            if (cause is not JanusSessionReclaimException reclaim)
             {
                 base.LogFailure(context, child, cause, directive);
                 return;

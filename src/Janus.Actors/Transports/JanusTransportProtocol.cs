@@ -74,4 +74,4 @@ public static class JanusTransportEvents
 /// supervisor acts: a REST session claims again over a fresh child, a shared connection is restarted and tells its
 /// sessions <see cref="JanusTransportEvents.ConnectionLost"/>.
 /// </summary>
-public sealed class JanusTransportException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class JanusTransportException(string message, Exception? inner = null) : JanusException(message, inner);

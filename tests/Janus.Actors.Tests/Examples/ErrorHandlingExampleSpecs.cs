@@ -17,7 +17,7 @@ public sealed class ErrorHandlingExampleSpecs(ITestOutputHelper output)
 
         run.AssertPassed();
 
-        // 1. Adopting an unknown id: SessionReclaimException 458, final, nothing persisted.
+        // 1. Adopting an unknown id: JanusSessionReclaimException 458, final, nothing persisted.
         Assert.Equal("Cannot adopt a Janus session for browser-call: 458 No such session 4242 (final: True); not retried", run.Check("adopt refused"));
         Assert.StartsWith("GetAsync(\"browser-call\") is null", run.Check("key free again"));
 

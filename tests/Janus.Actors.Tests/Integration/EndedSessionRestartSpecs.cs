@@ -6,8 +6,8 @@ using Xunit;
 namespace Janus.Actors.Tests.Integration;
 
 /// <summary>
-/// A backend that comes back after a crash typically calls <c>CreateAsync</c> for its keys and treats
-/// <see cref="JanusSessionExistsException"/> as "resume". That must hold even for a session that ended while the
+/// A backend that comes back after a crash calls <c>CreateOrResumeAsync</c> for its keys (or <c>CreateAsync</c>, treating
+/// <see cref="JanusSessionExistsException"/> as "resume"). That must hold even for a session that ended while the
 /// process was down, and even before the start-up scan of the journal has reached it.
 /// </summary>
 public sealed class EndedSessionRestartSpecs : IAsyncLifetime
@@ -48,5 +48,10 @@ public sealed class EndedSessionRestartSpecs : IAsyncLifetime
         var session = await Eventually.ReturnsAsync(() => third.Sessions.GetAsync("call-1"), s => s is not null, Patience, "the session listed");
         Assert.Equal(JanusSessionStatus.Lost, session!.State);
         Assert.Equal(458, session.LastError?.Code);
+
+        // The restart-safe call throws nothing and says what became of the session.
+        var resumed = await third.Sessions.CreateOrResumeAsync("call-1", JanusTransportKind.WebSocket);
+        Assert.False(resumed.Created);
+        Assert.Equal((JanusSessionStatus.Lost, 458), (resumed.Session.State, resumed.Session.LastError?.Code));
     }
 }

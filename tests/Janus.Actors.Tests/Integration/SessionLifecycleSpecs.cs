@@ -66,7 +66,7 @@ public sealed class SessionLifecycleSpecs(JanusFixture janus) : IClassFixture<Ja
     {
         await using var app = await InProcessSessions.StartAsync(Options, _journal.File);
 
-        var failure = await Assert.ThrowsAsync<SessionReclaimException>(() =>
+        var failure = await Assert.ThrowsAsync<JanusSessionReclaimException>(() =>
             app.Sessions.CreateAsync("ghost", JanusTransportKind.WebSocket, adoptJanusSessionId: 4_503_599_627_370_495));
 
         Assert.Equal(458, failure.JanusCode);
@@ -82,6 +82,28 @@ public sealed class SessionLifecycleSpecs(JanusFixture janus) : IClassFixture<Ja
         await app.Sessions.CreateAsync("call-1", JanusTransportKind.WebSocket);
 
         await Assert.ThrowsAsync<JanusSessionExistsException>(() => app.Sessions.CreateAsync("call-1", JanusTransportKind.Rest));
+    }
+
+    [Fact]
+    public async Task Create_or_resume_creates_on_the_first_start_and_resumes_the_same_Janus_session_on_the_next()
+    {
+        long janusId;
+        await using (var first = await InProcessSessions.StartAsync(Options, _journal.File))
+        {
+            var (created, isNew) = await first.Sessions.CreateOrResumeAsync("call-1", JanusTransportKind.WebSocket);
+            Assert.True(isNew);
+            Assert.Equal(JanusSessionStatus.Active, created.State);
+            janusId = created.JanusSessionId!.Value;
+        }
+
+        await using var second = await InProcessSessions.StartAsync(Options, _journal.File);
+        var (resumed, isNewAgain) = await second.Sessions.CreateOrResumeAsync("call-1", JanusTransportKind.WebSocket);
+
+        Assert.False(isNewAgain);
+        Assert.Equal(janusId, resumed.JanusSessionId);
+        await Eventually.ReturnsAsync(() => second.Sessions.GetAsync("call-1"), s => s?.State == JanusSessionStatus.Active, Patience, "the session reclaimed");
+        Assert.Contains(janusId, await _admin.ListSessionsAsync());
+        Assert.Single(await second.Sessions.ListAsync());
     }
 
     public void Dispose()

@@ -24,7 +24,7 @@ public sealed class SessionFailureSerializationSpecs() : Akka.TestKit.Xunit2.Tes
 
         SessionFailures.Intact(failure, arrived.Cause);
         if (isFinal is { } final)
-            Assert.Equal(final, ((SessionReclaimException)arrived.Cause).IsFinal);
+            Assert.Equal(final, ((JanusSessionReclaimException)arrived.Cause).IsFinal);
     }
 
     private Status.Failure RoundTrip(Status.Failure message)

@@ -299,7 +299,7 @@ public sealed class JanusSessionActorSpecs : TestKit
         Answer(JanusFrames.Error(claim.Transaction, 458, "No such session 999"));
 
         var failure = ExpectMsg<Status.Failure>();
-        var reclaim = Assert.IsType<SessionReclaimException>(failure.Cause);
+        var reclaim = Assert.IsType<JanusSessionReclaimException>(failure.Cause);
         Assert.Equal(458, reclaim.JanusCode);
         Assert.True(reclaim.IsFinal);
         _registry.FishForMessage<SessionDiscarded>(_ => true);

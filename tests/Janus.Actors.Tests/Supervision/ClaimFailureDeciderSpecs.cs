@@ -12,18 +12,18 @@ public sealed class ClaimFailureDeciderSpecs
     [InlineData(403)]
     [InlineData(457)]
     public void Final_Janus_answers_stop_the_session(int code) =>
-        Assert.Equal(Directive.Stop, ClaimFailureDecider.Decide(new SessionReclaimException("k", 1, code, "refused")));
+        Assert.Equal(Directive.Stop, ClaimFailureDecider.Decide(new JanusSessionReclaimException("k", 1, code, "refused")));
 
     [Theory]
     [InlineData(null)]
     [InlineData(490)]
     [InlineData(472)]
     public void Transient_claim_failures_restart_the_session(int? code) =>
-        Assert.Equal(Directive.Restart, ClaimFailureDecider.Decide(new SessionReclaimException("k", 1, code, "unreachable")));
+        Assert.Equal(Directive.Restart, ClaimFailureDecider.Decide(new JanusSessionReclaimException("k", 1, code, "unreachable")));
 
     [Fact]
     public void A_lapsed_reclaim_window_is_final_even_without_a_Janus_code() =>
-        Assert.Equal(Directive.Stop, ClaimFailureDecider.Decide(new SessionReclaimException("k", 1, null, "lapsed", windowLapsed: true)));
+        Assert.Equal(Directive.Stop, ClaimFailureDecider.Decide(new JanusSessionReclaimException("k", 1, null, "lapsed", windowLapsed: true)));
 
     [Fact]
     public void Backoff_grows_exponentially_is_capped_and_jittered()
