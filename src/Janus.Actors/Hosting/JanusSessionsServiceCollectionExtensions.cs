@@ -42,7 +42,7 @@ public static class JanusSessionsServiceCollectionExtensions
             builder.ConfigureLoggers(loggers =>
             {
                 loggers.ClearLoggers();
-                loggers.AddLoggerFactory();
+                loggers.AddLogger<JanusLoggerFactoryLogger>();
             });
             if (cluster is null)
                 builder.WithJanusSessions(janus);
