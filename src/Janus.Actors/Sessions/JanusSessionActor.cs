@@ -238,7 +238,8 @@ public sealed class JanusSessionActor : PersistentActor, IWithTimers
                 EndAsLost(gone.Code, gone.Reason, throwFinal: true);
                 return true;
             case TransportFailed or JanusTransportEvents.ConnectionLost when TransportFailure(message) is { } reason:
-                FailReclaim(null, $"transport failed: {reason}");
+                // A shared connection warns once per outage for all its sessions; a REST child's failure is this session's own.
+                FailReclaim(null, $"transport failed: {reason}", reportedByConnection: message is JanusTransportEvents.ConnectionLost);
                 return true;
             default:
                 if (!WithJanusSession(message)) Stash.Stash();
@@ -415,7 +416,7 @@ public sealed class JanusSessionActor : PersistentActor, IWithTimers
             Connect();
         else
         {
-            Log.Info("Reclaiming {SessionKey} in {Delay} (attempt {Attempt})", _key, delay, _reclaimAttempt + 1);
+            Log.Debug("Reclaiming {SessionKey} in {Delay} (attempt {Attempt})", _key, delay, _reclaimAttempt + 1);
             Timers.StartSingleTimer(ConnectTimer, ConnectTransport.Instance, delay);
         }
     }
@@ -450,9 +451,11 @@ public sealed class JanusSessionActor : PersistentActor, IWithTimers
 
     /// <summary>
     /// A claim failed. A final answer from Janus ends the session as lost; anything else (no answer, no connection)
-    /// tries again after the backoff, inside this actor: nothing is replayed from the journal for a retry.
+    /// tries again after the backoff, inside this actor: nothing is replayed from the journal for a retry. One warning
+    /// per outage: the first failure of a reclaim, unless its shared connection has already said so for all its sessions;
+    /// the retries are Debug, and the end says how many there were.
     /// </summary>
-    private void FailReclaim(JanusError? error, string reason)
+    private void FailReclaim(JanusError? error, string reason, bool reportedByConnection = false)
     {
         JanusMetrics.Claims.Add(1, new("outcome", "failed"), new("code", error?.Code ?? 0));
         FailAllPending(new JanusSessionUnavailableException(_key, JanusSessionStatus.Reclaiming, reason));
@@ -463,7 +466,11 @@ public sealed class JanusSessionActor : PersistentActor, IWithTimers
         }
         _unreachableSince ??= DateTimeOffset.UtcNow;
         _reclaimAttempt++;
-        Log.Warning("Claim for {SessionKey} failed (retrying, attempt {Attempt}): {JanusCode} {Reason}", _key, _reclaimAttempt, error?.Code, error?.Reason ?? reason);
+        var why = error is { } refused ? $"Janus answered {refused.Code} {refused.Reason}" : reason;
+        if (_reclaimAttempt == 1 && !reportedByConnection)
+            Log.Warning("Could not claim the Janus session of {SessionKey} ({Reason}): retrying with backoff", _key, why);
+        else
+            Log.Debug("Claim {Attempt} for {SessionKey} failed ({Reason}): retrying", _reclaimAttempt, _key, why);
         BeginReclaim();
     }
 

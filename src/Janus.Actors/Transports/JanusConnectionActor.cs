@@ -60,6 +60,13 @@ public sealed class JanusConnectionActor : ReceiveActor, IWithTimers
         base.PreRestart(reason, message);
     }
 
+    /// <summary>Restarted after a loss it has warned about: failing to reopen is the same outage, not news.</summary>
+    protected override void PostRestart(Exception reason)
+    {
+        _failing = true;
+        base.PostRestart(reason);
+    }
+
     public ITimerScheduler Timers { get; set; } = null!;
 
     protected override void PostStop() => _connection?.Dispose();

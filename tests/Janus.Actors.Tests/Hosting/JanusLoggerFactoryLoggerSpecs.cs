@@ -1,10 +1,10 @@
-using System.Collections.Concurrent;
 using Akka.Actor;
 using Akka.Actor.Setup;
 using Akka.Configuration;
 using Akka.Event;
 using Akka.Hosting.Logging;
 using Janus.Actors.Hosting;
+using Janus.Actors.Tests.Fixtures;
 using Microsoft.Extensions.Logging;
 using LogLevel = Microsoft.Extensions.Logging.LogLevel;
 using Xunit;
@@ -14,7 +14,7 @@ namespace Janus.Actors.Tests.Hosting;
 /// <summary>What an operator's logging sees of the library's log lines: the logging class as category, structured values.</summary>
 public sealed class JanusLoggerFactoryLoggerSpecs : IAsyncLifetime
 {
-    private readonly RecordingProvider _records = new();
+    private readonly RecordingLoggerProvider _records = new();
     private ActorSystem _system = null!;
 
     public Task InitializeAsync()
@@ -58,7 +58,7 @@ public sealed class JanusLoggerFactoryLoggerSpecs : IAsyncLifetime
         Assert.Equal(3, record.Values["Count"]);
     }
 
-    private async Task<Record> WaitForAsync(Func<Record, bool> match)
+    private async Task<LogRecord> WaitForAsync(Func<LogRecord, bool> match)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
         while (DateTime.UtcNow < deadline)
@@ -72,29 +72,5 @@ public sealed class JanusLoggerFactoryLoggerSpecs : IAsyncLifetime
     private sealed class Chatty : ReceiveActor
     {
         public Chatty() => Receive<string>(_ => Context.GetLogger().Warning("Session {SessionKey} lost: {Code}", "call-1", 458));
-    }
-
-    private sealed record Record(string Category, LogLevel Level, string Message, IReadOnlyDictionary<string, object?> Values);
-
-    private sealed class RecordingProvider : ILoggerProvider
-    {
-        public ConcurrentQueue<Record> All { get; } = new();
-
-        public ILogger CreateLogger(string categoryName) => new RecordingLogger(categoryName, All);
-
-        public void Dispose() { }
-    }
-
-    private sealed class RecordingLogger(string category, ConcurrentQueue<Record> records) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            var values = state is IEnumerable<KeyValuePair<string, object?>> pairs ? pairs.ToDictionary(p => p.Key, p => p.Value) : new();
-            records.Enqueue(new Record(category, logLevel, formatter(state, exception), values));
-        }
     }
 }

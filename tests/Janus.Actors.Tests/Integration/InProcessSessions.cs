@@ -2,6 +2,7 @@ using Janus.Actors.Hosting;
 using Janus.Actors.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Janus.Actors.Tests.Integration;
 
@@ -21,13 +22,15 @@ public sealed class InProcessSessions : IAsyncDisposable
 
     public IJanusSessions Sessions { get; }
 
-    public static Task<InProcessSessions> StartAsync(JanusOptions janus, string journalFile) =>
-        StartAsync(janus, new JanusJournalOptions(JanusJournalProvider.Sqlite, $"Data Source={journalFile}"));
+    /// <param name="logs">Also receives the application's log lines, when given.</param>
+    public static Task<InProcessSessions> StartAsync(JanusOptions janus, string journalFile, ILoggerProvider? logs = null) =>
+        StartAsync(janus, new JanusJournalOptions(JanusJournalProvider.Sqlite, $"Data Source={journalFile}"), logs);
 
-    public static async Task<InProcessSessions> StartAsync(JanusOptions janus, JanusJournalOptions journal)
+    public static async Task<InProcessSessions> StartAsync(JanusOptions janus, JanusJournalOptions journal, ILoggerProvider? logs = null)
     {
         // Qualified: inside Janus.Actors.Tests, "Host" is the namespace of the host-process specs.
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+        if (logs is not null) builder.Logging.AddProvider(logs);
         builder.Services.AddJanusSessions(janus, journal);
         var host = builder.Build();
         await host.StartAsync();

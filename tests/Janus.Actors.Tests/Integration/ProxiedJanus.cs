@@ -34,7 +34,8 @@ public sealed class ProxiedJanus(JanusServerOptions options) : IAsyncDisposable
     };
 
     /// <summary>A backend embedding the library on the shared journal; start another to play "the process came back".</summary>
-    public Task<InProcessSessions> StartAppAsync(JanusOptions? janus = null) => InProcessSessions.StartAsync(janus ?? Options, _journal.File);
+    public Task<InProcessSessions> StartAppAsync(JanusOptions? janus = null, Microsoft.Extensions.Logging.ILoggerProvider? logs = null) =>
+        InProcessSessions.StartAsync(janus ?? Options, _journal.File, logs);
 
     public async ValueTask DisposeAsync()
     {
