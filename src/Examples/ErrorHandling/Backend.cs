@@ -33,6 +33,8 @@ public sealed class Backend : IAsyncDisposable
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.AddExampleConsole();
         builder.Logging.AddProvider(log);
+        // The recorder also keeps the sessions' Debug lines (each retry and its backoff), which the console leaves out.
+        builder.Logging.AddFilter<LogRecorder>("Janus.Actors.Sessions", LogLevel.Debug);
         builder.Services.AddJanusSessions(janus, new JanusJournalOptions(JanusJournalProvider.Sqlite, $"Data Source={journalFile}"));
         builder.Services.AddSingleton<CallSessions>();
         var host = builder.Build();
@@ -85,7 +87,7 @@ public sealed class LogRecorder : ILoggerProvider
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Debug;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {

@@ -32,6 +32,30 @@ public sealed class JanusLoggerFactoryLogger : ActorBase, IRequiresMessageQueue<
             : throw new ConfigurationException($"{nameof(JanusLoggerFactoryLogger)} needs a {nameof(LoggerFactorySetup)} in the ActorSystem's setup (Akka.Hosting adds one)");
     }
 
+    /// <summary>
+    /// Akka publishes only what is at or above <c>akka.loglevel</c>: the most verbose level the application's logging
+    /// enables for the library's classes or for Akka, so that turning <c>Janus.Actors</c> (or one of its classes) to Debug
+    /// in the usual logging configuration is enough.
+    /// </summary>
+    public static AkkaLogLevel AkkaLogLevelFor(ILoggerFactory? factory)
+    {
+        if (factory is null) return AkkaLogLevel.InfoLevel;
+        var loggers = Categories.Select(factory.CreateLogger).ToList();
+        bool Enabled(LogLevel level) => loggers.Any(l => l.IsEnabled(level));
+        return Enabled(LogLevel.Debug) ? AkkaLogLevel.DebugLevel
+            : Enabled(LogLevel.Information) ? AkkaLogLevel.InfoLevel
+            : Enabled(LogLevel.Warning) ? AkkaLogLevel.WarningLevel
+            : AkkaLogLevel.ErrorLevel;
+    }
+
+    // The classes that log, and Akka's root category.
+    private static readonly string[] Categories =
+    [
+        "Akka", "Janus.Actors", typeof(Sessions.JanusSessionActor).FullName!, typeof(Supervision.JanusSessionSupervisor).FullName!,
+        typeof(Transports.JanusConnectionActor).FullName!, typeof(Transports.RestTransportActor).FullName!,
+        typeof(Cluster.ClusterSessionRegistry).FullName!, typeof(Persistence.JanusSessionJournal).FullName!,
+    ];
+
     protected override bool Receive(object message)
     {
         switch (message)

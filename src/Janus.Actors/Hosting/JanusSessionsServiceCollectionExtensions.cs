@@ -41,6 +41,7 @@ public static class JanusSessionsServiceCollectionExtensions
             builder.AddHocon(cluster is null ? journalConfig : JanusClusterConfig.ToConfig(cluster, journalConfig), HoconAddMode.Prepend);
             builder.ConfigureLoggers(loggers =>
             {
+                loggers.LogLevel = JanusLoggerFactoryLogger.AkkaLogLevelFor(provider.GetService<ILoggerFactory>());
                 loggers.ClearLoggers();
                 loggers.AddLogger<JanusLoggerFactoryLogger>();
             });

@@ -58,6 +58,23 @@ public sealed class JanusLoggerFactoryLoggerSpecs : IAsyncLifetime
         Assert.Equal(3, record.Values["Count"]);
     }
 
+    [Theory]
+    [InlineData(LogLevel.Information, null, Akka.Event.LogLevel.InfoLevel)]
+    [InlineData(LogLevel.Warning, null, Akka.Event.LogLevel.WarningLevel)]
+    [InlineData(LogLevel.Warning, "Janus.Actors.Sessions", Akka.Event.LogLevel.DebugLevel)]
+    [InlineData(LogLevel.Warning, "Akka", Akka.Event.LogLevel.DebugLevel)]
+    public void Akka_publishes_what_the_applications_logging_wants_of_the_library_or_Akka(LogLevel minimum, string? debugCategory,
+        Akka.Event.LogLevel expected)
+    {
+        using var factory = LoggerFactory.Create(builder =>
+        {
+            builder.AddProvider(new RecordingLoggerProvider()).SetMinimumLevel(minimum);
+            if (debugCategory is not null) builder.AddFilter(debugCategory, LogLevel.Debug);
+        });
+
+        Assert.Equal(expected, JanusLoggerFactoryLogger.AkkaLogLevelFor(factory));
+    }
+
     private async Task<LogRecord> WaitForAsync(Func<LogRecord, bool> match)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
