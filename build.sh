@@ -34,6 +34,8 @@ Usage: ./build.sh <command> [arguments]
   test [args]    install missing test dependencies (Janus, PostgreSQL 15 binaries, docker-compose), then
                  dotnet test $SOLUTION -c Release [args]; TRX and hang dumps in $RESULTS/
   bench [args]   dotnet run -c Release --project tests/Janus.Actors.Benchmarks -- [args]
+  pack [args]    dotnet pack src/Janus.Actors -c Release -o artifacts/ [args]: the NuGet package and its .snupkg
+                 (version from the latest v* git tag, e.g. git tag v1.0.0)
   run            start a local Janus (config from deploy/janus/, rendered into \$JANUS_ACTORS_DATA/janus/)
                  unless Janus__WebSocketUrl or Janus__RestUrl points at one, then the host (Release)
                  with its SQLite journal in \$JANUS_ACTORS_DATA; Ctrl-C stops both
@@ -554,6 +556,9 @@ case $command in
     bench)
         command -v janus >/dev/null || apt_install janus
         dotnet run -c Release --project tests/Janus.Actors.Benchmarks -- "$@"
+        ;;
+    pack)
+        dotnet pack src/Janus.Actors -c Release -o artifacts "$@"
         ;;
     run)
         run_local
