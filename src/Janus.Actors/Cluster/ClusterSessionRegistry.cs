@@ -19,7 +19,7 @@ namespace Janus.Actors.Cluster;
 /// pub-sub (so a subscriber keeps its stream when the session moves to another node), and a list asks every node —
 /// and the registry of the sessions hosted on this node.
 /// </summary>
-public sealed class ClusterSessionRegistry : ReceiveActor
+internal sealed class ClusterSessionRegistry : ReceiveActor
 {
     /// <summary>Sharding's type name for sessions; the same on every node.</summary>
     public const string ShardTypeName = "janus-session";

@@ -7,7 +7,7 @@ namespace Janus.Actors.Cluster;
 /// Routes a session command to the entity named by its session key; shards are a hash of the key.
 /// <see cref="ShardRegion.StartEntity"/> (remember-entities restarting a session) is routed the same way.
 /// </summary>
-public sealed class JanusSessionMessageExtractor(int shards) : HashCodeMessageExtractor(shards)
+internal sealed class JanusSessionMessageExtractor(int shards) : HashCodeMessageExtractor(shards)
 {
     /// <summary>
     /// Ten shards per node of a large deployment: enough to spread sessions evenly, few enough that a failover moves

@@ -11,7 +11,7 @@ namespace Janus.Actors.Persistence;
 /// <c>lost</c>, <c>destroyed</c>) and the manifest alone selects the type on replay, so renaming or moving a
 /// C# event type never breaks recovery. Registered by <c>hocon/janus-actors.conf</c>.
 /// </summary>
-public sealed class JanusEventSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
+internal sealed class JanusEventSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
     /// <summary>
     /// The serializer id stored next to every event (column <c>identifier</c> of the journal table).

@@ -24,7 +24,7 @@ public enum JanusJournalLeaseMode
 /// The operating system or the database releases it when the process dies, SIGKILL included: a restarted host never waits
 /// for its own stale lease. Dispose it to release it earlier.
 /// </summary>
-public abstract class JanusJournalLease : IAsyncDisposable
+internal abstract class JanusJournalLease : IAsyncDisposable
 {
     /// <summary>Takes the lease now, or throws <see cref="JanusJournalHeldException"/> naming whoever holds it.</summary>
     /// <exception cref="JanusJournalHeldException">another process holds the lease (in a mode that excludes <paramref name="mode"/>).</exception>

@@ -30,7 +30,7 @@ namespace Janus.Actors.Persistence;
 /// a write could change is ever served from it. Deleted rows are not replayed but still count for the highest sequence
 /// number, as in the plugin.</para>
 /// </summary>
-public sealed class JanusSessionJournal : SqlWriteJournal, IWithTimers
+internal sealed class JanusSessionJournal : SqlWriteJournal, IWithTimers
 {
     private readonly JournalConfig _config;
     private readonly AkkaPersistenceDataConnectionFactory _database;
@@ -253,7 +253,7 @@ public sealed class JanusSessionJournal : SqlWriteJournal, IWithTimers
 /// at once and keep their events for their first recovery. Answered with <see cref="SessionsPreloaded"/>, or a
 /// <see cref="Status.Failure"/> when the database could not be read.
 /// </summary>
-public sealed record PreloadSessions(string PersistenceIdPrefix) : INoSerializationVerificationNeeded;
+internal sealed record PreloadSessions(string PersistenceIdPrefix) : INoSerializationVerificationNeeded;
 
 /// <summary>The persistence ids the preload found (ended sessions included), in id order.</summary>
-public sealed record SessionsPreloaded(IReadOnlyList<string> PersistenceIds) : INoSerializationVerificationNeeded;
+internal sealed record SessionsPreloaded(IReadOnlyList<string> PersistenceIds) : INoSerializationVerificationNeeded;

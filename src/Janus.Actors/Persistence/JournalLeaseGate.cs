@@ -4,7 +4,7 @@ namespace Janus.Actors.Persistence;
 /// Tells the session supervisor when it may read the journal: at once for a host that took the lease at start-up, once
 /// the holder is gone for a hot standby. <see cref="Holder"/> names who holds the journal meanwhile.
 /// </summary>
-public sealed class JournalLeaseGate
+internal sealed class JournalLeaseGate
 {
     private readonly TaskCompletionSource _granted = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

@@ -16,7 +16,7 @@ namespace Janus.Actors.Serialization;
 /// reflection). Failures travel as <see cref="Status.Failure"/> through Akka.Remote's own serializer.
 /// Registered by <c>hocon/janus-actors.conf</c>.
 /// </summary>
-public sealed class JanusMessageSerializer : SerializerWithStringManifest
+internal sealed class JanusMessageSerializer : SerializerWithStringManifest
 {
     /// <summary>
     /// The serializer id sent with every message. Outside Akka's reserved range (0–100) and next to

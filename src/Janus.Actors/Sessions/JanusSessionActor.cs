@@ -26,7 +26,7 @@ namespace Janus.Actors.Sessions;
 /// In a cluster it runs as a sharded entity (remember-entities) and ends by passivating, so that an ended session
 /// is forgotten by sharding instead of restarted.
 /// </summary>
-public sealed class JanusSessionActor : PersistentActor, IWithTimers
+internal sealed class JanusSessionActor : PersistentActor, IWithTimers
 {
     public const string PersistenceIdPrefix = "janus-session-";
 

@@ -6,7 +6,7 @@ namespace Janus.Actors.Sessions;
 public interface IJanusSessionEvent;
 
 /// <summary>What a session remembers across crashes: enough to claim its Janus session and know its handles.</summary>
-public static class JanusSessionEvents
+internal static class JanusSessionEvents
 {
     /// <summary>A Janus session now belongs to this key: created by us, or adopted by claiming an existing id.</summary>
     public sealed record SessionCreated(long JanusSessionId, JanusTransportKind Transport, bool Adopted) : IJanusSessionEvent;

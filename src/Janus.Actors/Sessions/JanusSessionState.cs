@@ -22,7 +22,7 @@ public sealed record JanusHandle(long HandleId, string Plugin, string? OpaqueId)
 public sealed record JanusSessionError(int? Code, string Reason);
 
 /// <summary>The persisted state of one session, rebuilt from its events on recovery.</summary>
-public sealed record JanusSessionState(
+internal sealed record JanusSessionState(
     long? JanusSessionId,
     JanusTransportKind Transport,
     ImmutableSortedDictionary<long, JanusHandle> Handles,

@@ -10,7 +10,7 @@ namespace Janus.Actors.Supervision;
 /// failures never get here: the session retries them itself, on a timer. Anything else restarts it: recovery
 /// from the journal and a fresh claim are always safe.
 /// </summary>
-public static class ClaimFailureDecider
+internal static class ClaimFailureDecider
 {
     public static Directive Decide(Exception failure) => failure switch
     {

@@ -20,7 +20,7 @@ namespace Janus.Actors.Supervision;
 /// Failures follow <see cref="ClaimFailureDecider"/>; a session stopped by a journal failure is started
 /// again with backoff, so an outage delays sessions and loses none.
 /// </summary>
-public sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
+internal sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
 {
     /// <param name="options">How sessions reach Janus.</param>
     /// <param name="transports">How sessions reach Janus: the node's shared WebSockets, a REST child each.</param>

@@ -1,7 +1,7 @@
 namespace Janus.Actors.Supervision;
 
 /// <summary>Exponential backoff with jitter for reclaim attempts, bounded by the reclaim deadline.</summary>
-public sealed record ReclaimBackoff(TimeSpan Min, TimeSpan Max, double RandomFactor = 0.2)
+internal sealed record ReclaimBackoff(TimeSpan Min, TimeSpan Max, double RandomFactor = 0.2)
 {
     /// <summary>The delay before attempt <paramref name="attempt"/> (1 = first retry): Min·2^(attempt-1), capped, plus jitter.</summary>
     public TimeSpan DelayFor(int attempt, Random? random = null)

@@ -23,7 +23,7 @@ namespace Janus.Actors.Transports;
 /// socket.</item>
 /// </list>
 /// </summary>
-public sealed class JanusConnectionActor : ReceiveActor, IWithTimers
+internal sealed class JanusConnectionActor : ReceiveActor, IWithTimers
 {
     private readonly JanusOptions _options;
     private readonly Uri _url;

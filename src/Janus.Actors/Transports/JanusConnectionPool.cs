@@ -11,7 +11,7 @@ namespace Janus.Actors.Transports;
 /// actor's name, so a session keeps its socket for the life of the process); the session sends its requests to that
 /// connection directly, the sender of <see cref="JanusTransportEvents.Connected"/>.
 /// </summary>
-public sealed class JanusConnectionPool : ReceiveActor
+internal sealed class JanusConnectionPool : ReceiveActor
 {
     /// <summary>The pool's actor name under <c>/user</c>.</summary>
     public const string Name = "janus-connections";

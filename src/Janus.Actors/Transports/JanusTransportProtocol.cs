@@ -8,7 +8,7 @@ namespace Janus.Actors.Transports;
 /// transactions, timeouts and routing belong to the session, so one protocol fits both transports (a per-session REST
 /// link, or the shared WebSocket the session is pinned to: see <see cref="JanusTransports"/>).
 /// </summary>
-public static class JanusTransportCommands
+internal static class JanusTransportCommands
 {
     // Between a session and its transport, always on one node: never serialized, not even by serialize-messages.
 
@@ -39,7 +39,7 @@ public static class JanusTransportCommands
 }
 
 /// <summary>What a transport tells its session.</summary>
-public static class JanusTransportEvents
+internal static class JanusTransportEvents
 {
     // Between a transport and its session, always on one node: never serialized, not even by serialize-messages.
 

@@ -11,7 +11,7 @@ namespace Janus.Actors.Transports;
 /// </summary>
 /// <param name="Connections">The node's <see cref="JanusConnectionPool"/>; <see cref="ActorRefs.Nobody"/> when no WebSocket URL is set.</param>
 /// <param name="RestProps">Props of a REST session's transport child; throws when no REST URL is set.</param>
-public sealed record JanusTransports(IActorRef Connections, Func<Props> RestProps)
+internal sealed record JanusTransports(IActorRef Connections, Func<Props> RestProps)
 {
     /// <summary>The node's shared WebSockets (<paramref name="connections"/>) and a REST link per REST session.</summary>
     public static JanusTransports Create(JanusOptions options, IActorRef connections) =>

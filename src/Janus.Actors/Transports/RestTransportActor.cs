@@ -16,7 +16,7 @@ namespace Janus.Actors.Transports;
 /// HTTP error, or times out, and on a Send before <see cref="Connected"/>. Nothing survives a restart: after
 /// Connected the parent sends StartPolling again.
 /// </summary>
-public sealed class RestTransportActor : ReceiveActor
+internal sealed class RestTransportActor : ReceiveActor
 {
     private readonly JanusRestClient _janus;
     private readonly TimeSpan _drainWindow;

@@ -236,10 +236,10 @@ public abstract class JournalSpecs
         await actor.GracefulStop(Timeout);
     }
 
-    protected static Task<SessionEventRecorder.Recovered> RecoverAsync(ActorSystem system, string persistenceId) =>
+    private protected static Task<SessionEventRecorder.Recovered> RecoverAsync(ActorSystem system, string persistenceId) =>
         system.ActorOf(SessionEventRecorder.Props(persistenceId)).Ask<SessionEventRecorder.Recovered>(SessionEventRecorder.GetRecovered.Instance, Timeout);
 
-    protected static async Task<SessionEventRecorder.Recorded> RecordAsync(ActorSystem system, string persistenceId, IReadOnlyList<IJanusSessionEvent> events) =>
+    private protected static async Task<SessionEventRecorder.Recorded> RecordAsync(ActorSystem system, string persistenceId, IReadOnlyList<IJanusSessionEvent> events) =>
         await system.ActorOf(SessionEventRecorder.Props(persistenceId))
             .Ask<SessionEventRecorder.Recorded>(new SessionEventRecorder.Record(events), Timeout);
 

@@ -8,7 +8,7 @@ namespace Janus.Actors.Tests.Persistence;
 /// The smallest persistent actor that journals real session events: it persists what it is told and, after a
 /// restart, answers with what it recovered. Stands in for the session actor in journal tests.
 /// </summary>
-public sealed class SessionEventRecorder : ReceivePersistentActor
+internal sealed class SessionEventRecorder : ReceivePersistentActor
 {
     public sealed record Record(IReadOnlyList<IJanusSessionEvent> Events);
 
