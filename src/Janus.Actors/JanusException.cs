@@ -9,7 +9,11 @@ namespace Janus.Actors;
 /// </summary>
 public abstract class JanusException : Exception
 {
-    protected JanusException(string message, Exception? inner = null) : base(message, inner)
+    protected JanusException(string message) : base(message)
+    {
+    }
+
+    protected JanusException(string message, Exception? inner) : base(message, inner)
     {
     }
 

@@ -10,28 +10,28 @@ public static class SessionRegistryProtocol
     // never serialized, not even by serialize-messages. ListSessions and SessionList cross nodes (JanusMessageSerializer).
 
     /// <summary>A session's new snapshot (state, handles, last error).</summary>
-    public sealed record SessionChanged(JanusSessionInfo Info) : INoSerializationVerificationNeeded;
+    internal sealed record SessionChanged(JanusSessionInfo Info) : INoSerializationVerificationNeeded;
 
     /// <summary>A notice to fan out to the session's subscribers.</summary>
-    public sealed record Publish(IJanusSessionNotice Notice) : INoSerializationVerificationNeeded;
+    internal sealed record Publish(IJanusSessionNotice Notice) : INoSerializationVerificationNeeded;
 
     /// <summary>A create or adoption failed before anything was persisted: the key is free again.</summary>
-    public sealed record SessionDiscarded(string Key) : INoSerializationVerificationNeeded;
+    internal sealed record SessionDiscarded(string Key) : INoSerializationVerificationNeeded;
 
     /// <summary>
     /// From the supervisor to a session that reported its end (or was discarded): stop now. Sent once the supervisor
     /// answers for the session itself, so every request it forwarded earlier is ahead of it and gets its answer.
     /// </summary>
-    public sealed record StopEndedSession : INoSerializationVerificationNeeded
+    internal sealed record StopEndedSession : INoSerializationVerificationNeeded
     {
         public static readonly StopEndedSession Instance = new();
     }
 
     /// <summary>Janus's <c>info</c> as a session read it.</summary>
-    public sealed record ServerInfoLearned(int SessionTimeoutSeconds, int ReclaimSessionTimeoutSeconds) : INoSerializationVerificationNeeded;
+    internal sealed record ServerInfoLearned(int SessionTimeoutSeconds, int ReclaimSessionTimeoutSeconds) : INoSerializationVerificationNeeded;
 
     /// <summary>Answered with a <see cref="SessionList"/> of every session this registry knows.</summary>
-    public sealed record ListSessions
+    internal sealed record ListSessions
     {
         public static readonly ListSessions Instance = new();
     }
@@ -40,7 +40,7 @@ public static class SessionRegistryProtocol
     /// In a cluster: answered with a <see cref="SessionList"/> of the sessions hosted on the receiving node (whereas
     /// <see cref="ListSessions"/> gathers the whole cluster's).
     /// </summary>
-    public sealed record ListNodeSessions
+    internal sealed record ListNodeSessions
     {
         public static readonly ListNodeSessions Instance = new();
     }
@@ -62,5 +62,5 @@ public static class SessionRegistryProtocol
     public sealed record Readiness(string? NotReadyReason) : INoSerializationVerificationNeeded;
 
     /// <summary>The answer to <see cref="ListSessions"/> and <see cref="ListNodeSessions"/>.</summary>
-    public sealed record SessionList(IReadOnlyList<JanusSessionInfo> Sessions);
+    internal sealed record SessionList(IReadOnlyList<JanusSessionInfo> Sessions);
 }
