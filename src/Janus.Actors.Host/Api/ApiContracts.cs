@@ -15,6 +15,12 @@ public sealed record AttachHandleRequest(string? Plugin, string? OpaqueId);
 /// <summary><c>POST /v1/sessions/{key}/handles/{handleId}/messages</c>: a plugin message and an optional JSEP.</summary>
 public sealed record SendMessageRequest(JsonElement? Body, JsonElement? Jsep);
 
+/// <summary>
+/// <c>POST /v1/sessions/{key}/handles/{handleId}/trickle</c>: one ICE candidate as the browser's RTCIceCandidate gives
+/// it (<c>candidate</c>, <c>sdpMid</c>, <c>sdpMLineIndex</c>), or <c>{"completed":true}</c> when gathering is over.
+/// </summary>
+public sealed record TrickleRequest(JsonElement? Candidate);
+
 /// <summary>A session as the API shows it. <see cref="JanusSessionId"/> is a capability: only authenticated callers see it.</summary>
 public sealed record SessionResponse(
     string Key,
@@ -110,6 +116,7 @@ public static class TransportNames
 [JsonSerializable(typeof(CreateSessionRequest))]
 [JsonSerializable(typeof(AttachHandleRequest))]
 [JsonSerializable(typeof(SendMessageRequest))]
+[JsonSerializable(typeof(TrickleRequest))]
 [JsonSerializable(typeof(SessionResponse))]
 [JsonSerializable(typeof(IReadOnlyList<SessionResponse>))]
 [JsonSerializable(typeof(SessionCountsResponse))]

@@ -21,6 +21,9 @@ public static class SessionEndpoints
         sessions.MapDelete("/{key}", DestroyAsync);
         sessions.MapPost("/{key}/handles", AttachAsync);
         sessions.MapPost("/{key}/handles/{handleId:long}/messages", SendAsync);
+        sessions.MapPost("/{key}/handles/{handleId:long}/trickle", TrickleAsync);
+        sessions.MapPost("/{key}/handles/{handleId:long}/hangup", HangupAsync);
+        sessions.MapDelete("/{key}/handles/{handleId:long}", DetachAsync);
         sessions.MapGet("/{key}/events", (HttpContext context, IJanusSessions facade, IHostApplicationLifetime lifetime, string key) =>
             EventStream.WriteAsync(context, facade, ApiInput.Key(key), lifetime.ApplicationStopping));
         return app;
@@ -85,5 +88,29 @@ public static class SessionEndpoints
         var jsep = ApiInput.Object(body.Jsep, "jsep", required: false);
         var reply = await facade.SendAsync(key, handleId, message, jsep, request.HttpContext.RequestAborted);
         return TypedResults.Ok(new PluginReplyResponse(reply.PluginData, reply.Jsep));
+    }
+
+    /// <summary>An ICE candidate for the handle's PeerConnection; Janus acknowledges it, nothing comes back.</summary>
+    private static async Task<IResult> TrickleAsync(string key, long handleId, HttpRequest request, IJanusSessions facade)
+    {
+        key = ApiInput.Key(key);
+        var body = await ApiInput.ReadJsonAsync(request, HostJsonContext.Api.TrickleRequest);
+        var candidate = ApiInput.Object(body.Candidate, "candidate", required: true)!.Value;
+        await facade.TrickleAsync(key, handleId, candidate, request.HttpContext.RequestAborted);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>Ends the handle's PeerConnection; the handle stays attached.</summary>
+    private static async Task<IResult> HangupAsync(string key, long handleId, IJanusSessions facade, CancellationToken cancellationToken)
+    {
+        await facade.HangupAsync(ApiInput.Key(key), handleId, cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>Detaches the handle from its plugin; the session stays.</summary>
+    private static async Task<IResult> DetachAsync(string key, long handleId, IJanusSessions facade, CancellationToken cancellationToken)
+    {
+        await facade.DetachAsync(ApiInput.Key(key), handleId, cancellationToken);
+        return TypedResults.NoContent();
     }
 }

@@ -42,6 +42,9 @@ public sealed class HostApiSpecs(TokenProtectedHost fixture) : IClassFixture<Tok
     [InlineData("DELETE", "v1/sessions/call-1")]
     [InlineData("POST", "v1/sessions/call-1/handles")]
     [InlineData("POST", "v1/sessions/call-1/handles/1/messages")]
+    [InlineData("POST", "v1/sessions/call-1/handles/1/trickle")]
+    [InlineData("POST", "v1/sessions/call-1/handles/1/hangup")]
+    [InlineData("DELETE", "v1/sessions/call-1/handles/1")]
     [InlineData("GET", "v1/sessions/call-1/events")]
     [InlineData("GET", "no/such/path")]
     public async Task Requests_without_the_right_bearer_token_are_refused(string method, string path)
@@ -119,6 +122,8 @@ public sealed class HostApiSpecs(TokenProtectedHost fixture) : IClassFixture<Tok
         { "v1/sessions/call-1/handles", """{"plugin":"janus.plugin.EchoTest"}""", "plugin must be" },
         { "v1/sessions/call-1/handles", """{"plugin":"janus.plugin.echo test"}""", "plugin must be" },
         { "v1/sessions/call%201/handles", """{"plugin":"janus.plugin.echotest"}""", "key may only contain" },
+        { "v1/sessions/call-1/handles/1/trickle", """{}""", "candidate is required" },
+        { "v1/sessions/call-1/handles/1/trickle", """{"candidate":"candidate:1 1 udp"}""", "candidate must be a JSON object" },
         { "v1/sessions/call-1/handles/1/messages", """{"jsep":{"type":"offer","sdp":""}}""", "body is required" },
         { "v1/sessions/call-1/handles/1/messages", """{"body":[1]}""", "body must be a JSON object" },
         { "v1/sessions/call-1/handles/1/messages", """{"body":{"audio":true},"jsep":"offer"}""", "jsep must be a JSON object" },

@@ -75,6 +75,23 @@ public sealed class HostJanusSpecs(JanusFixture janus) : IClassFixture<JanusFixt
         Assert.Equal("janus.plugin.echotest", reply.GetProperty("plugindata").GetProperty("plugin").GetString());
         Assert.Equal("ok", reply.GetProperty("plugindata").GetProperty("data").GetProperty("result").GetString());
 
+        // an ICE candidate, end of candidates, hangup: Janus takes them (no PeerConnection yet: nothing to hang up)
+        using var trickled = await _host.PostJsonAsync($"v1/sessions/{key}/handles/{handleId}/trickle",
+            new { candidate = new { candidate = "candidate:1 1 udp 2130706431 192.0.2.1 50000 typ host", sdpMid = "0", sdpMLineIndex = 0 } });
+        Assert.Equal(HttpStatusCode.NoContent, trickled.StatusCode);
+        using var completed = await _host.PostJsonAsync($"v1/sessions/{key}/handles/{handleId}/trickle", new { candidate = new { completed = true } });
+        Assert.Equal(HttpStatusCode.NoContent, completed.StatusCode);
+        using var hungUp = await _host.PostJsonAsync($"v1/sessions/{key}/handles/{handleId}/hangup", "{}");
+        Assert.Equal(HttpStatusCode.NoContent, hungUp.StatusCode);
+
+        // detach: gone from Janus and from the session
+        using var detached = await _host.Http.DeleteAsync($"v1/sessions/{key}/handles/{handleId}");
+        Assert.Equal(HttpStatusCode.NoContent, detached.StatusCode);
+        using (var admin = janus.Server.CreateAdminClient())
+            Assert.DoesNotContain(handleId, await admin.ListHandlesAsync(janusSessionId));
+        using var afterDetach = await _host.Http.GetAsync($"v1/sessions/{key}");
+        Assert.Empty((await _host.ReadJsonAsync(afterDetach, HttpStatusCode.OK)).GetProperty("handles").EnumerateArray());
+
         // destroy: gone from Janus, shown as destroyed here
         using var destroyed = await _host.Http.DeleteAsync($"v1/sessions/{key}");
         Assert.Equal(HttpStatusCode.NoContent, destroyed.StatusCode);
