@@ -64,8 +64,9 @@ public sealed class ClusterLostSessionSpecs(PostgresFixture postgres, ITestOutpu
         // Janus never saw them again: no node tried to claim a lost session after the restarts, Janus holds exactly the others.
         var attempts = Cluster.Nodes
             .SelectMany(n => n.Host.Log()[logLengthsBeforeRestarts[n]..].Split('\n').Select(line => (n, line)))
-            .Where(l => doomedKeys.Any(key => l.line.Contains($"Reclaiming {key} ", StringComparison.Ordinal)
-                                              || l.line.Contains($"Claim for {key} ", StringComparison.Ordinal)
+            // A claim of a lost session would end in Janus's 458 ("Session … lost"), a warning ("Could not claim …") or success.
+            .Where(l => doomedKeys.Any(key => l.line.Contains($"Session {key} lost", StringComparison.Ordinal)
+                                              || l.line.Contains($"Could not claim the Janus session of {key} ", StringComparison.Ordinal)
                                               || l.line.Contains($"Reclaimed Janus session for {key} ", StringComparison.Ordinal)))
             .Select(l => $"[node {l.n.Index}] {l.line}")
             .ToList();
