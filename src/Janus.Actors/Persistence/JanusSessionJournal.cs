@@ -1,15 +1,11 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
-using System.Linq.Expressions;
 using Akka.Actor;
 using Akka.Persistence;
 using Akka.Persistence.Sql;
 using Akka.Persistence.Sql.Config;
-using Akka.Persistence.Sql.Db;
-using Akka.Persistence.Sql.Extensions;
 using Akka.Persistence.Sql.Journal;
 using Akka.Persistence.Sql.Journal.Types;
-using LinqToDB;
 using Config = Akka.Configuration.Config;
 
 namespace Janus.Actors.Persistence;
@@ -33,7 +29,7 @@ namespace Janus.Actors.Persistence;
 internal sealed class JanusSessionJournal : SqlWriteJournal, IWithTimers
 {
     private readonly JournalConfig _config;
-    private readonly AkkaPersistenceDataConnectionFactory _database;
+    private readonly JournalRowReader _rows;
     private readonly CancellationTokenSource _stopping = new();
     private readonly TimeSpan _coalesceWindow;
     private readonly int _maxCoalesced;
@@ -49,7 +45,7 @@ internal sealed class JanusSessionJournal : SqlWriteJournal, IWithTimers
     {
         var config = journalConfig.WithFallback(SqlPersistence.DefaultJournalConfiguration);
         _config = new JournalConfig(config);
-        _database = new AkkaPersistenceDataConnectionFactory(_config);
+        _rows = JournalRowReader.For(_config);
         _coalesceWindow = config.GetTimeSpan("recovery-coalesce-window", TimeSpan.FromMilliseconds(5));
         _maxCoalesced = config.GetInt("recovery-coalesce-max", 500);
     }
@@ -78,7 +74,7 @@ internal sealed class JanusSessionJournal : SqlWriteJournal, IWithTimers
         {
             case PreloadSessions preload:
                 var replyTo = Sender;
-                Read(r => r.PersistenceId.StartsWith(preload.PersistenceIdPrefix), read => new Preloaded(read, replyTo),
+                Read(token => _rows.ReadPrefixAsync(preload.PersistenceIdPrefix, token), read => new Preloaded(read, replyTo),
                     cause => replyTo.Tell(new Status.Failure(cause)));
                 return true;
             case Preloaded preloaded:
@@ -168,7 +164,7 @@ internal sealed class JanusSessionJournal : SqlWriteJournal, IWithTimers
         var waiting = _waiting;
         _waiting = new Dictionary<string, TaskCompletionSource<long>>(StringComparer.Ordinal);
         var ids = waiting.Keys.ToList();
-        Read(r => ids.Contains(r.PersistenceId), read => new RecoveriesRead(read, waiting),
+        Read(token => _rows.ReadIdsAsync(ids, token), read => new RecoveriesRead(read, waiting),
             cause => { foreach (var recovery in waiting.Values) recovery.TrySetException(cause); });
     }
 
@@ -192,14 +188,11 @@ internal sealed class JanusSessionJournal : SqlWriteJournal, IWithTimers
         else recovery.TrySetException(highest.Exception?.InnerException ?? new TaskCanceledException());
     }
 
-    /// <summary>Reads every row (deleted ones included) of the ids <paramref name="filter"/> selects, in one query and transaction.</summary>
-    private void Read(Expression<Func<JournalRow, bool>> filter, Func<RowsRead, object> onRead, Action<Exception> onFailure)
+    /// <summary>Reads every row (deleted ones included) of the ids <paramref name="read"/> selects, in one statement.</summary>
+    private void Read(Func<CancellationToken, Task<List<JournalRow>>> read, Func<RowsRead, object> onRead, Action<Exception> onFailure)
     {
         var stale = _writes.ReadStarted();
-        _database.ExecuteWithTransactionAsync(_config.ReadIsolationLevel, _stopping.Token, (connection, token) =>
-                LinqToDB.Async.AsyncExtensions.ToListAsync(
-                    connection.GetTable<JournalRow>().Where(filter).OrderBy(r => r.PersistenceId).ThenBy(r => r.SequenceNumber),
-                    token))
+        read(_stopping.Token)
             .PipeTo(Self,
                 success: rows => onRead(new RowsRead(rows, stale)),
                 failure: cause => new ReadFailed(cause, stale, onFailure));
@@ -216,9 +209,8 @@ internal sealed class JanusSessionJournal : SqlWriteJournal, IWithTimers
         foreach (var rows in read.Rows.GroupBy(r => r.PersistenceId, StringComparer.Ordinal))
         {
             var all = rows.ToList();
-            // Rows written by a serializer without an identifier (very old plugins) are left to the plugin's own replay,
-            // and so is a journal in the plugin's compatibility mode (highest numbers kept in a metadata table).
-            if (read.Stale.Contains(rows.Key) || _config.DaoConfig.SqlCommonCompatibilityMode || all.Any(r => r.Identifier is null))
+            // Rows written by a serializer without an identifier (very old plugins) are left to the plugin's own replay.
+            if (read.Stale.Contains(rows.Key) || all.Any(r => r.Identifier is null))
             {
                 found[rows.Key] = -1;
                 continue;

@@ -94,6 +94,9 @@ public abstract class JournalSpecs
         await WithActorSystemAsync(journal, async system =>
         {
             foreach (var (id, events) in sessions) await RecordAsync(system, id, events);
+            // Not sessions either, though SQLite's LIKE would take them for some: another case, a wildcard character.
+            await RecordAsync(system, "JANUS-SESSION-shout", RoomEvents);
+            await RecordAsync(system, "janus_session-wildcard", RoomEvents);
             return await RecordAsync(system, "not-a-session", RoomEvents);
         });
 
