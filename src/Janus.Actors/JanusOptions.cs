@@ -71,8 +71,44 @@ public sealed record JanusOptions
     /// <summary>The URL for a transport kind, or a clear error when it is not configured.</summary>
     public Uri UrlFor(Transports.JanusTransportKind kind) => kind switch
     {
-        Transports.JanusTransportKind.WebSocket => WebSocketUrl ?? throw new InvalidOperationException("Janus:WebSocketUrl is not configured"),
-        Transports.JanusTransportKind.Rest => RestUrl ?? throw new InvalidOperationException("Janus:RestUrl is not configured"),
+        Transports.JanusTransportKind.WebSocket => WebSocketUrl ?? throw new InvalidOperationException("JanusOptions.WebSocketUrl is not set: WebSocket sessions need it"),
+        Transports.JanusTransportKind.Rest => RestUrl ?? throw new InvalidOperationException("JanusOptions.RestUrl is not set: REST sessions need it"),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown transport"),
     };
+
+    /// <summary>
+    /// Throws an <see cref="ArgumentException"/> naming every setting that cannot work (no URL at all, a URL of the wrong
+    /// kind, a timeout that is not positive, …). <c>AddJanusSessions</c> calls it, so a mistake stops the application at
+    /// start-up instead of failing the first session.
+    /// </summary>
+    public void Validate()
+    {
+        var problems = new List<string>();
+        if (WebSocketUrl is null && RestUrl is null) problems.Add("WebSocketUrl or RestUrl (or both) must be set");
+        CheckUrl(WebSocketUrl, nameof(WebSocketUrl), "ws", "wss");
+        CheckUrl(RestUrl, nameof(RestUrl), "http", "https");
+        CheckPositive(RequestTimeout, nameof(RequestTimeout));
+        CheckPositive(KeepAliveInterval, nameof(KeepAliveInterval));
+        CheckPositive(AssumedReclaimTimeout, nameof(AssumedReclaimTimeout));
+        CheckPositive(MinReclaimBackoff, nameof(MinReclaimBackoff));
+        CheckPositive(RestDrainWindow, nameof(RestDrainWindow));
+        if (MaxReclaimBackoff < MinReclaimBackoff) problems.Add($"{nameof(MaxReclaimBackoff)} must not be below {nameof(MinReclaimBackoff)}");
+        if (MaxMissedKeepAlives < 1) problems.Add($"{nameof(MaxMissedKeepAlives)} must be at least 1");
+        if (WebSocketConnections is < 1 or > 64) problems.Add($"{nameof(WebSocketConnections)} must be from 1 to 64");
+        if (MaxMessageBytes < 1024) problems.Add($"{nameof(MaxMessageBytes)} must be at least 1024");
+        if (LongPollMaxEvents < 1) problems.Add($"{nameof(LongPollMaxEvents)} must be at least 1");
+        if (problems.Count > 0)
+            throw new ArgumentException($"Invalid JanusOptions: {string.Join("; ", problems)}");
+
+        void CheckUrl(Uri? url, string name, params string[] schemes)
+        {
+            if (url is not null && (!url.IsAbsoluteUri || !schemes.Contains(url.Scheme, StringComparer.OrdinalIgnoreCase)))
+                problems.Add($"{name} must be an absolute {string.Join(" or ", schemes.Select(s => s + "://"))} URL");
+        }
+
+        void CheckPositive(TimeSpan value, string name)
+        {
+            if (value <= TimeSpan.Zero) problems.Add($"{name} must be positive");
+        }
+    }
 }

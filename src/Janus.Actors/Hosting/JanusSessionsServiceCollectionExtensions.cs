@@ -20,11 +20,12 @@ public static class JanusSessionsServiceCollectionExtensions
     /// Microsoft.Extensions.Logging), the sessions, and <see cref="IJanusSessions"/>. On a single node (no
     /// <paramref name="cluster"/>) every persisted, not-ended session is recovered and reclaimed at start-up. In a
     /// cluster (PostgreSQL journal) sessions are sharded across the nodes, and those of a node that leaves or dies are
-    /// restarted on the others and reclaimed.
+    /// restarted on the others and reclaimed. Invalid <paramref name="janus"/> options throw here (<see cref="JanusOptions.Validate"/>).
     /// </summary>
     public static IServiceCollection AddJanusSessions(this IServiceCollection services, JanusOptions janus, JanusJournalOptions journal,
         Action<AkkaConfigurationBuilder, IServiceProvider>? configure = null, JanusClusterOptions? cluster = null)
     {
+        janus.Validate();
         if (cluster is not null && journal.Provider != JanusJournalProvider.PostgreSql)
             throw new ArgumentException("a cluster needs a journal every node can reach: PostgreSQL", nameof(journal));
         if (cluster is not null && journal.Standby)
