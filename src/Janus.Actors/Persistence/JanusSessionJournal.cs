@@ -28,7 +28,6 @@ namespace Janus.Actors.Persistence;
 /// </summary>
 internal sealed class JanusSessionJournal : SqlWriteJournal, IWithTimers
 {
-    private readonly JournalConfig _config;
     private readonly JournalRowReader _rows;
     private readonly CancellationTokenSource _stopping = new();
     private readonly TimeSpan _coalesceWindow;
@@ -44,8 +43,7 @@ internal sealed class JanusSessionJournal : SqlWriteJournal, IWithTimers
     public JanusSessionJournal(Config journalConfig) : base(journalConfig)
     {
         var config = journalConfig.WithFallback(SqlPersistence.DefaultJournalConfiguration);
-        _config = new JournalConfig(config);
-        _rows = JournalRowReader.For(_config);
+        _rows = JournalRowReader.For(new JournalConfig(config));
         _coalesceWindow = config.GetTimeSpan("recovery-coalesce-window", TimeSpan.FromMilliseconds(5));
         _maxCoalesced = config.GetInt("recovery-coalesce-max", 500);
     }

@@ -18,6 +18,7 @@ internal sealed class JournalRowReader
 {
     private readonly Func<DbConnection> _connect;
     private readonly string _select;
+    private readonly string _orderBy;
     private readonly string _persistenceId;
     private readonly bool _writerUuid;
 
@@ -33,10 +34,8 @@ internal sealed class JournalRowReader
             .Select(Quote);
         var from = config.TableConfig.SchemaName is { } schema ? $"{Quote(schema)}.{Quote(table.Name)}" : Quote(table.Name);
         _select = $"SELECT {string.Join(", ", selected)} FROM {from}";
-        OrderBy = $" ORDER BY {_persistenceId}, {Quote(columns.SequenceNumber)}";
+        _orderBy = $" ORDER BY {_persistenceId}, {Quote(columns.SequenceNumber)}";
     }
-
-    private string OrderBy { get; }
 
     /// <summary>A reader for the plugin's journal table; throws for a database or layout other than the library configures.</summary>
     public static JournalRowReader For(JournalConfig config)
@@ -66,7 +65,7 @@ internal sealed class JournalRowReader
         await using var connection = _connect();
         await connection.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = _select + where + OrderBy;
+        command.CommandText = _select + where + _orderBy;
         foreach (var (name, value) in parameters)
         {
             var parameter = command.CreateParameter();
