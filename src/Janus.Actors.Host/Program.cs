@@ -11,8 +11,10 @@ try
     var settings = app.Services.GetRequiredService<HostSettings>();
     HostApplication.LogStartup(app, settings);
     await HostApplication.CheckJournalAsync(settings);
-    await HostApplication.LogJanusAsync(app, settings);
+    // Informational and never fatal: asked while the host starts, not before (it cost ~0.2 s of every recovery).
+    var janusInfo = HostApplication.LogJanusAsync(app, settings);
     await app.RunAsync();
+    await janusInfo;
     return 0;
 }
 catch (HostConfigurationException e)

@@ -83,6 +83,13 @@ public sealed record JanusOptions
     /// </summary>
     public void Validate()
     {
+        if (Problems() is { Count: > 0 } problems)
+            throw new ArgumentException($"Invalid JanusOptions: {string.Join("; ", problems)}");
+    }
+
+    /// <summary>Every setting that cannot work, in the words of <see cref="Validate"/>; empty when all can.</summary>
+    internal IReadOnlyList<string> Problems()
+    {
         var problems = new List<string>();
         if (WebSocketUrl is null && RestUrl is null) problems.Add("WebSocketUrl or RestUrl (or both) must be set");
         CheckUrl(WebSocketUrl, nameof(WebSocketUrl), "ws", "wss");
@@ -97,8 +104,7 @@ public sealed record JanusOptions
         if (WebSocketConnections is < 1 or > 64) problems.Add($"{nameof(WebSocketConnections)} must be from 1 to 64");
         if (MaxMessageBytes < 1024) problems.Add($"{nameof(MaxMessageBytes)} must be at least 1024");
         if (LongPollMaxEvents < 1) problems.Add($"{nameof(LongPollMaxEvents)} must be at least 1");
-        if (problems.Count > 0)
-            throw new ArgumentException($"Invalid JanusOptions: {string.Join("; ", problems)}");
+        return problems;
 
         void CheckUrl(Uri? url, string name, params string[] schemes)
         {

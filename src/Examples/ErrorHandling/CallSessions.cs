@@ -3,8 +3,6 @@ using Janus.Actors.Hosting;
 using Janus.Actors.Sessions;
 using Janus.Actors.Transports;
 using Microsoft.Extensions.Logging;
-using static Janus.Actors.Sessions.JanusSessionCommands;
-using static Janus.Actors.Sessions.JanusSessionNotices;
 
 namespace ErrorHandling;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Janus.Actors.Protocol;
-using static Janus.Actors.Sessions.JanusSessionCommands;
+using Janus.Actors.Sessions;
 
 namespace Janus.Actors.Examples;
 

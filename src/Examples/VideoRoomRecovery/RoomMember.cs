@@ -6,7 +6,6 @@ using Janus.Actors.Transports;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using static Janus.Actors.Sessions.JanusSessionNotices;
 
 namespace VideoRoomRecovery;
 

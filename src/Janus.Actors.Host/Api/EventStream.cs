@@ -35,7 +35,7 @@ public static class EventStream
         if (session.State is JanusSessionStatus.Lost or JanusSessionStatus.Destroyed)
         {
             // Nothing more will happen to it: say so at once instead of holding an idle stream open.
-            await WriteNoticeAsync(response, new JanusSessionNotices.SessionEnded(key, session.State, session.LastError), cancel.Token);
+            await WriteNoticeAsync(response, new SessionEnded(key, session.State, session.LastError), cancel.Token);
             return;
         }
 
@@ -58,7 +58,7 @@ public static class EventStream
                 if (!await next)
                     return;
                 await WriteNoticeAsync(response, notices.Current, cancel.Token);
-                if (notices.Current is JanusSessionNotices.SessionEnded)
+                if (notices.Current is SessionEnded)
                     return;
                 next = notices.MoveNextAsync().AsTask();
             }
@@ -83,7 +83,7 @@ public static class EventStream
         {
             switch (notice)
             {
-                case JanusSessionNotices.JanusEventReceived e:
+                case JanusEventReceived e:
                     name = JanusEvent;
                     json.WriteStartObject();
                     json.WriteString("key", e.Key);
@@ -91,11 +91,11 @@ public static class EventStream
                     json.WriteRawValue(e.Event.ToUtf8Json(), skipInputValidation: true);
                     json.WriteEndObject();
                     break;
-                case JanusSessionNotices.SessionReclaimed r:
+                case SessionReclaimed r:
                     name = Reclaimed;
                     JsonSerializer.Serialize(json, new ReclaimedNotice(r.Key, r.EventsMayHaveBeenMissed), HostJsonContext.Api.ReclaimedNotice);
                     break;
-                case JanusSessionNotices.SessionEnded ended:
+                case SessionEnded ended:
                     name = Ended;
                     var error = ended.Error is { } err ? new SessionErrorResponse(err.Code, err.Reason) : null;
                     JsonSerializer.Serialize(json, new EndedNotice(ended.Key, ended.State, error), HostJsonContext.Api.EndedNotice);

@@ -6,8 +6,6 @@ using PubSub = Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
 using Janus.Actors.Sessions;
 using Janus.Actors.Supervision;
-using static Janus.Actors.Sessions.JanusSessionCommands;
-using static Janus.Actors.Sessions.JanusSessionNotices;
 using static Janus.Actors.Supervision.SessionRegistryProtocol;
 
 namespace Janus.Actors.Cluster;
@@ -52,8 +50,8 @@ internal sealed class ClusterSessionRegistry : ReceiveActor
 
         // From the façade on this node.
         Receive<ListSessions>(_ => ListClusterAsync().PipeTo(Sender));
-        Receive<JanusSessionCommands.Subscribe>(s => SubscribeAsync(s).PipeTo(Sender, success: () => Done.Instance));
-        Receive<JanusSessionCommands.Unsubscribe>(u => _mediator.Tell(new PubSub.Unsubscribe(Topic(u.Key), u.Subscriber)));
+        Receive<SubscribeToSession>(s => SubscribeAsync(s).PipeTo(Sender, success: () => CommandDone.Instance));
+        Receive<UnsubscribeFromSession>(u => _mediator.Tell(new PubSub.Unsubscribe(Topic(u.Key), u.Subscriber)));
         Receive<IJanusSessionCommand>(OnCommand);
 
         // Sharding starts and recovers the entities; membership is what readiness checks in a cluster.
@@ -149,7 +147,7 @@ internal sealed class ClusterSessionRegistry : ReceiveActor
     /// ended (the stream completes) or that it was reclaimed. Fails with <see cref="JanusSessionNotFoundException"/>
     /// for an unknown key, leaving no subscription behind.
     /// </summary>
-    private async Task SubscribeAsync(JanusSessionCommands.Subscribe command)
+    private async Task SubscribeAsync(SubscribeToSession command)
     {
         var (mediator, region, timeout) = (_mediator, Region, _askTimeout);
         var topic = Topic(command.Key);

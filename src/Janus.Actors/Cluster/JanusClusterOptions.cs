@@ -13,6 +13,9 @@ namespace Janus.Actors.Cluster;
 /// </param>
 public sealed record JanusClusterOptions(string Hostname, int Port, IReadOnlyList<string> Seeds)
 {
+    /// <summary>For configuration binding (<c>Cluster:Hostname</c>, <c>Cluster:Port</c>, <c>Cluster:Seeds:0</c>, …): nothing set yet.</summary>
+    public JanusClusterOptions() : this("", 0, []) { }
+
     /// <summary>The actor system's name, part of every node address: all nodes of a cluster must share it.</summary>
     public const string SystemName = "janus-actors";
 

@@ -6,7 +6,7 @@ namespace Janus.Actors.Hosting;
 
 /// <summary>
 /// The async façade over the session actors, for code that is not written as actors (e.g. ASP.NET endpoints).
-/// Failures are the typed exceptions of <see cref="JanusSessionCommands"/>.
+/// Failures are typed <see cref="JanusException"/>s.
 /// </summary>
 public interface IJanusSessions
 {
@@ -40,7 +40,7 @@ public interface IJanusSessions
     Task<long> AttachAsync(string key, string plugin, string? opaqueId = null, CancellationToken cancellationToken = default);
 
     /// <summary>Sends a plugin message and returns the plugin's answer (synchronous or its asynchronous event).</summary>
-    Task<JanusSessionCommands.PluginReply> SendAsync(string key, long handleId, JsonElement body, JsonElement? jsep = null, CancellationToken cancellationToken = default);
+    Task<PluginReply> SendAsync(string key, long handleId, JsonElement body, JsonElement? jsep = null, CancellationToken cancellationToken = default);
 
     Task TrickleAsync(string key, long handleId, JsonElement candidate, CancellationToken cancellationToken = default);
 
@@ -53,8 +53,8 @@ public interface IJanusSessions
 
     /// <summary>
     /// The session's notices from now on, until cancelled or the session ends. A subscriber that arrives after this
-    /// process reclaimed the session (typically right after a restart) first gets <see cref="JanusSessionNotices.SessionReclaimed"/>;
-    /// one that arrives after the session ended gets its <see cref="JanusSessionNotices.SessionEnded"/> and the stream completes.
+    /// process reclaimed the session (typically right after a restart) first gets <see cref="SessionReclaimed"/>;
+    /// one that arrives after the session ended gets its <see cref="SessionEnded"/> and the stream completes.
     /// </summary>
     /// <exception cref="JanusSessionNotFoundException">no session has this key (yet: after a restart, until the journal scan found it).</exception>
     IAsyncEnumerable<IJanusSessionNotice> EventsAsync(string key, CancellationToken cancellationToken = default);

@@ -6,7 +6,6 @@ using Akka.Hosting;
 using Janus.Actors.Sessions;
 using Janus.Actors.Supervision;
 using Janus.Actors.Transports;
-using static Janus.Actors.Sessions.JanusSessionCommands;
 
 namespace Janus.Actors.Hosting;
 
@@ -83,16 +82,16 @@ public sealed class JanusSessions : IJanusSessions
         AskAsync<PluginReply>(new SendPluginMessage(key, handleId, body, jsep), cancellationToken);
 
     public Task TrickleAsync(string key, long handleId, JsonElement candidate, CancellationToken cancellationToken = default) =>
-        AskAsync<Done>(new Trickle(key, handleId, candidate), cancellationToken);
+        AskAsync<CommandDone>(new Trickle(key, handleId, candidate), cancellationToken);
 
     public Task HangupAsync(string key, long handleId, CancellationToken cancellationToken = default) =>
-        AskAsync<Done>(new Hangup(key, handleId), cancellationToken);
+        AskAsync<CommandDone>(new Hangup(key, handleId), cancellationToken);
 
     public Task DetachAsync(string key, long handleId, CancellationToken cancellationToken = default) =>
-        AskAsync<Done>(new DetachHandle(key, handleId), cancellationToken);
+        AskAsync<CommandDone>(new DetachHandle(key, handleId), cancellationToken);
 
     public Task DestroyAsync(string key, CancellationToken cancellationToken = default) =>
-        AskAsync<Done>(new DestroySession(key), cancellationToken);
+        AskAsync<CommandDone>(new DestroySession(key), cancellationToken);
 
     public async IAsyncEnumerable<IJanusSessionNotice> EventsAsync(string key, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -100,13 +99,13 @@ public sealed class JanusSessions : IJanusSessions
         var writer = _system.ActorOf(SessionNoticeWriter.Props(channel.Writer));
         try
         {
-            await AskAsync<Done>(new Subscribe(key, writer), cancellationToken);
+            await AskAsync<CommandDone>(new SubscribeToSession(key, writer), cancellationToken);
             await foreach (var notice in channel.Reader.ReadAllAsync(cancellationToken))
                 yield return notice;
         }
         finally
         {
-            (await _supervisor(CancellationToken.None)).Tell(new Unsubscribe(key, writer));
+            (await _supervisor(CancellationToken.None)).Tell(new UnsubscribeFromSession(key, writer));
             writer.Tell(PoisonPill.Instance);
         }
     }

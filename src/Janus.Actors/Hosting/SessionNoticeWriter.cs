@@ -22,7 +22,7 @@ internal sealed class SessionNoticeWriter : ReceiveActor
                 _writer.TryComplete(new InvalidOperationException("the subscriber fell behind the session's events"));
                 Context.Stop(Self);
             }
-            else if (notice is JanusSessionNotices.SessionEnded)
+            else if (notice is SessionEnded)
                 Context.Stop(Self);
         });
     }

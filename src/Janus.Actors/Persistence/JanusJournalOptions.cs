@@ -16,5 +16,8 @@ public enum JanusJournalProvider
 /// </summary>
 public sealed record JanusJournalOptions(JanusJournalProvider Provider, string ConnectionString, bool Standby = false)
 {
+    /// <summary>For configuration binding (<c>Journal:Provider</c>, <c>Journal:ConnectionString</c>, <c>Journal:Standby</c>): SQLite, no connection string yet.</summary>
+    public JanusJournalOptions() : this(JanusJournalProvider.Sqlite, "") { }
+
     public override string ToString() => $"{Provider} journal";
 }

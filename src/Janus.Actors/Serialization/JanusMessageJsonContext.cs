@@ -1,8 +1,6 @@
 using System.Text.Json.Serialization;
 using Janus.Actors.Persistence;
 using Janus.Actors.Sessions;
-using static Janus.Actors.Sessions.JanusSessionCommands;
-using static Janus.Actors.Sessions.JanusSessionNotices;
 using static Janus.Actors.Supervision.SessionRegistryProtocol;
 
 namespace Janus.Actors.Serialization;
@@ -30,7 +28,7 @@ namespace Janus.Actors.Serialization;
 [JsonSerializable(typeof(JanusSessionInfo))]
 [JsonSerializable(typeof(HandleAttachedReply))]
 [JsonSerializable(typeof(PluginReply))]
-[JsonSerializable(typeof(Done))]
+[JsonSerializable(typeof(CommandDone))]
 [JsonSerializable(typeof(ListSessions))]
 [JsonSerializable(typeof(ListNodeSessions))]
 [JsonSerializable(typeof(SessionList))]
@@ -40,7 +38,7 @@ namespace Janus.Actors.Serialization;
 internal sealed partial class JanusMessageJsonContext : JsonSerializerContext;
 
 /// <summary>
-/// <see cref="Subscribe"/> and <see cref="Unsubscribe"/> on the wire: the subscriber as its serialized actor path
+/// <see cref="SubscribeToSession"/> and <see cref="UnsubscribeFromSession"/> on the wire: the subscriber as its serialized actor path
 /// (with the sending node's address), resolved to an actor reference on the receiving node.
 /// </summary>
 internal sealed record SubscriptionJson(string Key, string Subscriber);

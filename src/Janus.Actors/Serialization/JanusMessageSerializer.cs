@@ -3,8 +3,6 @@ using System.Text.Json;
 using Akka.Actor;
 using Akka.Serialization;
 using Janus.Actors.Sessions;
-using static Janus.Actors.Sessions.JanusSessionCommands;
-using static Janus.Actors.Sessions.JanusSessionNotices;
 using static Janus.Actors.Supervision.SessionRegistryProtocol;
 
 namespace Janus.Actors.Serialization;
@@ -46,14 +44,14 @@ internal sealed class JanusMessageSerializer : SerializerWithStringManifest
             ManifestFormat.Json("detach-handle", Wire.DetachHandle),
             ManifestFormat.Json("destroy-session", Wire.DestroySession),
             ManifestFormat.Json("subscribe", Wire.SubscriptionJson,
-                (Subscribe s) => new SubscriptionJson(s.Key, PathOf(s.Subscriber)), w => new Subscribe(w.Key, Resolve(w.Subscriber))),
+                (SubscribeToSession s) => new SubscriptionJson(s.Key, PathOf(s.Subscriber)), w => new SubscribeToSession(w.Key, Resolve(w.Subscriber))),
             ManifestFormat.Json("unsubscribe", Wire.SubscriptionJson,
-                (Unsubscribe u) => new SubscriptionJson(u.Key, PathOf(u.Subscriber)), w => new Unsubscribe(w.Key, Resolve(w.Subscriber))),
+                (UnsubscribeFromSession u) => new SubscriptionJson(u.Key, PathOf(u.Subscriber)), w => new UnsubscribeFromSession(w.Key, Resolve(w.Subscriber))),
 
             ManifestFormat.Json("session-info", Wire.JanusSessionInfo),
             ManifestFormat.Json("handle-attached", Wire.HandleAttachedReply),
             ManifestFormat.Json("plugin-reply", Wire.PluginReply),
-            ManifestFormat.Json("done", Wire.Done),
+            ManifestFormat.Json("done", Wire.CommandDone),
             ManifestFormat.Json("list-sessions", Wire.ListSessions),
             ManifestFormat.Json("list-node-sessions", Wire.ListNodeSessions),
             ManifestFormat.Json("session-list", Wire.SessionList),

@@ -8,9 +8,7 @@ using Janus.Actors.Diagnostics;
 using Janus.Actors.Protocol;
 using Janus.Actors.Supervision;
 using Janus.Actors.Transports;
-using static Janus.Actors.Sessions.JanusSessionCommands;
 using static Janus.Actors.Sessions.JanusSessionEvents;
-using static Janus.Actors.Sessions.JanusSessionNotices;
 using static Janus.Actors.Supervision.SessionRegistryProtocol;
 
 namespace Janus.Actors.Sessions;
@@ -681,7 +679,7 @@ internal sealed class JanusSessionActor : PersistentActor, IWithTimers
                 EndAsDestroyed(pending.ReplyTo);
                 break;
             default:
-                pending.ReplyTo.Tell(Done.Instance);
+                pending.ReplyTo.Tell(CommandDone.Instance);
                 break;
         }
     }
@@ -787,7 +785,7 @@ internal sealed class JanusSessionActor : PersistentActor, IWithTimers
         {
             _state = _state.Apply(e);
             ReportChanged();
-            replyTo.Tell(Done.Instance);
+            replyTo.Tell(CommandDone.Instance);
         });
 
     private void EndAsDestroyed(IActorRef replyTo) =>
@@ -796,7 +794,7 @@ internal sealed class JanusSessionActor : PersistentActor, IWithTimers
             _state = _state.Apply(e);
             Log.Info("Destroyed Janus session of {SessionKey}", _key);
             End(JanusSessionStatus.Destroyed);
-            replyTo.Tell(Done.Instance);
+            replyTo.Tell(CommandDone.Instance);
             StopSession();
         });
 

@@ -4,6 +4,10 @@ using Janus.Actors.Transports;
 
 namespace Janus.Actors.Sessions;
 
+// Commands a session accepts, sent to the sessions' registry (IRequiredActor<IJanusSessions>) and routed by Key. Each
+// is answered with the reply named on it (JanusSessionReplies.cs), or with a Status.Failure carrying a typed
+// JanusException (JanusSessionReclaimException, JanusRequestException, JanusSessionUnavailableException, ...).
+
 /// <summary>A request for one session, routed by <see cref="Key"/>.</summary>
 public interface IJanusSessionCommand
 {
@@ -12,51 +16,37 @@ public interface IJanusSessionCommand
 }
 
 /// <summary>
-/// Commands a session accepts. Each is answered with the reply named on it, or with a
-/// <see cref="Status.Failure"/> carrying a typed exception (<see cref="JanusSessionReclaimException"/>,
-/// <see cref="JanusRequestException"/>, <see cref="JanusSessionUnavailableException"/>, ...).
+/// Create a Janus session, or adopt an existing one by claiming <paramref name="AdoptJanusSessionId"/>.
+/// Answered with <see cref="JanusSessionInfo"/> once the session is persisted.
 /// </summary>
-public static class JanusSessionCommands
-{
-    /// <summary>
-    /// Create a Janus session, or adopt an existing one by claiming <paramref name="AdoptJanusSessionId"/>.
-    /// Answered with <see cref="JanusSessionInfo"/> once the session is persisted.
-    /// </summary>
-    public sealed record CreateSession(string Key, JanusTransportKind Transport, long? AdoptJanusSessionId = null) : IJanusSessionCommand;
+public sealed record CreateSession(string Key, JanusTransportKind Transport, long? AdoptJanusSessionId = null) : IJanusSessionCommand;
 
-    /// <summary>Answered with <see cref="JanusSessionInfo"/>.</summary>
-    public sealed record GetSession(string Key) : IJanusSessionCommand;
+/// <summary>Answered with <see cref="JanusSessionInfo"/>.</summary>
+public sealed record GetSession(string Key) : IJanusSessionCommand;
 
-    /// <summary>Answered with <see cref="HandleAttachedReply"/> once the handle is persisted.</summary>
-    public sealed record AttachHandle(string Key, string Plugin, string? OpaqueId = null) : IJanusSessionCommand;
+/// <summary>Answered with <see cref="HandleAttachedReply"/> once the handle is persisted.</summary>
+public sealed record AttachHandle(string Key, string Plugin, string? OpaqueId = null) : IJanusSessionCommand;
 
-    /// <summary>Answered with <see cref="PluginReply"/>: the plugin's synchronous answer or its asynchronous event.</summary>
-    public sealed record SendPluginMessage(string Key, long HandleId, JsonElement Body, JsonElement? Jsep = null) : IJanusSessionCommand;
+/// <summary>Answered with <see cref="PluginReply"/>: the plugin's synchronous answer or its asynchronous event.</summary>
+public sealed record SendPluginMessage(string Key, long HandleId, JsonElement Body, JsonElement? Jsep = null) : IJanusSessionCommand;
 
-    /// <summary>Answered with <see cref="Done"/> on Janus's ack.</summary>
-    public sealed record Trickle(string Key, long HandleId, JsonElement Candidate) : IJanusSessionCommand;
+/// <summary>Answered with <see cref="CommandDone"/> on Janus's ack.</summary>
+public sealed record Trickle(string Key, long HandleId, JsonElement Candidate) : IJanusSessionCommand;
 
-    /// <summary>Answered with <see cref="Done"/>.</summary>
-    public sealed record Hangup(string Key, long HandleId) : IJanusSessionCommand;
+/// <summary>Answered with <see cref="CommandDone"/>.</summary>
+public sealed record Hangup(string Key, long HandleId) : IJanusSessionCommand;
 
-    /// <summary>Answered with <see cref="Done"/> once the detach is persisted.</summary>
-    public sealed record DetachHandle(string Key, long HandleId) : IJanusSessionCommand;
+/// <summary>Answered with <see cref="CommandDone"/> once the detach is persisted.</summary>
+public sealed record DetachHandle(string Key, long HandleId) : IJanusSessionCommand;
 
-    /// <summary>Destroys the session in Janus; answered with <see cref="Done"/> once persisted.</summary>
-    public sealed record DestroySession(string Key) : IJanusSessionCommand;
+/// <summary>Destroys the session in Janus; answered with <see cref="CommandDone"/> once persisted.</summary>
+public sealed record DestroySession(string Key) : IJanusSessionCommand;
 
-    /// <summary>Start sending <see cref="IJanusSessionNotice"/>s of this session to <paramref name="Subscriber"/>.</summary>
-    public sealed record Subscribe(string Key, IActorRef Subscriber) : IJanusSessionCommand;
+/// <summary>
+/// Start sending <see cref="IJanusSessionNotice"/>s of this session to <paramref name="Subscriber"/>; answered with
+/// <see cref="CommandDone"/>.
+/// </summary>
+public sealed record SubscribeToSession(string Key, IActorRef Subscriber) : IJanusSessionCommand;
 
-    public sealed record Unsubscribe(string Key, IActorRef Subscriber) : IJanusSessionCommand;
-
-    public sealed record HandleAttachedReply(long HandleId);
-
-    /// <summary>The plugin's answer: its <c>plugindata</c> and, when it sent one, a <c>jsep</c>.</summary>
-    public sealed record PluginReply(JsonElement? PluginData, JsonElement? Jsep);
-
-    public sealed record Done
-    {
-        public static readonly Done Instance = new();
-    }
-}
+/// <summary>Stop sending this session's notices to <paramref name="Subscriber"/>.</summary>
+public sealed record UnsubscribeFromSession(string Key, IActorRef Subscriber) : IJanusSessionCommand;

@@ -7,8 +7,6 @@ using Janus.Actors.Diagnostics;
 using Janus.Actors.Persistence;
 using Janus.Actors.Sessions;
 using Janus.Actors.Transports;
-using static Janus.Actors.Sessions.JanusSessionCommands;
-using static Janus.Actors.Sessions.JanusSessionNotices;
 using static Janus.Actors.Supervision.SessionRegistryProtocol;
 
 namespace Janus.Actors.Supervision;
@@ -90,7 +88,7 @@ internal sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
         Receive<GetReadiness>(_ => Sender.Tell(new Readiness($"standby: the journal is held by {lease.Holder ?? "another host"}")));
         Receive<ListSessions>(_ => Sender.Tell(new SessionList([])));
         Receive<ListNodeSessions>(_ => Sender.Tell(new SessionList([])));
-        Receive<Unsubscribe>(_ => { });
+        Receive<UnsubscribeFromSession>(_ => { });
         Receive<IJanusSessionCommand>(c => Sender.Tell(new Status.Failure(new JanusSessionUnavailableException(c.Key, JanusSessionStatus.Reclaiming,
             $"this host is a standby: the journal is held by {lease.Holder ?? "another host"}"))));
     }
@@ -111,8 +109,8 @@ internal sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
             _scanning ? "recovering: the journal has not been read yet"
             : _unregistered.Count > 0 ? $"recovering: {_unregistered.Count} persisted sessions have not reported yet"
             : null)));
-        Receive<Subscribe>(OnSubscribe);
-        Receive<Unsubscribe>(c => RemoveSubscriber(c.Key, c.Subscriber));
+        Receive<SubscribeToSession>(OnSubscribe);
+        Receive<UnsubscribeFromSession>(c => RemoveSubscriber(c.Key, c.Subscriber));
         Receive<IJanusSessionCommand>(ForwardToSession);
 
         Receive<SessionChanged>(OnSessionChanged);
@@ -247,14 +245,14 @@ internal sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
     /// completes before the application subscribes, so it is told <see cref="SessionReclaimed"/> first; a session
     /// that has already ended answers with its <see cref="SessionEnded"/>, which completes the stream.
     /// </summary>
-    private void OnSubscribe(Subscribe command)
+    private void OnSubscribe(SubscribeToSession command)
     {
         if (!_sessions.TryGet(command.Key, out var info))
         {
             if (!Defer(command.Key, command)) Sender.Tell(new Status.Failure(new JanusSessionNotFoundException(command.Key)));
             return;
         }
-        Sender.Tell(Done.Instance);
+        Sender.Tell(CommandDone.Instance);
         if (info.State is JanusSessionStatus.Lost or JanusSessionStatus.Destroyed)
         {
             command.Subscriber.Tell(new SessionEnded(command.Key, info.State, info.LastError));

@@ -1,5 +1,4 @@
 using Janus.Actors.Sessions;
-using static Janus.Actors.Sessions.JanusSessionNotices;
 
 namespace Janus.Actors.Supervision;
 

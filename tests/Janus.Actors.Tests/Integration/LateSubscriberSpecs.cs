@@ -57,7 +57,7 @@ public sealed class LateSubscriberSpecs : IAsyncLifetime
         using var listening = new CancellationTokenSource(Patience);
         await using var notices = second.Sessions.EventsAsync("room-1", listening.Token).GetAsyncEnumerator(listening.Token);
         Assert.True(await notices.MoveNextAsync());
-        Assert.True(Assert.IsType<JanusSessionNotices.SessionReclaimed>(notices.Current).EventsMayHaveBeenMissed);
+        Assert.True(Assert.IsType<SessionReclaimed>(notices.Current).EventsMayHaveBeenMissed);
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public sealed class LateSubscriberSpecs : IAsyncLifetime
 
         var notices = await ReadUntilEndOrSilenceAsync(second.Sessions.EventsAsync("call-1"), Patience);
 
-        var ended = Assert.IsType<JanusSessionNotices.SessionEnded>(Assert.Single(notices));
+        var ended = Assert.IsType<SessionEnded>(Assert.Single(notices));
         Assert.Equal(JanusSessionStatus.Lost, ended.State);
         Assert.Equal(458, ended.Error?.Code);
     }

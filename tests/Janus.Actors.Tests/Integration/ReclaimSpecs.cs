@@ -49,7 +49,7 @@ public sealed class ReclaimSpecs : IAsyncLifetime
         var handle = await app.Sessions.AttachAsync("call-1", "janus.plugin.echotest");
         var sessionsBefore = await _janus.Admin.ListSessionsAsync();
         using var listening = new CancellationTokenSource(Patience);
-        var reclaimedNotice = FirstAsync<JanusSessionNotices.SessionReclaimed>(app.Sessions.EventsAsync("call-1", listening.Token));
+        var reclaimedNotice = FirstAsync<SessionReclaimed>(app.Sessions.EventsAsync("call-1", listening.Token));
 
         _janus.Proxy.Cut();
 

@@ -88,7 +88,7 @@ public sealed class SharedConnectionSpecs : IAsyncLifetime
             await AssertEchoAsync(app.Sessions, key, handle);
             // The echotest's event for this message reaches this session's stream, carrying this session's handle.
             var received = await events[key].Reader.ReadAsync(listening.Token);
-            Assert.Equal(handle, Assert.IsType<JanusSessionNotices.JanusEventReceived>(received).Event.Sender);
+            Assert.Equal(handle, Assert.IsType<JanusEventReceived>(received).Event.Sender);
             Assert.Contains(janusId, await _janus.Admin.ListSessionsAsync());
         }
         // Nothing crossed over: no stream saw a second event, nor one of another session's handles.

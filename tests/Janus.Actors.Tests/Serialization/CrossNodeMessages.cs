@@ -4,8 +4,6 @@ using Janus.Actors.Protocol;
 using Janus.Actors.Sessions;
 using Janus.Actors.Transports;
 using Xunit;
-using static Janus.Actors.Sessions.JanusSessionCommands;
-using static Janus.Actors.Sessions.JanusSessionNotices;
 using static Janus.Actors.Supervision.SessionRegistryProtocol;
 
 namespace Janus.Actors.Tests.Serialization;
@@ -42,7 +40,7 @@ internal static class CrossNodeMessages
         { new HandleAttachedReply(77), "handle-attached" },
         { new PluginReply(Json("""{"plugin":"janus.plugin.videoroom","data":{"videoroom":"joined","room":1234,"id":4711}}"""), Json(Answer)), "plugin-reply" },
         { new PluginReply(null, null), "plugin-reply" },
-        { Done.Instance, "done" },
+        { CommandDone.Instance, "done" },
         { ListSessions.Instance, "list-sessions" },
         { ListNodeSessions.Instance, "list-node-sessions" },
         { new SessionList([ActiveSession, CreatingSession]), "session-list" },
@@ -63,7 +61,7 @@ internal static class CrossNodeMessages
 
     /// <summary>The messages that carry an actor reference.</summary>
     public static IEnumerable<object> Subscriptions(IActorRef subscriber) =>
-        [new Subscribe("call-1", subscriber), new Unsubscribe("call-1", subscriber)];
+        [new SubscribeToSession("call-1", subscriber), new UnsubscribeFromSession("call-1", subscriber)];
 
     /// <summary>Every sample, the subscriptions included.</summary>
     public static IEnumerable<object> All(IActorRef subscriber) =>

@@ -7,8 +7,6 @@ using Janus.Actors.Serialization;
 using Janus.Actors.Sessions;
 using Janus.Actors.Transports;
 using Xunit;
-using static Janus.Actors.Sessions.JanusSessionCommands;
-using static Janus.Actors.Sessions.JanusSessionNotices;
 using static Janus.Actors.Supervision.SessionRegistryProtocol;
 
 namespace Janus.Actors.Tests.Serialization;
@@ -47,14 +45,14 @@ public sealed class JanusMessageSerializerSpecs() : Akka.TestKit.Xunit2.TestKit(
             Assert.IsType<JanusMessageSerializer>(Sys.Serialization.FindSerializerFor(message));
             MessageAssert.Intact(message, RoundTrip(message));
         }
-        Assert.Equal("subscribe", Serializer.Manifest(new Subscribe("call-1", TestActor)));
-        Assert.Equal("unsubscribe", Serializer.Manifest(new Unsubscribe("call-1", TestActor)));
+        Assert.Equal("subscribe", Serializer.Manifest(new SubscribeToSession("call-1", TestActor)));
+        Assert.Equal("unsubscribe", Serializer.Manifest(new UnsubscribeFromSession("call-1", TestActor)));
     }
 
     [Fact]
     public void A_subscriber_is_written_with_this_nodes_address_so_the_session_can_reach_it_from_another_node()
     {
-        var json = Encoding.UTF8.GetString(Serializer.ToBinary(new Subscribe("call-1", TestActor)));
+        var json = Encoding.UTF8.GetString(Serializer.ToBinary(new SubscribeToSession("call-1", TestActor)));
 
         var address = ((ExtendedActorSystem)Sys).Provider.DefaultAddress;
         Assert.Equal("akka.tcp", address.Protocol);
@@ -66,7 +64,7 @@ public sealed class JanusMessageSerializerSpecs() : Akka.TestKit.Xunit2.TestKit(
     {
         var crossNode = typeof(IJanusSessionCommand).Assembly.GetTypes()
             .Where(t => t is { IsInterface: false, IsAbstract: false } && (t.IsAssignableTo(typeof(IJanusSessionCommand)) || t.IsAssignableTo(typeof(IJanusSessionNotice))))
-            .Concat([typeof(JanusSessionInfo), typeof(HandleAttachedReply), typeof(PluginReply), typeof(Done), typeof(ListSessions), typeof(ListNodeSessions), typeof(SessionList)]);
+            .Concat([typeof(JanusSessionInfo), typeof(HandleAttachedReply), typeof(PluginReply), typeof(CommandDone), typeof(ListSessions), typeof(ListNodeSessions), typeof(SessionList)]);
 
         var sampled = CrossNodeMessages.All(TestActor).Select(m => m.GetType()).Distinct();
 
@@ -95,7 +93,7 @@ public sealed class JanusMessageSerializerSpecs() : Akka.TestKit.Xunit2.TestKit(
         },
         { new SessionReclaimed("call-1"), """{"key":"call-1"}""" },
         { new SessionEnded("call-1", JanusSessionStatus.Lost, new JanusSessionError(458, "No such session")), """{"key":"call-1","state":"lost","error":{"code":458,"reason":"No such session"}}""" },
-        { Done.Instance, "{}" },
+        { CommandDone.Instance, "{}" },
     };
 
     [Theory]

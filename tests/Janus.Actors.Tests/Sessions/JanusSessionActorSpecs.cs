@@ -7,8 +7,6 @@ using Janus.Actors.Sessions;
 using Janus.Actors.Transports;
 using Xunit;
 using Janus.Actors.Supervision;
-using static Janus.Actors.Sessions.JanusSessionCommands;
-using static Janus.Actors.Sessions.JanusSessionNotices;
 using static Janus.Actors.Supervision.SessionRegistryProtocol;
 
 namespace Janus.Actors.Tests.Sessions;
@@ -280,7 +278,7 @@ public sealed class JanusSessionActorSpecs : TestKit
         var destroy = ExpectRequest("destroy");
         Answer(JanusFrames.Parse($$$"""{"janus":"success","transaction":"{{{destroy.Transaction}}}","session_id":4242}"""));
 
-        ExpectMsg<Done>();
+        ExpectMsg<CommandDone>();
         ExpectState(JanusSessionStatus.Destroyed);
         session.Tell(StopEndedSession.Instance);
         ExpectTerminated(session);
