@@ -21,6 +21,9 @@ public static class HostApplication
             // appsettings.json ships beside the dll; the working directory only anchors relative journal paths.
             ContentRootPath = AppContext.BaseDirectory,
         });
+        // Secrets as files (docker-compose.yml mounts them in /run/secrets): each file is the setting its name says
+        // (Api__Token is Api:Token), over the environment and the command line.
+        builder.Configuration.AddKeyPerFile(SecretsDirectory, optional: true);
         var settings = HostSettings.Load(builder.Configuration);
 
         builder.AddHostLogging(settings.JsonLogs);
@@ -45,6 +48,7 @@ public static class HostApplication
                 akka.AddHocon(Akka.Configuration.ConfigurationFactory.ParseString(hocon), Akka.Hosting.HoconAddMode.Prepend);
         }, settings.Cluster);
 
+        builder.Services.AddHealthChecks().AddJanusSessionChecks(HealthEndpoint.ReadinessTag);
         HostMetrics.Start();
         var app = builder.Build();
         app.UseMiddleware<ApiErrors>();
@@ -58,6 +62,10 @@ public static class HostApplication
         if (settings.Cluster is not null) app.MapClusterEndpoint();
         return app;
     }
+
+    /// <summary>Where secrets are read from as files: <c>JANUS_ACTORS_SECRETS</c>, else <c>/run/secrets</c> (Docker's place for them).</summary>
+    public static string SecretsDirectory =>
+        Environment.GetEnvironmentVariable("JANUS_ACTORS_SECRETS") is { Length: > 0 } folder ? Path.GetFullPath(folder) : "/run/secrets";
 
     /// <summary>How long the start-up check waits for the journal before giving up.</summary>
     public static readonly TimeSpan StartupJournalTimeout = TimeSpan.FromSeconds(10);

@@ -1,16 +1,14 @@
-// Usage: PackageConsumer <janus WebSocket URL> <SQLite journal file>
+// Usage: PackageConsumer --JanusSessions:Janus:WebSocketUrl=<URL> "--JanusSessions:Journal:ConnectionString=Data Source=<file>"
+// (any configuration source works: appsettings.json, JanusSessions__Janus__WebSocketUrl, ...)
 // Creates (or, on a second run, resumes) one session, echoes through Janus's echotest plugin, prints one line.
 using System.Text.Json;
-using Janus.Actors;
 using Janus.Actors.Hosting;
-using Janus.Actors.Persistence;
 using Janus.Actors.Transports;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
-var builder = Host.CreateApplicationBuilder();
-builder.Services.AddJanusSessions(new JanusOptions { WebSocketUrl = new Uri(args[0]) },
-    new JanusJournalOptions(JanusJournalProvider.Sqlite, $"Data Source={args[1]}"));
+var builder = Host.CreateApplicationBuilder(args);
+builder.Services.AddJanusSessions(builder.Configuration.GetSection("JanusSessions"));
 using var host = builder.Build();
 await host.StartAsync();
 

@@ -23,8 +23,13 @@ for source in "$source_dir"/*.jcfg; do
         "$source" >"$config/$(basename "$source")"
 done
 
-# The API secret, when set, must be the hosts' Janus__ApiSecret too (docker-compose.yml passes the same variable).
-# A secret with a quote or backslash would end the jcfg string early: refused rather than mangled.
+# The API secret, when set, must be the hosts' Janus__ApiSecret too: docker-compose.yml mounts the same secret file
+# (JANUS_API_SECRET_FILE), read here; JANUS_API_SECRET is used when no file is. A secret with a quote or backslash
+# would end the jcfg string early: refused rather than mangled.
+secret_file=${JANUS_API_SECRET_FILE:-/run/secrets/janus_api_secret}
+if [ -r "$secret_file" ]; then
+    JANUS_API_SECRET=$(cat "$secret_file")
+fi
 if [ -n "${JANUS_API_SECRET:-}" ]; then
     case $JANUS_API_SECRET in
         *[\"\\]*) echo "start-janus.sh: JANUS_API_SECRET must not contain \" or \\" >&2; exit 2 ;;

@@ -54,8 +54,12 @@ internal sealed class ClusterSessionRegistry : ReceiveActor
         Receive<UnsubscribeFromSession>(u => _mediator.Tell(new PubSub.Unsubscribe(Topic(u.Key), u.Subscriber)));
         Receive<IJanusSessionCommand>(OnCommand);
 
-        // Sharding starts and recovers the entities; membership is what readiness checks in a cluster.
-        Receive<GetReadiness>(_ => Sender.Tell(new Readiness(null)));
+        // Sharding starts and recovers the entities; membership is what readiness checks in a cluster: an up member can
+        // be given sessions and its API reaches every shard.
+        Receive<GetReadiness>(_ => Sender.Tell(new Readiness(
+            Akka.Cluster.Cluster.Get(Context.System).SelfMember.Status is var status && status == MemberStatus.Up
+                ? null
+                : $"this node is {status.ToString().ToLowerInvariant()} in the cluster, not up")));
 
         // From the registries of the other nodes.
         Receive<ListNodeSessions>(_ => Sender.Tell(new SessionList(_sessions.Sessions.ToList())));

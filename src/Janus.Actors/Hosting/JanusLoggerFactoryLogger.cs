@@ -15,7 +15,7 @@ namespace Janus.Actors.Hosting;
 /// (<c>Janus.Actors.Sessions.JanusSessionActor</c>, <c>Akka.Cluster.Cluster</c>, …) rather than one
 /// <c>Akka.Actor.ActorSystem</c> for everything: an operator can turn <c>Janus.Actors</c> to Debug and keep
 /// <c>Akka</c> at Warning. Message templates stay structured (<c>{SessionKey}</c> is a property; <c>{OriginalFormat}</c>
-/// and <c>LogSource</c>, the actor path, come along). <see cref="JanusSessionsServiceCollectionExtensions.AddJanusSessions"/>
+/// and <c>LogSource</c>, the actor path, come along). <c>AddJanusSessions</c>
 /// installs it; an application that configures Akka.Hosting itself adds it with
 /// <c>ConfigureLoggers(l => { l.ClearLoggers(); l.AddLogger&lt;JanusLoggerFactoryLogger&gt;(); })</c>.
 /// </summary>

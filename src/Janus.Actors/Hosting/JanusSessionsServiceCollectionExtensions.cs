@@ -121,6 +121,9 @@ public static class JanusSessionsServiceCollectionExtensions
     public static AkkaConfigurationBuilder WithJanusClusterSessions(this AkkaConfigurationBuilder builder, JanusOptions janus, JanusClusterOptions cluster) =>
         builder.WithActors((system, registry) =>
         {
+            if (system.Name != JanusClusterOptions.SystemName)
+                throw new InvalidOperationException(
+                    $"A cluster node's ActorSystem must be named '{JanusClusterOptions.SystemName}' (JanusClusterOptions.SystemName), not '{system.Name}': the seed addresses name it");
             var sessions = system.ActorOf(ClusterSessionRegistry.Props(JanusSessions.AskTimeout(janus)), ClusterSessionRegistry.Name);
             var connections = StartConnections(system, janus);
             var transports = JanusTransports.Create(janus, connections);

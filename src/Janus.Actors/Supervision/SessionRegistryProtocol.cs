@@ -4,7 +4,7 @@ using Janus.Actors.Sessions;
 namespace Janus.Actors.Supervision;
 
 /// <summary>Messages between session actors and their supervisor, which is also the registry of sessions.</summary>
-public static class SessionRegistryProtocol
+internal static class SessionRegistryProtocol
 {
     // SessionChanged, Publish, SessionDiscarded and ServerInfoLearned go from a session to its parent on the same node:
     // never serialized, not even by serialize-messages. ListSessions and SessionList cross nodes (JanusMessageSerializer).
@@ -49,7 +49,7 @@ public static class SessionRegistryProtocol
     /// Asked of this node's registry by readiness probes; answered with <see cref="Readiness"/>. Local to the node: never
     /// serialized.
     /// </summary>
-    public sealed record GetReadiness : INoSerializationVerificationNeeded
+    internal sealed record GetReadiness : INoSerializationVerificationNeeded
     {
         public static readonly GetReadiness Instance = new();
     }
@@ -59,7 +59,7 @@ public static class SessionRegistryProtocol
     /// journal and every persisted session has reported (until then a request for one of them waits).
     /// <see cref="NotReadyReason"/> is null when ready.
     /// </summary>
-    public sealed record Readiness(string? NotReadyReason) : INoSerializationVerificationNeeded;
+    internal sealed record Readiness(string? NotReadyReason) : INoSerializationVerificationNeeded;
 
     /// <summary>The answer to <see cref="ListSessions"/> and <see cref="ListNodeSessions"/>.</summary>
     internal sealed record SessionList(IReadOnlyList<JanusSessionInfo> Sessions);

@@ -8,24 +8,17 @@ namespace Janus.Actors.Tests.Host;
 /// docker-compose.yml, checked without Docker: <c>docker-compose config</c> must accept it, and what it makes of it must
 /// be a three-node cluster on one PostgreSQL journal and one Janus (with the repository's Janus config), where every
 /// service has a health check and a restart policy, nodes wait for a healthy database and Janus, nothing is published
-/// beyond 127.0.0.1, and the secrets come from the environment.
+/// beyond 127.0.0.1, the secrets are files (never environment variables) that deploy/docker/make-secrets.sh writes, and
+/// every image is pinned to a release.
 /// </summary>
 public sealed class DockerComposeSpecs(DockerComposeSpecs.Configured compose) : IClassFixture<DockerComposeSpecs.Configured>
 {
-    private const string ApiToken = "spec-token-4f1c";
-    private const string DatabasePassword = "spec-password-9b2e";
-
-    /// <summary>The file as Compose reads it with both required secrets set, read once for the class.</summary>
+    /// <summary>The file as Compose reads it without any variable, read once for the class.</summary>
     public sealed class Configured : IAsyncLifetime
     {
         public DockerComposeConfig Config { get; private set; } = null!;
 
-        public async Task InitializeAsync() =>
-            Config = await DockerComposeConfig.ReadAsync(new Dictionary<string, string>
-            {
-                ["JANUS_ACTORS_API_TOKEN"] = ApiToken,
-                ["POSTGRES_PASSWORD"] = DatabasePassword,
-            });
+        public async Task InitializeAsync() => Config = await DockerComposeConfig.ReadAsync(new Dictionary<string, string>());
 
         public Task DisposeAsync() => Task.CompletedTask;
     }
@@ -41,17 +34,6 @@ public sealed class DockerComposeSpecs(DockerComposeSpecs.Configured compose) : 
     {
         Assert.True(Config.ExitCode == 0, $"docker-compose config exited with {Config.ExitCode}: {Config.Errors}");
         Assert.Equal(["janus", "node1", "node2", "node3", "postgres"], Config.Services.Entries().Select(s => s.Name).Order());
-    }
-
-    [Theory]
-    [InlineData("JANUS_ACTORS_API_TOKEN", "POSTGRES_PASSWORD")]
-    [InlineData("POSTGRES_PASSWORD", "JANUS_ACTORS_API_TOKEN")]
-    public async Task Compose_refuses_to_start_without_the_API_token_or_the_database_password(string missing, string given)
-    {
-        var config = await DockerComposeConfig.ReadAsync(new Dictionary<string, string> { [given] = "set" });
-
-        Assert.NotEqual(0, config.ExitCode);
-        Assert.Contains($"set {missing}", config.Errors);
     }
 
     [Fact]
@@ -78,8 +60,6 @@ public sealed class DockerComposeSpecs(DockerComposeSpecs.Configured compose) : 
         {
             var environment = node.Mapping("environment");
             Assert.True(environment.Text("Journal__Provider") == "postgresql", $"{name}: Journal__Provider {environment.Text("Journal__Provider")}");
-            var connection = environment.Text("Journal__ConnectionString") ?? "";
-            Assert.Contains("Host=postgres;", connection);
             Assert.Contains("postgres", services);
             Assert.Equal("ws://janus:8188/", environment.Text("Janus__WebSocketUrl"));
             Assert.Equal("http://janus:8088/janus", environment.Text("Janus__RestUrl"));
@@ -91,16 +71,78 @@ public sealed class DockerComposeSpecs(DockerComposeSpecs.Configured compose) : 
     }
 
     [Fact]
-    public void Secrets_come_from_the_environment_not_from_the_file()
+    public void Secrets_reach_the_containers_as_files_never_as_environment_variables()
     {
+        var root = HostProcess.RepositoryRoot();
+        string[] secretSettings = ["Api__Token", "Journal__ConnectionString", "Janus__ApiSecret"];
         foreach (var (name, node) in Nodes)
         {
-            var environment = node.Mapping("environment");
-            Assert.True(environment.Text("Api__Token") == ApiToken, $"{name}: Api__Token is not JANUS_ACTORS_API_TOKEN");
-            Assert.Contains($"Password={DatabasePassword}", environment.Text("Journal__ConnectionString"));
+            foreach (var setting in secretSettings)
+                Assert.True(node.Mapping("environment").Find(setting) is null, $"{name}: {setting} is an environment variable");
+            var mounted = ((YamlSequenceNode)node["secrets"]).Cast<YamlMappingNode>().ToDictionary(m => m.Text("target")!, m => m.Text("source"));
+            Assert.Equal(secretSettings.Order(), mounted.Keys.Order());
+            Assert.Equal("api_token", mounted["Api__Token"]);
+            Assert.Equal("journal_connection_string", mounted["Journal__ConnectionString"]);
         }
-        Assert.Equal(DatabasePassword, Config.Services.Mapping("postgres").Mapping("environment").Text("POSTGRES_PASSWORD"));
-        Assert.DoesNotContain(ApiToken, File.ReadAllText(Path.Combine(HostProcess.RepositoryRoot(), "docker-compose.yml")));
+        var postgres = Config.Services.Mapping("postgres");
+        Assert.Null(postgres.Mapping("environment").Find("POSTGRES_PASSWORD"));
+        Assert.Equal("/run/secrets/postgres_password", postgres.Mapping("environment").Text("POSTGRES_PASSWORD_FILE"));
+        Assert.Null(Config.Services.Mapping("janus").Find("environment"));
+        foreach (var (secret, definition) in Config.Root.Mapping("secrets").Entries())
+            Assert.Equal(Path.Combine(root, "secrets", secret), definition.Text("file"));
+        Assert.Contains("/secrets/", File.ReadAllLines(Path.Combine(root, ".gitignore")));
+    }
+
+    [Fact]
+    public async Task make_secrets_writes_every_secret_once_readable_by_the_containers_and_no_one_else()
+    {
+        var folder = Path.Combine(Directory.CreateTempSubdirectory("janus-actors-secrets-").FullName, "secrets");
+        try
+        {
+            var script = Path.Combine(HostProcess.RepositoryRoot(), "deploy", "docker", "make-secrets.sh");
+            await RunAsync("sh", script, folder);
+            var first = Config.Root.Mapping("secrets").Entries().ToDictionary(s => s.Name, s => File.ReadAllText(Path.Combine(folder, s.Name)));
+
+            Assert.Matches("^[0-9a-f]{48}$", first["api_token"]);
+            Assert.Matches("^[0-9a-f]{48}$", first["postgres_password"]);
+            Assert.Equal($"Host=postgres;Port=5432;Database=janus_actors;Username=janus;Password={first["postgres_password"]}", first["journal_connection_string"]);
+            Assert.Equal("", first["janus_api_secret"]);
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(folder));
+            Assert.All(first.Keys, secret => Assert.Equal(
+                UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead,
+                File.GetUnixFileMode(Path.Combine(folder, secret))));
+
+            await RunAsync("sh", script, folder);
+            Assert.All(first, secret => Assert.Equal(secret.Value, File.ReadAllText(Path.Combine(folder, secret.Key))));
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(folder)!, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Every_image_and_base_image_is_pinned_to_a_release()
+    {
+        var root = HostProcess.RepositoryRoot();
+        var pulled = Config.Services.Entries().Where(s => s.Node.Find("build") is null).Select(s => (s.Name, Image: s.Node.Text("image")!));
+        var bases = Directory.GetFiles(Path.Combine(root, "deploy", "docker"), "Dockerfile", SearchOption.AllDirectories)
+            .SelectMany(file => Regex.Matches(File.ReadAllText(file), @"^FROM\s+(\S+)", RegexOptions.Multiline)
+                .Select(m => (Path.GetRelativePath(root, file), Image: m.Groups[1].Value)));
+        // A release (postgres:15.20-bookworm, sdk:10.0.401, debian:12.11-slim), not a moving tag (postgres:15, sdk:10.0, debian:bookworm-slim).
+        Assert.All(pulled.Concat(bases), image => Assert.True(Regex.IsMatch(image.Image, @":\d+\.\d+(\.\d+|-[a-z]|[.-]\d)"),
+            $"{image.Item1}: {image.Image} is not pinned to a release"));
+    }
+
+    private static async Task RunAsync(string program, params string[] arguments)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments) info.ArgumentList.Add(argument);
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"{program} {string.Join(' ', arguments)} exited with {process.ExitCode}: {await errors}");
     }
 
     [Fact]

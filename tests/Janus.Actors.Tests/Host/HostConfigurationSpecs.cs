@@ -77,4 +77,32 @@ public sealed class HostConfigurationSpecs
         Assert.DoesNotContain(ApiToken, log);
         Assert.DoesNotContain(DatabasePassword, log);
     }
+
+    [Fact]
+    public async Task Secrets_are_read_from_files_named_after_their_setting()
+    {
+        // As docker-compose.yml mounts them: /run/secrets/Api__Token, written with a trailing newline as `echo` does.
+        var secrets = Directory.CreateTempSubdirectory("janus-actors-secrets-").FullName;
+        await File.WriteAllTextAsync(Path.Combine(secrets, "Api__Token"), ApiToken + "\n");
+        await using var host = new HostProcess(new Dictionary<string, string?>
+        {
+            ["Janus:WebSocketUrl"] = "ws://127.0.0.1:9/",
+            ["JANUS_ACTORS_SECRETS"] = secrets,
+        });
+        try
+        {
+            await host.StartAsync();
+
+            using (var anonymous = host.CreateClient(null))
+                Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await anonymous.GetAsync("v1/sessions")).StatusCode);
+            using (var client = host.CreateClient(ApiToken))
+                Assert.Equal(System.Net.HttpStatusCode.OK, (await client.GetAsync("v1/sessions")).StatusCode);
+            Assert.Contains("API token set", host.Log());
+            Assert.DoesNotContain(ApiToken, host.Log());
+        }
+        finally
+        {
+            Directory.Delete(secrets, recursive: true);
+        }
+    }
 }

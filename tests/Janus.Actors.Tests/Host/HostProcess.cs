@@ -328,6 +328,8 @@ public sealed class HostProcess : IAsyncDisposable
             info.Environment.Remove(key);
         info.Environment["DOTNET_NOLOGO"] = "1";
         info.Environment["Api__Urls"] = $"http://127.0.0.1:{Port}";
+        // No secret files of this machine (/run/secrets) unless a spec gives a folder.
+        info.Environment["JANUS_ACTORS_SECRETS"] = Path.Combine(WorkingDirectory, "no-secrets");
         foreach (var (key, value) in _settings)
             info.Environment[key.Replace(":", "__")] = value?.Replace("{port}", Port.ToString(System.Globalization.CultureInfo.InvariantCulture)) ?? "";
 

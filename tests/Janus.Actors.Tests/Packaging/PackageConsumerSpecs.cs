@@ -56,7 +56,8 @@ public sealed class PackageConsumerSpecs(JanusFixture janus) : IClassFixture<Jan
             """);
 
         var output = await DotnetAsync(consumer, "run", "-c", "Release", $"-p:JanusActorsVersion={_version}", "--",
-            janus.Server.WebSocketUrl.ToString(), Path.Combine(_dir, "journal.db"));
+            $"--JanusSessions:Janus:WebSocketUrl={janus.Server.WebSocketUrl}",
+            $"--JanusSessions:Journal:ConnectionString=Data Source={Path.Combine(_dir, "journal.db")}");
 
         var line = Regex.Match(output, @"session (\d+) Active created=True echotest=ok");
         Assert.True(line.Success, $"unexpected output:\n{output}");
