@@ -1,3 +1,5 @@
+using System.Reflection;
+using Microsoft.AspNetCore.Authentication;
 using Akka.Hosting;
 using Janus.Actors.Diagnostics;
 using Janus.Actors.Host.Api;
@@ -24,6 +26,10 @@ public static class HostApplication
         // Secrets as files (docker-compose.yml mounts them in /run/secrets): each file is the setting its name says
         // (Api__Token is Api:Token), over the environment and the command line.
         builder.Configuration.AddKeyPerFile(SecretsDirectory, optional: true);
+        // Build-time OpenAPI generation (GetDocument.Insider) builds the application without running it and without its
+        // configuration: a Janus URL to name is all it needs (nothing is contacted).
+        if (Assembly.GetEntryAssembly()?.GetName().Name == "GetDocument.Insider" && string.IsNullOrEmpty(builder.Configuration["Janus:WebSocketUrl"]))
+            builder.Configuration["Janus:WebSocketUrl"] = "ws://127.0.0.1:8188/";
         var settings = HostSettings.Load(builder.Configuration);
 
         builder.AddHostLogging(settings.JsonLogs);
@@ -49,18 +55,46 @@ public static class HostApplication
         }, settings.Cluster);
 
         builder.Services.AddHealthChecks().AddJanusSessionChecks(HealthEndpoint.ReadinessTag);
+        builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
+        {
+            // Routing refuses a body of another type before any endpoint runs (the endpoints declare what they accept).
+            if (context.ProblemDetails is { Status: StatusCodes.Status415UnsupportedMediaType, Detail: null } problem)
+                problem.Detail = "Content-Type must be application/json";
+        });
+        builder.Services.AddApiToken(settings.Api.Token);
+        builder.Services.AddApiDocument();
+        builder.Services.AddSingleton<EventSubscriptions>();
         HostMetrics.Start();
         var app = builder.Build();
         app.UseMiddleware<ApiErrors>();
+        app.UseStatusCodePages(); // answers without a body (405, ...) get a problem body too
         app.UseRouting();
-        app.UseApiToken(settings.Api.Token);
+        app.UseAuthentication();
+        if (settings.Api.Token is not null)
+            app.Use(RequireTokenForUnknownPaths);
+        app.UseAuthorization();
         app.UseRequestMetrics();
         app.MapHealthEndpoint();
         app.MapMetricsEndpoint();
         app.MapStatusPage();
         app.MapSessionEndpoints();
+        app.MapOpenApi().ExcludeFromDescription();
         if (settings.Cluster is not null) app.MapClusterEndpoint();
         return app;
+    }
+
+    /// <summary>
+    /// A request that matches no endpoint needs the token too (the fallback authorization policy only guards endpoints):
+    /// an unknown path is no way to probe the API.
+    /// </summary>
+    private static async Task RequireTokenForUnknownPaths(HttpContext context, RequestDelegate next)
+    {
+        if (context.GetEndpoint() is null && context.User.Identity?.IsAuthenticated != true)
+        {
+            await context.ChallengeAsync();
+            return;
+        }
+        await next(context);
     }
 
     /// <summary>Where secrets are read from as files: <c>JANUS_ACTORS_SECRETS</c>, else <c>/run/secrets</c> (Docker's place for them).</summary>

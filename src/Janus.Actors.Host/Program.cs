@@ -36,7 +36,7 @@ catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections
     Log.ForContext("SourceContext", "Janus.Actors.Host").Fatal("Invalid configuration: Api:Urls cannot be bound: {Reason} (another process listens there; choose another port)", e.Message);
     return 2;
 }
-catch (Exception e)
+catch (Exception e) when (e is not HostAbortedException) // the build-time OpenAPI generator stops the host it built so
 {
     Log.ForContext("SourceContext", "Janus.Actors.Host").Fatal(e, "Janus.Actors.Host stopped after an unexpected failure");
     return 1;

@@ -57,12 +57,6 @@ public sealed record PluginReplyResponse(
     [property: JsonPropertyName("plugindata")] JsonElement? PluginData,
     [property: JsonPropertyName("jsep")] JsonElement? Jsep);
 
-/// <summary>Every error body: <c>{"error":"..."}</c>, plus Janus's code and reason when Janus refused.</summary>
-public sealed record ErrorResponse(
-    string Error,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? JanusCode = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason = null);
-
 public sealed record HealthResponse(
     string Status,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason = null);
@@ -84,6 +78,9 @@ public sealed record ClusterMemberResponse(string Node, string Status);
 
 /// <summary>Server-sent event payloads (see <see cref="EventStream"/>).</summary>
 public sealed record ReclaimedNotice(string Key, bool EventsMayHaveBeenMissed);
+
+/// <summary>The <c>missed</c> event: the stream named by <c>Last-Event-ID</c> is gone, notices since may have been missed.</summary>
+public sealed record MissedNotice(string Key, bool EventsMayHaveBeenMissed);
 
 public sealed record EndedNotice(string Key, JanusSessionStatus State, SessionErrorResponse? Error);
 
@@ -118,15 +115,15 @@ public static class TransportNames
 [JsonSerializable(typeof(SendMessageRequest))]
 [JsonSerializable(typeof(TrickleRequest))]
 [JsonSerializable(typeof(SessionResponse))]
-[JsonSerializable(typeof(IReadOnlyList<SessionResponse>))]
+[JsonSerializable(typeof(SessionResponse[]))]
 [JsonSerializable(typeof(SessionCountsResponse))]
 [JsonSerializable(typeof(HandleAttachedResponse))]
 [JsonSerializable(typeof(PluginReplyResponse))]
-[JsonSerializable(typeof(ErrorResponse))]
 [JsonSerializable(typeof(HealthResponse))]
 [JsonSerializable(typeof(ReadinessResponse))]
 [JsonSerializable(typeof(ReclaimedNotice))]
 [JsonSerializable(typeof(EndedNotice))]
+[JsonSerializable(typeof(MissedNotice))]
 [JsonSerializable(typeof(ClusterResponse))]
 public sealed partial class HostJsonContext : JsonSerializerContext
 {

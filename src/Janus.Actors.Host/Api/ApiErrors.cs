@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
 using Akka.Actor;
 using Janus.Actors.Sessions;
 
@@ -12,7 +14,8 @@ public sealed class ApiInputException(string message, int statusCode = StatusCod
 
 /// <summary>
 /// The one place where exceptions become HTTP answers. Endpoints just throw (or let the façade's typed
-/// exceptions through); this middleware picks the status and writes <c>{"error":...}</c>.
+/// exceptions through); this middleware picks the status and writes an RFC 9457 problem (<c>application/problem+json</c>:
+/// <c>title</c>, <c>status</c>, <c>detail</c> saying what to fix, and <c>janusCode</c>/<c>janusReason</c> when Janus refused).
 /// </summary>
 public sealed class ApiErrors(RequestDelegate next, ILogger<ApiErrors> logger)
 {
@@ -28,45 +31,57 @@ public sealed class ApiErrors(RequestDelegate next, ILogger<ApiErrors> logger)
         }
         catch (Exception exception)
         {
-            var (status, body) = Map(exception);
-            if (status == StatusCodes.Status500InternalServerError)
+            var problem = Map(exception);
+            if (problem.Status == StatusCodes.Status500InternalServerError)
                 logger.LogError(exception, "{Method} {Path} failed", context.Request.Method, context.Request.Path.Value);
-            else if (status > StatusCodes.Status500InternalServerError)
-                logger.LogWarning("{Method} {Path} answered {StatusCode}: {Failure}", context.Request.Method, context.Request.Path.Value, status, exception.Message);
+            else if (problem.Status > StatusCodes.Status500InternalServerError)
+                logger.LogWarning("{Method} {Path} answered {StatusCode}: {Failure}", context.Request.Method, context.Request.Path.Value, problem.Status, exception.Message);
             else
-                logger.LogDebug("{Method} {Path} answered {StatusCode}: {Error}", context.Request.Method, context.Request.Path.Value, status, body.Error);
+                logger.LogDebug("{Method} {Path} answered {StatusCode}: {Error}", context.Request.Method, context.Request.Path.Value, problem.Status, problem.Detail);
 
             if (context.Response.HasStarted)
                 return; // e.g. an event stream that already sent its headers: all we can do is end it.
             context.Response.Clear();
-            context.Response.StatusCode = status;
-            if (status == StatusCodes.Status503ServiceUnavailable)
+            if (problem.Status == StatusCodes.Status503ServiceUnavailable)
                 context.Response.Headers.RetryAfter = "1";
-            await context.Response.WriteAsJsonAsync(body, HostJsonContext.Api.ErrorResponse, cancellationToken: context.RequestAborted);
+            await WriteAsync(context, problem);
         }
     }
 
-    /// <summary>Exception → status and body. Janus session ids never appear in a body (they are capabilities).</summary>
-    public static (int Status, ErrorResponse Body) Map(Exception exception) => exception switch
+    /// <summary>Writes <paramref name="problem"/> as <c>application/problem+json</c> with its status.</summary>
+    public static Task WriteAsync(HttpContext context, ProblemDetails problem) =>
+        TypedResults.Problem(problem).ExecuteAsync(context);
+
+    /// <summary>A problem of <paramref name="status"/> saying <paramref name="detail"/>, with Janus's code and reason when it refused.</summary>
+    public static ProblemDetails Problem(int status, string detail, int? janusCode = null, string? janusReason = null)
     {
-        ApiInputException e => (e.StatusCode, new ErrorResponse(e.Message)),
+        var problem = new ProblemDetails { Status = status, Title = ReasonPhrases.GetReasonPhrase(status), Detail = detail };
+        if (janusCode is { } code) problem.Extensions["janusCode"] = code;
+        if (janusReason is { } reason) problem.Extensions["janusReason"] = reason;
+        return problem;
+    }
+
+    /// <summary>Exception → problem. Janus session ids never appear in one (they are capabilities).</summary>
+    public static ProblemDetails Map(Exception exception) => exception switch
+    {
+        ApiInputException e => Problem(e.StatusCode, e.Message),
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
-            (StatusCodes.Status413PayloadTooLarge, new ErrorResponse("request body is too large")),
-        BadHttpRequestException e => (e.StatusCode, new ErrorResponse("bad request: " + e.Message)),
-        JsonException e => (StatusCodes.Status400BadRequest,
-            new ErrorResponse(e.Path is { Length: > 1 } path ? $"request body is not valid JSON for this request (at {path})" : "request body is not valid JSON")),
-        JanusSessionExistsException e => (StatusCodes.Status409Conflict, new ErrorResponse($"session '{e.SessionKey}' exists already")),
-        JanusSessionNotFoundException e => (StatusCodes.Status404NotFound, new ErrorResponse($"no session '{e.SessionKey}'")),
-        JanusSessionReclaimException { JanusCode: { } code } e => (StatusCodes.Status502BadGateway,
-            new ErrorResponse($"Janus refused to claim the session for '{e.SessionKey}'", code, e.Reason)),
-        JanusSessionReclaimException e => (StatusCodes.Status503ServiceUnavailable,
-            new ErrorResponse($"Janus is unreachable: could not claim the session for '{e.SessionKey}': {e.Reason}")),
-        JanusRequestException e => (StatusCodes.Status502BadGateway, new ErrorResponse($"Janus refused {e.Request}", e.JanusCode, e.Reason)),
+            Problem(StatusCodes.Status413PayloadTooLarge, "request body is too large"),
+        BadHttpRequestException e => Problem(e.StatusCode, "bad request: " + e.Message),
+        JsonException e => Problem(StatusCodes.Status400BadRequest,
+            e.Path is { Length: > 1 } path ? $"request body is not valid JSON for this request (at {path})" : "request body is not valid JSON"),
+        JanusSessionExistsException e => Problem(StatusCodes.Status409Conflict, $"session '{e.SessionKey}' exists already"),
+        JanusSessionNotFoundException e => Problem(StatusCodes.Status404NotFound, $"no session '{e.SessionKey}'"),
+        JanusSessionReclaimException { JanusCode: { } code } e => Problem(StatusCodes.Status502BadGateway,
+            $"Janus refused to claim the session for '{e.SessionKey}'", code, e.Reason),
+        JanusSessionReclaimException e => Problem(StatusCodes.Status503ServiceUnavailable,
+            $"Janus is unreachable: could not claim the session for '{e.SessionKey}': {e.Reason}"),
+        JanusRequestException e => Problem(StatusCodes.Status502BadGateway, $"Janus refused {e.Request}", e.JanusCode, e.Reason),
         // An ended session will not come back: retrying is pointless, so this is a conflict, not "unavailable".
         JanusSessionUnavailableException { State: JanusSessionStatus.Lost or JanusSessionStatus.Destroyed } e =>
-            (StatusCodes.Status409Conflict, new ErrorResponse(e.Message)),
-        JanusSessionUnavailableException e => (StatusCodes.Status503ServiceUnavailable, new ErrorResponse(e.Message)),
-        JanusSessionTimeoutException or AskTimeoutException or TimeoutException => (StatusCodes.Status504GatewayTimeout, new ErrorResponse("timed out waiting for the session")),
-        _ => (StatusCodes.Status500InternalServerError, new ErrorResponse("internal error")),
+            Problem(StatusCodes.Status409Conflict, e.Message),
+        JanusSessionUnavailableException e => Problem(StatusCodes.Status503ServiceUnavailable, e.Message),
+        JanusSessionTimeoutException or AskTimeoutException or TimeoutException => Problem(StatusCodes.Status504GatewayTimeout, "timed out waiting for the session"),
+        _ => Problem(StatusCodes.Status500InternalServerError, "internal error"),
     };
 }

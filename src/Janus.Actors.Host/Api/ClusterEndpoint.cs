@@ -20,7 +20,8 @@ public static class ClusterEndpoint
                 state.Members.Select(m => new ClusterMemberResponse(Node(m.Address), m.Status.ToString().ToLowerInvariant())).ToArray(),
                 state.Unreachable.Select(m => Node(m.Address)).ToArray());
             return TypedResults.Json(response, HostJsonContext.Api.ClusterResponse);
-        });
+        }).WithTags("Cluster").WithName("ClusterMembership").WithSummary("The cluster's members as this node sees them (cluster mode only)")
+            .Produces<ClusterResponse>();
         return app;
     }
 

@@ -7,20 +7,27 @@ using Janus.Actors.Sessions;
 namespace Janus.Actors.Host.Api;
 
 /// <summary>
-/// <c>GET /v1/sessions/{key}/events</c> as server-sent events: one <c>event:</c>/<c>data:</c> pair per notice, named
-/// <c>janus-event</c>, <c>reclaimed</c> or <c>ended</c>, flushed at once. The stream closes after <c>ended</c>, when the
-/// caller goes away, or when the host stops (so a graceful stop is not held up by open streams).
+/// <c>GET /v1/sessions/{key}/events</c> as server-sent events: one <c>id:</c>/<c>event:</c>/<c>data:</c> block per notice,
+/// named <c>janus-event</c>, <c>reclaimed</c> or <c>ended</c>, flushed at once. A caller that reconnects with
+/// <c>Last-Event-ID</c> (browsers' EventSource does) first gets what it missed, from its stream's
+/// <see cref="ResumableSubscription"/> (kept <see cref="ResumableSubscription.Retention"/> after the caller left, the last
+/// <see cref="ResumableSubscription.Capacity"/> notices); when that is no longer possible the new stream starts with a
+/// <c>missed</c> event instead. The stream closes after <c>ended</c>, when the caller goes away, or when the host stops
+/// (so a graceful stop is not held up by open streams).
 /// </summary>
 public static class EventStream
 {
+    public const string ContentType = "text/event-stream";
     public const string JanusEvent = "janus-event";
     public const string Reclaimed = "reclaimed";
     public const string Ended = "ended";
+    public const string Missed = "missed";
 
     /// <summary>A comment line this often keeps proxies from timing the stream out and finds dead callers.</summary>
     private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(15);
 
-    public static async Task WriteAsync(HttpContext context, IJanusSessions sessions, string key, CancellationToken stopping)
+    public static async Task WriteAsync(HttpContext context, IJanusSessions sessions, EventSubscriptions subscriptions, string key,
+        CancellationToken stopping)
     {
         // Unknown keys get a plain 404 before any stream header is sent.
         var session = await sessions.GetAsync(key, context.RequestAborted) ?? throw new JanusSessionNotFoundException(key);
@@ -28,24 +35,30 @@ public static class EventStream
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
         var response = context.Response;
         response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = "text/event-stream";
+        response.ContentType = ContentType;
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
 
         if (session.State is JanusSessionStatus.Lost or JanusSessionStatus.Destroyed)
         {
             // Nothing more will happen to it: say so at once instead of holding an idle stream open.
-            await WriteNoticeAsync(response, new SessionEnded(key, session.State, session.LastError), cancel.Token);
+            await WriteNoticeAsync(response, null, new SessionEnded(key, session.State, session.LastError), cancel.Token);
             return;
         }
 
-        await using var notices = sessions.EventsAsync(key, cancel.Token).GetAsyncEnumerator(cancel.Token);
-        // Ask for the first notice before sending the headers: the subscription is then on its way, so a caller
-        // that waits for the headers and then acts on the session does not miss the resulting events.
-        var next = notices.MoveNextAsync().AsTask();
+        var lastEventId = context.Request.Headers["Last-Event-ID"].ToString();
+        var resumed = lastEventId.Length > 0 ? subscriptions.Resume(key, lastEventId) : null;
+        // Opening subscribes before the headers go out: a caller that waits for them and then acts on the session does
+        // not miss the resulting events.
+        var (subscription, after) = resumed ?? (subscriptions.Open(key), 0);
+        await using var notices = subscription.ReadAfterAsync(after, cancel.Token).GetAsyncEnumerator(cancel.Token);
+        Task<bool>? next = null;
         try
         {
             await WriteCommentAsync(response, "subscribed", cancel.Token);
+            if (lastEventId.Length > 0 && resumed is null)
+                await WriteMissedAsync(response, key, cancel.Token);
+            next = notices.MoveNextAsync().AsTask();
             while (true)
             {
                 var heartbeat = Task.Delay(HeartbeatInterval, cancel.Token);
@@ -57,8 +70,9 @@ public static class EventStream
                 }
                 if (!await next)
                     return;
-                await WriteNoticeAsync(response, notices.Current, cancel.Token);
-                if (notices.Current is SessionEnded)
+                var (sequence, notice) = notices.Current;
+                await WriteNoticeAsync(response, $"{subscription.Id}:{sequence}", notice, cancel.Token);
+                if (notice is SessionEnded)
                     return;
                 next = notices.MoveNextAsync().AsTask();
             }
@@ -71,11 +85,23 @@ public static class EventStream
         {
             // An enumerator cannot be disposed while a MoveNextAsync is pending: cancel it and let it finish.
             await cancel.CancelAsync();
-            try { await next; } catch { /* the stream is over either way */ }
+            if (next is not null)
+                try { await next; } catch { /* the stream is over either way */ }
+            subscriptions.Release(subscription);
         }
     }
 
-    private static async Task WriteNoticeAsync(HttpResponse response, IJanusSessionNotice notice, CancellationToken cancellationToken)
+    /// <summary>The caller's <c>Last-Event-ID</c> can no longer be resumed: notices may have been missed since.</summary>
+    private static async Task WriteMissedAsync(HttpResponse response, string key, CancellationToken cancellationToken)
+    {
+        var data = JsonSerializer.SerializeToUtf8Bytes(new MissedNotice(key, EventsMayHaveBeenMissed: true), HostJsonContext.Api.MissedNotice);
+        await response.BodyWriter.WriteAsync(Encoding.UTF8.GetBytes($"event: {Missed}\ndata: "), cancellationToken);
+        await response.BodyWriter.WriteAsync(data, cancellationToken);
+        await response.BodyWriter.WriteAsync("\n\n"u8.ToArray(), cancellationToken);
+        await response.BodyWriter.FlushAsync(cancellationToken);
+    }
+
+    private static async Task WriteNoticeAsync(HttpResponse response, string? id, IJanusSessionNotice notice, CancellationToken cancellationToken)
     {
         var buffer = new ArrayBufferWriter<byte>();
         string name;
@@ -106,7 +132,7 @@ public static class EventStream
         }
 
         // Serialized JSON never contains a raw newline, so one data: line carries it whole.
-        await response.BodyWriter.WriteAsync(Encoding.UTF8.GetBytes($"event: {name}\ndata: "), cancellationToken);
+        await response.BodyWriter.WriteAsync(Encoding.UTF8.GetBytes(id is null ? $"event: {name}\ndata: " : $"id: {id}\nevent: {name}\ndata: "), cancellationToken);
         await response.BodyWriter.WriteAsync(buffer.WrittenMemory, cancellationToken);
         await response.BodyWriter.WriteAsync("\n\n"u8.ToArray(), cancellationToken);
         await response.BodyWriter.FlushAsync(cancellationToken);

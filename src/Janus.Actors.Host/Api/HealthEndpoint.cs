@@ -25,8 +25,12 @@ public static class HealthEndpoint
 
     public static IEndpointRouteBuilder MapHealthEndpoint(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", CheckLivenessAsync).WithMetadata(new AllowAnonymousAttribute());
-        app.MapGet("/readyz", CheckReadinessAsync);
+        app.MapGet("/healthz", CheckLivenessAsync).WithMetadata(new AllowAnonymousAttribute()).WithTags("Health").WithName("Liveness")
+            .WithSummary("The process is alive (open without the token)")
+            .Produces<HealthResponse>().Produces<HealthResponse>(StatusCodes.Status503ServiceUnavailable);
+        app.MapGet("/readyz", CheckReadinessAsync).WithTags("Health").WithName("Readiness")
+            .WithSummary("The host can serve: journal, Janus, every persisted session registered (in a cluster: this node is up)")
+            .Produces<ReadinessResponse>().Produces<ReadinessResponse>(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 

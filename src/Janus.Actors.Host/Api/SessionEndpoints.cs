@@ -2,6 +2,7 @@ using Janus.Actors.Host.Configuration;
 using Janus.Actors.Hosting;
 using Janus.Actors.Diagnostics;
 using Janus.Actors.Sessions;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Janus.Actors.Host.Api;
 
@@ -13,23 +14,41 @@ public static class SessionEndpoints
 {
     public static IEndpointRouteBuilder MapSessionEndpoints(this IEndpointRouteBuilder app)
     {
-        var sessions = app.MapGroup("/v1/sessions");
-        sessions.MapPost("/", CreateAsync);
-        sessions.MapGet("/", ListAsync);
-        app.MapGet("/v1/session-counts", CountAsync);
-        sessions.MapGet("/{key}", GetAsync);
-        sessions.MapDelete("/{key}", DestroyAsync);
-        sessions.MapPost("/{key}/handles", AttachAsync);
-        sessions.MapPost("/{key}/handles/{handleId:long}/messages", SendAsync);
-        sessions.MapPost("/{key}/handles/{handleId:long}/trickle", TrickleAsync);
-        sessions.MapPost("/{key}/handles/{handleId:long}/hangup", HangupAsync);
-        sessions.MapDelete("/{key}/handles/{handleId:long}", DetachAsync);
-        sessions.MapGet("/{key}/events", (HttpContext context, IJanusSessions facade, IHostApplicationLifetime lifetime, string key) =>
-            EventStream.WriteAsync(context, facade, ApiInput.Key(key), lifetime.ApplicationStopping));
+        var sessions = app.MapGroup("/v1/sessions").WithTags("Sessions");
+        sessions.MapPost("/", CreateAsync).WithName("CreateSession")
+            .WithSummary("Create a Janus session under a key, or adopt an existing one by claiming its id")
+            .Accepts<CreateSessionRequest>(Json).WithProblems(400, 409, 413, 415, 502, 503, 504);
+        sessions.MapGet("/", ListAsync).WithName("ListSessions")
+            .WithSummary("A page of sessions in key order (?limit=&after=&state=); the Link header names the next page")
+            .WithProblems(400);
+        app.MapGet("/v1/session-counts", CountAsync).WithName("CountSessions").WithTags("Sessions")
+            .WithSummary("How many sessions are in each state");
+        sessions.MapGet("/{key}", GetAsync).WithName("GetSession").WithSummary("One session").WithProblems(400, 404);
+        sessions.MapDelete("/{key}", DestroyAsync).WithName("DestroySession")
+            .WithSummary("Destroy the session in Janus (stopping the host never does)").WithProblems(400, 404, 409, 502, 503, 504);
+        sessions.MapPost("/{key}/handles", AttachAsync).WithName("AttachHandle").WithSummary("Attach a plugin handle")
+            .Accepts<AttachHandleRequest>(Json).WithProblems(400, 404, 409, 413, 415, 502, 503, 504);
+        sessions.MapPost("/{key}/handles/{handleId:long}/messages", SendAsync).WithName("SendPluginMessage")
+            .WithSummary("Send a plugin message; the answer is the plugin's synchronous reply or its asynchronous event")
+            .Accepts<SendMessageRequest>(Json).WithProblems(400, 404, 409, 413, 415, 502, 503, 504);
+        sessions.MapPost("/{key}/handles/{handleId:long}/trickle", TrickleAsync).WithName("Trickle")
+            .WithSummary("An ICE candidate for the handle's PeerConnection")
+            .Accepts<TrickleRequest>(Json).WithProblems(400, 404, 409, 413, 415, 502, 503, 504);
+        sessions.MapPost("/{key}/handles/{handleId:long}/hangup", HangupAsync).WithName("Hangup")
+            .WithSummary("End the handle's PeerConnection; the handle stays attached").WithProblems(400, 404, 409, 502, 503, 504);
+        sessions.MapDelete("/{key}/handles/{handleId:long}", DetachAsync).WithName("DetachHandle")
+            .WithSummary("Detach the handle from its plugin; the session stays").WithProblems(400, 404, 409, 502, 503, 504);
+        sessions.MapGet("/{key}/events", (HttpContext context, IJanusSessions facade, EventSubscriptions subscriptions, IHostApplicationLifetime lifetime,
+                    string key) => EventStream.WriteAsync(context, facade, subscriptions, ApiInput.Key(key), lifetime.ApplicationStopping))
+            .WithName("SessionEvents")
+            .WithSummary("The session's notices as server-sent events (janus-event, reclaimed, ended); Last-Event-ID resumes")
+            .Produces(StatusCodes.Status200OK, contentType: EventStream.ContentType).WithProblems(400, 404);
         return app;
     }
 
-    private static async Task<IResult> CreateAsync(HttpRequest request, IJanusSessions facade, HostSettings settings)
+    private const string Json = "application/json";
+
+    private static async Task<Created<SessionResponse>> CreateAsync(HttpRequest request, IJanusSessions facade, HostSettings settings)
     {
         var body = await ApiInput.ReadJsonAsync(request, HostJsonContext.Api.CreateSessionRequest);
         var key = ApiInput.Key(body.Key);
@@ -43,16 +62,16 @@ public static class SessionEndpoints
         return TypedResults.Created($"/v1/sessions/{Uri.EscapeDataString(info.Key)}", SessionResponse.From(info));
     }
 
-    private static async Task<IResult> ListAsync(HttpContext context, IJanusSessions facade, CancellationToken cancellationToken)
+    private static async Task<Ok<SessionResponse[]>> ListAsync(HttpContext context, IJanusSessions facade, CancellationToken cancellationToken)
     {
         var query = SessionPage.From(context.Request);
         var (page, next) = query.Apply(await facade.ListAsync(cancellationToken));
         if (next is not null) context.Response.Headers.Link = $"</v1/sessions?{next}>; rel=\"next\"";
-        return TypedResults.Ok<IReadOnlyList<SessionResponse>>(page.Select(SessionResponse.From).ToArray());
+        return TypedResults.Ok(page.Select(SessionResponse.From).ToArray());
     }
 
     /// <summary><c>GET /v1/session-counts</c>: how many sessions are in each state, without listing them.</summary>
-    private static async Task<IResult> CountAsync(IJanusSessions facade, CancellationToken cancellationToken)
+    private static async Task<Ok<SessionCountsResponse>> CountAsync(IJanusSessions facade, CancellationToken cancellationToken)
     {
         var all = await facade.ListAsync(cancellationToken);
         var byState = Enum.GetValues<JanusSessionStatus>().ToDictionary(JanusMetrics.StateName, _ => 0);
@@ -60,19 +79,19 @@ public static class SessionEndpoints
         return TypedResults.Ok(new SessionCountsResponse(all.Count, byState));
     }
 
-    private static async Task<IResult> GetAsync(string key, IJanusSessions facade, CancellationToken cancellationToken)
+    private static async Task<Ok<SessionResponse>> GetAsync(string key, IJanusSessions facade, CancellationToken cancellationToken)
     {
         var info = await facade.GetAsync(ApiInput.Key(key), cancellationToken) ?? throw new JanusSessionNotFoundException(key);
         return TypedResults.Ok(SessionResponse.From(info));
     }
 
-    private static async Task<IResult> DestroyAsync(string key, IJanusSessions facade, CancellationToken cancellationToken)
+    private static async Task<NoContent> DestroyAsync(string key, IJanusSessions facade, CancellationToken cancellationToken)
     {
         await facade.DestroyAsync(ApiInput.Key(key), cancellationToken);
         return TypedResults.NoContent();
     }
 
-    private static async Task<IResult> AttachAsync(string key, HttpRequest request, IJanusSessions facade)
+    private static async Task<Created<HandleAttachedResponse>> AttachAsync(string key, HttpRequest request, IJanusSessions facade)
     {
         key = ApiInput.Key(key);
         var body = await ApiInput.ReadJsonAsync(request, HostJsonContext.Api.AttachHandleRequest);
@@ -80,7 +99,7 @@ public static class SessionEndpoints
         return TypedResults.Created((string?)null, new HandleAttachedResponse(handleId));
     }
 
-    private static async Task<IResult> SendAsync(string key, long handleId, HttpRequest request, IJanusSessions facade)
+    private static async Task<Ok<PluginReplyResponse>> SendAsync(string key, long handleId, HttpRequest request, IJanusSessions facade)
     {
         key = ApiInput.Key(key);
         var body = await ApiInput.ReadJsonAsync(request, HostJsonContext.Api.SendMessageRequest);
@@ -91,7 +110,7 @@ public static class SessionEndpoints
     }
 
     /// <summary>An ICE candidate for the handle's PeerConnection; Janus acknowledges it, nothing comes back.</summary>
-    private static async Task<IResult> TrickleAsync(string key, long handleId, HttpRequest request, IJanusSessions facade)
+    private static async Task<NoContent> TrickleAsync(string key, long handleId, HttpRequest request, IJanusSessions facade)
     {
         key = ApiInput.Key(key);
         var body = await ApiInput.ReadJsonAsync(request, HostJsonContext.Api.TrickleRequest);
@@ -101,14 +120,14 @@ public static class SessionEndpoints
     }
 
     /// <summary>Ends the handle's PeerConnection; the handle stays attached.</summary>
-    private static async Task<IResult> HangupAsync(string key, long handleId, IJanusSessions facade, CancellationToken cancellationToken)
+    private static async Task<NoContent> HangupAsync(string key, long handleId, IJanusSessions facade, CancellationToken cancellationToken)
     {
         await facade.HangupAsync(ApiInput.Key(key), handleId, cancellationToken);
         return TypedResults.NoContent();
     }
 
     /// <summary>Detaches the handle from its plugin; the session stays.</summary>
-    private static async Task<IResult> DetachAsync(string key, long handleId, IJanusSessions facade, CancellationToken cancellationToken)
+    private static async Task<NoContent> DetachAsync(string key, long handleId, IJanusSessions facade, CancellationToken cancellationToken)
     {
         await facade.DetachAsync(ApiInput.Key(key), handleId, cancellationToken);
         return TypedResults.NoContent();

@@ -1,45 +1,50 @@
+using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.Extensions.Primitives;
+using Microsoft.Extensions.Options;
 
 namespace Janus.Actors.Host.Api;
 
-/// <summary>
-/// When <c>Api:Token</c> is set, every request needs <c>Authorization: Bearer &lt;token&gt;</c>, except endpoints
-/// marked <see cref="AllowAnonymousAttribute"/> (the health check). Runs after routing so that the exemption follows
-/// the endpoint, not a spelling of its path; requests that match no endpoint need the token too.
-/// </summary>
-public sealed class TokenAuthentication
+/// <summary>The API token a request must carry as <c>Authorization: Bearer &lt;token&gt;</c>.</summary>
+public sealed class ApiTokenOptions : AuthenticationSchemeOptions
 {
-    private readonly RequestDelegate _next;
-    private readonly byte[] _expectedHash;
+    /// <summary>SHA-256 of the token: compared in constant time, so neither its content nor its length leaks.</summary>
+    public byte[] TokenHash { get; set; } = [];
+}
 
-    public TokenAuthentication(RequestDelegate next, string token)
+/// <summary>
+/// <c>Api:Token</c> as an ASP.NET Core authentication scheme: a request with the right bearer token is authenticated
+/// (as <c>api-client</c>); every endpoint then requires that (the fallback authorization policy), except those marked
+/// <see cref="AllowAnonymousAttribute"/> (the liveness check). A request without it is challenged: 401,
+/// <c>WWW-Authenticate: Bearer</c> and a problem body. Requests that match no route reach a fallback endpoint, so they
+/// need the token too (an unknown path is no way to probe the API).
+/// </summary>
+public sealed class ApiTokenAuthenticationHandler(IOptionsMonitor<ApiTokenOptions> options, ILoggerFactory logger, UrlEncoder encoder)
+    : AuthenticationHandler<ApiTokenOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiToken";
+
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        _next = next;
-        _expectedHash = Hash(token);
-    }
-
-    public Task InvokeAsync(HttpContext context)
-    {
-        if (context.GetEndpoint()?.Metadata.GetMetadata<IAllowAnonymous>() is not null || IsAuthorized(context.Request.Headers.Authorization))
-            return _next(context);
-
-        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-        context.Response.Headers.WWWAuthenticate = "Bearer";
-        return context.Response.WriteAsJsonAsync(new ErrorResponse("missing or wrong bearer token"), HostJsonContext.Api.ErrorResponse);
-    }
-
-    private bool IsAuthorized(StringValues header)
-    {
+        var header = Request.Headers.Authorization;
         if (header.Count != 1 || header[0] is not { } value || !value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-            return false;
-        // Comparing fixed-length hashes in constant time leaks neither the token's content nor its length.
-        return CryptographicOperations.FixedTimeEquals(Hash(value.AsSpan("Bearer ".Length).Trim()), _expectedHash);
+            return Task.FromResult(AuthenticateResult.NoResult());
+        if (!CryptographicOperations.FixedTimeEquals(Hash(value.AsSpan("Bearer ".Length).Trim()), Options.TokenHash))
+            return Task.FromResult(AuthenticateResult.Fail("wrong bearer token"));
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, "api-client")], SchemeName);
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
     }
 
-    private static byte[] Hash(ReadOnlySpan<char> token)
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.Headers.WWWAuthenticate = "Bearer";
+        return ApiErrors.WriteAsync(Context, ApiErrors.Problem(StatusCodes.Status401Unauthorized, "missing or wrong bearer token"));
+    }
+
+    public static byte[] Hash(ReadOnlySpan<char> token)
     {
         var utf8 = new byte[Encoding.UTF8.GetByteCount(token)];
         Encoding.UTF8.GetBytes(token, utf8);
@@ -47,9 +52,20 @@ public sealed class TokenAuthentication
     }
 }
 
-public static class TokenAuthenticationExtensions
+public static class ApiTokenExtensions
 {
-    /// <summary>Requires the bearer token on every endpoint but anonymous ones; does nothing when <paramref name="token"/> is null.</summary>
-    public static IApplicationBuilder UseApiToken(this IApplicationBuilder app, string? token) =>
-        token is null ? app : app.UseMiddleware<TokenAuthentication>(token);
+    /// <summary>
+    /// Registers the <see cref="ApiTokenAuthenticationHandler.SchemeName"/> scheme and, when <paramref name="token"/> is
+    /// set, the fallback policy that requires it on every endpoint but anonymous ones. Without a token the API is open
+    /// (and bound to loopback unless configured otherwise).
+    /// </summary>
+    public static IServiceCollection AddApiToken(this IServiceCollection services, string? token)
+    {
+        services.AddAuthentication(ApiTokenAuthenticationHandler.SchemeName)
+            .AddScheme<ApiTokenOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName,
+                options => options.TokenHash = token is null ? [] : ApiTokenAuthenticationHandler.Hash(token));
+        services.AddAuthorizationBuilder().SetFallbackPolicy(token is null ? null : new AuthorizationPolicyBuilder(ApiTokenAuthenticationHandler.SchemeName)
+            .RequireAuthenticatedUser().Build());
+        return services;
+    }
 }

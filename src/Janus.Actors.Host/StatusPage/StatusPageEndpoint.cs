@@ -28,7 +28,7 @@ public static class StatusPageEndpoint
             // The page runs only its own inline script and talks only to this host.
             context.Response.Headers.ContentSecurityPolicy = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
             return Results.Bytes(Page.Value, "text/html; charset=utf-8");
-        }).WithMetadata(new AllowAnonymousAttribute());
+        }).WithMetadata(new AllowAnonymousAttribute()).ExcludeFromDescription(); // a page for people, not an API
         return app;
     }
 }

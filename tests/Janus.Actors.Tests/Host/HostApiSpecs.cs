@@ -136,7 +136,7 @@ public sealed class HostApiSpecs(TokenProtectedHost fixture) : IClassFixture<Tok
         using var response = await Host.PostJsonAsync(path, body);
 
         var error = await Host.ReadJsonAsync(response, HttpStatusCode.BadRequest);
-        Assert.Contains(expectedError, error.GetProperty("error").GetString());
+        Assert.Contains(expectedError, error.GetProperty("detail").GetString());
     }
 
     [Theory]
@@ -147,7 +147,7 @@ public sealed class HostApiSpecs(TokenProtectedHost fixture) : IClassFixture<Tok
         using var response = await Host.Http.GetAsync(path);
 
         var error = await Host.ReadJsonAsync(response, HttpStatusCode.BadRequest);
-        Assert.Contains("key may only contain", error.GetProperty("error").GetString());
+        Assert.Contains("key may only contain", error.GetProperty("detail").GetString());
     }
 
     [Fact]
@@ -156,7 +156,7 @@ public sealed class HostApiSpecs(TokenProtectedHost fixture) : IClassFixture<Tok
         using var response = await Host.Http.PostAsync("v1/sessions", new StringContent("""{"key":"call-1"}""", Encoding.UTF8, "text/plain"));
 
         var error = await Host.ReadJsonAsync(response, HttpStatusCode.UnsupportedMediaType);
-        Assert.Contains("application/json", error.GetProperty("error").GetString());
+        Assert.Contains("application/json", error.GetProperty("detail").GetString());
     }
 
     [Fact]
@@ -174,7 +174,7 @@ public sealed class HostApiSpecs(TokenProtectedHost fixture) : IClassFixture<Tok
         using var response = await Host.PostJsonAsync("v1/sessions", new { key = $"unreachable-{Guid.NewGuid():N}", transport = "websocket" });
 
         var error = await Host.ReadJsonAsync(response, HttpStatusCode.ServiceUnavailable);
-        Assert.False(string.IsNullOrEmpty(error.GetProperty("error").GetString()));
+        Assert.False(string.IsNullOrEmpty(error.GetProperty("detail").GetString()));
         Assert.NotNull(response.Headers.RetryAfter);
     }
 
@@ -184,7 +184,7 @@ public sealed class HostApiSpecs(TokenProtectedHost fixture) : IClassFixture<Tok
         using var response = await Host.Http.GetAsync("v1/sessions/nobody-has-this-key");
 
         var error = await Host.ReadJsonAsync(response, HttpStatusCode.NotFound);
-        Assert.Contains("nobody-has-this-key", error.GetProperty("error").GetString());
+        Assert.Contains("nobody-has-this-key", error.GetProperty("detail").GetString());
     }
 
     [Fact]

@@ -110,9 +110,14 @@ public sealed class HostJanusSpecs(JanusFixture janus) : IClassFixture<JanusFixt
 
         using var refused = await _host.PostJsonAsync($"v1/sessions/{key}/handles", new { plugin = "janus.plugin.nosuchplugin" });
 
+        // An RFC 9457 problem, Janus's code and reason as its extensions.
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
         var error = await _host.ReadJsonAsync(refused, HttpStatusCode.BadGateway);
+        Assert.Equal(502, error.GetProperty("status").GetInt32());
+        Assert.Equal("Bad Gateway", error.GetProperty("title").GetString());
+        Assert.Contains("Janus refused", error.GetProperty("detail").GetString());
         Assert.Equal(460, error.GetProperty("janusCode").GetInt32()); // JANUS_ERROR_PLUGIN_NOT_FOUND
-        Assert.False(string.IsNullOrEmpty(error.GetProperty("reason").GetString()));
+        Assert.False(string.IsNullOrEmpty(error.GetProperty("janusReason").GetString()));
     }
 
     [Fact]
