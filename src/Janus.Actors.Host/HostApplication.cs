@@ -26,10 +26,7 @@ public static class HostApplication
         // Secrets as files (docker-compose.yml mounts them in /run/secrets): each file is the setting its name says
         // (Api__Token is Api:Token), over the environment and the command line.
         builder.Configuration.AddKeyPerFile(SecretsDirectory, optional: true);
-        // Build-time OpenAPI generation (GetDocument.Insider) builds the application without running it and without its
-        // configuration: a Janus URL to name is all it needs (nothing is contacted).
-        if (Assembly.GetEntryAssembly()?.GetName().Name == "GetDocument.Insider" && string.IsNullOrEmpty(builder.Configuration["Janus:WebSocketUrl"]))
-            builder.Configuration["Janus:WebSocketUrl"] = "ws://127.0.0.1:8188/";
+        var scratch = GeneratingApiDocument ? UseScratchSettings(builder.Configuration) : null;
         var settings = HostSettings.Load(builder.Configuration);
 
         builder.AddHostLogging(settings.JsonLogs);
@@ -66,6 +63,8 @@ public static class HostApplication
         builder.Services.AddSingleton<EventSubscriptions>();
         HostMetrics.Start();
         var app = builder.Build();
+        if (scratch is not null)
+            app.Lifetime.ApplicationStopped.Register(() => Directory.Delete(scratch, recursive: true));
         app.UseMiddleware<ApiErrors>();
         app.UseStatusCodePages(); // answers without a body (405, ...) get a problem body too
         app.UseRouting();
@@ -81,6 +80,32 @@ public static class HostApplication
         app.MapOpenApi().ExcludeFromDescription();
         if (settings.Cluster is not null) app.MapClusterEndpoint();
         return app;
+    }
+
+    /// <summary>
+    /// True while the build's OpenAPI generator (GetDocument.Insider) runs this application to read its endpoints
+    /// (<c>openapi/</c> is written by every build).
+    /// </summary>
+    public static bool GeneratingApiDocument => Assembly.GetEntryAssembly()?.GetName().Name == "GetDocument.Insider";
+
+    /// <summary>
+    /// The generator runs the application without its configuration: a journal in a scratch folder (deleted when it
+    /// stops), a Janus that is never contacted, warnings only. Returns the folder.
+    /// </summary>
+    private static string UseScratchSettings(ConfigurationManager configuration)
+    {
+        var scratch = Directory.CreateTempSubdirectory("janus-actors-openapi-").FullName;
+        configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Janus:WebSocketUrl"] = "ws://127.0.0.1:9/",
+            ["Janus:RestUrl"] = "",
+            ["Journal:Provider"] = "sqlite",
+            ["Journal:ConnectionString"] = $"Data Source={Path.Combine(scratch, "journal.db")}",
+            ["Journal:Standby"] = "false",
+            ["Cluster:Enabled"] = "false",
+            ["Serilog:MinimumLevel:Default"] = "Warning",
+        });
+        return scratch;
     }
 
     /// <summary>

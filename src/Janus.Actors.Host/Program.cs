@@ -12,7 +12,7 @@ try
     HostApplication.LogStartup(app, settings);
     await HostApplication.CheckJournalAsync(settings);
     // Informational and never fatal: asked while the host starts, not before (it cost ~0.2 s of every recovery).
-    var janusInfo = HostApplication.LogJanusAsync(app, settings);
+    var janusInfo = HostApplication.GeneratingApiDocument ? Task.CompletedTask : HostApplication.LogJanusAsync(app, settings);
     await app.RunAsync();
     await janusInfo;
     return 0;

@@ -21,6 +21,8 @@ public static class ApiDocument
                 document.Info.Title = "Janus.Actors host";
                 document.Info.Description = "Janus WebRTC Gateway sessions that survive restarts of this host: create, adopt, attach, message, " +
                                             "trickle, hang up, detach, destroy, and follow their events.";
+                // The same document for every caller and the one the build writes: the base URL is the client's to set.
+                document.Servers?.Clear();
                 document.Components ??= new OpenApiComponents();
                 document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
                 document.Components.SecuritySchemes[Bearer] = new OpenApiSecurityScheme

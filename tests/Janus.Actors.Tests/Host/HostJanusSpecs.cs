@@ -160,6 +160,44 @@ public sealed class HostJanusSpecs(JanusFixture janus) : IClassFixture<JanusFixt
     }
 
     [Fact]
+    public async Task A_stream_that_reconnects_with_Last_Event_ID_gets_what_it_missed_and_nothing_twice()
+    {
+        var key = $"call-{Guid.NewGuid():N}";
+        using var created = await _host.PostJsonAsync("v1/sessions", new { key, transport = "websocket" });
+        await _host.ReadJsonAsync(created, HttpStatusCode.Created);
+        using var attached = await _host.PostJsonAsync($"v1/sessions/{key}/handles", new { plugin = "janus.plugin.echotest" });
+        var handleId = (await _host.ReadJsonAsync(attached, HttpStatusCode.Created)).GetProperty("handleId").GetInt64();
+        async Task EchoAsync()
+        {
+            using var answered = await _host.PostJsonAsync($"v1/sessions/{key}/handles/{handleId}/messages", new { body = new { audio = true } });
+            await _host.ReadJsonAsync(answered, HttpStatusCode.OK);
+        }
+
+        string firstId;
+        await using (var events = await _host.OpenEventsAsync(key))
+        {
+            await EchoAsync();
+            firstId = (await events.ReadUntilAsync("janus-event", EventTimeout)).Id ?? throw new InvalidOperationException("an event without id");
+        }
+        // The caller is gone (a dropped connection, a restarted browser tab) while the plugin says something.
+        await EchoAsync();
+
+        await using var resumed = await _host.OpenEventsAsync(key, lastEventId: firstId);
+        var missed = await resumed.ReadUntilAsync("janus-event", EventTimeout);
+        Assert.Equal(handleId, missed.Json.GetProperty("event").GetProperty("sender").GetInt64());
+        var (stream, sequence) = (firstId[..firstId.LastIndexOf(':')], long.Parse(firstId[(firstId.LastIndexOf(':') + 1)..]));
+        Assert.Equal($"{stream}:{sequence + 1}", missed.Id); // the next one: not the first again, none skipped
+        await EchoAsync();
+        Assert.Equal($"{stream}:{sequence + 2}", (await resumed.ReadUntilAsync("janus-event", EventTimeout)).Id); // then live
+
+        // An id the host does not have (another session's, a forgotten one): the stream says events may have been missed.
+        await using var unknown = await _host.OpenEventsAsync(key, lastEventId: "0123456789abcdef:7");
+        var gap = await unknown.ReadAsync(EventTimeout);
+        Assert.Equal("missed", gap!.Name);
+        Assert.True(gap.Json.GetProperty("eventsMayHaveBeenMissed").GetBoolean());
+    }
+
+    [Fact]
     public async Task Ready_when_the_journal_and_janus_answer_with_what_janus_reported()
     {
         var ready = await _host.WaitForReadyAsync();

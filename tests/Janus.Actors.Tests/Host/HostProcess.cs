@@ -250,11 +250,15 @@ public sealed class HostProcess : IAsyncDisposable
         return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
     }
 
-    /// <summary>Opens <c>GET /v1/sessions/{key}/events</c> and returns once the stream's headers have arrived.</summary>
-    public async Task<ServerSentEventReader> OpenEventsAsync(string key, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Opens <c>GET /v1/sessions/{key}/events</c> (resuming after <paramref name="lastEventId"/> when given, as a
+    /// reconnecting EventSource does) and returns once the stream's headers have arrived.
+    /// </summary>
+    public async Task<ServerSentEventReader> OpenEventsAsync(string key, CancellationToken cancellationToken = default, string? lastEventId = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, $"v1/sessions/{Uri.EscapeDataString(key)}/events");
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+        if (lastEventId is not null) request.Headers.Add("Last-Event-ID", lastEventId);
         var client = CreateClient(ApiToken);
         client.Timeout = Timeout.InfiniteTimeSpan;
         var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
@@ -403,7 +407,7 @@ public sealed class ServerSentEventReader(HttpClient client, HttpResponseMessage
     public async Task<ServerSentEvent?> ReadAsync(TimeSpan timeout)
     {
         using var cts = new CancellationTokenSource(timeout);
-        string? name = null;
+        string? name = null, id = null;
         var data = new StringBuilder();
         try
         {
@@ -412,7 +416,7 @@ public sealed class ServerSentEventReader(HttpClient client, HttpResponseMessage
                 if (line.Length == 0)
                 {
                     if (data.Length > 0 || name is not null)
-                        return new ServerSentEvent(name ?? "message", data.ToString());
+                        return new ServerSentEvent(name ?? "message", data.ToString(), id);
                     continue;
                 }
                 if (line.StartsWith(':'))
@@ -422,6 +426,8 @@ public sealed class ServerSentEventReader(HttpClient client, HttpResponseMessage
                 var value = colon < 0 ? "" : line[(colon + 1)..].TrimStart(' ');
                 if (field == "event")
                     name = value;
+                else if (field == "id")
+                    id = value;
                 else if (field == "data")
                     data.Append(data.Length > 0 ? "\n" : "").Append(value);
             }
@@ -456,7 +462,7 @@ public sealed class ServerSentEventReader(HttpClient client, HttpResponseMessage
     }
 }
 
-public sealed record ServerSentEvent(string Name, string Data)
+public sealed record ServerSentEvent(string Name, string Data, string? Id = null)
 {
     public JsonElement Json => JsonDocument.Parse(Data).RootElement.Clone();
 }
