@@ -42,14 +42,16 @@ internal sealed class JournalRowReader
     {
         if (config.DaoConfig.SqlCommonCompatibilityMode || config.TableConfig.UseEventManifestColumn)
             throw new ConfigurationException("Janus.Actors' session journal reads Akka.Persistence.Sql's default table layout only (table-mapping = default)");
-        Func<DbConnection> connect = config.ProviderName switch
-        {
-            var p when p.StartsWith("SQLite", StringComparison.OrdinalIgnoreCase) => () => new SqliteConnection(config.ConnectionString),
-            var p when p.StartsWith("PostgreSQL", StringComparison.OrdinalIgnoreCase) => () => new NpgsqlConnection(config.ConnectionString),
-            var p => throw new ConfigurationException($"Janus.Actors' session journal runs on SQLite or PostgreSQL, not on provider-name '{p}'"),
-        };
-        return new JournalRowReader(connect, config);
+        return new JournalRowReader(Connections(config), config);
     }
+
+    /// <summary>Connections to the journal's database, SQLite or PostgreSQL; throws for any other provider.</summary>
+    public static Func<DbConnection> Connections(JournalConfig config) => config.ProviderName switch
+    {
+        var p when p.StartsWith("SQLite", StringComparison.OrdinalIgnoreCase) => () => new SqliteConnection(config.ConnectionString),
+        var p when p.StartsWith("PostgreSQL", StringComparison.OrdinalIgnoreCase) => () => new NpgsqlConnection(config.ConnectionString),
+        var p => throw new ConfigurationException($"Janus.Actors' session journal runs on SQLite or PostgreSQL, not on provider-name '{p}'"),
+    };
 
     /// <summary>Every row whose persistence id starts with <paramref name="prefix"/> (compared exactly, case included).</summary>
     public Task<List<JournalRow>> ReadPrefixAsync(string prefix, CancellationToken cancellationToken) =>
@@ -91,5 +93,5 @@ internal sealed class JournalRowReader
     }
 
     // Both SQLite and PostgreSQL take standard double-quoted identifiers.
-    private static string Quote(string name) => "\"" + name.Replace("\"", "\"\"") + "\"";
+    internal static string Quote(string name) => "\"" + name.Replace("\"", "\"\"") + "\"";
 }

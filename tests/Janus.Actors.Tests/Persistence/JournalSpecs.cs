@@ -56,6 +56,26 @@ public abstract class JournalSpecs
     }
 
     [Fact]
+    public async Task The_plugin_creates_the_tables_on_the_first_start_only_and_later_starts_use_them()
+    {
+        var journal = await CreateJournalAsync();
+        var config = JanusPersistence.ToConfig(journal).GetConfig("akka.persistence.journal.sql");
+        Assert.True(JournalTables.SkipCreationWhenPresent(config).GetBoolean("auto-initialize")); // an empty database
+
+        await WithActorSystemAsync(journal, system => RecordAsync(system, "janus-session-call-1", CallEvents));
+
+        Assert.False(JournalTables.SkipCreationWhenPresent(config).GetBoolean("auto-initialize"));
+        var recovered = await WithActorSystemAsync(journal, async system =>
+        {
+            var first = await RecoverAsync(system, "janus-session-call-1");
+            await RecordAsync(system, "janus-session-call-2", CallEvents); // and writes work without the creation step
+            return first;
+        });
+        Assert.Equal(CallEvents, recovered.Events);
+        Assert.Equal(CallEvents, (await WithActorSystemAsync(journal, system => RecoverAsync(system, "janus-session-call-2"))).Events);
+    }
+
+    [Fact]
     public async Task CurrentPersistenceIds_lists_every_persisted_session_after_a_restart()
     {
         var journal = await CreateJournalAsync();
