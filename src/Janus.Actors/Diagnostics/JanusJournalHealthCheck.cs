@@ -6,27 +6,20 @@ using Microsoft.Extensions.Options;
 namespace Janus.Actors.Diagnostics;
 
 /// <summary>The journal answers <c>SELECT 1</c>; the description never shows the connection string.</summary>
-internal sealed class JanusJournalHealthCheck(IOptions<JanusSessionsOptions> options) : IHealthCheck
+internal sealed class JanusJournalHealthCheck(IOptions<JanusSessionsOptions> options) : TimedHealthCheck(TimeSpan.FromSeconds(5))
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(5);
+    protected override string Subject => $"the {options.Value.Journal}";
 
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    protected override async Task<HealthCheckResult> CheckAsync(HealthStatus failure, CancellationToken cancellationToken)
     {
-        var journal = options.Value.Journal;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(Patience);
         try
         {
-            await JanusPersistence.CheckAsync(journal, timeout.Token).ConfigureAwait(false);
-            return HealthCheckResult.Healthy($"the {journal} answers");
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return new HealthCheckResult(context.Registration.FailureStatus, $"the {journal} did not answer within {Patience.TotalSeconds:0} s");
+            await JanusPersistence.CheckAsync(options.Value.Journal, cancellationToken).ConfigureAwait(false);
+            return HealthCheckResult.Healthy($"{Subject} answers");
         }
         catch (JanusJournalUnavailableException e)
         {
-            return new HealthCheckResult(context.Registration.FailureStatus, e.Message);
+            return new HealthCheckResult(failure, e.Message);
         }
     }
 }

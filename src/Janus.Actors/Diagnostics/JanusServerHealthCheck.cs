@@ -8,17 +8,15 @@ namespace Janus.Actors.Diagnostics;
 /// Janus answers <c>info</c> (<see cref="JanusServerProbe"/>). When healthy, <see cref="HealthCheckResult.Data"/> holds
 /// what it said: <c>version</c>, <c>session_timeout</c> and <c>reclaim_session_timeout</c> (seconds).
 /// </summary>
-internal sealed class JanusServerHealthCheck(IOptions<JanusSessionsOptions> options) : IHealthCheck
+internal sealed class JanusServerHealthCheck(IOptions<JanusSessionsOptions> options) : TimedHealthCheck(TimeSpan.FromSeconds(3))
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(3);
+    protected override string Subject => "Janus";
 
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    protected override async Task<HealthCheckResult> CheckAsync(HealthStatus failure, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(Patience);
         try
         {
-            var info = await JanusServerProbe.InfoAsync(options.Value.Janus, timeout.Token).ConfigureAwait(false);
+            var info = await JanusServerProbe.InfoAsync(options.Value.Janus, cancellationToken).ConfigureAwait(false);
             return HealthCheckResult.Healthy($"Janus {info.Version} answers", new Dictionary<string, object>
             {
                 [JanusHealthChecks.VersionKey] = info.Version ?? "",
@@ -26,9 +24,9 @@ internal sealed class JanusServerHealthCheck(IOptions<JanusSessionsOptions> opti
                 [JanusHealthChecks.ReclaimSessionTimeoutKey] = info.ReclaimSessionTimeoutSeconds,
             });
         }
-        catch (JanusServerUnavailableException e) when (!cancellationToken.IsCancellationRequested)
+        catch (JanusServerUnavailableException e)
         {
-            return new HealthCheckResult(context.Registration.FailureStatus, e.Message);
+            return new HealthCheckResult(failure, e.Message);
         }
     }
 }

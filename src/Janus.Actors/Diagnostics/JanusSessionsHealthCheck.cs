@@ -10,26 +10,17 @@ namespace Janus.Actors.Diagnostics;
 /// The sessions can be served: on a single node every persisted session is registered after a start (until then a
 /// request for one waits), and the process is not a standby; on a cluster node the node is an up member.
 /// </summary>
-internal sealed class JanusSessionsHealthCheck(IRequiredActor<IJanusSessions> sessions) : IHealthCheck
+internal sealed class JanusSessionsHealthCheck(IRequiredActor<IJanusSessions> sessions) : TimedHealthCheck(TimeSpan.FromSeconds(3))
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(3);
+    protected override string Subject => "the session supervisor";
 
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    protected override async Task<HealthCheckResult> CheckAsync(HealthStatus failure, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(Patience);
-        try
-        {
-            var registry = await sessions.GetAsync(timeout.Token).ConfigureAwait(false);
-            var readiness = await registry.Ask<SessionRegistryProtocol.Readiness>(SessionRegistryProtocol.GetReadiness.Instance, timeout.Token)
-                .ConfigureAwait(false);
-            return readiness.NotReadyReason is { } reason
-                ? new HealthCheckResult(context.Registration.FailureStatus, reason)
-                : HealthCheckResult.Healthy("every persisted session is registered");
-        }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is OperationCanceledException or AskTimeoutException)
-        {
-            return new HealthCheckResult(context.Registration.FailureStatus, $"the session supervisor did not answer within {Patience.TotalSeconds:0} s");
-        }
+        var registry = await sessions.GetAsync(cancellationToken).ConfigureAwait(false);
+        var readiness = await registry.Ask<SessionRegistryProtocol.Readiness>(SessionRegistryProtocol.GetReadiness.Instance, cancellationToken)
+            .ConfigureAwait(false);
+        return readiness.NotReadyReason is { } reason
+            ? new HealthCheckResult(failure, reason)
+            : HealthCheckResult.Healthy("every persisted session is registered");
     }
 }
