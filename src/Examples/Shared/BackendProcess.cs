@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Reflection;
-using System.Runtime.InteropServices;
+using Janus.Actors.Tests.Fixtures;
 
 namespace Janus.Actors.Examples;
 
@@ -12,7 +12,6 @@ namespace Janus.Actors.Examples;
 /// </summary>
 public sealed class BackendProcess : IAsyncDisposable
 {
-    private const int SigTerm = 15;
     private readonly string[] _arguments;
     private readonly string _workingDirectory;
     private readonly List<string> _lines = [];
@@ -99,7 +98,7 @@ public sealed class BackendProcess : IAsyncDisposable
     {
         var process = _process ?? throw new InvalidOperationException("The backend was never started");
         if (!process.HasExited)
-            _ = kill(process.Id, SigTerm);
+            _ = Signals.Send(process.Id, Signals.Term);
         using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         await process.WaitForExitAsync(patience.Token);
         return process.ExitCode;
@@ -136,7 +135,4 @@ public sealed class BackendProcess : IAsyncDisposable
             _lines.Add(line);
         Console.WriteLine($"  backend | {line}");
     }
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int kill(int pid, int sig);
 }

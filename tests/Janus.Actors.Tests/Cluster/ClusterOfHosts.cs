@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Janus.Actors.Tests.Fixtures;
@@ -74,7 +73,7 @@ public sealed class ClusterOfHosts : IAsyncDisposable
         {
             await janus.StartAsync();
             cluster = new ClusterOfHosts(janus, await postgres.CreateDatabaseAsync(), log);
-            var clusterPorts = FreeLoopbackPorts(nodeCount);
+            var clusterPorts = LoopbackPorts.Free(nodeCount);
             var seeds = string.Join(',', clusterPorts.Take(Math.Min(2, nodeCount)).Select(p => $"127.0.0.1:{p}"));
             for (var i = 0; i < nodeCount; i++)
             {
@@ -297,33 +296,4 @@ public sealed class ClusterOfHosts : IAsyncDisposable
         await Janus.DisposeAsync();
     }
 
-    /// <summary>
-    /// Distinct ports free right now, below the kernel's ephemeral range (32768-60999): a port handed out by the kernel
-    /// (listener on port 0) can be taken as the source port of any outgoing connection before the node binds it — the
-    /// suite opens hundreds to Janus — and the node then fails to start ("Failed to bind").
-    /// </summary>
-    internal static int[] FreeLoopbackPorts(int count)
-    {
-        var ports = new List<int>();
-        while (ports.Count < count)
-        {
-            var candidate = Random.Shared.Next(20_000, 32_000);
-            if (ports.Contains(candidate)) continue;
-            using var listener = new TcpListener(IPAddress.Loopback, candidate);
-            try
-            {
-                listener.Start();
-                ports.Add(candidate);
-            }
-            catch (SocketException)
-            {
-                // in use: try another
-            }
-            finally
-            {
-                listener.Stop();
-            }
-        }
-        return ports.ToArray();
-    }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -13,7 +12,6 @@ namespace Janus.Actors.Tests.Fixtures;
 /// </summary>
 public sealed class JanusServer : IAsyncDisposable, IDisposable
 {
-    private const int SigTerm = 15;
     private static readonly TimeSpan ReadinessPollInterval = TimeSpan.FromMilliseconds(50);
 
     /// <summary>
@@ -116,7 +114,7 @@ public sealed class JanusServer : IAsyncDisposable, IDisposable
             return;
         if (!janus.HasExited)
         {
-            _ = SendSignal(janus.Id, SigTerm);
+            _ = Signals.Send(janus.Id, Signals.Term);
             using var grace = new CancellationTokenSource(Options.StopGracePeriod);
             try
             {
@@ -224,7 +222,4 @@ public sealed class JanusServer : IAsyncDisposable, IDisposable
 
     /// <summary>Last resort when the test host exits without disposing: never leave a Janus behind.</summary>
     private void KillOnHostExit(object? sender, EventArgs e) => _janus?.Kill();
-
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int SendSignal(int processId, int signal);
 }

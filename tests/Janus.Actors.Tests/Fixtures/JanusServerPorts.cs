@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 
 namespace Janus.Actors.Tests.Fixtures;
@@ -10,24 +9,13 @@ namespace Janus.Actors.Tests.Fixtures;
 public readonly record struct JanusServerPorts(int WebSocket, int Http, int Admin)
 {
     /// <summary>
-    /// Three distinct ports that are free right now: the kernel picks them for listeners bound to 127.0.0.1:0,
-    /// which are released before Janus binds them. Another process could take one in between (or while Janus is
-    /// stopped for a restart); Janus then logs a bind error and <see cref="JanusServer.StartAsync"/> times out with it.
+    /// Three distinct ports that are free right now (<see cref="LoopbackPorts"/>). Another process could take one before
+    /// Janus binds it (or while Janus is stopped for a restart); Janus then logs a bind error and
+    /// <see cref="JanusServer.StartAsync"/> times out with it.
     /// </summary>
     public static JanusServerPorts AllocateFree()
     {
-        var listeners = Enumerable.Range(0, 3).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToArray();
-        try
-        {
-            foreach (var listener in listeners)
-                listener.Start();
-            int PortOf(int i) => ((IPEndPoint)listeners[i].LocalEndpoint).Port;
-            return new JanusServerPorts(PortOf(0), PortOf(1), PortOf(2));
-        }
-        finally
-        {
-            foreach (var listener in listeners)
-                listener.Dispose();
-        }
+        var ports = LoopbackPorts.Free(3);
+        return new JanusServerPorts(ports[0], ports[1], ports[2]);
     }
 }

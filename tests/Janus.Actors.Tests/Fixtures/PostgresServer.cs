@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using Npgsql;
 
@@ -43,7 +41,7 @@ public sealed class PostgresServer : IAsyncDisposable
     public static async Task<PostgresServer> StartAsync(CancellationToken cancellationToken = default)
     {
         var root = Directory.CreateTempSubdirectory("janus-pg-").FullName;
-        var server = new PostgresServer(root, FreeLoopbackPort(), $"pw-{Convert.ToHexString(RandomNumberGenerator.GetBytes(8))}\"'\\;${{x}}#");
+        var server = new PostgresServer(root, LoopbackPorts.Free(), $"pw-{Convert.ToHexString(RandomNumberGenerator.GetBytes(8))}\"'\\;${{x}}#");
         try
         {
             await server.InitialiseAsync(cancellationToken);
@@ -201,10 +199,4 @@ public sealed class PostgresServer : IAsyncDisposable
     private string LogTail() =>
         File.Exists(LogFile) ? string.Join('\n', File.ReadLines(LogFile).TakeLast(LogTailLines)) : "(no server log)";
 
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Janus.Actors.Tests.Fixtures;
 using Janus.Actors.Tests.Integration;
 using Xunit;
 using Xunit.Abstractions;
@@ -28,7 +29,7 @@ public sealed class BuildScriptClusterSpecs(ITestOutputHelper output)
         // A temp subdirectory is created 0700; PostgreSQL runs as the postgres user, which must reach data/postgres
         // (a checkout's data/ is created 0755).
         File.SetUnixFileMode(script.DataFolder, (UnixFileMode)0b111_101_101);
-        var ports = BuildScriptProcess.FreePorts(7);
+        var ports = LoopbackPorts.Free(7);
         int[] apiPorts = [ports[0], ports[1], ports[2]], clusterPorts = [ports[3], ports[4], ports[5]];
         script.Environment["CLUSTER_API_PORTS"] = string.Join(',', apiPorts);
         script.Environment["CLUSTER_PORTS"] = string.Join(',', clusterPorts);

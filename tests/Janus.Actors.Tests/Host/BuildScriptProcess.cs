@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
+using Janus.Actors.Tests.Fixtures;
 
 namespace Janus.Actors.Tests.Host;
 
@@ -14,8 +14,6 @@ namespace Janus.Actors.Tests.Host;
 /// </summary>
 public sealed class BuildScriptProcess : IAsyncDisposable
 {
-    private const int SigKill = 9;
-    private const int SigQuit = 3;
     private readonly object _outputLock = new();
     private readonly StringBuilder _output = new();
     private readonly List<Process> _runs = [];
@@ -23,7 +21,7 @@ public sealed class BuildScriptProcess : IAsyncDisposable
     public BuildScriptProcess(string? dataFolder = null)
     {
         DataFolder = dataFolder ?? Directory.CreateTempSubdirectory("janus-run-").FullName;
-        var ports = FreePorts(4);
+        var ports = LoopbackPorts.Free(4);
         (JanusWebSocketPort, JanusHttpPort, JanusAdminPort, ApiPort) = (ports[0], ports[1], ports[2], ports[3]);
     }
 
@@ -114,7 +112,7 @@ public sealed class BuildScriptProcess : IAsyncDisposable
     /// <summary>Sends <paramref name="signal"/> to the whole process group of <paramref name="run"/>, as a terminal's Ctrl-C (SIGINT) would.</summary>
     public static void SignalGroup(Process run, int signal)
     {
-        if (!run.HasExited && kill(-run.Id, signal) != 0 && !run.HasExited)
+        if (!run.HasExited && !Signals.Send(-run.Id, signal) && !run.HasExited)
             throw new InvalidOperationException($"kill -{signal} -{run.Id} failed: errno {Marshal.GetLastPInvokeError()}");
     }
 
@@ -176,7 +174,7 @@ public sealed class BuildScriptProcess : IAsyncDisposable
             {
                 if (!run.HasExited)
                 {
-                    _ = kill(-run.Id, SigKill);
+                    _ = Signals.Send(-run.Id, Signals.Kill);
                     await run.WaitForExitAsync();
                 }
             }
@@ -189,11 +187,11 @@ public sealed class BuildScriptProcess : IAsyncDisposable
         foreach (var pidFile in nodePidFiles.Append(Path.Combine(DataFolder, "host.pid")).Append(Path.Combine(DataFolder, "janus", "janus.pid")))
             if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid) && IsAlive(pid)
                 && ReadCmdline(pid) is { } cmdline && (cmdline.Contains("janus", StringComparison.Ordinal) || cmdline.Contains("Janus.Actors.Host", StringComparison.Ordinal)))
-                _ = kill(pid, SigKill);
+                _ = Signals.Send(pid, Signals.Kill);
         // The cluster's PostgreSQL (pg_ctl gives it its own session too): SIGQUIT is its immediate shutdown.
-        if (PostgresProcessId is { } postmaster) _ = kill(postmaster, SigQuit);
+        if (PostgresProcessId is { } postmaster) _ = Signals.Send(postmaster, Signals.Quit);
         // And any Janus on this data folder's config whose pid file was lost (a script killed while it was starting).
-        foreach (var pid in JanusProcessIds()) _ = kill(pid, SigKill);
+        foreach (var pid in JanusProcessIds()) _ = Signals.Send(pid, Signals.Kill);
         try { Directory.Delete(DataFolder, recursive: true); }
         catch (IOException) { /* best effort: a temp folder */ }
     }
@@ -204,7 +202,7 @@ public sealed class BuildScriptProcess : IAsyncDisposable
         lock (_outputLock) _output.Append(line).Append('\n');
     }
 
-    public static bool IsAlive(int pid) => kill(pid, 0) == 0;
+    public static bool IsAlive(int pid) => Signals.Send(pid, 0);
 
     private static string? ReadCmdline(int pid)
     {
@@ -212,23 +210,6 @@ public sealed class BuildScriptProcess : IAsyncDisposable
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
     }
 
-    /// <summary>Loopback ports that were free a moment ago, all different.</summary>
-    public static int[] FreePorts(int count)
-    {
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToArray();
-        try
-        {
-            foreach (var listener in listeners) listener.Start();
-            return listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
-        }
-        finally
-        {
-            foreach (var listener in listeners) listener.Dispose();
-        }
-    }
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int kill(int pid, int sig);
 }
 
 /// <summary>

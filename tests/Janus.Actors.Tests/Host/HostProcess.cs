@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
+using Janus.Actors.Tests.Fixtures;
 
 namespace Janus.Actors.Tests.Host;
 
@@ -18,9 +18,6 @@ namespace Janus.Actors.Tests.Host;
 /// </summary>
 public sealed class HostProcess : IAsyncDisposable
 {
-    private const int SigTerm = 15;
-    private const int SigStop = 19;
-    private const int SigCont = 18;
     private static readonly TimeSpan DefaultStartTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan DefaultStopTimeout = TimeSpan.FromSeconds(30);
     private static readonly string[] IsolatedPrefixes = ["Janus__", "Journal__", "Api__", "Cluster__", "Akka__", "Serilog__", "ASPNETCORE_URLS", "DOTNET_URLS"];
@@ -47,7 +44,7 @@ public sealed class HostProcess : IAsyncDisposable
         LogPath = Path.Combine(WorkingDirectory, "host.log");
         _logFile = new StreamWriter(LogPath, append: true, Encoding.UTF8) { AutoFlush = true };
         ApiToken = settings.TryGetValue("Api:Token", out var token) && !string.IsNullOrEmpty(token) ? token : null;
-        Port = FreeLoopbackPort();
+        Port = LoopbackPorts.Free();
         AppDomain.CurrentDomain.ProcessExit += KillOnTestProcessExit;
     }
 
@@ -111,7 +108,7 @@ public sealed class HostProcess : IAsyncDisposable
             // The port was free when chosen but somebody took it before the host bound it: choose again.
             if (HasExited && attempt < 3 && LogTail().Contains("address already in use", StringComparison.OrdinalIgnoreCase))
             {
-                Port = FreeLoopbackPort();
+                Port = LoopbackPorts.Free();
                 continue;
             }
             var state = HasExited ? $"exited with {ExitCode}" : $"still running, last /healthz answer: {lastAnswer}";
@@ -148,14 +145,14 @@ public sealed class HostProcess : IAsyncDisposable
     }
 
     /// <summary>Freezes the host with SIGSTOP, as a VM pause or a long stall would: nothing in it runs until <see cref="Thaw"/>.</summary>
-    public void Freeze() => Signal(SigStop);
+    public void Freeze() => Signal(Signals.Stop);
 
     /// <summary>Lets a frozen host run again (SIGCONT).</summary>
-    public void Thaw() => Signal(SigCont);
+    public void Thaw() => Signal(Signals.Cont);
 
     private void Signal(int signal)
     {
-        if (_process is not { HasExited: false } process || kill(process.Id, signal) != 0)
+        if (_process is not { HasExited: false } process || !Signals.Send(process.Id, signal))
             throw new InvalidOperationException($"signal {signal} to the host failed: errno {Marshal.GetLastPInvokeError()}");
     }
 
@@ -164,7 +161,7 @@ public sealed class HostProcess : IAsyncDisposable
     {
         if (_process is not { } process)
             throw new InvalidOperationException("The host was never started");
-        if (!process.HasExited && kill(process.Id, SigTerm) != 0 && !process.HasExited)
+        if (!process.HasExited && !Signals.Send(process.Id, Signals.Term) && !process.HasExited)
             throw new InvalidOperationException($"kill -TERM {process.Id} failed: errno {Marshal.GetLastPInvokeError()}");
         using var cts = new CancellationTokenSource(timeout ?? DefaultStopTimeout);
         try
@@ -387,15 +384,6 @@ public sealed class HostProcess : IAsyncDisposable
         }
     }
 
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int kill(int pid, int sig);
 }
 
 /// <summary>Reads a <c>text/event-stream</c> response: one <see cref="ServerSentEvent"/> per blank-line-terminated block.</summary>

@@ -168,7 +168,7 @@ public sealed class PostgreSqlJournalLeaseSpecs(PostgresFixture postgres, ITestO
     public async Task A_single_node_host_and_a_cluster_node_refuse_each_others_journal()
     {
         var settings = await SettingsAsync();
-        var port = ClusterOfHosts.FreeLoopbackPorts(1)[0];
+        var port = LoopbackPorts.Free();
         var node = new Dictionary<string, string?>(settings)
         {
             ["Cluster:Enabled"] = "true",

@@ -1,6 +1,5 @@
-using System.Net;
-using System.Net.Sockets;
 using Janus.Actors.Persistence;
+using Janus.Actors.Tests.Fixtures;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using Xunit;
@@ -86,7 +85,7 @@ public sealed class JanusPersistenceSpecs : IDisposable
     [Fact]
     public async Task CheckAsync_names_an_unreachable_postgresql_without_its_password()
     {
-        var port = UnusedLoopbackPort();
+        var port = LoopbackPorts.Free();
 
         var error = await Assert.ThrowsAsync<JanusJournalUnavailableException>(() => JanusPersistence.CheckAsync(PostgreSql(port), CancellationToken.None));
 
@@ -127,10 +126,4 @@ public sealed class JanusPersistenceSpecs : IDisposable
         JanusJournalProvider.PostgreSql,
         new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = port, Database = "janus", Username = "janus", Password = Password, Timeout = 5 }.ConnectionString);
 
-    private static int UnusedLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

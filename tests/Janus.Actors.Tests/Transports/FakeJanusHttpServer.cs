@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Threading.Channels;
+using Janus.Actors.Tests.Fixtures;
 
 namespace Janus.Actors.Tests.Transports;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Akka.Actor;
 using Janus.Actors.Protocol;
+using Janus.Actors.Tests.Fixtures;
 using Janus.Actors.Transports;
 using Xunit;
 using Xunit.Abstractions;
