@@ -1,0 +1,74 @@
+using Akka.Actor;
+using Akka.Event;
+using static Janus.Actors.Sessions.JanusSessionEvents;
+using static Janus.Actors.Supervision.SessionRegistryProtocol;
+
+namespace Janus.Actors.Sessions;
+
+// Endings: detached handles, destroyed or lost sessions, and journal failures.
+internal sealed partial class JanusSessionActor
+{
+    private void PersistDetached(long handleId, IActorRef replyTo) =>
+        PersistFor(replyTo, new HandleDetached(handleId), e =>
+        {
+            _state = _state.Apply(e);
+            ReportChanged();
+            replyTo.Tell(CommandDone.Instance);
+        });
+
+    private void EndAsDestroyed(IActorRef replyTo) =>
+        PersistFor(replyTo, new SessionDestroyed(), e =>
+        {
+            _state = _state.Apply(e);
+            Log.Info("Destroyed Janus session of {SessionKey}", _key);
+            End(JanusSessionStatus.Destroyed);
+            replyTo.Tell(CommandDone.Instance);
+            StopSession();
+        });
+
+    /// <summary>
+    /// Janus no longer has the session. Persisted so no later recovery claims it again. With
+    /// <paramref name="throwFinal"/> the actor fails with a final <see cref="JanusSessionReclaimException"/> when its
+    /// supervisor tells it to stop, so the decider stops it; otherwise it just stops (see <see cref="StopSession"/>).
+    /// </summary>
+    private void EndAsLost(int? code, string reason, bool throwFinal)
+    {
+        if (_status is JanusSessionStatus.Lost or JanusSessionStatus.Destroyed) return;
+        _status = JanusSessionStatus.Lost;
+        Become(Ended);
+        Persist(new SessionLost(code, reason), e =>
+        {
+            _state = _state.Apply(e);
+            Log.Warning("Session {SessionKey} lost: {Code} {Reason}", _key, code, reason);
+            End(JanusSessionStatus.Lost);
+            if (throwFinal) _finalFailure = new JanusSessionReclaimException(_key, JanusId, code, reason, windowLapsed: code is null);
+            StopSession();
+        });
+    }
+
+    private void End(JanusSessionStatus status)
+    {
+        _status = status;
+        Timers.CancelAll();
+        FailAllPending(new JanusSessionUnavailableException(_key, status, "the session has ended"));
+        Become(Ended);
+        ReportChanged();
+        _registry.Tell(new Publish(new SessionEnded(_key, status, _state.LastError)));
+        Stash.UnstashAll();
+    }
+
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        // The journal is down: the actor stops (Akka's rule for persistence failures) and the supervisor
+        // starts it again with backoff. Whoever waits for this write learns now, not after a timeout.
+        var failure = new JanusSessionUnavailableException(_key, _status, $"journal unavailable: {cause.Message}");
+        if (_creation is { } creation)
+        {
+            creation.ReplyTo.Tell(new Status.Failure(failure));
+            _registry.Tell(new SessionDiscarded(_key));
+        }
+        _awaitingJournal?.Tell(new Status.Failure(failure));
+        FailAllPending(failure);
+        base.OnPersistFailure(cause, @event, sequenceNr);
+    }
+}

@@ -1,0 +1,108 @@
+using Akka.Actor;
+using Akka.Event;
+using Janus.Actors.Diagnostics;
+using Janus.Actors.Protocol;
+using Janus.Actors.Transports;
+
+namespace Janus.Actors.Sessions;
+
+// Reclaim after a restart or a lost transport: a fresh transport, the claim, retries on a timer until Janus answers or the window lapses.
+internal sealed partial class JanusSessionActor
+{
+    /// <summary>
+    /// Claims the recovered id on a fresh transport: at once on the first attempt, after the backoff on later ones. Gives up
+    /// only when Janus has been unreachable for longer than it keeps an orphaned session, counted from the first failed
+    /// contact: this process's own slowness (a backlog at start-up, a pause) never counts, and a claim is cheap.
+    /// </summary>
+    private void BeginReclaim()
+    {
+        _status = JanusSessionStatus.Reclaiming;
+        _reclaimStarted = DateTimeOffset.UtcNow;
+        ReportChanged();
+        ReleaseTransport();
+
+        var delay = _backoff.DelayFor(_reclaimAttempt);
+        if (_unreachableSince is { } since && DateTimeOffset.UtcNow + delay > since + ReclaimWindow())
+        {
+            EndAsLost(null, $"Janus unreachable since {since:HH:mm:ss} UTC ({_reclaimAttempt} failed attempts): its reclaim window has lapsed", throwFinal: true);
+            return;
+        }
+
+        Become(Reclaiming);
+        if (delay == TimeSpan.Zero)
+            Connect();
+        else
+        {
+            Log.Debug("Reclaiming {SessionKey} in {Delay} (attempt {Attempt})", _key, delay, _reclaimAttempt + 1);
+            Timers.StartSingleTimer(ConnectTimer, ConnectTransport.Instance, delay);
+        }
+    }
+
+    /// <summary>
+    /// Claims the session on the fresh transport. Over REST a claim would throw away what Janus queued for the session
+    /// while this process was gone (seen on 1.1.2: the claim gives the session a new event queue), so a REST session first
+    /// drains that queue with one short long poll, whose events go to subscribers like any others, and claims once the
+    /// transport says <see cref="JanusTransportEvents.Drained"/>. The claim is still needed: it detaches the dead
+    /// process's long poll, which Janus keeps suspended and which would otherwise swallow the session's next event.
+    /// </summary>
+    private void ClaimOnFreshTransport()
+    {
+        if (_state.Transport == JanusTransportKind.Rest)
+            Transport.Tell(new JanusTransportCommands.Drain(JanusId));
+        else
+            SendClaim();
+    }
+
+    private void SendClaim() => Send(PendingKind.Claim, JanusRequests.Claim(NextTransaction(), JanusId), Self);
+
+    private void OnClaimed()
+    {
+        JanusMetrics.Claims.Add(1, new("outcome", "ok"), new("code", 0));
+        JanusMetrics.ReclaimDuration.Record((DateTimeOffset.UtcNow - _reclaimStarted).TotalSeconds);
+        Log.Info("Reclaimed Janus session for {SessionKey} after {Attempts} attempt(s)", _key, _reclaimAttempt + 1);
+        _reclaimAttempt = 0;
+        _unreachableSince = null;
+        _reclaims++;
+        BecomeActive(reclaimed: true);
+    }
+
+    /// <summary>
+    /// A claim failed. A final answer from Janus ends the session as lost; anything else (no answer, no connection)
+    /// tries again after the backoff, inside this actor: nothing is replayed from the journal for a retry. One warning
+    /// per outage: the first failure of a reclaim, unless its shared connection has already said so for all its sessions;
+    /// the retries are Debug, and the end says how many there were.
+    /// </summary>
+    private void FailReclaim(JanusError? error, string reason, bool reportedByConnection = false)
+    {
+        JanusMetrics.Claims.Add(1, new("outcome", "failed"), new("code", error?.Code ?? 0));
+        FailAllPending(new JanusSessionUnavailableException(_key, JanusSessionStatus.Reclaiming, reason));
+        if (error is { } answer && JanusSessionReclaimException.IsFinalCode(answer.Code))
+        {
+            EndAsLost(answer.Code, answer.Reason ?? reason, throwFinal: true);
+            return;
+        }
+        _unreachableSince ??= DateTimeOffset.UtcNow;
+        _reclaimAttempt++;
+        var why = error is { } refused ? $"Janus answered {refused.Code} {refused.Reason}" : reason;
+        if (_reclaimAttempt == 1 && !reportedByConnection)
+            Log.Warning("Could not claim the Janus session of {SessionKey} ({Reason}): retrying with backoff", _key, why);
+        else
+            Log.Debug("Claim {Attempt} for {SessionKey} failed ({Reason}): retrying", _reclaimAttempt, _key, why);
+        BeginReclaim();
+    }
+
+    /// <summary>The transport of an active session failed: claim again at once over a fresh one.</summary>
+    private void Reconnect(string reason)
+    {
+        Log.Debug("Transport of {SessionKey} failed ({Reason}): claiming again", _key, reason);
+        FailAllPending(new JanusSessionUnavailableException(_key, JanusSessionStatus.Reclaiming, reason));
+        Timers.Cancel(KeepAliveTimer);
+        _reclaimAttempt = 0;
+        BeginReclaim();
+    }
+
+    /// <summary>How long Janus keeps the session without an owner: REST sessions live until session_timeout.</summary>
+    private TimeSpan ReclaimWindow() => _state.Transport == JanusTransportKind.Rest
+        ? _server?.Session ?? _options.AssumedReclaimTimeout
+        : _server?.Reclaim ?? _options.AssumedReclaimTimeout;
+}
