@@ -1,9 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
-using Akka.Persistence.Query;
-using Akka.Streams;
 using Akka.Streams.Dsl;
-using Janus.Actors.Diagnostics;
 using Janus.Actors.Persistence;
 using Janus.Actors.Sessions;
 using Janus.Actors.Transports;
@@ -18,7 +15,7 @@ namespace Janus.Actors.Supervision;
 /// Failures follow <see cref="ClaimFailureDecider"/>; a session stopped by a journal failure is started
 /// again with backoff, so an outage delays sessions and loses none.
 /// </summary>
-internal sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
+internal sealed partial class JanusSessionSupervisor : ReceiveActor, IWithTimers
 {
     /// <param name="options">How sessions reach Janus.</param>
     /// <param name="transports">How sessions reach Janus: the node's shared WebSockets, a REST child each.</param>
@@ -31,14 +28,6 @@ internal sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
     /// <summary>Start (or restart) the actor of a persisted session; it recovers and reclaims on its own.</summary>
     // Its own messages never leave the node: exempt from serialize-messages checks.
     private sealed record StartSession(string Key) : INoSerializationVerificationNeeded;
-
-    /// <summary>The persistence ids of every session in the journal, found by the start-up scan.</summary>
-    private sealed record ScanFound(IReadOnlyList<string> PersistenceIds) : INoSerializationVerificationNeeded;
-
-    /// <summary>How long the start-up read of the whole journal may take before it is tried again.</summary>
-    private static readonly TimeSpan PreloadTimeout = TimeSpan.FromSeconds(60);
-
-    private sealed record ScanFailed(Exception Cause) : INoSerializationVerificationNeeded;
 
     private readonly JanusOptions _options;
     private readonly JanusTransports _transports;
@@ -157,11 +146,6 @@ internal sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
         if (_scanning) Self.Tell(ScanJournal.Instance);
     }
 
-    private sealed record ScanJournal : INoSerializationVerificationNeeded
-    {
-        public static readonly ScanJournal Instance = new();
-    }
-
     public ITimerScheduler Timers { get; set; } = null!;
 
     protected override SupervisorStrategy SupervisorStrategy() => ClaimFailureDecider.Strategy();
@@ -169,40 +153,6 @@ internal sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
     protected override void PreStart() => _sessions.Track();
 
     protected override void PostStop() => _sessions.Untrack();
-
-    /// <summary>
-    /// Every persisted session gets its actor, which recovers and claims on its own. On the session journal the ids come
-    /// from one read that also keeps every session's events for its recovery (<see cref="JanusSessionJournal"/>); on any
-    /// other journal from the read journal's list of persistence ids.
-    /// </summary>
-    private void StartScan()
-    {
-        var self = Self;
-        var system = Context.System;
-        if (JanusSessionJournal.IsDefaultJournal(system))
-        {
-            Akka.Persistence.Persistence.Instance.Apply(system).JournalFor(null)
-                .Ask<SessionsPreloaded>(new PreloadSessions(JanusSessionActor.PersistenceIdPrefix), PreloadTimeout)
-                .PipeTo(self,
-                    success: preloaded => new ScanFound(preloaded.PersistenceIds),
-                    failure: cause => new ScanFailed(cause));
-            return;
-        }
-
-        var materializer = Context.Materializer();
-        // Off the supervisor's thread: the read journal's constructor blocks (up to 5 s) until the write journal has
-        // created its tables, and the supervisor must keep answering meanwhile.
-        Task.Run(() => PersistenceQuery.Get(system)
-                .ReadJournalFor<ICurrentPersistenceIdsQuery>(_readJournalPluginId!)
-                .CurrentPersistenceIds()
-                .Where(id => id.StartsWith(JanusSessionActor.PersistenceIdPrefix, StringComparison.Ordinal))
-                .RunAggregate(new List<string>(), (ids, id) =>
-                {
-                    ids.Add(id);
-                    return ids;
-                }, materializer))
-            .PipeTo(self, success: ids => new ScanFound(ids), failure: cause => new ScanFailed(cause));
-    }
 
     private void OnCreate(CreateSession command)
     {
@@ -240,41 +190,6 @@ internal sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
         foreach (var (sender, request) in waiting) Self.Tell(request, sender);
     }
 
-    /// <summary>
-    /// A subscriber that arrives late still learns what it missed: after a crash the start-up reclaim usually
-    /// completes before the application subscribes, so it is told <see cref="SessionReclaimed"/> first; a session
-    /// that has already ended answers with its <see cref="SessionEnded"/>, which completes the stream.
-    /// </summary>
-    private void OnSubscribe(SubscribeToSession command)
-    {
-        if (!_sessions.TryGet(command.Key, out var info))
-        {
-            if (!Defer(command.Key, command)) Sender.Tell(new Status.Failure(new JanusSessionNotFoundException(command.Key)));
-            return;
-        }
-        Sender.Tell(CommandDone.Instance);
-        if (info.State is JanusSessionStatus.Lost or JanusSessionStatus.Destroyed)
-        {
-            command.Subscriber.Tell(new SessionEnded(command.Key, info.State, info.LastError));
-            return;
-        }
-        if (!_subscribers.TryGetValue(command.Key, out var subscribers))
-            _subscribers[command.Key] = subscribers = [];
-        if (subscribers.Add(command.Subscriber))
-        {
-            Context.Watch(command.Subscriber);
-            if (info.State == JanusSessionStatus.Active && _reclaims.GetValueOrDefault(command.Key) > 0)
-                command.Subscriber.Tell(new SessionReclaimed(command.Key));
-            foreach (var missed in _unheard.Take(command.Key)) command.Subscriber.Tell(missed);
-        }
-    }
-
-    private void RemoveSubscriber(string key, IActorRef subscriber)
-    {
-        if (_subscribers.TryGetValue(key, out var subscribers) && subscribers.Remove(subscriber) && subscribers.Count == 0)
-            _subscribers.Remove(key);
-    }
-
     private void ForwardToSession(IJanusSessionCommand command)
     {
         // A session on its way out would drop the request with its mailbox: answer once it has stopped.
@@ -297,39 +212,6 @@ internal sealed class JanusSessionSupervisor : ReceiveActor, IWithTimers
         if (changed.Info.State is JanusSessionStatus.Lost or JanusSessionStatus.Destroyed) StopEnded(changed.Info.Key);
         Redeliver(changed.Info.Key);
         if (changed.Info.State == JanusSessionStatus.Active) _restartAttempts.Remove(changed.Info.Key);
-    }
-
-    private void OnPublish(IJanusSessionNotice notice)
-    {
-        var heard = _subscribers.TryGetValue(notice.Key, out var subscribers);
-        switch (notice)
-        {
-            case SessionReclaimed:
-                _reclaims[notice.Key] = _reclaims.GetValueOrDefault(notice.Key) + 1;
-                break;
-            case JanusEventReceived received when !heard:
-                _unheard.Offer(received);
-                break;
-            case SessionEnded:
-                _unheard.Forget(notice.Key);
-                break;
-        }
-        if (heard)
-            foreach (var subscriber in subscribers!) subscriber.Tell(notice);
-        if (notice is SessionEnded) _subscribers.Remove(notice.Key);
-    }
-
-    /// <summary>A reclaiming session nobody listens to yet: what arrives for it is kept for the first subscriber.</summary>
-    private void KeepUnheard(string key)
-    {
-        _unheard.Start(key, DateTimeOffset.UtcNow);
-        if (!Timers.IsTimerActive(ExpireUnheard.Instance))
-            Timers.StartPeriodicTimer(ExpireUnheard.Instance, ExpireUnheard.Instance, UnheardEvents.MaxAge);
-    }
-
-    private sealed record ExpireUnheard : INoSerializationVerificationNeeded
-    {
-        public static readonly ExpireUnheard Instance = new();
     }
 
     private void OnTerminated(Terminated terminated)
