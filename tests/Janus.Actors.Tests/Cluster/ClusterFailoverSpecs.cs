@@ -10,6 +10,7 @@ namespace Janus.Actors.Tests.Cluster;
 /// holding the most sessions is killed with SIGKILL, and every one of its sessions comes back active on a survivor
 /// with its Janus id, without a second incarnation anywhere, well inside Janus's reclaim window.
 /// </summary>
+[Trait(SpecKind.Name, SpecKind.EndToEnd)]
 public sealed class ClusterFailoverSpecs(PostgresFixture postgres, ITestOutputHelper output) : ClusterSpecs(postgres, output)
 {
     private const int SessionsPerNodeAndTransport = 5; // 3 nodes × 2 transports × 5 = 30 sessions

@@ -10,6 +10,7 @@ namespace Janus.Actors.Tests.Cluster;
 /// Sessions that Janus destroyed while their node was dead end <c>lost</c> (458) on the survivor that takes them over,
 /// the others come back; and a lost session stays lost: restarting nodes never claims it again.
 /// </summary>
+[Trait(SpecKind.Name, SpecKind.EndToEnd)]
 public sealed class ClusterLostSessionSpecs(PostgresFixture postgres, ITestOutputHelper output) : ClusterSpecs(postgres, output)
 {
     private const int SessionsPerNodeAndTransport = 2; // 12 sessions

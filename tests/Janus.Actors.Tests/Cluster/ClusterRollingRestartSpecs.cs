@@ -13,6 +13,7 @@ namespace Janus.Actors.Tests.Cluster;
 /// caller without an answer: some node always answers for every session, and at the end every session is active with
 /// the Janus id it was created with.
 /// </summary>
+[Trait(SpecKind.Name, SpecKind.EndToEnd)]
 public sealed class ClusterRollingRestartSpecs(PostgresFixture postgres, ITestOutputHelper output) : ClusterSpecs(postgres, output)
 {
     private const int SessionsPerNodeAndTransport = 2; // 12 sessions

@@ -5,6 +5,7 @@ using Xunit;
 namespace Janus.Actors.Tests.Cluster;
 
 /// <summary>What a node's configuration must say for sessions to survive the loss of a node.</summary>
+[Trait(SpecKind.Name, SpecKind.InProcess)]
 public sealed class JanusClusterConfigSpecs
 {
     private const string ConnectionString = "Host=127.0.0.1;Port=5432;Username=janus;Password=secret;Database=janus";

@@ -8,6 +8,7 @@ namespace Janus.Actors.Tests.Examples;
 /// src/Examples/ErrorHandling end to end: each failure ends where the example's code says it should, with the Janus
 /// code a user would look for in its output.
 /// </summary>
+[Trait(SpecKind.Name, SpecKind.EndToEnd)]
 public sealed class ErrorHandlingExampleSpecs(ITestOutputHelper output)
 {
     [Fact]

@@ -8,6 +8,7 @@ namespace Janus.Actors.Tests.Examples;
 /// src/Examples/SipCallRecovery end to end: a backend registers a SIP line through Janus's SIP plugin against sipp,
 /// is killed with SIGKILL and started again; the call sipp places after the reclaim reaches the same handle.
 /// </summary>
+[Trait(SpecKind.Name, SpecKind.EndToEnd)]
 public sealed class SipCallRecoveryExampleSpecs(ITestOutputHelper output)
 {
     [Fact]

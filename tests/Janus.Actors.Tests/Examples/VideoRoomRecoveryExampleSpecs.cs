@@ -8,6 +8,7 @@ namespace Janus.Actors.Tests.Examples;
 /// src/Examples/VideoRoomRecovery end to end: a backend in a videoroom is killed with SIGKILL while the room changes,
 /// comes back as the same participant, resynchronises its roster, and follows the room again.
 /// </summary>
+[Trait(SpecKind.Name, SpecKind.EndToEnd)]
 public sealed class VideoRoomRecoveryExampleSpecs(ITestOutputHelper output)
 {
     [Fact]

@@ -10,6 +10,7 @@ namespace Janus.Actors.Tests.Fixtures;
 /// The real-Janus fixture works, and Janus 1.1.2 behaves the way the session supervisor is designed around:
 /// claims move a session to a new socket, a gone session answers 458 for good, and Janus can come back on the same ports.
 /// </summary>
+[Trait(SpecKind.Name, SpecKind.EndToEnd)]
 public sealed class JanusServerSpecs(JanusFixture janus, ITestOutputHelper output) : IClassFixture<JanusFixture>
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);

@@ -15,6 +15,7 @@ namespace Janus.Actors.Tests.Host;
 /// on another); Ctrl-C stops the nodes, then Janus and PostgreSQL, and leaves nothing running.
 /// </summary>
 [Collection(BuildScriptCollection.Name)]
+[Trait(SpecKind.Name, SpecKind.EndToEnd)]
 public sealed class BuildScriptClusterSpecs(ITestOutputHelper output)
 {
     private const int SigInt = 2;

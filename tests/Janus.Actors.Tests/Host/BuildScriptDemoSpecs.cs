@@ -5,6 +5,7 @@ namespace Janus.Actors.Tests.Host;
 
 /// <summary><c>./build.sh demo</c> with a handful of sessions: every one survives the SIGKILL, and nothing is left running.</summary>
 [Collection(BuildScriptCollection.Name)]
+[Trait(SpecKind.Name, SpecKind.EndToEnd)]
 public sealed class BuildScriptDemoSpecs(ITestOutputHelper output)
 {
     [Fact]

@@ -13,6 +13,7 @@ namespace Janus.Actors.Tests.Host;
 /// instead of starting another, and reclaims the sessions of the first run.
 /// </summary>
 [Collection(BuildScriptCollection.Name)]
+[Trait(SpecKind.Name, SpecKind.EndToEnd)]
 public sealed class BuildScriptRunSpecs(ITestOutputHelper output)
 {
     private const int SigInt = 2;

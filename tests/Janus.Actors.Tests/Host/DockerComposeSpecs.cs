@@ -11,6 +11,7 @@ namespace Janus.Actors.Tests.Host;
 /// beyond 127.0.0.1, the secrets are files (never environment variables) that deploy/docker/make-secrets.sh writes, and
 /// every image is pinned to a release.
 /// </summary>
+[Trait(SpecKind.Name, SpecKind.EndToEnd)]
 public sealed class DockerComposeSpecs(DockerComposeSpecs.Configured compose) : IClassFixture<DockerComposeSpecs.Configured>
 {
     /// <summary>The file as Compose reads it without any variable, read once for the class.</summary>

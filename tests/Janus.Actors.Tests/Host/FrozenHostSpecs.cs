@@ -13,6 +13,7 @@ namespace Janus.Actors.Tests.Host;
 /// are all late; that lateness is its own and must never end a session Janus still holds. Past Janus's session_timeout
 /// the sessions are gone, and Janus's own answer (458) says so.
 /// </summary>
+[Trait(SpecKind.Name, SpecKind.EndToEnd)]
 public sealed class FrozenHostSpecs(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int SessionTimeoutSeconds = 20;

@@ -31,6 +31,7 @@ public sealed class TokenProtectedHost : IAsyncLifetime
     public async Task DisposeAsync() => await Host.DisposeAsync();
 }
 
+[Trait(SpecKind.Name, SpecKind.EndToEnd)]
 public sealed class HostApiSpecs(TokenProtectedHost fixture) : IClassFixture<TokenProtectedHost>
 {
     private HostProcess Host => fixture.Host;

@@ -7,6 +7,7 @@ namespace Janus.Actors.Tests.Host;
 /// one clear line naming the setting,
 /// without a stack trace and without any secret from the configuration.
 /// </summary>
+[Trait(SpecKind.Name, SpecKind.EndToEnd)]
 public sealed class HostConfigurationSpecs
 {
     private const string ApiSecret = "janus-api-secret-that-must-not-leak";

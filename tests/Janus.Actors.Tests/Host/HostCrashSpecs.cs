@@ -154,6 +154,7 @@ public abstract class HostCrashSpecs(ITestOutputHelper output) : IAsyncLifetime
 }
 
 /// <summary>The crash proof on the embedded default: one SQLite file in the host's working directory.</summary>
+[Trait(SpecKind.Name, SpecKind.EndToEnd)]
 public sealed class SqliteHostCrashSpecs(ITestOutputHelper output) : HostCrashSpecs(output)
 {
     protected override Task<Dictionary<string, string?>> JournalSettingsAsync() =>
@@ -162,6 +163,7 @@ public sealed class SqliteHostCrashSpecs(ITestOutputHelper output) : HostCrashSp
 
 /// <summary>The crash proof on a real PostgreSQL 15 server.</summary>
 [Collection(PostgresCollection.Name)]
+[Trait(SpecKind.Name, SpecKind.EndToEnd)]
 public sealed class PostgreSqlHostCrashSpecs(PostgresFixture postgres, ITestOutputHelper output) : HostCrashSpecs(output)
 {
     protected override async Task<Dictionary<string, string?>> JournalSettingsAsync() => new()

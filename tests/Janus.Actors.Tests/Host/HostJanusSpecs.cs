@@ -9,6 +9,7 @@ namespace Janus.Actors.Tests.Host;
 /// The HTTP API end to end: the real host process in front of a real Janus (one per test class). Each test runs its
 /// own host (own temp directory, journal and port) and uses its own session keys.
 /// </summary>
+[Trait(SpecKind.Name, SpecKind.EndToEnd)]
 public sealed class HostJanusSpecs(JanusFixture janus) : IClassFixture<JanusFixture>, IAsyncLifetime
 {
     private static readonly TimeSpan EventTimeout = TimeSpan.FromSeconds(20);

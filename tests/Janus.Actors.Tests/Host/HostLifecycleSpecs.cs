@@ -4,6 +4,7 @@ using Xunit;
 namespace Janus.Actors.Tests.Host;
 
 /// <summary>Starting, health, stopping and crashing the real host process, without Janus behind it.</summary>
+[Trait(SpecKind.Name, SpecKind.EndToEnd)]
 public sealed class HostLifecycleSpecs
 {
     /// <summary>A closed port: the host never reaches a Janus, and nothing here needs one.</summary>

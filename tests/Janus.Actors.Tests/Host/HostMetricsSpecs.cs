@@ -9,6 +9,7 @@ namespace Janus.Actors.Tests.Host;
 /// <c>GET /metrics</c> of the real host in front of a real Janus: the <c>Janus.Actors</c> meter in Prometheus text format,
 /// with values that follow what happens to sessions. Each test runs its own host, so the process-wide counters start at 0.
 /// </summary>
+[Trait(SpecKind.Name, SpecKind.EndToEnd)]
 public sealed class HostMetricsSpecs(JanusFixture janus) : IClassFixture<JanusFixture>
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);

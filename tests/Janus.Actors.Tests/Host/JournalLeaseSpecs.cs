@@ -139,6 +139,7 @@ public abstract class JournalLeaseSpecs(ITestOutputHelper output) : IAsyncLifeti
 }
 
 /// <summary>The lease on the embedded default: a lock file beside one SQLite file that both hosts name by its absolute path.</summary>
+[Trait(SpecKind.Name, SpecKind.EndToEnd)]
 public sealed class SqliteJournalLeaseSpecs(ITestOutputHelper output) : JournalLeaseSpecs(output), IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("janus-lease-").FullName;
@@ -154,6 +155,7 @@ public sealed class SqliteJournalLeaseSpecs(ITestOutputHelper output) : JournalL
 
 /// <summary>The lease on PostgreSQL: an advisory lock; and a single-node host and a cluster node refuse each other's journal.</summary>
 [Collection(PostgresCollection.Name)]
+[Trait(SpecKind.Name, SpecKind.EndToEnd)]
 public sealed class PostgreSqlJournalLeaseSpecs(PostgresFixture postgres, ITestOutputHelper output) : JournalLeaseSpecs(output)
 {
     private string? _database;

@@ -13,6 +13,7 @@ namespace Janus.Actors.Tests.Host;
 /// and started again. Every session comes back with its Janus id, Janus keeps every one past its session_timeout (so
 /// each resumed its keep-alives with the right id), and a sample of echotest handles answers.
 /// </summary>
+[Trait(SpecKind.Name, SpecKind.EndToEnd)]
 public sealed class ManySessionsCrashSpecs(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Sessions = 2_000;

@@ -12,6 +12,7 @@ namespace Janus.Actors.Tests.Host;
 /// one the build writes into the repository, and true of the running host — every documented operation is routed, and
 /// every answer the host gives in a walk through all of them (successes, refusals, Janus's errors) is documented.
 /// </summary>
+[Trait(SpecKind.Name, SpecKind.EndToEnd)]
 public sealed class OpenApiSpecs(JanusFixture janus) : IClassFixture<JanusFixture>, IAsyncLifetime
 {
     private const string Token = "openapi-spec-token";

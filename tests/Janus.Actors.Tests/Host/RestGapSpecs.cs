@@ -14,6 +14,7 @@ namespace Janus.Actors.Tests.Host;
 /// answers it, so the first event of the gap goes to that dead connection (seen; a restart later than 30 s, when Janus
 /// answers the poll with a keepalive, loses none). The spec produces two and expects the second.
 /// </summary>
+[Trait(SpecKind.Name, SpecKind.EndToEnd)]
 public sealed class RestGapSpecs(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Room = 4242;

@@ -11,6 +11,7 @@ namespace Janus.Actors.Tests.Host;
 /// gets it in the URL fragment, and shows every session with its state, transport, handles and last error, plus what
 /// Janus said about its timeouts.
 /// </summary>
+[Trait(SpecKind.Name, SpecKind.EndToEnd)]
 public sealed partial class StatusPageSpecs(JanusFixture janus, ITestOutputHelper output) : IClassFixture<JanusFixture>
 {
     private const string Token = "status-page-token";

@@ -13,6 +13,7 @@ namespace Janus.Actors.Tests.Hosting;
 /// The library's health checks in an application of its own (not the host): registered with a tag, they say whether the
 /// journal, Janus and the sessions can serve, with reasons an operator can act on and no secret.
 /// </summary>
+[Trait(SpecKind.Name, SpecKind.EndToEnd)]
 public sealed class JanusHealthChecksSpecs : IAsyncLifetime
 {
     private readonly JanusServer _janus = new();

@@ -12,6 +12,7 @@ using Xunit;
 namespace Janus.Actors.Tests.Hosting;
 
 /// <summary>What an operator's logging sees of the library's log lines: the logging class as category, structured values.</summary>
+[Trait(SpecKind.Name, SpecKind.InProcess)]
 public sealed class JanusLoggerFactoryLoggerSpecs : IAsyncLifetime
 {
     private readonly RecordingLoggerProvider _records = new();

@@ -6,6 +6,7 @@ using Xunit;
 namespace Janus.Actors.Tests.Hosting;
 
 /// <summary>A mistake in the options stops the application when it registers the sessions, in the library's own words.</summary>
+[Trait(SpecKind.Name, SpecKind.InProcess)]
 public sealed class JanusOptionsValidationSpecs
 {
     private static readonly JanusOptions Valid = new() { WebSocketUrl = new Uri("ws://127.0.0.1:8188/") };

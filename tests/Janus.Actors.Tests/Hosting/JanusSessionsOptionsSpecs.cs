@@ -19,6 +19,7 @@ namespace Janus.Actors.Tests.Hosting;
 /// The options the .NET way: bound from a configuration section, checked when the application starts (every mistake at
 /// once, in the library's terms), and usable by an application that configures Akka.Hosting itself.
 /// </summary>
+[Trait(SpecKind.Name, SpecKind.EndToEnd)]
 public sealed class JanusSessionsOptionsSpecs(JanusFixture janus) : IClassFixture<JanusFixture>
 {
     private static IConfigurationSection Section(Dictionary<string, string?> values) =>

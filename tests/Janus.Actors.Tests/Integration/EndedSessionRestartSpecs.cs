@@ -10,6 +10,7 @@ namespace Janus.Actors.Tests.Integration;
 /// <see cref="JanusSessionExistsException"/> as "resume"). That must hold even for a session that ended while the
 /// process was down, and even before the start-up scan of the journal has reached it.
 /// </summary>
+[Trait(SpecKind.Name, SpecKind.EndToEnd)]
 public sealed class EndedSessionRestartSpecs : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);

@@ -11,6 +11,7 @@ namespace Janus.Actors.Tests.Integration;
 /// request that needed it fails at once with a clear error, and once the database is back the session is reclaimed
 /// with the same Janus session, by the same process and by the next one.
 /// </summary>
+[Trait(SpecKind.Name, SpecKind.EndToEnd)]
 public sealed class JournalOutageSpecs : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);

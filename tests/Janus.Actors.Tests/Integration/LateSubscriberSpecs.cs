@@ -11,6 +11,7 @@ namespace Janus.Actors.Tests.Integration;
 /// supervisor has usually reclaimed them (or found them gone). Such a late subscriber must still learn what happened:
 /// that events may have been missed, or that the session has ended.
 /// </summary>
+[Trait(SpecKind.Name, SpecKind.EndToEnd)]
 public sealed class LateSubscriberSpecs : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);

@@ -11,6 +11,7 @@ namespace Janus.Actors.Tests.Integration;
 /// What an operator reads when Janus is out of reach for a while and comes back: the library handles it by itself, so
 /// it says so in a handful of warnings — no errors, no stack traces, no line per retry.
 /// </summary>
+[Trait(SpecKind.Name, SpecKind.EndToEnd)]
 public sealed class OutageLogSpecs(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan Outage = TimeSpan.FromSeconds(10);

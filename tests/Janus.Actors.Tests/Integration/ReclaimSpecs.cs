@@ -13,6 +13,7 @@ namespace Janus.Actors.Tests.Integration;
 /// library and Janus runs through a <see cref="TcpProxy"/> so it can break while Janus keeps its sessions.
 /// (SIGKILL of a real host process is proven in the host crash specs.)
 /// </summary>
+[Trait(SpecKind.Name, SpecKind.EndToEnd)]
 public sealed class ReclaimSpecs : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);

@@ -7,6 +7,7 @@ using Xunit;
 namespace Janus.Actors.Tests.Integration;
 
 /// <summary>The session API end to end against a real Janus and a real SQLite journal, over both transports.</summary>
+[Trait(SpecKind.Name, SpecKind.EndToEnd)]
 public sealed class SessionLifecycleSpecs(JanusFixture janus) : IClassFixture<JanusFixture>, IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);

@@ -13,6 +13,7 @@ namespace Janus.Actors.Tests.Integration;
 /// reclaim, a destroy ends only its own session, and events reach only their own session's subscribers. The network runs
 /// through a <see cref="TcpProxy"/>, so one socket can be cut while Janus keeps every session.
 /// </summary>
+[Trait(SpecKind.Name, SpecKind.EndToEnd)]
 public sealed class SharedConnectionSpecs : IAsyncLifetime
 {
     private const int Sessions = 12;

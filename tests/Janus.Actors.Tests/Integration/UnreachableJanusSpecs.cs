@@ -11,6 +11,7 @@ namespace Janus.Actors.Tests.Integration;
 /// it keeps an orphaned session, counted from the first failed contact. The session ends lost with that reason, after
 /// no more claims than the backoff allows.
 /// </summary>
+[Trait(SpecKind.Name, SpecKind.EndToEnd)]
 public sealed class UnreachableJanusSpecs : IAsyncLifetime
 {
     private const int ReclaimTimeoutSeconds = 4;

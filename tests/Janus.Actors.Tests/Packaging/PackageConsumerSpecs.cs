@@ -13,6 +13,7 @@ namespace Janus.Actors.Tests.Packaging;
 /// The library as its users get it: packed into a .nupkg, restored from a feed by an application that has never seen
 /// this repository (tests/PackageConsumer, copied out of it), and run against a real Janus.
 /// </summary>
+[Trait(SpecKind.Name, SpecKind.EndToEnd)]
 public sealed class PackageConsumerSpecs(JanusFixture janus) : IClassFixture<JanusFixture>, IDisposable
 {
     private static readonly TimeSpan DotnetPatience = TimeSpan.FromMinutes(4);

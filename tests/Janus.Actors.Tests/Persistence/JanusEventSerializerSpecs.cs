@@ -10,6 +10,7 @@ using static Janus.Actors.Sessions.JanusSessionEvents;
 namespace Janus.Actors.Tests.Persistence;
 
 /// <summary>The journal format of session events: what is written must read back, today and after refactorings.</summary>
+[Trait(SpecKind.Name, SpecKind.InProcess)]
 public sealed class JanusEventSerializerSpecs() : Akka.TestKit.Xunit2.TestKit(JanusPersistence.DefaultConfig)
 {
     /// <summary>Every event type with its manifest and exact JSON: the persisted format, pinned.</summary>

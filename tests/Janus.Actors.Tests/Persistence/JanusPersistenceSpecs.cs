@@ -7,6 +7,7 @@ using Xunit;
 namespace Janus.Actors.Tests.Persistence;
 
 /// <summary>The configuration <see cref="JanusPersistence"/> builds and its health check, without an actor system.</summary>
+[Trait(SpecKind.Name, SpecKind.InProcess)]
 public sealed class JanusPersistenceSpecs : IDisposable
 {
     private const string Password = "s3cr\"et\\${x}#;'pw";

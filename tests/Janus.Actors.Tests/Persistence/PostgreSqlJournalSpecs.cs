@@ -8,6 +8,7 @@ namespace Janus.Actors.Tests.Persistence;
 
 /// <summary>The journal specs on a real PostgreSQL 15 server, one database per test.</summary>
 [Collection(PostgresCollection.Name)]
+[Trait(SpecKind.Name, SpecKind.EndToEnd)]
 public sealed class PostgreSqlJournalSpecs(PostgresFixture postgres) : JournalSpecs
 {
     protected override async Task<JanusJournalOptions> CreateJournalAsync() =>

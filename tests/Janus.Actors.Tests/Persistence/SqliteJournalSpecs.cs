@@ -6,6 +6,7 @@ using Xunit;
 namespace Janus.Actors.Tests.Persistence;
 
 /// <summary>The journal specs on a real SQLite file in a temp directory of each test's own.</summary>
+[Trait(SpecKind.Name, SpecKind.InProcess)]
 public sealed class SqliteJournalSpecs : JournalSpecs, IDisposable
 {
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("janus-journal-");

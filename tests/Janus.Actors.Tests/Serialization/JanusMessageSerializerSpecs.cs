@@ -15,6 +15,7 @@ namespace Janus.Actors.Tests.Serialization;
 /// The wire format between cluster nodes: every command, reply and notice goes through the Janus serializer (never
 /// Newtonsoft) and arrives as it was sent.
 /// </summary>
+[Trait(SpecKind.Name, SpecKind.InProcess)]
 public sealed class JanusMessageSerializerSpecs() : Akka.TestKit.Xunit2.TestKit(ClusterSerializationConfig.Node)
 {
     public static TheoryData<object, string> Messages => CrossNodeMessages.WithManifests;

@@ -9,6 +9,7 @@ namespace Janus.Actors.Tests.Serialization;
 /// nodes. The cluster specs run that way; here every cross-node message and failure makes the trip through an actor,
 /// with Akka's Newtonsoft default replaced by one that refuses.
 /// </summary>
+[Trait(SpecKind.Name, SpecKind.InProcess)]
 public sealed class SerializeMessagesSpecs() : Akka.TestKit.Xunit2.TestKit(
     ConfigurationFactory.ParseString("akka.actor { serialize-messages = on, serialize-creators = off }").WithFallback(ClusterSerializationConfig.Node))
 {

@@ -9,6 +9,7 @@ namespace Janus.Actors.Tests.Serialization;
 /// A session's failures reach a caller on another node as <see cref="Status.Failure"/>, serialized by Akka.Remote
 /// (ISerializable underneath): the caller gets the same exception, not a null cause.
 /// </summary>
+[Trait(SpecKind.Name, SpecKind.InProcess)]
 public sealed class SessionFailureSerializationSpecs() : Akka.TestKit.Xunit2.TestKit(ClusterSerializationConfig.Node)
 {
     public static TheoryData<Exception, bool?> Failures => SessionFailures.All;

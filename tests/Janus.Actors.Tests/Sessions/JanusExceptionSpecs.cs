@@ -3,6 +3,7 @@ using Xunit;
 namespace Janus.Actors.Tests.Sessions;
 
 /// <summary>Users can catch every failure of the library at once.</summary>
+[Trait(SpecKind.Name, SpecKind.InProcess)]
 public sealed class JanusExceptionSpecs
 {
     [Fact]

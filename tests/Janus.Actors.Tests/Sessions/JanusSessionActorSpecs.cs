@@ -16,6 +16,7 @@ namespace Janus.Actors.Tests.Sessions;
 /// claim before keep-alive), failure paths Janus cannot be made to produce on demand, and timers.
 /// The real-Janus proofs live in the integration specs.
 /// </summary>
+[Trait(SpecKind.Name, SpecKind.InProcess)]
 public sealed class JanusSessionActorSpecs : TestKit
 {
     private const string Hocon = """

@@ -5,6 +5,7 @@ using Xunit;
 
 namespace Janus.Actors.Tests.Supervision;
 
+[Trait(SpecKind.Name, SpecKind.InProcess)]
 public sealed class ClaimFailureDeciderSpecs
 {
     [Theory]

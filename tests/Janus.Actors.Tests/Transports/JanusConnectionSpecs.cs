@@ -17,6 +17,7 @@ namespace Janus.Actors.Tests.Transports;
 /// answered, and receive what a session would.
 /// </summary>
 [Collection(TransportSpecs.Name)]
+[Trait(SpecKind.Name, SpecKind.InProcess)]
 public sealed class JanusConnectionSpecs(ITestOutputHelper output) : TransportSpec(output)
 {
     private const string ServerInfo = """{"janus":"server_info","transaction":"%T%","session-timeout":60,"reclaim-session-timeout":30}""";

@@ -5,6 +5,7 @@ using Xunit;
 namespace Janus.Actors.Tests.Transports;
 
 [Collection(TransportSpecs.Name)]
+[Trait(SpecKind.Name, SpecKind.InProcess)]
 public sealed class JanusInboundSpecs
 {
     private static readonly ILoggingAdapter Log = NoLogger.Instance;

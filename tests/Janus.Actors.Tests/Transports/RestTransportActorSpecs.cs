@@ -11,6 +11,7 @@ using static Janus.Actors.Transports.JanusTransportEvents;
 namespace Janus.Actors.Tests.Transports;
 
 [Collection(TransportSpecs.Name)]
+[Trait(SpecKind.Name, SpecKind.InProcess)]
 public sealed class RestTransportActorSpecs(ITestOutputHelper output) : TransportSpec(output)
 {
     private readonly FakeJanusHttpServer _janus = new();
