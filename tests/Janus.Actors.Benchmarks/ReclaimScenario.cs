@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using Janus.Actors.Tests.Fixtures;
-using Janus.Actors.Tests.Host;
 
 namespace Janus.Actors.Benchmarks;
 

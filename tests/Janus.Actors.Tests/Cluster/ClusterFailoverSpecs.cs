@@ -1,8 +1,3 @@
-using System.Diagnostics;
-using Janus.Actors.Tests.Fixtures;
-using Xunit;
-using Xunit.Abstractions;
-
 namespace Janus.Actors.Tests.Cluster;
 
 /// <summary>

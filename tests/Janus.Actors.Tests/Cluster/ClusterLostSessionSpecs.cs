@@ -1,8 +1,4 @@
-using System.Diagnostics;
-using Janus.Actors.Tests.Fixtures;
 using Janus.Actors.Tests.Integration;
-using Xunit;
-using Xunit.Abstractions;
 
 namespace Janus.Actors.Tests.Cluster;
 

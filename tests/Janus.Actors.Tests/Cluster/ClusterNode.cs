@@ -1,6 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using Janus.Actors.Tests.Host;
 
 namespace Janus.Actors.Tests.Cluster;
 

@@ -1,8 +1,4 @@
-using System.Diagnostics;
 using System.Net.Sockets;
-using System.Text;
-using Janus.Actors.Tests.Fixtures;
-using Janus.Actors.Tests.Host;
 
 namespace Janus.Actors.Tests.Cluster;
 

@@ -1,10 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Net;
-using System.Text.Json;
-using Janus.Actors.Tests.Fixtures;
-using Xunit;
-using Xunit.Abstractions;
 
 namespace Janus.Actors.Tests.Cluster;
 

@@ -1,7 +1,3 @@
-using Janus.Actors.Tests.Fixtures;
-using Xunit;
-using Xunit.Abstractions;
-
 namespace Janus.Actors.Tests.Cluster;
 
 /// <summary>

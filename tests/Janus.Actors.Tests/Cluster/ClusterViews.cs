@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Janus.Actors.Tests.Cluster;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Janus.Actors.Tests.Cluster;
 
 /// <summary>

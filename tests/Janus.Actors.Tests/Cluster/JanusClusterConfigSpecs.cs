@@ -1,6 +1,4 @@
 using Janus.Actors.Cluster;
-using Janus.Actors.Persistence;
-using Xunit;
 
 namespace Janus.Actors.Tests.Cluster;
 

@@ -1,9 +1,4 @@
-using System.Diagnostics;
 using System.Reflection;
-using System.Text;
-using Janus.Actors.Tests.Host;
-using Xunit;
-using Xunit.Abstractions;
 
 namespace Janus.Actors.Tests.Examples;
 

@@ -1,6 +1,4 @@
 using System.Text.RegularExpressions;
-using Xunit;
-using Xunit.Abstractions;
 
 namespace Janus.Actors.Tests.Examples;
 

@@ -1,8 +1,4 @@
-using System.Text.Json;
 using Janus.Actors.Protocol;
-using Janus.Actors.Sessions;
-using Xunit;
-using Xunit.Abstractions;
 
 namespace Janus.Actors.Tests.Fixtures;
 

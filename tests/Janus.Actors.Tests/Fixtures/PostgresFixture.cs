@@ -1,5 +1,3 @@
-using Xunit;
-
 namespace Janus.Actors.Tests.Fixtures;
 
 /// <summary>One private PostgreSQL server for every test in <see cref="PostgresCollection"/>; each test creates its own database.</summary>

@@ -1,11 +1,5 @@
-using System.Diagnostics;
-using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
-using Janus.Actors.Tests.Fixtures;
 using Janus.Actors.Tests.Integration;
-using Xunit;
-using Xunit.Abstractions;
 
 namespace Janus.Actors.Tests.Host;
 

@@ -1,6 +1,3 @@
-using Xunit;
-using Xunit.Abstractions;
-
 namespace Janus.Actors.Tests.Host;
 
 /// <summary><c>./build.sh demo</c> with a handful of sessions: every one survives the SIGKILL, and nothing is left running.</summary>

@@ -1,8 +1,4 @@
-using System.Diagnostics;
-using System.Net;
 using System.Runtime.InteropServices;
-using System.Text;
-using Janus.Actors.Tests.Fixtures;
 
 namespace Janus.Actors.Tests.Host;
 

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Xunit;
 using YamlDotNet.RepresentationModel;
 
 namespace Janus.Actors.Tests.Host;

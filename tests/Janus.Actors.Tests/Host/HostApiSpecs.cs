@@ -1,7 +1,4 @@
-using System.Net;
 using System.Security.Cryptography;
-using System.Text;
-using Xunit;
 
 namespace Janus.Actors.Tests.Host;
 

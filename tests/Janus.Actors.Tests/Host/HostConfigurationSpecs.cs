@@ -1,5 +1,3 @@
-using Xunit;
-
 namespace Janus.Actors.Tests.Host;
 
 /// <summary>

@@ -1,9 +1,4 @@
-using System.Net;
-using System.Text.Json;
-using Janus.Actors.Tests.Fixtures;
 using Janus.Actors.Tests.Integration;
-using Xunit;
-using Xunit.Abstractions;
 
 namespace Janus.Actors.Tests.Host;
 

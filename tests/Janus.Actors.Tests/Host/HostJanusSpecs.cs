@@ -1,8 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using Janus.Actors.Tests.Fixtures;
-using Xunit;
-
 namespace Janus.Actors.Tests.Host;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using System.Net;
-using Xunit;
-
 namespace Janus.Actors.Tests.Host;
 
 /// <summary>Starting, health, stopping and crashing the real host process, without Janus behind it.</summary>

@@ -1,7 +1,4 @@
-using System.Net;
-using Janus.Actors.Tests.Fixtures;
 using Janus.Actors.Tests.Integration;
-using Xunit;
 
 namespace Janus.Actors.Tests.Host;
 

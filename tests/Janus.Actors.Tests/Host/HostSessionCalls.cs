@@ -1,6 +1,3 @@
-using System.Net;
-using Xunit;
-
 namespace Janus.Actors.Tests.Host;
 
 /// <summary>The API calls the host specs make again and again, against a running <see cref="HostProcess"/>.</summary>

@@ -1,10 +1,5 @@
-using System.Diagnostics;
-using System.Net;
 using Janus.Actors.Tests.Cluster;
-using Janus.Actors.Tests.Fixtures;
 using Janus.Actors.Tests.Integration;
-using Xunit;
-using Xunit.Abstractions;
 
 namespace Janus.Actors.Tests.Host;
 

@@ -1,9 +1,5 @@
-using System.Net;
-using System.Text;
 using System.Text.Json.Nodes;
-using Janus.Actors.Tests.Fixtures;
 using Microsoft.OpenApi;
-using Xunit;
 
 namespace Janus.Actors.Tests.Host;
 

@@ -1,9 +1,4 @@
-using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
-using Janus.Actors.Tests.Fixtures;
-using Xunit;
-using Xunit.Abstractions;
 
 namespace Janus.Actors.Tests.Host;
 

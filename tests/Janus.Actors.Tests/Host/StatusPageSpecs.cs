@@ -1,8 +1,4 @@
-using System.Net;
 using System.Text.RegularExpressions;
-using Janus.Actors.Tests.Fixtures;
-using Xunit;
-using Xunit.Abstractions;
 
 namespace Janus.Actors.Tests.Host;
 

@@ -1,11 +1,7 @@
-using Janus.Actors.Hosting;
-using Janus.Actors.Persistence;
-using Janus.Actors.Tests.Fixtures;
 using Janus.Actors.Tests.Integration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
-using Xunit;
 
 namespace Janus.Actors.Tests.Hosting;
 

@@ -1,13 +1,9 @@
-using Akka.Actor;
 using Akka.Actor.Setup;
 using Akka.Configuration;
 using Akka.Event;
 using Akka.Hosting.Logging;
-using Janus.Actors.Hosting;
-using Janus.Actors.Tests.Fixtures;
 using Microsoft.Extensions.Logging;
 using LogLevel = Microsoft.Extensions.Logging.LogLevel;
-using Xunit;
 
 namespace Janus.Actors.Tests.Hosting;
 

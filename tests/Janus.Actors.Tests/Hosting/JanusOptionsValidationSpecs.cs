@@ -1,7 +1,4 @@
-using Janus.Actors.Hosting;
-using Janus.Actors.Persistence;
 using Microsoft.Extensions.DependencyInjection;
-using Xunit;
 
 namespace Janus.Actors.Tests.Hosting;
 

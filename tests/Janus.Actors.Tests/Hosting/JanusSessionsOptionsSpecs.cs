@@ -1,17 +1,10 @@
-using Akka.Actor;
 using Akka.Hosting;
 using Janus.Actors.Cluster;
-using Janus.Actors.Hosting;
-using Janus.Actors.Persistence;
-using Janus.Actors.Sessions;
-using Janus.Actors.Tests.Fixtures;
 using Janus.Actors.Tests.Integration;
-using Janus.Actors.Transports;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Xunit;
 
 namespace Janus.Actors.Tests.Hosting;
 

@@ -1,8 +1,3 @@
-using Janus.Actors.Sessions;
-using Janus.Actors.Tests.Fixtures;
-using Janus.Actors.Transports;
-using Xunit;
-
 namespace Janus.Actors.Tests.Integration;
 
 /// <summary>

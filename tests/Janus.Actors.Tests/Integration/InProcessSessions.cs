@@ -1,5 +1,3 @@
-using Janus.Actors.Hosting;
-using Janus.Actors.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

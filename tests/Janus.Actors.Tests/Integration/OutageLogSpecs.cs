@@ -1,9 +1,4 @@
-using Janus.Actors.Sessions;
-using Janus.Actors.Tests.Fixtures;
-using Janus.Actors.Transports;
 using Microsoft.Extensions.Logging;
-using Xunit;
-using Xunit.Abstractions;
 
 namespace Janus.Actors.Tests.Integration;
 

@@ -1,5 +1,3 @@
-using Janus.Actors.Tests.Fixtures;
-
 namespace Janus.Actors.Tests.Integration;
 
 /// <summary>

@@ -1,9 +1,3 @@
-using System.Text.Json;
-using Janus.Actors.Sessions;
-using Janus.Actors.Tests.Fixtures;
-using Janus.Actors.Transports;
-using Xunit;
-
 namespace Janus.Actors.Tests.Integration;
 
 /// <summary>The session API end to end against a real Janus and a real SQLite journal, over both transports.</summary>

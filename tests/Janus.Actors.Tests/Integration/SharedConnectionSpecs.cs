@@ -1,10 +1,4 @@
-using System.Text.Json;
 using System.Threading.Channels;
-using Janus.Actors.Hosting;
-using Janus.Actors.Sessions;
-using Janus.Actors.Tests.Fixtures;
-using Janus.Actors.Transports;
-using Xunit;
 
 namespace Janus.Actors.Tests.Integration;
 

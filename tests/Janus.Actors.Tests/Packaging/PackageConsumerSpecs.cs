@@ -1,11 +1,6 @@
-using System.Diagnostics;
 using System.IO.Compression;
 using System.Reflection;
-using System.Text.Json;
 using System.Text.RegularExpressions;
-using Janus.Actors.Tests.Fixtures;
-using Janus.Actors.Tests.Host;
-using Xunit;
 
 namespace Janus.Actors.Tests.Packaging;
 

@@ -1,10 +1,5 @@
 using System.Runtime.Serialization;
-using System.Text;
 using Akka.Serialization;
-using Janus.Actors.Persistence;
-using Janus.Actors.Sessions;
-using Janus.Actors.Transports;
-using Xunit;
 using static Janus.Actors.Sessions.JanusSessionEvents;
 
 namespace Janus.Actors.Tests.Persistence;

@@ -1,8 +1,5 @@
-using Janus.Actors.Persistence;
-using Janus.Actors.Tests.Fixtures;
 using Microsoft.Data.Sqlite;
 using Npgsql;
-using Xunit;
 
 namespace Janus.Actors.Tests.Persistence;
 

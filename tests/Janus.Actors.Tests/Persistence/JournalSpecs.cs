@@ -1,14 +1,8 @@
 using System.Data.Common;
-using System.Text;
-using Akka.Actor;
 using Akka.Configuration;
 using Akka.Persistence.Query;
 using Akka.Streams;
 using Akka.Streams.Dsl;
-using Janus.Actors.Persistence;
-using Janus.Actors.Sessions;
-using Janus.Actors.Transports;
-using Xunit;
 using static Janus.Actors.Sessions.JanusSessionEvents;
 
 namespace Janus.Actors.Tests.Persistence;

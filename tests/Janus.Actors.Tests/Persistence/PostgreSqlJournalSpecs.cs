@@ -1,8 +1,5 @@
 using System.Data.Common;
-using Janus.Actors.Persistence;
-using Janus.Actors.Tests.Fixtures;
 using Npgsql;
-using Xunit;
 
 namespace Janus.Actors.Tests.Persistence;
 

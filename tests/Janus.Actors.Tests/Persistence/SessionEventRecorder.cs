@@ -1,6 +1,4 @@
-using Akka.Actor;
 using Akka.Persistence;
-using Janus.Actors.Sessions;
 
 namespace Janus.Actors.Tests.Persistence;
 

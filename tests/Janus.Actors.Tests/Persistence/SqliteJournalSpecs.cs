@@ -1,7 +1,5 @@
 using System.Data.Common;
-using Janus.Actors.Persistence;
 using Microsoft.Data.Sqlite;
-using Xunit;
 
 namespace Janus.Actors.Tests.Persistence;
 

@@ -1,6 +1,4 @@
-using Akka.Actor;
 using Akka.Configuration;
-using Janus.Actors.Persistence;
 using Janus.Actors.Serialization;
 
 namespace Janus.Actors.Tests.Serialization;

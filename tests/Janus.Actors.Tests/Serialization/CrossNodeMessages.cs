@@ -1,9 +1,4 @@
-using System.Text.Json;
-using Akka.Actor;
 using Janus.Actors.Protocol;
-using Janus.Actors.Sessions;
-using Janus.Actors.Transports;
-using Xunit;
 using static Janus.Actors.Supervision.SessionRegistryProtocol;
 
 namespace Janus.Actors.Tests.Serialization;

@@ -1,12 +1,7 @@
 using System.Runtime.Serialization;
-using System.Text;
-using Akka.Actor;
 using Akka.Serialization;
 using Janus.Actors.Protocol;
 using Janus.Actors.Serialization;
-using Janus.Actors.Sessions;
-using Janus.Actors.Transports;
-using Xunit;
 using static Janus.Actors.Supervision.SessionRegistryProtocol;
 
 namespace Janus.Actors.Tests.Serialization;

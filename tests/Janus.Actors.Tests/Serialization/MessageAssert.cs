@@ -1,8 +1,5 @@
 using System.Collections;
 using System.Reflection;
-using System.Text.Json;
-using Akka.Actor;
-using Xunit;
 
 namespace Janus.Actors.Tests.Serialization;
 

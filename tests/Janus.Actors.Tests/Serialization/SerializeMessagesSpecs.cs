@@ -1,6 +1,4 @@
-using Akka.Actor;
 using Akka.Configuration;
-using Xunit;
 
 namespace Janus.Actors.Tests.Serialization;
 

@@ -1,7 +1,4 @@
-using Akka.Actor;
 using Akka.Remote.Serialization;
-using Janus.Actors.Sessions;
-using Xunit;
 
 namespace Janus.Actors.Tests.Serialization;
 

@@ -1,6 +1,4 @@
 using System.Reflection;
-using Janus.Actors.Sessions;
-using Xunit;
 
 namespace Janus.Actors.Tests.Serialization;
 

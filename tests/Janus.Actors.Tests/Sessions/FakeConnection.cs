@@ -1,6 +1,4 @@
-using Akka.Actor;
 using Akka.TestKit;
-using Janus.Actors.Transports;
 
 namespace Janus.Actors.Tests.Sessions;
 

@@ -1,5 +1,3 @@
-using Xunit;
-
 namespace Janus.Actors.Tests.Sessions;
 
 /// <summary>Users can catch every failure of the library at once.</summary>

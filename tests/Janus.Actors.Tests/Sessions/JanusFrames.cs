@@ -1,5 +1,4 @@
 using Janus.Actors.Protocol;
-using Janus.Actors.Transports;
 
 namespace Janus.Actors.Tests.Sessions;
 

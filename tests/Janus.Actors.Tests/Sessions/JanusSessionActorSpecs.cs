@@ -1,11 +1,6 @@
-using System.Text.Json;
-using Akka.Actor;
 using Akka.TestKit;
 using Akka.TestKit.Xunit2;
 using Janus.Actors.Protocol;
-using Janus.Actors.Sessions;
-using Janus.Actors.Transports;
-using Xunit;
 using Janus.Actors.Supervision;
 using static Janus.Actors.Supervision.SessionRegistryProtocol;
 

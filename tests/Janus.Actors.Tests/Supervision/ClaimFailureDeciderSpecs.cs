@@ -1,7 +1,4 @@
-using Akka.Actor;
-using Janus.Actors.Sessions;
 using Janus.Actors.Supervision;
-using Xunit;
 
 namespace Janus.Actors.Tests.Supervision;
 

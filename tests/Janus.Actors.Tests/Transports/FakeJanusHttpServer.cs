@@ -1,7 +1,4 @@
-using System.Net;
-using System.Text;
 using System.Threading.Channels;
-using Janus.Actors.Tests.Fixtures;
 
 namespace Janus.Actors.Tests.Transports;
 

@@ -1,8 +1,6 @@
-using System.Net;
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Security.Cryptography;
-using System.Text;
 using System.Threading.Channels;
 
 namespace Janus.Actors.Tests.Transports;

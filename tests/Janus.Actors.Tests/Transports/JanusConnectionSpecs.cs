@@ -1,11 +1,5 @@
 using System.Net.WebSockets;
-using System.Text.Json;
-using Akka.Actor;
 using Janus.Actors.Protocol;
-using Janus.Actors.Tests.Fixtures;
-using Janus.Actors.Transports;
-using Xunit;
-using Xunit.Abstractions;
 using static Janus.Actors.Transports.JanusTransportCommands;
 using static Janus.Actors.Transports.JanusTransportEvents;
 

@@ -1,6 +1,4 @@
 using Akka.Event;
-using Janus.Actors.Transports;
-using Xunit;
 
 namespace Janus.Actors.Tests.Transports;
 

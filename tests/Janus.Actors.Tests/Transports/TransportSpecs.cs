@@ -1,7 +1,4 @@
-using Akka.Actor;
 using Akka.TestKit.Xunit2;
-using Xunit;
-using Xunit.Abstractions;
 
 namespace Janus.Actors.Tests.Transports;
 

@@ -1,0 +1,11 @@
+// Imports of the specs and of the fixtures the benchmarks borrow (linked there too): no test framework here.
+global using System.Diagnostics;
+global using System.Net;
+global using System.Text;
+global using System.Text.Json;
+global using Akka.Actor;
+global using Janus.Actors.Hosting;
+global using Janus.Actors.Persistence;
+global using Janus.Actors.Sessions;
+global using Janus.Actors.Tests.Fixtures;
+global using Janus.Actors.Transports;
