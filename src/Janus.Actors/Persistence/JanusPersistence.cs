@@ -27,7 +27,8 @@ public static class JanusPersistence
     /// <summary>
     /// The complete Akka configuration for a session journal: journal, snapshot store and read journal on the
     /// chosen database, the event serializer, and the Akka.Persistence.Sql defaults as fallback.
-    /// For SQLite this also creates the file's directory and switches the file to WAL mode.
+    /// For SQLite this also creates the file's directory and switches the file to WAL mode; when the journal's tables
+    /// exist already the plugin is told not to create them (one query, see <c>JournalTables</c>).
     /// </summary>
     /// <exception cref="ArgumentException">the connection string cannot be parsed, or names an in-memory or shared-cache SQLite database.</exception>
     public static Config ToConfig(JanusJournalOptions options)
@@ -48,10 +49,11 @@ public static class JanusPersistence
              akka.persistence.query.journal.sql.connection-string = {quoted}
              """);
 
-        return connection
+        var config = connection
             .WithFallback(Embedded(file))
             .WithFallback(DefaultConfig)
             .WithFallback(SqlPersistence.DefaultConfiguration);
+        return JournalTables.SkipCreationWhenPresent(config);
     }
 
     /// <summary>

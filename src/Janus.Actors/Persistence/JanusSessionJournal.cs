@@ -40,7 +40,7 @@ internal sealed class JanusSessionJournal : SqlWriteJournal, IWithTimers
     // Recoveries waiting for the next coalesced read, by persistence id; the actor's thread only.
     private Dictionary<string, TaskCompletionSource<long>> _waiting = new(StringComparer.Ordinal);
 
-    public JanusSessionJournal(Config journalConfig) : base(JournalTables.SkipCreationWhenPresent(journalConfig))
+    public JanusSessionJournal(Config journalConfig) : base(journalConfig)
     {
         var config = journalConfig.WithFallback(SqlPersistence.DefaultJournalConfiguration);
         _rows = JournalRowReader.For(new JournalConfig(config));

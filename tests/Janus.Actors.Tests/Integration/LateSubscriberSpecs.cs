@@ -9,19 +9,13 @@ namespace Janus.Actors.Tests.Integration;
 public sealed class LateSubscriberSpecs : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
-    private readonly JanusServer _janus = new(new JanusServerOptions { SessionTimeoutSeconds = 30, ReclaimSessionTimeoutSeconds = 20 });
-    private readonly TestJournal _journal = new();
+    private readonly JanusWithJournal _janus = new();
 
-    public Task InitializeAsync() => _janus.StartAsync();
+    public Task InitializeAsync() => _janus.InitializeAsync();
 
-    public async Task DisposeAsync()
-    {
-        await _janus.DisposeAsync();
-        _journal.Dispose();
-    }
+    public Task DisposeAsync() => _janus.DisposeAsync();
 
-    private Task<InProcessSessions> StartAppAsync() =>
-        InProcessSessions.StartAsync(new JanusOptions { WebSocketUrl = _janus.WebSocketUrl, RestUrl = _janus.RestUrl }, _journal.File);
+    private Task<InProcessSessions> StartAppAsync() => _janus.StartAppAsync();
 
     private static async Task<List<IJanusSessionNotice>> ReadUntilEndOrSilenceAsync(IAsyncEnumerable<IJanusSessionNotice> notices, TimeSpan silence)
     {
@@ -72,7 +66,7 @@ public sealed class LateSubscriberSpecs : IAsyncLifetime
         long janusId;
         await using (var first = await StartAppAsync())
             janusId = (await first.Sessions.CreateAsync("call-1", JanusTransportKind.WebSocket)).JanusSessionId!.Value;
-        using (var admin = _janus.CreateAdminClient())
+        using (var admin = _janus.Server.CreateAdminClient())
             await admin.DestroySessionAsync(janusId);
 
         await using var second = await StartAppAsync();

@@ -53,12 +53,11 @@ public abstract class JournalSpecs
     public async Task The_plugin_creates_the_tables_on_the_first_start_only_and_later_starts_use_them()
     {
         var journal = await CreateJournalAsync();
-        var config = JanusPersistence.ToConfig(journal).GetConfig("akka.persistence.journal.sql");
-        Assert.True(JournalTables.SkipCreationWhenPresent(config).GetBoolean("auto-initialize")); // an empty database
+        Assert.True(JanusPersistence.ToConfig(journal).GetBoolean("akka.persistence.journal.sql.auto-initialize")); // an empty database
 
         await WithActorSystemAsync(journal, system => RecordAsync(system, "janus-session-call-1", CallEvents));
 
-        Assert.False(JournalTables.SkipCreationWhenPresent(config).GetBoolean("auto-initialize"));
+        Assert.False(JanusPersistence.ToConfig(journal).GetBoolean("akka.persistence.journal.sql.auto-initialize"));
         var recovered = await WithActorSystemAsync(journal, async system =>
         {
             var first = await RecoverAsync(system, "janus-session-call-1");

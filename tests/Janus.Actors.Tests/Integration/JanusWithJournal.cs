@@ -1,0 +1,23 @@
+namespace Janus.Actors.Tests.Integration;
+
+/// <summary>
+/// A private Janus (crash-test timeouts) and a SQLite journal of a spec's own, and the backend that embeds the library
+/// on them: start it again on the same journal to play "the process came back".
+/// </summary>
+public sealed class JanusWithJournal : IAsyncLifetime
+{
+    private readonly TestJournal _journal = new();
+
+    public JanusServer Server { get; } = new(new JanusServerOptions { SessionTimeoutSeconds = 30, ReclaimSessionTimeoutSeconds = 20 });
+
+    public Task InitializeAsync() => Server.StartAsync();
+
+    public Task<InProcessSessions> StartAppAsync() =>
+        InProcessSessions.StartAsync(new JanusOptions { WebSocketUrl = Server.WebSocketUrl, RestUrl = Server.RestUrl }, _journal.File);
+
+    public async Task DisposeAsync()
+    {
+        await Server.DisposeAsync();
+        _journal.Dispose();
+    }
+}
