@@ -95,10 +95,7 @@ public static class EventStream
     private static async Task WriteMissedAsync(HttpResponse response, string key, CancellationToken cancellationToken)
     {
         var data = JsonSerializer.SerializeToUtf8Bytes(new MissedNotice(key, EventsMayHaveBeenMissed: true), HostJsonContext.Api.MissedNotice);
-        await response.BodyWriter.WriteAsync(Encoding.UTF8.GetBytes($"event: {Missed}\ndata: "), cancellationToken);
-        await response.BodyWriter.WriteAsync(data, cancellationToken);
-        await response.BodyWriter.WriteAsync("\n\n"u8.ToArray(), cancellationToken);
-        await response.BodyWriter.FlushAsync(cancellationToken);
+        await WriteEventAsync(response, null, Missed, data, cancellationToken);
     }
 
     private static async Task WriteNoticeAsync(HttpResponse response, string? id, IJanusSessionNotice notice, CancellationToken cancellationToken)
@@ -131,9 +128,15 @@ public static class EventStream
             }
         }
 
+        await WriteEventAsync(response, id, name, buffer.WrittenMemory, cancellationToken);
+    }
+
+    /// <summary>One event: its <c>id:</c> when it has one, its name, its JSON on one <c>data:</c> line, flushed at once.</summary>
+    private static async Task WriteEventAsync(HttpResponse response, string? id, string name, ReadOnlyMemory<byte> json, CancellationToken cancellationToken)
+    {
         // Serialized JSON never contains a raw newline, so one data: line carries it whole.
         await response.BodyWriter.WriteAsync(Encoding.UTF8.GetBytes(id is null ? $"event: {name}\ndata: " : $"id: {id}\nevent: {name}\ndata: "), cancellationToken);
-        await response.BodyWriter.WriteAsync(buffer.WrittenMemory, cancellationToken);
+        await response.BodyWriter.WriteAsync(json, cancellationToken);
         await response.BodyWriter.WriteAsync("\n\n"u8.ToArray(), cancellationToken);
         await response.BodyWriter.FlushAsync(cancellationToken);
     }

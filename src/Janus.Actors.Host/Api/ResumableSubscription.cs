@@ -87,11 +87,6 @@ public sealed class ResumableSubscription : IAsyncDisposable
         get { lock (_lock) return _readers == 0; }
     }
 
-    public bool Completed
-    {
-        get { lock (_lock) return _completed; }
-    }
-
     private async Task PumpAsync(IAsyncEnumerator<IJanusSessionNotice> notices, ValueTask<bool> first)
     {
         await using (notices)

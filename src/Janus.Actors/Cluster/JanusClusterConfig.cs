@@ -11,13 +11,13 @@ public static class JanusClusterConfig
     /// <see cref="JanusPersistence.ToConfig"/>). Sharding's own journal plugin is a copy of the session journal's, so
     /// it writes to the same database with its own batching and circuit breaker.
     /// </summary>
-    /// <exception cref="ArgumentException">a seed is not <c>host:port</c>, or the port is out of range.</exception>
+    /// <exception cref="ArgumentException">the port is out of range, or a seed is missing or not <c>host:port</c>.</exception>
     public static Config ToConfig(JanusClusterOptions options, Config journal)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Port is < 1 or > 65535) throw new ArgumentException($"cluster port {options.Port} is out of range", nameof(options));
-        if (options.Seeds.Count == 0) throw new ArgumentException("at least one seed node is needed", nameof(options));
-        var seeds = options.Seeds.Select(seed => HoconString.Quote($"akka.tcp://{JanusClusterOptions.SystemName}@{SeedAddress(seed)}"));
+        if (options.Problems() is { Count: > 0 } problems)
+            throw new ArgumentException($"Invalid JanusClusterOptions: {string.Join("; ", problems)}", nameof(options));
+        var seeds = options.Seeds.Select(seed => HoconString.Quote($"akka.tcp://{JanusClusterOptions.SystemName}@{seed}"));
         var node = ConfigurationFactory.ParseString(
             $"""
              akka.remote.dot-netty.tcp.hostname = {HoconString.Quote(options.Hostname)}
@@ -57,6 +57,4 @@ public static class JanusClusterConfig
         return ConfigurationFactory.ParseString(reader.ReadToEnd() + $"\n{ShardingJournalPath} = ${{{SessionJournal}}}\n");
     });
 
-    private static string SeedAddress(string seed) =>
-        JanusClusterOptions.IsSeed(seed) ? seed : throw new ArgumentException($"seed '{seed}' is not host:port", nameof(seed));
 }

@@ -24,6 +24,16 @@ public sealed record JanusClusterOptions(string Hostname, int Port, IReadOnlyLis
 
     public override string ToString() => $"cluster node {Node}, seeds {string.Join(' ', Seeds)}";
 
+    /// <summary>What makes these options unusable for <see cref="JanusClusterConfig.ToConfig"/> (port, seeds); empty when nothing does.</summary>
+    internal IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        if (Port is < 1 or > 65535) problems.Add("Port must be a TCP port (1-65535)");
+        if (Seeds is null || Seeds.Count == 0) problems.Add("Seeds must list the seed nodes as host:port");
+        else if (Seeds.FirstOrDefault(seed => !IsSeed(seed)) is { } bad) problems.Add($"Seeds has '{bad}', which is not host:port");
+        return problems;
+    }
+
     /// <summary>True when <paramref name="seed"/> is <c>host:port</c>: a host name or IP address and a TCP port (1-65535).</summary>
     public static bool IsSeed(string seed)
     {

@@ -52,10 +52,7 @@ public sealed class JanusSessionsOptions
                 problems.Add("Journal: Standby cannot be true on a cluster node: the other nodes take its sessions over");
             if (string.IsNullOrWhiteSpace(cluster.Hostname) || Uri.CheckHostName(cluster.Hostname) == UriHostNameType.Unknown)
                 problems.Add("Cluster: Hostname must be the host name or IP address the other nodes reach this one at");
-            if (cluster.Port is < 1 or > 65535) problems.Add("Cluster: Port must be a TCP port (1-65535)");
-            if (cluster.Seeds is null || cluster.Seeds.Count == 0) problems.Add("Cluster: Seeds must list the seed nodes as host:port");
-            else if (cluster.Seeds.FirstOrDefault(seed => !JanusClusterOptions.IsSeed(seed)) is { } bad)
-                problems.Add($"Cluster: Seeds has '{bad}', which is not host:port");
+            problems.AddRange(cluster.Problems().Select(problem => $"Cluster: {problem}"));
         }
         return problems;
     }

@@ -137,8 +137,7 @@ public static class JanusSessionsServiceCollectionExtensions
 
     private static IServiceCollection AddJanusSessionServices(this IServiceCollection services, Action<OptionsBuilder<JanusSessionsOptions>> set)
     {
-        set(services.AddOptions<JanusSessionsOptions>());
-        services.AddOptions<JanusSessionsOptions>().ValidateOnStart();
+        set(services.AddOptions<JanusSessionsOptions>().ValidateOnStart());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JanusSessionsOptions>, JanusSessionsOptionsValidator>());
         // Before the actor system when registered first: hosted services start in registration order, and the lease comes
         // before any read. Registered after it, the supervisor still waits for the lease (the gate) before reading.

@@ -69,12 +69,7 @@ internal sealed class JournalRowReader
         await using var command = connection.CreateCommand();
         command.CommandText = _select + where + _orderBy;
         foreach (var (name, value) in parameters)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value;
-            command.Parameters.Add(parameter);
-        }
+            AddParameter(command, name, value);
         var rows = new List<JournalRow>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -90,6 +85,15 @@ internal sealed class JournalRowReader
                 WriterUuid = _writerUuid && !reader.IsDBNull(7) ? reader.GetString(7) : null,
             });
         return rows;
+    }
+
+    /// <summary>Binds <paramref name="value"/> to <paramref name="name"/> (<c>@…</c>) in <paramref name="command"/>.</summary>
+    internal static void AddParameter(DbCommand command, string name, string value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
     }
 
     // Both SQLite and PostgreSQL take standard double-quoted identifiers.

@@ -45,17 +45,9 @@ internal static class JournalTables
                 ? $"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ({names})"
                 : $"SELECT count(*) FROM information_schema.tables WHERE table_schema = {(config.TableConfig.SchemaName is null ? "current_schema()" : "@schema")} AND table_name IN ({names})";
             for (var i = 0; i < tables.Length; i++)
-                AddParameter($"@t{i}", tables[i]);
-            if (config.TableConfig.SchemaName is { } schema) AddParameter("@schema", schema);
+                JournalRowReader.AddParameter(command, $"@t{i}", tables[i]);
+            if (config.TableConfig.SchemaName is { } schema) JournalRowReader.AddParameter(command, "@schema", schema);
             return Convert.ToInt64(command.ExecuteScalar()) == tables.Length;
-
-            void AddParameter(string name, string value)
-            {
-                var parameter = command.CreateParameter();
-                parameter.ParameterName = name;
-                parameter.Value = value;
-                command.Parameters.Add(parameter);
-            }
         }
         catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or TimeoutException or ArgumentException)
         {
