@@ -184,6 +184,11 @@ public sealed class JanusServerSpecs(JanusFixture janus, ITestOutputHelper outpu
         var sessionId = JanusMessage.Parse(await created.Content.ReadAsByteArrayAsync()).Data!.Id;
 
         var timeout = JanusMessage.Parse(await http.GetByteArrayAsync($"{server.RestUrl}/{sessionId}?maxev=1").WaitAsync(TimeoutDeadline));
+        // Janus queues the timeout event before it has removed the session: a poll sent in between still finds it and
+        // waits out its 30 s (seen once on a loaded CI machine). The next poll is the one after the removal.
+        using (var admin = server.CreateAdminClient())
+            await Integration.Eventually.TrueAsync(async () => !(await admin.ListSessionsAsync()).Contains(sessionId), TimeSpan.FromSeconds(5),
+                "Janus to remove the timed-out session");
         using var after = await http.GetAsync($"{server.RestUrl}/{sessionId}?maxev=1");
 
         Assert.Equal(JanusMessageKinds.Timeout, timeout.Janus);
