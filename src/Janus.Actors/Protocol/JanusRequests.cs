@@ -5,6 +5,9 @@ namespace Janus.Actors.Protocol;
 /// <summary>Factories for every request the session supervisor sends to Janus.</summary>
 public static class JanusRequests
 {
+    /// <summary>The <c>janus</c> of a plugin message, the one request answered by an ack and then an event.</summary>
+    internal const string PluginMessage = "message";
+
     public static JanusRequest Info(string transaction) =>
         new() { Janus = "info", Transaction = transaction };
 
@@ -24,7 +27,7 @@ public static class JanusRequests
         new() { Janus = "attach", Transaction = transaction, SessionId = sessionId, Plugin = plugin, OpaqueId = opaqueId };
 
     public static JanusRequest Message(string transaction, long sessionId, long handleId, JsonElement body, JsonElement? jsep = null) =>
-        new() { Janus = "message", Transaction = transaction, SessionId = sessionId, HandleId = handleId, Body = body, Jsep = jsep };
+        new() { Janus = PluginMessage, Transaction = transaction, SessionId = sessionId, HandleId = handleId, Body = body, Jsep = jsep };
 
     public static JanusRequest Trickle(string transaction, long sessionId, long handleId, JsonElement candidate) =>
         new() { Janus = "trickle", Transaction = transaction, SessionId = sessionId, HandleId = handleId, Candidate = candidate };

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using Janus.Actors.Diagnostics;
 using Janus.Actors.Protocol;
 using Janus.Actors.Transports;
 using static Janus.Actors.Sessions.JanusSessionEvents;
@@ -12,14 +13,12 @@ internal sealed partial class JanusSessionActor
 {
     private void BecomeActive(bool reclaimed)
     {
-        _status = JanusSessionStatus.Active;
+        Enter(JanusSessionStatus.Active);
         _unansweredKeepAlives = 0;
-        Become(Active);
         Timers.StartPeriodicTimer(KeepAliveTimer, KeepAliveTick.Instance, _keepAlivePeriod);
         if (_state.Transport == JanusTransportKind.Rest)
             Transport.Tell(new JanusTransportCommands.StartPolling(JanusId));
-        if (_server is null)
-            Send(PendingKind.Info, JanusRequests.Info(NextTransaction()), Self);
+        if (_server is null) SendInfo();
         ReportChanged();
         if (reclaimed) _registry.Tell(new Publish(new SessionReclaimed(_key)));
         Stash.UnstashAll();
@@ -34,8 +33,26 @@ internal sealed partial class JanusSessionActor
             return;
         }
         _unansweredKeepAlives++;
-        Send(PendingKind.KeepAlive, JanusRequests.KeepAlive(NextTransaction(), JanusId), Self);
+        var sentAt = DateTimeOffset.UtcNow;
+        Send(JanusRequests.KeepAlive(NextTransaction(), JanusId),
+            success: _ =>
+            {
+                _unansweredKeepAlives = 0;
+                JanusMetrics.KeepAliveRoundTrip.Record((DateTimeOffset.UtcNow - sentAt).TotalSeconds);
+            },
+            error: error =>
+            {
+                if (error.Code == (int)JanusErrorCode.SessionNotFound) EndAsLost(error.Code, error.Reason ?? "session not found", throwFinal: false);
+                else Log.Warning("Keep-alive of {SessionKey} refused: {Code} {Reason}", _key, error.Code, error.Reason);
+            },
+            timeout: () => { }); // counted by the next tick
     }
+
+    /// <summary>Janus's timeouts, once per incarnation (a shared connection usually brings them with <c>Connected</c>).</summary>
+    private void SendInfo() => Send(JanusRequests.Info(NextTransaction()),
+        success: OnServerInfo,
+        error: error => Log.Warning("Janus refused info for {SessionKey}: {Code} {Reason}", _key, error.Code, error.Reason),
+        timeout: () => { }); // asked again on the next claim
 
     private void OnEvent(JanusMessage message)
     {

@@ -27,6 +27,23 @@ internal sealed partial class JanusSessionActor
         }
     }
 
+    /// <summary>
+    /// The one place a session changes state: its status (what callers and subscribers see) and its behaviour (what it
+    /// handles) move together. Idle and Discarded are the two behaviours without a session: before a create, after a
+    /// failed one.
+    /// </summary>
+    private void Enter(JanusSessionStatus status)
+    {
+        _status = status;
+        Become(status switch
+        {
+            JanusSessionStatus.Creating => Creating,
+            JanusSessionStatus.Reclaiming => Reclaiming,
+            JanusSessionStatus.Active => Active,
+            _ => Ended,
+        });
+    }
+
     /// <summary>Until recovery completes and picks a behaviour below; never called with a command before that.</summary>
     protected override bool ReceiveCommand(object message) => Idle(message);
 
@@ -109,22 +126,22 @@ internal sealed partial class JanusSessionActor
                 Reconnect($"transport failed: {reason}");
                 return true;
             case AttachHandle c:
-                SendRequest(PendingKind.Attach, JanusRequests.Attach(NextTransaction(), JanusId, c.Plugin, c.OpaqueId));
+                SendAttach(c);
                 return true;
             case SendPluginMessage c:
-                SendRequest(PendingKind.PluginMessage, JanusRequests.Message(NextTransaction(), JanusId, c.HandleId, c.Body, c.Jsep));
+                SendPluginMessage(c);
                 return true;
             case Trickle c:
-                SendRequest(PendingKind.Trickle, JanusRequests.Trickle(NextTransaction(), JanusId, c.HandleId, c.Candidate));
+                SendDone(JanusRequests.Trickle(NextTransaction(), JanusId, c.HandleId, c.Candidate));
                 return true;
             case Hangup c:
-                SendRequest(PendingKind.Hangup, JanusRequests.Hangup(NextTransaction(), JanusId, c.HandleId));
+                SendDone(JanusRequests.Hangup(NextTransaction(), JanusId, c.HandleId));
                 return true;
             case DetachHandle c:
-                SendRequest(PendingKind.Detach, JanusRequests.Detach(NextTransaction(), JanusId, c.HandleId));
+                SendDetach(c);
                 return true;
             case DestroySession:
-                SendRequest(PendingKind.Destroy, JanusRequests.Destroy(NextTransaction(), JanusId));
+                SendDestroy();
                 return true;
             default:
                 return WithJanusSession(message);

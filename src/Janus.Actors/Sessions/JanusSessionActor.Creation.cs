@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using Janus.Actors.Diagnostics;
 using Janus.Actors.Protocol;
 using static Janus.Actors.Sessions.JanusSessionEvents;
 using static Janus.Actors.Supervision.SessionRegistryProtocol;
@@ -12,20 +13,39 @@ internal sealed partial class JanusSessionActor
     private void StartCreation(CreateSession command)
     {
         _creation = (command, Sender);
-        _status = JanusSessionStatus.Creating;
         _state = _state with { Transport = command.Transport };
         Connect();
-        Become(Creating);
+        Enter(JanusSessionStatus.Creating);
     }
 
     private void SendCreateOrAdopt()
     {
-        var (command, _) = _creation!.Value;
-        if (command.AdoptJanusSessionId is { } id)
-            Send(PendingKind.Adopt, JanusRequests.Claim(NextTransaction(), id), Self);
+        if (_creation!.Value.Command.AdoptJanusSessionId is { } id)
+            SendAdopt(id);
         else
-            Send(PendingKind.Create, JanusRequests.Create(NextTransaction()), Self);
+            SendCreate();
     }
+
+    private void SendCreate() => Send(JanusRequests.Create(NextTransaction()),
+        success: reply =>
+        {
+            if (reply.Data is { } data) OnCreated(data.Id, adopted: false);
+            else FailCreation(new JanusRequestException("create", (int)JanusErrorCode.Unknown, "create answered without a session id"));
+        },
+        error: error => FailCreation(new JanusRequestException("create", error.Code, error.Reason ?? "")),
+        timeout: () => FailCreation(new JanusSessionUnavailableException(_key, JanusSessionStatus.Creating, NoAnswer)));
+
+    /// <summary>Adopting an existing Janus session is claiming it; a refusal is the caller's <see cref="JanusSessionReclaimException"/>.</summary>
+    private void SendAdopt(long janusSessionId) => Send(JanusRequests.Claim(NextTransaction(), janusSessionId),
+        success: _ => OnCreated(janusSessionId, adopted: true),
+        error: error =>
+        {
+            JanusMetrics.Claims.Add(1, new("outcome", "failed"), new("code", error.Code));
+            FailCreation(new JanusSessionReclaimException(_key, janusSessionId, error.Code, error.Reason ?? ""));
+        },
+        timeout: () => FailCreation(new JanusSessionReclaimException(_key, janusSessionId, null, NoAnswer)));
+
+    private string NoAnswer => $"no answer from Janus within {_options.RequestTimeout}";
 
     private void OnCreated(long janusSessionId, bool adopted)
     {

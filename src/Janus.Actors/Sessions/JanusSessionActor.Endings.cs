@@ -34,8 +34,7 @@ internal sealed partial class JanusSessionActor
     private void EndAsLost(int? code, string reason, bool throwFinal)
     {
         if (_status is JanusSessionStatus.Lost or JanusSessionStatus.Destroyed) return;
-        _status = JanusSessionStatus.Lost;
-        Become(Ended);
+        Enter(JanusSessionStatus.Lost);
         Persist(new SessionLost(code, reason), e =>
         {
             _state = _state.Apply(e);
@@ -48,10 +47,9 @@ internal sealed partial class JanusSessionActor
 
     private void End(JanusSessionStatus status)
     {
-        _status = status;
         Timers.CancelAll();
         FailAllPending(new JanusSessionUnavailableException(_key, status, "the session has ended"));
-        Become(Ended);
+        Enter(status);
         ReportChanged();
         _registry.Tell(new Publish(new SessionEnded(_key, status, _state.LastError)));
         Stash.UnstashAll();

@@ -16,7 +16,7 @@ internal sealed partial class JanusSessionActor
     /// </summary>
     private void BeginReclaim()
     {
-        _status = JanusSessionStatus.Reclaiming;
+        Enter(JanusSessionStatus.Reclaiming);
         _reclaimStarted = DateTimeOffset.UtcNow;
         ReportChanged();
         ReleaseTransport();
@@ -28,7 +28,6 @@ internal sealed partial class JanusSessionActor
             return;
         }
 
-        Become(Reclaiming);
         if (delay == TimeSpan.Zero)
             Connect();
         else
@@ -53,7 +52,10 @@ internal sealed partial class JanusSessionActor
             SendClaim();
     }
 
-    private void SendClaim() => Send(PendingKind.Claim, JanusRequests.Claim(NextTransaction(), JanusId), Self);
+    private void SendClaim() => Send(JanusRequests.Claim(NextTransaction(), JanusId),
+        success: _ => OnClaimed(),
+        error: error => FailReclaim(error, error.Reason ?? ""),
+        timeout: () => FailReclaim(null, NotAnswered("claim")));
 
     private void OnClaimed()
     {

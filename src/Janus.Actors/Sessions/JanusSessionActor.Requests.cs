@@ -7,18 +7,89 @@ using static Janus.Actors.Sessions.JanusSessionEvents;
 
 namespace Janus.Actors.Sessions;
 
-// Requests to Janus and their outcomes: replies, errors and timeouts, matched by transaction.
+// Requests to Janus: each one declares its outcomes (success, error, timeout) where it is sent; replies find them by transaction.
 internal sealed partial class JanusSessionActor
 {
-    private void SendRequest(PendingKind kind, JanusRequest request) => Send(kind, request, Sender);
+    /// <summary>One of the session's own requests (create, claim, keep-alive, info), with what each outcome does.</summary>
+    private void Send(JanusRequest request, Action<JanusMessage> success, Action<JanusError> error, Action timeout) =>
+        Send(request, Self, success, error, timeout);
 
-    private void Send(PendingKind kind, JanusRequest request, IActorRef replyTo)
+    private void Send(JanusRequest request, IActorRef replyTo, Action<JanusMessage> success, Action<JanusError> error, Action timeout)
     {
         var withCredentials = request with { ApiSecret = _options.ApiSecret, Token = _options.Token };
-        _pending.Add(new PendingRequest(kind, withCredentials, replyTo, DateTimeOffset.UtcNow));
+        _pending.Add(new PendingRequest(withCredentials, replyTo, success, error, timeout));
         Timers.StartSingleTimer(request.Transaction, new RequestTimedOut(request.Transaction), _options.RequestTimeout);
         Transport.Tell(new JanusTransportCommands.Send(withCredentials));
     }
+
+    /// <summary>
+    /// A caller's request on the active session. <paramref name="success"/> answers the caller; an error Janus gives is the
+    /// caller's <see cref="JanusRequestException"/> unless <paramref name="handled"/> takes it (and a 458 also ends the
+    /// session as lost); no answer in time is the caller's <see cref="JanusSessionUnavailableException"/>.
+    /// </summary>
+    private void SendForCaller(JanusRequest request, Action<IActorRef, JanusMessage> success, Func<IActorRef, JanusError, bool>? handled = null)
+    {
+        var caller = Sender;
+        Send(request, caller,
+            success: reply => success(caller, reply),
+            error: error =>
+            {
+                if (handled?.Invoke(caller, error) == true) return;
+                caller.Tell(new Status.Failure(new JanusRequestException(request.Janus, error.Code, error.Reason ?? "")));
+                if (error.Code == (int)JanusErrorCode.SessionNotFound) EndAsLost(error.Code, error.Reason ?? "session not found", throwFinal: false);
+            },
+            timeout: () => caller.Tell(new Status.Failure(new JanusSessionUnavailableException(_key, _status, NotAnswered(request.Janus)))));
+    }
+
+    private string NotAnswered(string request) => $"{request} not answered within {_options.RequestTimeout}";
+
+    /// <summary>A plugin message: a success, or an ack and then the plugin's event; either is the caller's answer.</summary>
+    private void SendPluginMessage(SendPluginMessage command) =>
+        SendForCaller(JanusRequests.Message(NextTransaction(), JanusId, command.HandleId, command.Body, command.Jsep), (caller, reply) =>
+        {
+            if (reply.Janus == JanusMessageKinds.Event) OnEvent(reply);
+            caller.Tell(new PluginReply(reply.PluginData, reply.Jsep));
+        });
+
+    private void SendAttach(AttachHandle command) =>
+        SendForCaller(JanusRequests.Attach(NextTransaction(), JanusId, command.Plugin, command.OpaqueId), (caller, reply) =>
+        {
+            if (reply.Data is not { } handle)
+            {
+                caller.Tell(new Status.Failure(new JanusRequestException("attach", (int)JanusErrorCode.Unknown, "attach answered without a handle id")));
+                return;
+            }
+            PersistFor(caller, new HandleAttached(handle.Id, command.Plugin, command.OpaqueId), e =>
+            {
+                _state = _state.Apply(e);
+                ReportChanged();
+                caller.Tell(new HandleAttachedReply(handle.Id));
+            });
+        });
+
+    /// <summary>A handle Janus no longer knows (459) is as detached as one it detached.</summary>
+    private void SendDetach(DetachHandle command) =>
+        SendForCaller(JanusRequests.Detach(NextTransaction(), JanusId, command.HandleId),
+            success: (caller, _) => PersistDetached(command.HandleId, caller),
+            handled: (caller, error) =>
+            {
+                if (error.Code != (int)JanusErrorCode.HandleNotFound) return false;
+                PersistDetached(command.HandleId, caller);
+                return true;
+            });
+
+    /// <summary>A session Janus no longer knows (458) is as destroyed as one it destroyed.</summary>
+    private void SendDestroy() =>
+        SendForCaller(JanusRequests.Destroy(NextTransaction(), JanusId),
+            success: (caller, _) => EndAsDestroyed(caller),
+            handled: (caller, error) =>
+            {
+                if (error.Code != (int)JanusErrorCode.SessionNotFound) return false;
+                EndAsDestroyed(caller);
+                return true;
+            });
+
+    private void SendDone(JanusRequest request) => SendForCaller(request, (caller, _) => caller.Tell(CommandDone.Instance));
 
     private void OnReceived(JanusMessage message)
     {
@@ -45,129 +116,30 @@ internal sealed partial class JanusSessionActor
 
     /// <summary>Only a plugin message waits for an event; any other event carrying its transaction is just an event.</summary>
     private static bool IsLateEvent(JanusMessage message, PendingRequest pending) =>
-        JanusMessageKinds.IsEvent(message.Janus) && !(pending.Kind == PendingKind.PluginMessage && message.Janus == JanusMessageKinds.Event);
+        JanusMessageKinds.IsEvent(message.Janus) && !(pending.AwaitsPluginEvent && message.Janus == JanusMessageKinds.Event);
 
     private void OnReply(PendingRequest pending, JanusMessage reply)
     {
-        if (reply.Janus == JanusMessageKinds.Ack && pending.Kind == PendingKind.PluginMessage)
+        if (pending.AwaitsPluginEvent && reply.Janus == JanusMessageKinds.Ack)
         {
             pending.Acked = true; // the plugin's answer follows as an event with the same transaction
             return;
         }
 
         Complete(pending);
+        if (pending.AwaitsPluginEvent && reply.Janus == JanusMessageKinds.Event && !pending.Acked)
+            _pending.ExpectLateAck(pending.Request.Transaction);
         if (reply.Janus == JanusMessageKinds.Error)
-            OnErrorReply(pending, reply.Error ?? new JanusError((int)JanusErrorCode.Unknown, "error without details"));
+            pending.OnError(reply.Error ?? new JanusError((int)JanusErrorCode.Unknown, "error without details"));
         else
-            OnSuccessReply(pending, reply);
-    }
-
-    private void OnSuccessReply(PendingRequest pending, JanusMessage reply)
-    {
-        switch (pending.Kind)
-        {
-            case PendingKind.Create when reply.Data is { } data:
-                OnCreated(data.Id, adopted: false);
-                break;
-            case PendingKind.Create:
-                FailCreation(new JanusRequestException("create", (int)JanusErrorCode.Unknown, "create answered without a session id"));
-                break;
-            case PendingKind.Adopt:
-                OnCreated(pending.Request.SessionId!.Value, adopted: true);
-                break;
-            case PendingKind.Claim:
-                OnClaimed();
-                break;
-            case PendingKind.Info:
-                OnServerInfo(reply);
-                break;
-            case PendingKind.KeepAlive:
-                _unansweredKeepAlives = 0;
-                JanusMetrics.KeepAliveRoundTrip.Record((DateTimeOffset.UtcNow - pending.SentAt).TotalSeconds);
-                break;
-            case PendingKind.Attach when reply.Data is { } handle:
-                var plugin = pending.Request.Plugin!;
-                PersistFor(pending.ReplyTo, new HandleAttached(handle.Id, plugin, pending.Request.OpaqueId), e =>
-                {
-                    _state = _state.Apply(e);
-                    ReportChanged();
-                    pending.ReplyTo.Tell(new HandleAttachedReply(handle.Id));
-                });
-                break;
-            case PendingKind.PluginMessage:
-                if (reply.Janus == JanusMessageKinds.Event) OnEvent(reply);
-                if (reply.Janus == JanusMessageKinds.Event && !pending.Acked) _pending.ExpectLateAck(pending.Request.Transaction);
-                pending.ReplyTo.Tell(new PluginReply(reply.PluginData, reply.Jsep));
-                break;
-            case PendingKind.Detach:
-                PersistDetached(pending.Request.HandleId!.Value, pending.ReplyTo);
-                break;
-            case PendingKind.Destroy:
-                EndAsDestroyed(pending.ReplyTo);
-                break;
-            default:
-                pending.ReplyTo.Tell(CommandDone.Instance);
-                break;
-        }
-    }
-
-    private void OnErrorReply(PendingRequest pending, JanusError error)
-    {
-        switch (pending.Kind)
-        {
-            case PendingKind.Create:
-                FailCreation(new JanusRequestException("create", error.Code, error.Reason ?? ""));
-                break;
-            case PendingKind.Adopt:
-                JanusMetrics.Claims.Add(1, new("outcome", "failed"), new("code", error.Code));
-                FailCreation(new JanusSessionReclaimException(_key, pending.Request.SessionId!.Value, error.Code, error.Reason ?? ""));
-                break;
-            case PendingKind.Claim:
-                FailReclaim(error, error.Reason ?? "");
-                break;
-            case PendingKind.Info:
-                Log.Warning("Janus refused info for {SessionKey}: {Code} {Reason}", _key, error.Code, error.Reason);
-                break;
-            case PendingKind.KeepAlive when error.Code == (int)JanusErrorCode.SessionNotFound:
-                EndAsLost(error.Code, error.Reason ?? "session not found", throwFinal: false);
-                break;
-            case PendingKind.KeepAlive:
-                Log.Warning("Keep-alive of {SessionKey} refused: {Code} {Reason}", _key, error.Code, error.Reason);
-                break;
-            case PendingKind.Destroy when error.Code == (int)JanusErrorCode.SessionNotFound:
-                EndAsDestroyed(pending.ReplyTo);
-                break;
-            case PendingKind.Detach when error.Code == (int)JanusErrorCode.HandleNotFound:
-                PersistDetached(pending.Request.HandleId!.Value, pending.ReplyTo);
-                break;
-            default:
-                pending.ReplyTo.Tell(new Status.Failure(new JanusRequestException(pending.Request.Janus, error.Code, error.Reason ?? "")));
-                if (error.Code == (int)JanusErrorCode.SessionNotFound)
-                    EndAsLost(error.Code, error.Reason ?? "session not found", throwFinal: false);
-                break;
-        }
+            pending.OnSuccess(reply);
     }
 
     private void OnRequestTimedOut(RequestTimedOut timeout)
     {
         if (!_pending.TryGet(timeout.Transaction, out var pending)) return;
         Complete(pending);
-        switch (pending.Kind)
-        {
-            case PendingKind.KeepAlive or PendingKind.Info:
-                return; // counted by the keep-alive tick / retried on the next claim
-            case PendingKind.Create or PendingKind.Adopt:
-                FailCreation(pending.Kind == PendingKind.Adopt
-                    ? new JanusSessionReclaimException(_key, pending.Request.SessionId!.Value, null, $"no answer from Janus within {_options.RequestTimeout}")
-                    : new JanusSessionUnavailableException(_key, JanusSessionStatus.Creating, $"no answer from Janus within {_options.RequestTimeout}"));
-                return;
-            case PendingKind.Claim:
-                FailReclaim(null, $"claim not answered within {_options.RequestTimeout}");
-                return;
-            default:
-                pending.ReplyTo.Tell(new Status.Failure(new JanusSessionUnavailableException(_key, _status, $"{pending.Request.Janus} not answered within {_options.RequestTimeout}")));
-                return;
-        }
+        pending.OnTimeout();
     }
 
     private void Complete(PendingRequest pending)

@@ -21,8 +21,9 @@ namespace Janus.Actors.Sessions;
 /// is forgotten by sharding instead of restarted.
 /// </summary>
 /// <remarks>
-/// One file per phase (<c>JanusSessionActor.*.cs</c>); the behaviour (<c>JanusSessionActor.Behaviours.cs</c>) says
-/// which phase a session is in:
+/// One file per phase (<c>JanusSessionActor.*.cs</c>). <c>Enter</c> (<c>JanusSessionActor.Behaviours.cs</c>) is the one
+/// place a session changes state: its status and its behaviour move together. Each request to Janus declares its three
+/// outcomes (success, error, no answer) where it is sent (<c>Send</c>), so a claim or a create reads top to bottom:
 /// <code>
 /// recovered, nothing persisted → Idle ─CreateSession→ Creating ─created / adopted→ Active            (Creation)
 ///                                                          └─failed→ Discarded: stops, the key is free again
@@ -87,7 +88,7 @@ internal sealed partial class JanusSessionActor : PersistentActor, IWithTimers
     private readonly PendingRequests _pending = new();
 
     private JanusSessionState _state = JanusSessionState.Empty;
-    private JanusSessionStatus _status = JanusSessionStatus.Creating;
+    private JanusSessionStatus _status = JanusSessionStatus.Creating; // changed by Enter only, with the behaviour
     private IActorRef? _transport; // the shared connection or the REST child that answered Connected
     private bool _connecting; // a Connect is out: its answer (or a WebSocket's ConnectionLost) is this session's
     private int _restLinks; // names each REST child apart: a failed one may not have stopped yet
@@ -152,20 +153,13 @@ internal sealed partial class JanusSessionActor : PersistentActor, IWithTimers
     {
         if (_state.IsEnded)
         {
-            _status = _state.Phase == JanusSessionPhase.Lost ? JanusSessionStatus.Lost : JanusSessionStatus.Destroyed;
+            Enter(_state.Phase == JanusSessionPhase.Lost ? JanusSessionStatus.Lost : JanusSessionStatus.Destroyed);
             ReportChanged();
-            Become(Ended);
             StopSession();
             return;
         }
 
-        if (_state.Phase == JanusSessionPhase.New)
-        {
-            Become(Idle);
-            return;
-        }
-
-        BeginReclaim();
+        if (_state.Phase != JanusSessionPhase.New) BeginReclaim(); // else it stays Idle
     }
 
     // ---- helpers ----------------------------------------------------------------------------------

@@ -4,26 +4,25 @@ using Janus.Actors.Protocol;
 
 namespace Janus.Actors.Sessions;
 
-/// <summary>What a session is waiting for on one transaction.</summary>
-internal enum PendingKind
+/// <summary>
+/// One request awaiting its answer from Janus, with what each outcome does: declared where the request is sent (as
+/// janode's transaction manager does), so a request reads top to bottom in one place.
+/// </summary>
+/// <param name="Request">What was sent, credentials included.</param>
+/// <param name="ReplyTo">Who waits for it: a caller, or the session itself for its own requests (claim, keep-alive, info).</param>
+/// <param name="OnSuccess">Janus answered (a plugin message: with a <c>success</c> or its <c>event</c>).</param>
+/// <param name="OnError">Janus answered with an error.</param>
+/// <param name="OnTimeout">No answer within the request timeout.</param>
+internal sealed record PendingRequest(
+    JanusRequest Request,
+    IActorRef ReplyTo,
+    Action<JanusMessage> OnSuccess,
+    Action<JanusError> OnError,
+    Action OnTimeout)
 {
-    Create,
-    Adopt,
-    Claim,
-    Info,
-    KeepAlive,
-    Attach,
-    /// <summary>A plugin message: the answer is a <c>success</c>, or an <c>ack</c> followed by an <c>event</c>.</summary>
-    PluginMessage,
-    Trickle,
-    Hangup,
-    Detach,
-    Destroy,
-}
+    /// <summary>A plugin message: answered by a <c>success</c>, or by an <c>ack</c> followed by an <c>event</c>.</summary>
+    public bool AwaitsPluginEvent => Request.Janus == JanusRequests.PluginMessage;
 
-/// <summary>One request awaiting its answer from Janus.</summary>
-internal sealed record PendingRequest(PendingKind Kind, JanusRequest Request, IActorRef ReplyTo, DateTimeOffset SentAt)
-{
     /// <summary>A plugin message whose ack arrived; its event is still to come.</summary>
     public bool Acked { get; set; }
 }

@@ -20,6 +20,8 @@ public sealed class InProcessSessions : IAsyncDisposable
 
     public IJanusSessions Sessions { get; }
 
+    /// <param name="janus">How to reach Janus.</param>
+    /// <param name="journalFile">The SQLite journal file.</param>
     /// <param name="logs">Also receives the application's log lines, when given.</param>
     public static Task<InProcessSessions> StartAsync(JanusOptions janus, string journalFile, ILoggerProvider? logs = null) =>
         StartAsync(janus, new JanusJournalOptions(JanusJournalProvider.Sqlite, $"Data Source={journalFile}"), logs);
