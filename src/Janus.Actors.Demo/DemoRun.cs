@@ -24,7 +24,7 @@ public sealed class DemoRun(DemoOptions options, TextWriter output)
     {
         if (Directory.Exists(options.DataFolder)) Directory.Delete(options.DataFolder, recursive: true);
         Directory.CreateDirectory(options.DataFolder);
-        using var host = new DemoHost(options);
+        await using var host = new DemoHost(options);
         using var http = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
 
         output.WriteLine($"1. Starting a Janus.Actors host on {host.BaseAddress} (journal and log in {options.DataFolder})");

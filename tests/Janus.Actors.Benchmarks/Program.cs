@@ -1,5 +1,5 @@
 using Janus.Actors.Benchmarks;
-using Janus.Actors.Tests.Fixtures;
+using Janus.Actors.Fixtures;
 
 // Exit codes: 0 every run passed, 1 the library failed (lost or changed session, timeout) or the set-up broke, 2 bad arguments.
 BenchmarkOptions options;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Janus.Actors.Tests.Fixtures;
+using Janus.Actors.Fixtures;
 
 namespace Janus.Actors.Benchmarks;
 

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
-using Janus.Actors.Tests.Fixtures;
+using Janus.Actors.Fixtures;
 
 namespace Janus.Actors.Benchmarks;
 

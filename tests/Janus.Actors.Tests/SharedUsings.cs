@@ -1,4 +1,4 @@
-// Imports of the specs and of the fixtures the benchmarks borrow (linked there too): no test framework here.
+// Imports of the specs and of the benchmarks (linked there too): no test framework here.
 global using System.Diagnostics;
 global using System.Net;
 global using System.Text;
@@ -7,5 +7,5 @@ global using Akka.Actor;
 global using Janus.Actors.Hosting;
 global using Janus.Actors.Persistence;
 global using Janus.Actors.Sessions;
-global using Janus.Actors.Tests.Fixtures;
+global using Janus.Actors.Fixtures;
 global using Janus.Actors.Transports;

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Janus.Actors;
 using Janus.Actors.Examples;
 using Janus.Actors.Sessions;
-using Janus.Actors.Tests.Fixtures;
+using Janus.Actors.Fixtures;
 
 namespace ErrorHandling;
 

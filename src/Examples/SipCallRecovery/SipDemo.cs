@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using Janus.Actors.Examples;
-using Janus.Actors.Tests.Fixtures;
+using Janus.Actors.Fixtures;
 
 namespace SipCallRecovery;
 

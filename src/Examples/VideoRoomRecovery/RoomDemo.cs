@@ -1,5 +1,5 @@
 using Janus.Actors.Examples;
-using Janus.Actors.Tests.Fixtures;
+using Janus.Actors.Fixtures;
 
 namespace VideoRoomRecovery;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Janus.Actors.Examples;
 using Janus.Actors.Protocol;
-using Janus.Actors.Tests.Fixtures;
+using Janus.Actors.Fixtures;
 
 namespace VideoRoomRecovery;
 

@@ -10,7 +10,7 @@ namespace Janus.Actors.Host.Api;
 /// Liveness and readiness, for probes and operators. Neither shows a session or a Janus session id.
 /// <list type="bullet">
 /// <item><c>GET /healthz</c> (open without the API token): the process is alive — the actor system runs and the session
-/// supervisor (in a cluster: this node's session registry) answers. Restarting the process is the cure for a failure
+/// registry answers (on one node and on each cluster node alike). Restarting the process is the cure for a failure
 /// here, so it depends on neither the journal, Janus nor the other nodes: an outage of any of them must not make an
 /// orchestrator restart a host that would come back to the same outage.</item>
 /// <item><c>GET /readyz</c> (needs the token when one is set): the host can serve — the library's health checks tagged
@@ -21,7 +21,7 @@ namespace Janus.Actors.Host.Api;
 /// </summary>
 public static class HealthEndpoint
 {
-    private static readonly TimeSpan SupervisorCheckTimeout = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan RegistryCheckTimeout = TimeSpan.FromSeconds(3);
 
     public static IEndpointRouteBuilder MapHealthEndpoint(this IEndpointRouteBuilder app)
     {
@@ -39,19 +39,19 @@ public static class HealthEndpoint
         if (services.GetService<ActorSystem>() is not { WhenTerminated.IsCompleted: false })
             return Unavailable("the actor system is not running");
 
-        // A supervisor that failed to start (or is wedged) leaves the API answering nothing but timeouts. Identify goes
+        // A registry that failed to start (or is wedged) leaves the API answering nothing but timeouts. Identify goes
         // through its mailbox like any request, and costs nothing however many sessions it holds: no journal, no other node.
-        using var supervisorTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        supervisorTimeout.CancelAfter(SupervisorCheckTimeout);
+        using var registryTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        registryTimeout.CancelAfter(RegistryCheckTimeout);
         try
         {
-            var supervisor = await services.GetRequiredService<IRequiredActor<IJanusSessions>>().GetAsync(supervisorTimeout.Token);
-            await supervisor.Ask<ActorIdentity>(new Identify(null), supervisorTimeout.Token);
+            var registry = await services.GetRequiredService<IRequiredActor<IJanusSessions>>().GetAsync(registryTimeout.Token);
+            await registry.Ask<ActorIdentity>(new Identify(null), registryTimeout.Token);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
-            loggers.CreateLogger(typeof(HealthEndpoint)).LogWarning("Health check: the session supervisor did not answer: {Failure}", e.Message);
-            return Unavailable($"the session supervisor did not answer within {SupervisorCheckTimeout.TotalSeconds:0} s");
+            loggers.CreateLogger(typeof(HealthEndpoint)).LogWarning("Health check: the session registry did not answer: {Failure}", e.Message);
+            return Unavailable($"the session registry did not answer within {RegistryCheckTimeout.TotalSeconds:0} s");
         }
         return TypedResults.Json(new HealthResponse("ok"), HostJsonContext.Api.HealthResponse);
     }

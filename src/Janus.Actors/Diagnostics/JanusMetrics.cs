@@ -14,12 +14,12 @@ public static class JanusMetrics
     public const string MeterName = "Janus.Actors";
     public static readonly Meter Meter = new(MeterName);
 
-    /// <summary>The session registries of this process (one per session supervisor), summed by <see cref="Sessions"/>.</summary>
+    /// <summary>The session registries of this process (one per node), summed by <see cref="Sessions"/>.</summary>
     private static readonly ConcurrentDictionary<SessionStateCounts, byte> Registries = new();
 
     /// <summary>
     /// Sessions by <c>state</c> (<c>creating</c>, <c>active</c>, <c>reclaiming</c>, <c>lost</c>, <c>destroyed</c>), as the
-    /// session supervisors of this process know them. Read from counters the supervisors keep up to date, so
+    /// session registries of this process know them. Read from counters the registries keep up to date, so
     /// observing it never waits for an actor.
     /// </summary>
     public static readonly ObservableGauge<long> Sessions = Meter.CreateObservableGauge("sessions", ObserveSessions,
@@ -43,7 +43,7 @@ public static class JanusMetrics
     /// <summary>Transport failures (connection refused, dropped, closed).</summary>
     public static readonly Counter<long> TransportFailures = Meter.CreateCounter<long>("transport_failures", description: "Transport connections that failed, by transport");
 
-    /// <summary>Sessions by state summed over every live supervisor of this process; what <see cref="Sessions"/> reports.</summary>
+    /// <summary>Sessions by state summed over every live registry of this process; what <see cref="Sessions"/> reports.</summary>
     public static IReadOnlyDictionary<JanusSessionStatus, long> SessionsByState()
     {
         var totals = Enum.GetValues<JanusSessionStatus>().ToDictionary(s => s, _ => 0L);
@@ -73,7 +73,7 @@ public static class JanusMetrics
 }
 
 /// <summary>
-/// Sessions per state in one supervisor's registry. Only the supervisor writes (through <see cref="Move"/>); any thread
+/// Sessions per state in one registry. Only the registry writes (through <see cref="Move"/>); any thread
 /// may read, e.g. a metrics scrape, without a message to the actor.
 /// </summary>
 internal sealed class SessionStateCounts

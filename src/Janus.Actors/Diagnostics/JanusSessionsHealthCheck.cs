@@ -12,7 +12,7 @@ namespace Janus.Actors.Diagnostics;
 /// </summary>
 internal sealed class JanusSessionsHealthCheck(IRequiredActor<IJanusSessions> sessions) : TimedHealthCheck(TimeSpan.FromSeconds(3))
 {
-    protected override string Subject => "the session supervisor";
+    protected override string Subject => "the session registry";
 
     protected override async Task<HealthCheckResult> CheckAsync(HealthStatus failure, CancellationToken cancellationToken)
     {

@@ -20,7 +20,7 @@ internal abstract class TimedHealthCheck(TimeSpan patience) : IHealthCheck
         }
     }
 
-    /// <summary>What is checked, as the failure names it (e.g. <c>the session supervisor</c>).</summary>
+    /// <summary>What is checked, as the failure names it (e.g. <c>the session registry</c>).</summary>
     protected abstract string Subject { get; }
 
     /// <summary>The check itself; <paramref name="failure"/> is the status its registration reports for a failure.</summary>

@@ -51,9 +51,9 @@ public sealed class JanusLoggerFactoryLogger : ActorBase, IRequiresMessageQueue<
     // The classes that log, and Akka's root category.
     private static readonly string[] Categories =
     [
-        "Akka", "Janus.Actors", typeof(Sessions.JanusSessionActor).FullName!, typeof(Supervision.JanusSessionSupervisor).FullName!,
-        typeof(Transports.JanusConnectionActor).FullName!, typeof(Transports.RestTransportActor).FullName!,
-        typeof(Cluster.ClusterSessionRegistry).FullName!, typeof(Persistence.JanusSessionJournal).FullName!,
+        "Akka", "Janus.Actors", typeof(Sessions.JanusSessionActor).FullName!, typeof(Supervision.JanusSessionRegistry).FullName!,
+        typeof(Supervision.LocalSessionRegion).FullName!, typeof(Transports.JanusConnectionActor).FullName!,
+        typeof(Transports.RestTransportActor).FullName!, typeof(Persistence.JanusSessionJournal).FullName!,
     ];
 
     protected override bool Receive(object message)

@@ -10,32 +10,32 @@ using Janus.Actors.Transports;
 namespace Janus.Actors.Hosting;
 
 /// <summary>
-/// The <see cref="IJanusSessions"/> façade: every call is one message to the session supervisor (single node) or to
-/// this node's <see cref="Cluster.ClusterSessionRegistry"/> (cluster), which routes it to the session wherever it runs.
+/// The <see cref="IJanusSessions"/> façade: every call is one message to this node's
+/// <see cref="Supervision.JanusSessionRegistry"/>, which routes it to the session wherever it runs.
 /// </summary>
 public sealed class JanusSessions : IJanusSessions
 {
     /// <summary>Notices a subscriber may fall behind by before its stream fails.</summary>
     public const int MaxBufferedNotices = 10_000;
 
-    private readonly Func<CancellationToken, Task<IActorRef>> _supervisor;
+    private readonly Func<CancellationToken, Task<IActorRef>> _registry;
     private readonly ActorSystem _system;
     private readonly TimeSpan _timeout;
 
-    public JanusSessions(ActorSystem system, IActorRef supervisor, JanusOptions options)
-        : this(system, _ => Task.FromResult(supervisor), options)
+    public JanusSessions(ActorSystem system, IActorRef registry, JanusOptions options)
+        : this(system, _ => Task.FromResult(registry), options)
     {
     }
 
-    internal JanusSessions(ActorSystem system, IRequiredActor<IJanusSessions> supervisor, JanusOptions options)
-        : this(system, supervisor.GetAsync, options)
+    internal JanusSessions(ActorSystem system, IRequiredActor<IJanusSessions> registry, JanusOptions options)
+        : this(system, registry.GetAsync, options)
     {
     }
 
-    private JanusSessions(ActorSystem system, Func<CancellationToken, Task<IActorRef>> supervisor, JanusOptions options)
+    private JanusSessions(ActorSystem system, Func<CancellationToken, Task<IActorRef>> registry, JanusOptions options)
     {
         _system = system;
-        _supervisor = supervisor;
+        _registry = registry;
         _timeout = AskTimeout(options);
     }
 
@@ -105,17 +105,17 @@ public sealed class JanusSessions : IJanusSessions
         }
         finally
         {
-            (await _supervisor(CancellationToken.None)).Tell(new UnsubscribeFromSession(key, writer));
+            (await _registry(CancellationToken.None)).Tell(new UnsubscribeFromSession(key, writer));
             writer.Tell(PoisonPill.Instance);
         }
     }
 
     private async Task<T> AskAsync<T>(object message, CancellationToken cancellationToken)
     {
-        var supervisor = await _supervisor(cancellationToken);
+        var registry = await _registry(cancellationToken);
         try
         {
-            return await supervisor.Ask<T>(message, _timeout, cancellationToken);
+            return await registry.Ask<T>(message, _timeout, cancellationToken);
         }
         catch (AskTimeoutException timeout)
         {

@@ -97,8 +97,8 @@ public static class JanusSessionsServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Starts the session supervisor in an ActorSystem configured elsewhere. When the application also registered the
-    /// journal lease (<see cref="AddJanusSessionServices(IServiceCollection, IConfiguration)"/> does), the supervisor
+    /// Starts the session registry in an ActorSystem configured elsewhere. When the application also registered the
+    /// journal lease (<see cref="AddJanusSessionServices(IServiceCollection, IConfiguration)"/> does), the registry
     /// reads the journal only once the lease is held.
     /// </summary>
     public static AkkaConfigurationBuilder WithJanusSessions(this AkkaConfigurationBuilder builder, JanusOptions janus,
@@ -106,11 +106,11 @@ public static class JanusSessionsServiceCollectionExtensions
         builder.WithActors((system, registry, resolver) =>
         {
             var connections = StartConnections(system, janus);
-            var supervisor = system.ActorOf(
-                JanusSessionSupervisor.Props(janus, JanusTransports.Create(janus, connections), readJournalPluginId,
+            var sessions = system.ActorOf(
+                JanusSessionRegistry.Props(janus, JanusTransports.Create(janus, connections), readJournalPluginId,
                     resolver.GetService<JournalLeaseGate>()),
-                "janus-sessions");
-            registry.Register<IJanusSessions>(supervisor);
+                JanusSessionRegistry.Name);
+            registry.Register<IJanusSessions>(sessions);
         });
 
     /// <summary>
@@ -124,11 +124,11 @@ public static class JanusSessionsServiceCollectionExtensions
             if (system.Name != JanusClusterOptions.SystemName)
                 throw new InvalidOperationException(
                     $"A cluster node's ActorSystem must be named '{JanusClusterOptions.SystemName}' (JanusClusterOptions.SystemName), not '{system.Name}': the seed addresses name it");
-            var sessions = system.ActorOf(ClusterSessionRegistry.Props(JanusSessions.AskTimeout(janus)), ClusterSessionRegistry.Name);
+            var sessions = system.ActorOf(JanusSessionRegistry.ClusterProps(JanusSessions.AskTimeout(janus)), JanusSessionRegistry.Name);
             var connections = StartConnections(system, janus);
             var transports = JanusTransports.Create(janus, connections);
             ClusterSharding.Get(system).Start(
-                ClusterSessionRegistry.ShardTypeName,
+                ClusterSessionTopology.ShardTypeName,
                 key => JanusSessionActor.Props(key, janus, sessions, transports, cluster),
                 ClusterShardingSettings.Create(system),
                 new JanusSessionMessageExtractor(JanusSessionMessageExtractor.DefaultShards));
@@ -140,7 +140,7 @@ public static class JanusSessionsServiceCollectionExtensions
         set(services.AddOptions<JanusSessionsOptions>().ValidateOnStart());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JanusSessionsOptions>, JanusSessionsOptionsValidator>());
         // Before the actor system when registered first: hosted services start in registration order, and the lease comes
-        // before any read. Registered after it, the supervisor still waits for the lease (the gate) before reading.
+        // before any read. Registered after it, the registry still waits for the lease (the gate) before reading.
         services.TryAddSingleton<JournalLeaseGate>();
         services.AddHostedService(provider =>
         {

@@ -1,7 +1,7 @@
 namespace Janus.Actors.Persistence;
 
 /// <summary>
-/// Tells the session supervisor when it may read the journal: at once for a host that took the lease at start-up, once
+/// Tells the session registry when it may read the journal: at once for a host that took the lease at start-up, once
 /// the holder is gone for a hot standby. <see cref="Holder"/> names who holds the journal meanwhile.
 /// </summary>
 internal sealed class JournalLeaseGate

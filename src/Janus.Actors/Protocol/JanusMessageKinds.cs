@@ -1,6 +1,6 @@
 namespace Janus.Actors.Protocol;
 
-/// <summary>Values of the <c>janus</c> member that the supervisor reacts to.</summary>
+/// <summary>Values of the <c>janus</c> member that a session reacts to.</summary>
 public static class JanusMessageKinds
 {
     public const string Success = "success";

@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Janus.Actors.Protocol;
 
-/// <summary>Factories for every request the session supervisor sends to Janus.</summary>
+/// <summary>Factories for every request a session sends to Janus.</summary>
 public static class JanusRequests
 {
     /// <summary>The <c>janus</c> of a plugin message, the one request answered by an ack and then an event.</summary>

@@ -42,7 +42,7 @@ internal sealed partial class JanusSessionActor
             },
             error: error =>
             {
-                if (error.Code == (int)JanusErrorCode.SessionNotFound) EndAsLost(error.Code, error.Reason ?? "session not found", throwFinal: false);
+                if (error.Code == (int)JanusErrorCode.SessionNotFound) EndAsLost(error.Code, error.Reason ?? "session not found");
                 else Log.Warning("Keep-alive of {SessionKey} refused: {Code} {Reason}", _key, error.Code, error.Reason);
             },
             timeout: () => { }); // counted by the next tick
@@ -60,7 +60,7 @@ internal sealed partial class JanusSessionActor
         switch (message.Janus)
         {
             case JanusMessageKinds.Timeout:
-                EndAsLost((int)JanusErrorCode.SessionNotFound, "Janus timed the session out", throwFinal: false);
+                EndAsLost((int)JanusErrorCode.SessionNotFound, "Janus timed the session out");
                 break;
             case JanusMessageKinds.Detached when message.Sender is { } handleId && _state.Handles.ContainsKey(handleId):
                 Persist(new HandleDetached(handleId), e =>

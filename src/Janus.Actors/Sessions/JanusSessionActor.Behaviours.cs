@@ -56,9 +56,12 @@ internal sealed partial class JanusSessionActor
                 StartCreation(create);
                 return true;
             case IJanusSessionCommand:
-                // Only sharding routes requests for an unknown key here: answer, and leave no remembered entity behind.
+                // A region routes requests for an unknown key here: answer, and leave no session (or remembered entity) behind.
                 Sender.Tell(new Status.Failure(new JanusSessionNotFoundException(_key)));
                 StopSession();
+                return true;
+            case StopEndedSession:
+                Context.Stop(Self);
                 return true;
             default:
                 return false;
@@ -99,7 +102,7 @@ internal sealed partial class JanusSessionActor
                 if (Sender.Equals(_transport)) SendClaim();
                 return true;
             case JanusTransportEvents.SessionGone gone:
-                EndAsLost(gone.Code, gone.Reason, throwFinal: true);
+                EndAsLost(gone.Code, gone.Reason);
                 return true;
             case TransportFailed or JanusTransportEvents.ConnectionLost when TransportFailure(message) is { } reason:
                 // A shared connection warns once per outage for all its sessions; a REST child's failure is this session's own.
@@ -120,7 +123,7 @@ internal sealed partial class JanusSessionActor
                 SendKeepAlive();
                 return true;
             case JanusTransportEvents.SessionGone gone:
-                EndAsLost(gone.Code, gone.Reason, throwFinal: false);
+                EndAsLost(gone.Code, gone.Reason);
                 return true;
             case TransportFailed or JanusTransportEvents.ConnectionLost when TransportFailure(message) is { } reason:
                 Reconnect($"transport failed: {reason}");
@@ -195,7 +198,6 @@ internal sealed partial class JanusSessionActor
         switch (message)
         {
             case StopEndedSession:
-                if (_finalFailure is { } failure) throw failure; // the supervisor's decider stops it
                 Context.Stop(Self);
                 return true;
             case CreateSession:

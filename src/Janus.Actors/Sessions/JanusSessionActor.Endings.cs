@@ -26,12 +26,8 @@ internal sealed partial class JanusSessionActor
             StopSession();
         });
 
-    /// <summary>
-    /// Janus no longer has the session. Persisted so no later recovery claims it again. With
-    /// <paramref name="throwFinal"/> the actor fails with a final <see cref="JanusSessionReclaimException"/> when its
-    /// supervisor tells it to stop, so the decider stops it; otherwise it just stops (see <see cref="StopSession"/>).
-    /// </summary>
-    private void EndAsLost(int? code, string reason, bool throwFinal)
+    /// <summary>Janus no longer has the session. Persisted so no later recovery claims it again; then it passivates (<see cref="StopSession"/>).</summary>
+    private void EndAsLost(int? code, string reason)
     {
         if (_status is JanusSessionStatus.Lost or JanusSessionStatus.Destroyed) return;
         Enter(JanusSessionStatus.Lost);
@@ -40,7 +36,6 @@ internal sealed partial class JanusSessionActor
             _state = _state.Apply(e);
             Log.Warning("Session {SessionKey} lost: {Code} {Reason}", _key, code, reason);
             End(JanusSessionStatus.Lost);
-            if (throwFinal) _finalFailure = new JanusSessionReclaimException(_key, JanusId, code, reason, windowLapsed: code is null);
             StopSession();
         });
     }
@@ -57,7 +52,7 @@ internal sealed partial class JanusSessionActor
 
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
     {
-        // The journal is down: the actor stops (Akka's rule for persistence failures) and the supervisor
+        // The journal is down: the actor stops (Akka's rule for persistence failures) and its region
         // starts it again with backoff. Whoever waits for this write learns now, not after a timeout.
         var failure = new JanusSessionUnavailableException(_key, _status, $"journal unavailable: {cause.Message}");
         if (_creation is { } creation)

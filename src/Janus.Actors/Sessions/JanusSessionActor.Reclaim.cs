@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using Janus.Actors.Diagnostics;
 using Janus.Actors.Protocol;
+using Janus.Actors.Supervision;
 using Janus.Actors.Transports;
 
 namespace Janus.Actors.Sessions;
@@ -24,8 +25,12 @@ internal sealed partial class JanusSessionActor
         var delay = _backoff.DelayFor(_reclaimAttempt);
         if (_unreachableSince is { } since && DateTimeOffset.UtcNow + delay > since + ReclaimWindow())
         {
-            EndAsLost(null, $"Janus unreachable since {since:HH:mm:ss} UTC ({_reclaimAttempt} failed attempts): its reclaim window has lapsed", throwFinal: true);
-            return;
+            var lapsed = $"Janus unreachable since {since:HH:mm:ss} UTC ({_reclaimAttempt} failed attempts): its reclaim window has lapsed";
+            if (ClaimFailureDecider.Decide(new JanusSessionReclaimException(_key, JanusId, null, lapsed, windowLapsed: true)) == Directive.Stop)
+            {
+                EndAsLost(null, lapsed);
+                return;
+            }
         }
 
         if (delay == TimeSpan.Zero)
@@ -69,8 +74,8 @@ internal sealed partial class JanusSessionActor
     }
 
     /// <summary>
-    /// A claim failed. A final answer from Janus ends the session as lost; anything else (no answer, no connection)
-    /// tries again after the backoff, inside this actor: nothing is replayed from the journal for a retry. One warning
+    /// A claim failed. A final answer from Janus (<see cref="ClaimFailureDecider"/>) ends the session as lost; anything else
+    /// (no answer, no connection) tries again after the backoff, inside this actor: nothing is replayed from the journal. One warning
     /// per outage: the first failure of a reclaim, unless its shared connection has already said so for all its sessions;
     /// the retries are Debug, and the end says how many there were.
     /// </summary>
@@ -78,9 +83,10 @@ internal sealed partial class JanusSessionActor
     {
         JanusMetrics.Claims.Add(1, new("outcome", "failed"), new("code", error?.Code ?? 0));
         FailAllPending(new JanusSessionUnavailableException(_key, JanusSessionStatus.Reclaiming, reason));
-        if (error is { } answer && JanusSessionReclaimException.IsFinalCode(answer.Code))
+        if (error is { } answer
+            && ClaimFailureDecider.Decide(new JanusSessionReclaimException(_key, JanusId, answer.Code, answer.Reason ?? reason)) == Directive.Stop)
         {
-            EndAsLost(answer.Code, answer.Reason ?? reason, throwFinal: true);
+            EndAsLost(answer.Code, answer.Reason ?? reason);
             return;
         }
         _unreachableSince ??= DateTimeOffset.UtcNow;

@@ -36,7 +36,7 @@ internal sealed partial class JanusSessionActor
             {
                 if (handled?.Invoke(caller, error) == true) return;
                 caller.Tell(new Status.Failure(new JanusRequestException(request.Janus, error.Code, error.Reason ?? "")));
-                if (error.Code == (int)JanusErrorCode.SessionNotFound) EndAsLost(error.Code, error.Reason ?? "session not found", throwFinal: false);
+                if (error.Code == (int)JanusErrorCode.SessionNotFound) EndAsLost(error.Code, error.Reason ?? "session not found");
             },
             timeout: () => caller.Tell(new Status.Failure(new JanusSessionUnavailableException(_key, _status, NotAnswered(request.Janus)))));
     }

@@ -12,13 +12,12 @@ namespace Janus.Actors.Sessions;
 /// <summary>
 /// One Janus session, keyed by the caller's session key and persisted as <c>janus-session-{key}</c>.
 /// After a crash it recovers its Janus session id from the journal, claims it on a fresh transport, and only
-/// then restarts keep-alives with that id. A claim Janus refuses for good persists the session as lost, and the
-/// session then fails with a final <see cref="JanusSessionReclaimException"/> so its supervisor's decider stops it; a
-/// transient failure (no connection, no answer) makes the session claim again over a fresh transport after a backoff,
-/// inside the actor, until Janus has been unreachable for a whole reclaim window.
+/// then restarts keep-alives with that id. A claim Janus refuses for good (<see cref="ClaimFailureDecider"/>) persists the
+/// session as lost and ends it; a transient failure (no connection, no answer) makes the session claim again over a fresh
+/// transport after a backoff, inside the actor, until Janus has been unreachable for a whole reclaim window.
 /// Stopping this actor never destroys the Janus session; only <see cref="DestroySession"/> does.
-/// In a cluster it runs as a sharded entity (remember-entities) and ends by passivating, so that an ended session
-/// is forgotten by sharding instead of restarted.
+/// Its parent is its region, the same contract on one node (<see cref="LocalSessionRegion"/>) and in a cluster (sharding,
+/// remember-entities): an ended session passivates, so that it is forgotten instead of restarted.
 /// </summary>
 /// <remarks>
 /// One file per phase (<c>JanusSessionActor.*.cs</c>). <c>Enter</c> (<c>JanusSessionActor.Behaviours.cs</c>) is the one
@@ -40,7 +39,7 @@ internal sealed partial class JanusSessionActor : PersistentActor, IWithTimers
 
     /// <param name="key">The caller's name for the session.</param>
     /// <param name="options">How to reach Janus.</param>
-    /// <param name="registry">Receives the session's snapshots and notices (the session supervisor).</param>
+    /// <param name="registry">Receives the session's snapshots and notices (its node's <see cref="JanusSessionRegistry"/>).</param>
     /// <param name="transports">The node's shared WebSockets and the REST transport's Props.</param>
     /// <param name="cluster">This node when the session is a sharded entity; null on a single node.</param>
     public static Props Props(string key, JanusOptions options, IActorRef registry, JanusTransports transports,
@@ -99,7 +98,6 @@ internal sealed partial class JanusSessionActor : PersistentActor, IWithTimers
     private int _unansweredKeepAlives;
     private int _reclaimAttempt;
     private int _reclaims;
-    private JanusSessionReclaimException? _finalFailure;
     private DateTimeOffset? _unreachableSince; // first failed contact of the current reclaim
     private DateTimeOffset _reclaimStarted = DateTimeOffset.UtcNow;
 
@@ -185,15 +183,12 @@ internal sealed partial class JanusSessionActor : PersistentActor, IWithTimers
         new(_key, _state.JanusSessionId, _status, _state.Transport, _state.Handles.Values.ToList(), _state.LastError, _reclaims, _cluster?.Node);
 
     /// <summary>
-    /// A session that ended (or whose creation failed) has reported it and stops without dropping a request. On a single
-    /// node the supervisor answers for it from now on and sends <see cref="StopEndedSession"/> behind whatever it forwarded
-    /// before. A sharded entity asks its shard to passivate it: sharding then forgets the entity (no remember-entities
-    /// restart), lets the queued messages through and holds new ones until the actor has stopped.
+    /// A session that ended (or whose creation failed, or that was never created) has reported it and stops without
+    /// dropping a request: it asks its region to passivate it, on one node (<see cref="LocalSessionRegion"/>) as in a
+    /// cluster (sharding, which then also forgets the remembered entity). The region sends <see cref="StopEndedSession"/>
+    /// behind the messages already queued, holds new ones until the actor has stopped, and starts it again for them.
     /// </summary>
-    private void StopSession()
-    {
-        if (_cluster is not null) Context.Parent.Tell(new Passivate(PoisonPill.Instance));
-    }
+    private void StopSession() => Context.Parent.Tell(new Passivate(StopEndedSession.Instance));
 
     private void ReportChanged() => _registry.Tell(new SessionChanged(Snapshot()));
 }

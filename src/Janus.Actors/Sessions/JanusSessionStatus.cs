@@ -15,8 +15,10 @@ public enum JanusSessionStatus
 }
 
 /// <summary>
-/// A snapshot of one session, as the API and the status page show it. <see cref="Node"/> is the cluster node
-/// hosting the session (<c>host:port</c>), or null outside a cluster.
+/// A snapshot of one session, as the API and the status page show it. <see cref="Reclaims"/> counts the claims since
+/// the session's actor last started (this process's start, or in a cluster the node that hosts it now): 1 after a crash,
+/// one more for each lost connection since. <see cref="Node"/> is the cluster node hosting the session
+/// (<c>host:port</c>), or null outside a cluster.
 /// </summary>
 public sealed record JanusSessionInfo(
     string Key,

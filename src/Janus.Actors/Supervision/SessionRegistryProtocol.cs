@@ -3,10 +3,10 @@ using Janus.Actors.Sessions;
 
 namespace Janus.Actors.Supervision;
 
-/// <summary>Messages between session actors and their supervisor, which is also the registry of sessions.</summary>
+/// <summary>Messages between session actors, their region and the registry of sessions (<see cref="JanusSessionRegistry"/>).</summary>
 internal static class SessionRegistryProtocol
 {
-    // SessionChanged, Publish, SessionDiscarded and ServerInfoLearned go from a session to its parent on the same node:
+    // SessionChanged, Publish, SessionDiscarded and ServerInfoLearned go from a session to its node's registry:
     // never serialized, not even by serialize-messages. ListSessions and SessionList cross nodes (JanusMessageSerializer).
 
     /// <summary>A session's new snapshot (state, handles, last error).</summary>
@@ -19,13 +19,17 @@ internal static class SessionRegistryProtocol
     internal sealed record SessionDiscarded(string Key) : INoSerializationVerificationNeeded;
 
     /// <summary>
-    /// From the supervisor to a session that reported its end (or was discarded): stop now. Sent once the supervisor
-    /// answers for the session itself, so every request it forwarded earlier is ahead of it and gets its answer.
+    /// The stop message of an ended session's <c>Passivate</c>, on one node (<see cref="LocalSessionRegion"/>) as in a
+    /// cluster (sharding): its region holds new requests for it, sends this behind whatever the session already has, and
+    /// starts it again if requests arrived meanwhile.
     /// </summary>
     internal sealed record StopEndedSession : INoSerializationVerificationNeeded
     {
         public static readonly StopEndedSession Instance = new();
     }
+
+    /// <summary>From the <see cref="LocalSessionRegion"/>: the journal was read and these persisted sessions were started.</summary>
+    internal sealed record ScanCompleted(IReadOnlyList<string> Keys) : INoSerializationVerificationNeeded;
 
     /// <summary>Janus's <c>info</c> as a session read it.</summary>
     internal sealed record ServerInfoLearned(int SessionTimeoutSeconds, int ReclaimSessionTimeoutSeconds) : INoSerializationVerificationNeeded;

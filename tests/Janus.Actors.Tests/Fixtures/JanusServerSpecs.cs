@@ -3,7 +3,7 @@ using Janus.Actors.Protocol;
 namespace Janus.Actors.Tests.Fixtures;
 
 /// <summary>
-/// The real-Janus fixture works, and Janus 1.1.2 behaves the way the session supervisor is designed around:
+/// The real-Janus fixture works, and Janus 1.1.2 behaves the way the sessions are designed around:
 /// claims move a session to a new socket, a gone session answers 458 for good, and Janus can come back on the same ports.
 /// </summary>
 [Trait(SpecKind.Name, SpecKind.EndToEnd)]

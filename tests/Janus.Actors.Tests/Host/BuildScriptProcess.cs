@@ -12,7 +12,7 @@ public sealed class BuildScriptProcess : IAsyncDisposable
 {
     private readonly object _outputLock = new();
     private readonly StringBuilder _output = new();
-    private readonly List<Process> _runs = [];
+    private readonly List<ChildProcess> _runs = [];
 
     public BuildScriptProcess(string? dataFolder = null)
     {
@@ -71,17 +71,7 @@ public sealed class BuildScriptProcess : IAsyncDisposable
     /// <summary>Starts <c>setsid bash build.sh args</c>: the script leads a new process group whose id is the returned process's id.</summary>
     public Process Start(params string[] args)
     {
-        var info = new ProcessStartInfo("setsid")
-        {
-            WorkingDirectory = HostProcess.RepositoryRoot(),
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add("bash");
-        info.ArgumentList.Add("build.sh");
-        foreach (var arg in args) info.ArgumentList.Add(arg);
+        var info = ChildProcess.StartInfo("setsid", HostProcess.RepositoryRoot(), ["bash", "build.sh", .. args]);
         foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("Janus__", StringComparison.OrdinalIgnoreCase) || k.StartsWith("Journal__", StringComparison.OrdinalIgnoreCase)
                                                              || k.StartsWith("Api__", StringComparison.OrdinalIgnoreCase) || k.StartsWith("JANUS_", StringComparison.Ordinal)
                                                              || k.StartsWith("Cluster__", StringComparison.OrdinalIgnoreCase) || k.StartsWith("CLUSTER_", StringComparison.Ordinal)
@@ -94,13 +84,9 @@ public sealed class BuildScriptProcess : IAsyncDisposable
         info.Environment["Api__Urls"] = $"http://127.0.0.1:{ApiPort}";
         foreach (var (key, value) in Environment) info.Environment[key] = value;
 
-        var run = new Process { StartInfo = info };
-        run.OutputDataReceived += (_, e) => Append(e.Data);
-        run.ErrorDataReceived += (_, e) => Append(e.Data);
-        run.Start();
-        run.BeginOutputReadLine();
-        run.BeginErrorReadLine();
-        _runs.Add(run);
+        var child = new ChildProcess("build.sh", echo: Append);
+        _runs.Add(child);
+        var run = child.Start(info);
         Append($"---- build.sh {string.Join(' ', args)} (pid {run.Id}) ----");
         return run;
     }
@@ -166,16 +152,8 @@ public sealed class BuildScriptProcess : IAsyncDisposable
     {
         foreach (var run in _runs)
         {
-            try
-            {
-                if (!run.HasExited)
-                {
-                    _ = Signals.Send(-run.Id, Signals.Kill);
-                    await run.WaitForExitAsync();
-                }
-            }
-            catch (InvalidOperationException) { /* gone */ }
-            run.Dispose();
+            if (run.ProcessId is { } group) _ = Signals.Send(-group, Signals.Kill); // the script's whole process group
+            await run.DisposeAsync();
         }
         // The hosts a SIGKILLed script left (run's, cluster's nodes), and Janus (its own session, so the group kill above missed it).
         var clusterFolder = Path.Combine(DataFolder, "cluster");

@@ -1,4 +1,3 @@
-using Janus.Actors.Tests.Cluster;
 using Janus.Actors.Tests.Integration;
 
 namespace Janus.Actors.Tests.Host;

@@ -2,7 +2,7 @@ namespace Janus.Actors.Tests.Integration;
 
 /// <summary>
 /// A backend that comes back after a crash subscribes to its sessions only once its own code runs, and by then the
-/// supervisor has usually reclaimed them (or found them gone). Such a late subscriber must still learn what happened:
+/// library has usually reclaimed them (or found them gone). Such a late subscriber must still learn what happened:
 /// that events may have been missed, or that the session has ended.
 /// </summary>
 [Trait(SpecKind.Name, SpecKind.EndToEnd)]

@@ -238,7 +238,7 @@ public abstract class JournalSpecs
             rows);
     }
 
-    /// <summary>What the session supervisor does at start-up: one read of every session, answered with their ids.</summary>
+    /// <summary>What the session region does at start-up: one read of every session, answered with their ids.</summary>
     private static async Task<IReadOnlyList<string>> PreloadAsync(ActorSystem system)
     {
         Assert.True(JanusSessionJournal.IsDefaultJournal(system));

@@ -21,8 +21,6 @@ public sealed class JanusSessionActorSpecs : TestKit
         akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
         # The whole suite shares 2 cores with real Janus and host processes: waits are generous, never fixed.
         akka.test.single-expect-default = 10s
-        # Sessions started here are supervised as the session supervisor supervises them.
-        akka.actor.guardian-supervisor-strategy = "Janus.Actors.Tests.Sessions.ClaimFailureGuardian, Janus.Actors.Tests"
         """;
 
     private static readonly JanusOptions Options = new()
@@ -50,8 +48,11 @@ public sealed class JanusSessionActorSpecs : TestKit
     private IActorRef _lastTransport = ActorRefs.Nobody;
 
     private IActorRef StartSession(string key, JanusOptions? options = null, bool refuseConnections = false) =>
-        Sys.ActorOf(JanusSessionActor.Props(key, options ?? Options, _registry.Ref,
-            new JanusTransports(Sys.ActorOf(FakeConnection.Props(_transport, refuseConnections)), () => throw new InvalidOperationException("no REST here"))));
+        Sys.ActorOf(SessionProps(key, options, refuseConnections));
+
+    private Props SessionProps(string key, JanusOptions? options = null, bool refuseConnections = false) =>
+        JanusSessionActor.Props(key, options ?? Options, _registry.Ref,
+            new JanusTransports(Sys.ActorOf(FakeConnection.Props(_transport, refuseConnections)), () => throw new InvalidOperationException("no REST here")));
 
     /// <summary>Waits for the (next) Connect, skipping what an earlier incarnation sent, and answers it.</summary>
     private void ConnectTransport()
@@ -140,7 +141,7 @@ public sealed class JanusSessionActorSpecs : TestKit
         var lost = ExpectState(JanusSessionStatus.Lost);
         Assert.Equal(new JanusSessionError(458, "No such session 4242"), lost.LastError);
         _registry.FishForMessage<Publish>(p => p.Notice is SessionEnded { State: JanusSessionStatus.Lost });
-        // It answers whatever reaches it until its supervisor, now answering for it, tells it to stop.
+        // It answers whatever reaches it until its region, to which it passivated, tells it to stop.
         session.Tell(new SendPluginMessage("call-1", 1, System.Text.Json.JsonDocument.Parse("{}").RootElement));
         Assert.Equal(JanusSessionStatus.Lost, Assert.IsType<JanusSessionUnavailableException>(ExpectMsg<Status.Failure>().Cause).State);
         session.Tell(StopEndedSession.Instance);
@@ -306,6 +307,22 @@ public sealed class JanusSessionActorSpecs : TestKit
     }
 
     [Fact]
+    public void A_request_for_a_key_never_created_is_answered_not_found_and_the_session_passivates()
+    {
+        var region = CreateTestProbe("region");
+        var session = region.ChildActorOf(SessionProps("ghost"));
+        Watch(session);
+        session.Tell(new GetSession("ghost"));
+        Assert.IsType<JanusSessionNotFoundException>(ExpectMsg<Status.Failure>().Cause);
+
+        // Its region (LocalSessionRegion, or sharding's) sends the stop message behind what the session already has.
+        var passivate = region.ExpectMsg<Akka.Cluster.Sharding.Passivate>();
+        session.Tell(passivate.StopMessage);
+        ExpectTerminated(session);
+        _transport.ExpectNoMsg(TimeSpan.FromMilliseconds(200)); // it never connected
+    }
+
+    [Fact]
     public void Keep_alive_period_follows_the_servers_timeouts()
     {
         var options = Options with { KeepAliveInterval = TimeSpan.FromSeconds(30) };
@@ -321,10 +338,4 @@ public sealed class JanusSessionActorSpecs : TestKit
         Answer(JanusFrames.Ack(first.Transaction, 4242));
         ExpectRequest("keepalive");
     }
-}
-
-/// <summary>The user guardian of the specs' actor system decides like the session supervisor.</summary>
-public sealed class ClaimFailureGuardian : SupervisorStrategyConfigurator
-{
-    public override SupervisorStrategy Create() => ClaimFailureDecider.Strategy();
 }

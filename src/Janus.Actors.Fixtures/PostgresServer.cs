@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Npgsql;
 
-namespace Janus.Actors.Tests.Fixtures;
+namespace Janus.Actors.Fixtures;
 
 /// <summary>
 /// A private PostgreSQL 15 cluster for tests: initialised in its own temp directory, run as the <c>postgres</c>

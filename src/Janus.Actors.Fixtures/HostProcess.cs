@@ -1,8 +1,7 @@
 using System.Net.Http.Headers;
 using System.Reflection;
-using System.Runtime.InteropServices;
 
-namespace Janus.Actors.Tests.Fixtures;
+namespace Janus.Actors.Fixtures;
 
 /// <summary>
 /// The real host, <c>dotnet Janus.Actors.Host.dll</c>, as a child process on a free loopback port, configured through
@@ -19,10 +18,7 @@ public sealed class HostProcess : IAsyncDisposable
 
     private readonly Dictionary<string, string?> _settings;
     private readonly bool _ownsDirectory;
-    private readonly object _logLock = new();
-    private readonly StringBuilder _log = new();
-    private readonly StreamWriter _logFile;
-    private Process? _process;
+    private readonly ChildProcess _process;
     private int _starts;
 
     /// <param name="settings">
@@ -37,10 +33,9 @@ public sealed class HostProcess : IAsyncDisposable
         WorkingDirectory = workingDirectory ?? Directory.CreateTempSubdirectory("janus-host-").FullName;
         Directory.CreateDirectory(WorkingDirectory);
         LogPath = Path.Combine(WorkingDirectory, "host.log");
-        _logFile = new StreamWriter(LogPath, append: true, Encoding.UTF8) { AutoFlush = true };
+        _process = new ChildProcess("the host", LogPath);
         ApiToken = settings.TryGetValue("Api:Token", out var token) && !string.IsNullOrEmpty(token) ? token : null;
         Port = LoopbackPorts.Free();
-        AppDomain.CurrentDomain.ProcessExit += KillOnTestProcessExit;
     }
 
     public string WorkingDirectory { get; }
@@ -58,12 +53,12 @@ public sealed class HostProcess : IAsyncDisposable
     /// <summary>A client for the running host that sends <see cref="ApiToken"/>. Replaced on each start.</summary>
     public HttpClient Http { get; private set; } = new();
 
-    public int? ProcessId => _process is { HasExited: false } p ? p.Id : null;
+    public int? ProcessId => _process.ProcessId;
 
-    public bool HasExited => _process is not { } process || process.HasExited;
+    public bool HasExited => _process.HasExited;
 
     /// <summary>The exit code of the last run, once it has exited.</summary>
-    public int? ExitCode => _process is { HasExited: true } p ? p.ExitCode : null;
+    public int? ExitCode => _process.ExitCode;
 
     /// <summary>The host's Janus.Actors.Host.dll, built alongside the tests (same configuration).</summary>
     public static string HostDllPath
@@ -117,90 +112,34 @@ public sealed class HostProcess : IAsyncDisposable
     public async Task<int> RunToExitAsync(TimeSpan? timeout = null)
     {
         Launch();
-        using var cts = new CancellationTokenSource(timeout ?? DefaultStartTimeout);
-        try
-        {
-            await _process!.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
+        if (!await _process.WaitForExitAsync(timeout ?? DefaultStartTimeout))
         {
             await KillAsync();
             throw new TimeoutException($"The host did not exit on its own. Log tail:\n{LogTail()}");
         }
-        return _process.ExitCode;
+        return _process.ExitCode!.Value;
     }
 
     /// <summary>Crashes the host: SIGKILL (no shutdown hooks, no flushing), then waits for it to be gone.</summary>
-    public async Task KillAsync()
-    {
-        if (_process is not { HasExited: false } process)
-            return;
-        process.Kill(entireProcessTree: true);
-        await process.WaitForExitAsync();
-    }
+    public Task KillAsync() => _process.KillAsync();
 
     /// <summary>Freezes the host with SIGSTOP, as a VM pause or a long stall would: nothing in it runs until <see cref="Thaw"/>.</summary>
-    public void Freeze() => Signal(Signals.Stop);
+    public void Freeze() => _process.Signal(Signals.Stop);
 
     /// <summary>Lets a frozen host run again (SIGCONT).</summary>
-    public void Thaw() => Signal(Signals.Cont);
-
-    private void Signal(int signal)
-    {
-        if (_process is not { HasExited: false } process || !Signals.Send(process.Id, signal))
-            throw new InvalidOperationException($"signal {signal} to the host failed: errno {Marshal.GetLastPInvokeError()}");
-    }
+    public void Thaw() => _process.Signal(Signals.Cont);
 
     /// <summary>Stops the host gracefully with SIGTERM and waits; returns its exit code (0 for a clean stop).</summary>
-    public async Task<int> StopAsync(TimeSpan? timeout = null)
-    {
-        if (_process is not { } process)
-            throw new InvalidOperationException("The host was never started");
-        if (!process.HasExited && !Signals.Send(process.Id, Signals.Term) && !process.HasExited)
-            throw new InvalidOperationException($"kill -TERM {process.Id} failed: errno {Marshal.GetLastPInvokeError()}");
-        using var cts = new CancellationTokenSource(timeout ?? DefaultStopTimeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            throw new TimeoutException($"The host did not stop within {(timeout ?? DefaultStopTimeout).TotalSeconds} s of SIGTERM. Log tail:\n{LogTail()}");
-        }
-        return process.ExitCode;
-    }
+    public Task<int> StopAsync(TimeSpan? timeout = null) => _process.StopAsync(timeout ?? DefaultStopTimeout);
 
     /// <summary>The last <paramref name="lines"/> lines the host printed, for assertion messages.</summary>
-    public string LogTail(int lines = 40)
-    {
-        lock (_logLock)
-        {
-            var all = _log.ToString().Split('\n');
-            return string.Join('\n', all.Skip(Math.Max(0, all.Length - lines)));
-        }
-    }
+    public string LogTail(int lines = 40) => _process.Tail(lines);
 
     /// <summary>Everything the host printed so far (all starts).</summary>
-    public string Log()
-    {
-        lock (_logLock)
-            return _log.ToString();
-    }
+    public string Log() => _process.Output();
 
     /// <summary>Waits until a line the host printed contains <paramref name="text"/>; returns that line.</summary>
-    public async Task<string> WaitForLogAsync(string text, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            var line = Log().Split('\n').FirstOrDefault(l => l.Contains(text, StringComparison.Ordinal));
-            if (line is not null)
-                return line;
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"The host never printed '{text}'. Log tail:\n{LogTail()}");
-            await Task.Delay(50);
-        }
-    }
+    public Task<string> WaitForLogAsync(string text, TimeSpan? timeout = null) => _process.WaitForLineAsync(text, timeout: timeout);
 
     /// <summary>
     /// Polls <c>/readyz</c> until it answers 200 and returns its body: a host that has just started is not ready until it
@@ -261,26 +200,8 @@ public sealed class HostProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        AppDomain.CurrentDomain.ProcessExit -= KillOnTestProcessExit;
         Http.Dispose();
-        if (_process is { } process)
-        {
-            try
-            {
-                if (!process.HasExited)
-                {
-                    process.Kill(entireProcessTree: true);
-                    await process.WaitForExitAsync();
-                }
-            }
-            catch (InvalidOperationException)
-            {
-                // Already gone.
-            }
-            process.Dispose();
-        }
-        lock (_logLock)
-            _logFile.Dispose();
+        await _process.DisposeAsync();
         if (_ownsDirectory)
         {
             try { Directory.Delete(WorkingDirectory, recursive: true); }
@@ -288,55 +209,19 @@ public sealed class HostProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Last line of defence: a test run that ends without disposing us still takes the host down with it.</summary>
-    private void KillOnTestProcessExit(object? sender, EventArgs e)
-    {
-        try
-        {
-            if (_process is { HasExited: false } process)
-                process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
-    }
-
     private void Launch()
     {
-        if (_process is { HasExited: false })
-            throw new InvalidOperationException("The host is already running");
-        // Readers on other threads (a poller asking HasExited during a restart) must never see a disposed Process.
-        var previous = _process;
-        _process = null;
-        previous?.Dispose();
-
-        var info = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = WorkingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true, // so the host never reads the test runner's stdin
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(HostDllPath);
+        var info = ChildProcess.StartInfo("dotnet", WorkingDirectory, HostDllPath);
         foreach (var key in info.Environment.Keys.Where(k => IsolatedPrefixes.Any(p => k.StartsWith(p, StringComparison.OrdinalIgnoreCase))).ToArray())
             info.Environment.Remove(key);
-        info.Environment["DOTNET_NOLOGO"] = "1";
         info.Environment["Api__Urls"] = $"http://127.0.0.1:{Port}";
         // No secret files of this machine (/run/secrets) unless a spec gives a folder.
         info.Environment["JANUS_ACTORS_SECRETS"] = Path.Combine(WorkingDirectory, "no-secrets");
         foreach (var (key, value) in _settings)
             info.Environment[key.Replace(":", "__")] = value?.Replace("{port}", Port.ToString(System.Globalization.CultureInfo.InvariantCulture)) ?? "";
 
-        Append($"---- start #{++_starts} on port {Port} ----");
-        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) Append(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Append(e.Data); };
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        _process = process;
+        _process.Note($"---- start #{++_starts} on port {Port} ----");
+        _process.Start(info);
 
         Http.Dispose();
         Http = CreateClient(ApiToken);
@@ -350,7 +235,7 @@ public sealed class HostProcess : IAsyncDisposable
         {
             if (HasExited)
             {
-                await _process!.WaitForExitAsync(); // drains the output
+                await _process.WaitForExitAsync(TimeSpan.FromSeconds(10)); // drains the output
                 return (false, lastAnswer);
             }
             try
@@ -368,15 +253,4 @@ public sealed class HostProcess : IAsyncDisposable
         }
         return (false, lastAnswer);
     }
-
-    private void Append(string line)
-    {
-        lock (_logLock)
-        {
-            _log.Append(line).Append('\n');
-            try { _logFile.WriteLine(line); }
-            catch (ObjectDisposedException) { /* output arriving after dispose */ }
-        }
-    }
-
 }

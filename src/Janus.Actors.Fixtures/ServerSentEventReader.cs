@@ -1,4 +1,4 @@
-namespace Janus.Actors.Tests.Fixtures;
+namespace Janus.Actors.Fixtures;
 
 /// <summary>Reads a <c>text/event-stream</c> response: one <see cref="ServerSentEvent"/> per blank-line-terminated block.</summary>
 public sealed class ServerSentEventReader(HttpClient client, HttpResponseMessage response, Stream stream) : IAsyncDisposable

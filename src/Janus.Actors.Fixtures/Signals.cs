@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Janus.Actors.Tests.Fixtures;
+namespace Janus.Actors.Fixtures;
 
 /// <summary>POSIX signals to the processes the specs run (kill(2)): the suite's one P/Invoke.</summary>
 public static class Signals

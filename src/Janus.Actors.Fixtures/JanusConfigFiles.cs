@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Janus.Actors.Tests.Fixtures;
+namespace Janus.Actors.Fixtures;
 
 /// <summary>
 /// Writes the configuration folder (<c>janus -F</c>) of a test Janus: only the WebSocket and HTTP transports and the

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Janus.Actors.Tests.Fixtures;
+namespace Janus.Actors.Fixtures;
 
 /// <summary>
 /// Loopback ports for the servers the specs start (Janus, PostgreSQL, hosts, cluster nodes, build.sh's services): the

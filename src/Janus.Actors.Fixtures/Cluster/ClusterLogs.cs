@@ -1,4 +1,4 @@
-namespace Janus.Actors.Tests.Cluster;
+namespace Janus.Actors.Fixtures;
 
 /// <summary>What the nodes' logs must never contain when every session has exactly one incarnation.</summary>
 public static class ClusterLogs

@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 
-namespace Janus.Actors.Tests.Cluster;
+namespace Janus.Actors.Fixtures;
 
 /// <summary>
 /// A cluster of real host processes (<c>dotnet Janus.Actors.Host.dll</c> with <c>Cluster:Enabled=true</c>) over one real

@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Janus.Actors.Sessions;
 
-namespace Janus.Actors.Tests.Fixtures;
+namespace Janus.Actors.Fixtures;
 
 /// <summary>
 /// The Janus Admin API over HTTP (<c>POST /admin</c>): lets tests look at what Janus really holds, independently of

@@ -1,10 +1,10 @@
 using System.Security.Cryptography;
 
-namespace Janus.Actors.Tests.Fixtures;
+namespace Janus.Actors.Fixtures;
 
 /// <summary>
 /// How a test <see cref="JanusServer"/> is configured. Defaults are Janus 1.1.2's own defaults for the timeouts,
-/// so a test that cares about reclaiming must say so (see <see cref="JanusFixture"/> for crash-test defaults).
+/// so a test that cares about reclaiming must say so (the specs' <c>JanusFixture</c> has crash-test defaults).
 /// </summary>
 public sealed record JanusServerOptions
 {

@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 
-namespace Janus.Actors.Tests.Fixtures;
+namespace Janus.Actors.Fixtures;
 
 /// <summary>The loopback TCP ports one test Janus listens on; kept across restarts.</summary>
 /// <param name="WebSocket">Janus API over WebSocket (<c>ws_port</c>).</param>

@@ -1,14 +1,16 @@
 using Akka.Actor;
+using Akka.Event;
 using Akka.Persistence.Query;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using Janus.Actors.Persistence;
 using Janus.Actors.Sessions;
+using static Janus.Actors.Supervision.SessionRegistryProtocol;
 
 namespace Janus.Actors.Supervision;
 
 // The start-up scan: every persisted session gets its actor, from one read of the journal.
-internal sealed partial class JanusSessionSupervisor
+internal sealed partial class LocalSessionRegion
 {
     /// <summary>The persistence ids of every session in the journal, found by the start-up scan.</summary>
     private sealed record ScanFound(IReadOnlyList<string> PersistenceIds) : INoSerializationVerificationNeeded;
@@ -30,6 +32,11 @@ internal sealed partial class JanusSessionSupervisor
     /// </summary>
     private void StartScan()
     {
+        if (_readJournalPluginId is null)
+        {
+            OnScanFound(new ScanFound([]));
+            return;
+        }
         var self = Self;
         var system = Context.System;
         if (JanusSessionJournal.IsDefaultJournal(system))
@@ -43,8 +50,8 @@ internal sealed partial class JanusSessionSupervisor
         }
 
         var materializer = Context.Materializer();
-        // Off the supervisor's thread: the read journal's constructor blocks (up to 5 s) until the write journal has
-        // created its tables, and the supervisor must keep answering meanwhile.
+        // Off the region's thread: the read journal's constructor blocks (up to 5 s) until the write journal has
+        // created its tables, and the region must keep taking requests meanwhile.
         Task.Run(() => PersistenceQuery.Get(system)
                 .ReadJournalFor<ICurrentPersistenceIdsQuery>(_readJournalPluginId!)
                 .CurrentPersistenceIds()
@@ -55,5 +62,21 @@ internal sealed partial class JanusSessionSupervisor
                     return ids;
                 }, materializer))
             .PipeTo(self, success: ids => new ScanFound(ids), failure: cause => new ScanFailed(cause));
+    }
+
+    /// <summary>
+    /// Starts every persisted session (each recovers and claims on its own), tells the registry which ones it waits for,
+    /// then lets the requests held meanwhile through.
+    /// </summary>
+    private void OnScanFound(ScanFound found)
+    {
+        if (_held is not { } held) return; // a retried scan answered twice
+        var keys = found.PersistenceIds.Select(id => id[JanusSessionActor.PersistenceIdPrefix.Length..]).ToList();
+        foreach (var key in keys) StartSession(key);
+        if (_readJournalPluginId is not null)
+            _log.Info("Journal scanned: {Count} persisted sessions started for recovery", keys.Count);
+        _registry.Tell(new ScanCompleted(keys));
+        _held = null;
+        foreach (var (sender, message) in held) Self.Tell(message, sender);
     }
 }

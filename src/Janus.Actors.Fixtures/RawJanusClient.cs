@@ -5,7 +5,7 @@ using System.Threading.Channels;
 using Janus.Actors.Protocol;
 using Janus.Actors.Sessions;
 
-namespace Janus.Actors.Tests.Fixtures;
+namespace Janus.Actors.Fixtures;
 
 /// <summary>
 /// A minimal Janus API client over one WebSocket, with none of the library's supervision: it plays "a session created

@@ -1,5 +1,5 @@
 
-namespace Janus.Actors.Tests.Cluster;
+namespace Janus.Actors.Fixtures;
 
 /// <summary>
 /// One host process of a <see cref="ClusterOfHosts"/>: its cluster address (<c>127.0.0.1:{akka port}</c>, as sessions

@@ -1,4 +1,4 @@
-namespace Janus.Actors.Tests.Cluster;
+namespace Janus.Actors.Fixtures;
 
 /// <summary>
 /// After a node was killed: when the survivors' <c>GET /v1/cluster</c> first showed it unreachable, and when it was no

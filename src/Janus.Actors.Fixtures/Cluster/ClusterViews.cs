@@ -1,4 +1,4 @@
-namespace Janus.Actors.Tests.Cluster;
+namespace Janus.Actors.Fixtures;
 
 /// <summary>
 /// One session as <c>GET /v1/sessions[/{key}]</c> shows it, on any node of the cluster: what a user of the API sees.

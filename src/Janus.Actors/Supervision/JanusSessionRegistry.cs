@@ -1,0 +1,178 @@
+using Akka.Actor;
+using Akka.Event;
+using Janus.Actors.Cluster;
+using Janus.Actors.Hosting;
+using Janus.Actors.Persistence;
+using Janus.Actors.Sessions;
+using Janus.Actors.Transports;
+using static Janus.Actors.Supervision.SessionRegistryProtocol;
+
+namespace Janus.Actors.Supervision;
+
+/// <summary>
+/// The registry of sessions, one per node at <c>/user/janus-sessions</c>, the same on one node and in a cluster: the
+/// façade's entry point. Commands go to the sessions' region — on one node its own <see cref="LocalSessionRegion"/>, in
+/// a cluster sharding's — which routes them by session key, starts sessions on demand and at start-up, and stops ended
+/// ones by passivation. The registry keeps the latest snapshot of every session hosted on this node (cheap reads, lists,
+/// metrics, readiness) and fans their notices out to subscribers. What differs between one node and a cluster (notices
+/// across nodes, lists of every node, membership, the standby) is its <see cref="ISessionTopology"/>.
+/// </summary>
+internal sealed partial class JanusSessionRegistry : ReceiveActor, IWithTimers
+{
+    /// <summary>Where every node runs its registry.</summary>
+    public const string Name = "janus-sessions";
+
+    /// <summary>One node: the registry starts the region of its sessions, which reads the journal once the lease (if any) is held.</summary>
+    /// <param name="options">How sessions reach Janus.</param>
+    /// <param name="transports">The node's shared WebSockets and the REST transport's Props.</param>
+    /// <param name="readJournalPluginId">Query plugin listing persisted sessions at start-up; null to skip the scan.</param>
+    /// <param name="lease">When the journal may be read (a hot standby waits for the lease); null: at once.</param>
+    public static Props Props(JanusOptions options, JanusTransports transports, string? readJournalPluginId, JournalLeaseGate? lease = null) =>
+        Akka.Actor.Props.Create(() => new JanusSessionRegistry(JanusSessions.AskTimeout(options), (context, timers) =>
+            new LocalSessionTopology(context, timers,
+                context.ActorOf(LocalSessionRegion.Props(options, transports, context.Self, readJournalPluginId, lease), "sessions"), lease),
+            true));
+
+    /// <summary>A cluster node: sessions are sharded entities started by sharding, after this registry.</summary>
+    public static Props ClusterProps(TimeSpan askTimeout) =>
+        Akka.Actor.Props.Create(() => new JanusSessionRegistry(askTimeout, (context, _) => new ClusterSessionTopology(context, askTimeout), false));
+
+    private readonly TimeSpan _askTimeout;
+    private readonly Func<IActorContext, ITimerScheduler, ISessionTopology> _createTopology;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly SessionTable _sessions = new();
+    private readonly Dictionary<IActorRef, string> _keyOfSession = new();
+    private readonly ReclaimTimeoutWarning _reclaimWarning;
+    private readonly JanusRestartWatch _restartWatch;
+    /// <summary>Sessions the start-up scan started that have not reported yet: the node is not ready until none is left.</summary>
+    private readonly HashSet<string> _unregistered = new();
+    private ISessionTopology _topology = null!;
+    private bool _scanning;
+
+    public JanusSessionRegistry(TimeSpan askTimeout, Func<IActorContext, ITimerScheduler, ISessionTopology> topology, bool scans)
+    {
+        _askTimeout = askTimeout;
+        _createTopology = topology;
+        _scanning = scans;
+        _reclaimWarning = new ReclaimTimeoutWarning(_log);
+        _restartWatch = new JanusRestartWatch(_log);
+
+        // From the façade on this node.
+        Receive<ListSessions>(_ => _topology.ListAsync(_sessions.Sessions.ToList()).PipeTo(Sender));
+        Receive<GetReadiness>(_ => Sender.Tell(new Readiness(_topology.NotReadyReason()
+            ?? (_scanning ? "recovering: the journal has not been read yet"
+                : _unregistered.Count > 0 ? $"recovering: {_unregistered.Count} persisted sessions have not reported yet"
+                : null))));
+        Receive<SubscribeToSession>(OnSubscribe);
+        Receive<SubscriptionRead>(r => FinishSubscribe(r.Command, r.ReplyTo, r.Read));
+        Receive<UnsubscribeFromSession>(u => _topology.Unsubscribe(u.Key, u.Subscriber));
+        Receive<IJanusSessionCommand>(OnCommand);
+
+        // From the registries of the other nodes.
+        Receive<ListNodeSessions>(_ => Sender.Tell(new SessionList(_sessions.Sessions.ToList())));
+
+        // From the region and the sessions hosted on this node.
+        Receive<ScanCompleted>(OnScanCompleted);
+        Receive<SessionChanged>(OnSessionChanged);
+        Receive<Publish>(p => _topology.Publish(p.Notice));
+        Receive<SessionDiscarded>(d => _sessions.Remove(d.Key));
+        Receive<ServerInfoLearned>(_reclaimWarning.Check);
+        Receive<Terminated>(t =>
+        {
+            if (_keyOfSession.Remove(t.ActorRef, out var key)) OnSessionStopped(key);
+            else _topology.OnTerminated(t.ActorRef);
+        });
+        ReceiveAny(message =>
+        {
+            if (!_topology.Receive(message)) Unhandled(message);
+        });
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    protected override void PreStart()
+    {
+        _topology = _createTopology(Context, Timers);
+        _sessions.Track();
+    }
+
+    protected override void PostStop() => _sessions.Untrack();
+
+    /// <summary>
+    /// An ended session answers the same from here as from its actor, which may have stopped; anything else goes to the
+    /// session wherever it runs. A read is answered from this node's snapshot when the session runs here.
+    /// </summary>
+    private void OnCommand(IJanusSessionCommand command)
+    {
+        if (_topology.Refusal() is { } refusal)
+            Sender.Tell(new Status.Failure(new JanusSessionUnavailableException(command.Key, JanusSessionStatus.Reclaiming, refusal)));
+        else if (_sessions.TryGet(command.Key, out var info) && (command is GetSession || IsEnded(info)))
+            Sender.Tell(AnswerFor(info, command));
+        else if (command is GetSession read)
+            ReadAsync(_topology.Region, read, _askTimeout).PipeTo(Sender);
+        else
+            _topology.Region.Forward(command);
+    }
+
+    private static object AnswerFor(JanusSessionInfo info, IJanusSessionCommand command) => command switch
+    {
+        GetSession => info,
+        CreateSession => new Status.Failure(new JanusSessionExistsException(info.Key)),
+        _ => new Status.Failure(new JanusSessionUnavailableException(info.Key, info.State, "the session has ended")),
+    };
+
+    private static bool IsEnded(JanusSessionInfo info) => info.State is JanusSessionStatus.Lost or JanusSessionStatus.Destroyed;
+
+    /// <summary>
+    /// A session hosted here can be handed over, restarted or moved while a read is on its way, and sharding delivers at
+    /// most once: a read is safe to repeat, so it is asked again every <see cref="ReadRetryInterval"/> until
+    /// <paramref name="total"/> has passed. Answers whatever the session answered (a <see cref="Status.Failure"/> included).
+    /// </summary>
+    private static async Task<object> ReadAsync(IActorRef region, GetSession read, TimeSpan total)
+    {
+        var deadline = DateTime.UtcNow + total;
+        while (true)
+        {
+            var left = deadline - DateTime.UtcNow;
+            try
+            {
+                return await region.Ask(read, left < ReadRetryInterval ? left : ReadRetryInterval);
+            }
+            catch (AskTimeoutException) when (deadline - DateTime.UtcNow > TimeSpan.Zero)
+            {
+            }
+        }
+    }
+
+    /// <summary>How long one attempt of a read waits before it is sent again (a session answers a read in milliseconds).</summary>
+    private static readonly TimeSpan ReadRetryInterval = TimeSpan.FromSeconds(3);
+
+    private void OnScanCompleted(ScanCompleted scan)
+    {
+        _scanning = false;
+        foreach (var key in scan.Keys)
+            if (!_sessions.Contains(key)) _unregistered.Add(key);
+    }
+
+    private void OnSessionChanged(SessionChanged changed)
+    {
+        var info = changed.Info;
+        _sessions.Set(info);
+        _unregistered.Remove(info.Key);
+        if (_keyOfSession.TryAdd(Sender, info.Key)) Context.Watch(Sender);
+        _restartWatch.Observe(info, _scanning);
+        if (info.State == JanusSessionStatus.Reclaiming) _topology.KeepUnheard(info.Key);
+    }
+
+    /// <summary>
+    /// A session's actor stopped. An ended one is still answered for from here. One that stopped without ending (a journal
+    /// failure, a hand-over) is reclaiming until it reports again when it comes back on this node; when it may come back on
+    /// another node it is forgotten here.
+    /// </summary>
+    private void OnSessionStopped(string key)
+    {
+        if (!_sessions.TryGet(key, out var info) || IsEnded(info)) return;
+        if (_topology.SessionsComeBackHere) _sessions.Set(info with { State = JanusSessionStatus.Reclaiming });
+        else _sessions.Remove(key);
+    }
+}
