@@ -1,106 +1,106 @@
-using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Janus.Actors.Fixtures;
 
 /// <summary>
-/// Writes the configuration folder (<c>janus -F</c>) of a test Janus: only the WebSocket and HTTP transports and the
-/// echotest, videoroom, audiobridge and sip plugins are loaded, every listener is bound to 127.0.0.1, and no event
-/// handler, logger, STUN or TURN server is configured, so Janus starts in well under a second and reaches nothing
-/// outside the machine.
+/// The one Janus configuration renderer. Every Janus of this repository starts from <c>deploy/janus/*.jcfg</c> — the
+/// folder docker-compose mounts — rendered into a <c>janus -F</c> folder with this machine's library folders and the
+/// settings of its use: the loopback ports and admin secret of <c>./build.sh run</c>, plus, for a test Janus, its
+/// timeouts, API secret and only the plugins and transports the tests use (so it starts in well under a second and
+/// reaches nothing outside the machine).
 /// </summary>
 public static class JanusConfigFiles
 {
     /// <summary>Plugins the tests use; every other plugin in the plugins folder is disabled.</summary>
-    private static readonly string[] Plugins = ["echotest", "videoroom", "audiobridge", "sip"];
+    private static readonly string[] TestPlugins = ["echotest", "videoroom", "audiobridge", "sip"];
 
-    private static readonly string[] Transports = ["websockets", "http"];
+    private static readonly string[] TestTransports = ["websockets", "http"];
 
-    /// <summary>Writes <c>janus.jcfg</c>, the transport configs and the plugin configs into <paramref name="folder"/>.</summary>
-    public static void Write(string folder, JanusServerOptions options, JanusServerPorts ports)
+    /// <summary>The templates: <c>deploy/janus/</c> of this repository.</summary>
+    public static string TemplateFolder => Path.Combine(HostProcess.RepositoryRoot(), "deploy", "janus");
+
+    /// <summary>Where the Debian package put Janus's plugins on this machine (the multiarch folder of its architecture).</summary>
+    public static string LibraryFolder() =>
+        Directory.EnumerateDirectories("/usr/lib").Select(lib => Path.Combine(lib, "janus")).Append("/usr/lib/janus")
+            .FirstOrDefault(folder => Directory.Exists(Path.Combine(folder, "plugins")))
+        ?? throw new InvalidOperationException("Janus's plugins folder is missing (looked in /usr/lib/*/janus): install the Debian package 'janus'");
+
+    /// <summary>
+    /// Renders <c>deploy/janus</c> into <paramref name="folder"/> as it is, but for the library folders, the ports and the
+    /// admin secret, then <paramref name="more"/> (<c>file</c> without <c>.jcfg</c>, section, key, libconfig value).
+    /// </summary>
+    public static void Render(string folder, string libraryFolder, JanusServerPorts ports, string adminSecret,
+        IEnumerable<(string File, string Section, string Key, string Value)>? more = null)
     {
-        var plugins = Path.Combine(options.JanusLibraryFolder, "plugins");
-        var transports = Path.Combine(options.JanusLibraryFolder, "transports");
-        var events = Path.Combine(options.JanusLibraryFolder, "events");
-        var loggers = Path.Combine(options.JanusLibraryFolder, "loggers");
-        if (!Directory.Exists(plugins) || !Directory.Exists(transports))
-            throw new InvalidOperationException(
-                $"Janus plugins or transports not found under {options.JanusLibraryFolder}: install the Debian package 'janus'.");
-
-        File.WriteAllText(Path.Combine(folder, "janus.jcfg"), $$"""
-            general: {
-                plugins_folder = {{Quote(plugins)}}
-                transports_folder = {{Quote(transports)}}
-                events_folder = {{Quote(events)}}
-                loggers_folder = {{Quote(loggers)}}
-                debug_level = {{options.DebugLevel}}
-                server_name = "janus-actors-test"
-                interface = "127.0.0.1"
-                session_timeout = {{options.SessionTimeoutSeconds}}
-                reclaim_session_timeout = {{options.ReclaimSessionTimeoutSeconds}}
-                admin_secret = {{Quote(options.AdminSecret)}}
-            {{(options.ApiSecret is { } apiSecret ? $"    api_secret = {Quote(apiSecret)}" : "")}}
-            }
-            nat: {
-                ice_enforce_list = "lo"
-            }
-            plugins: {
-                disable = {{Quote(DisableAllBut(plugins, Plugins))}}
-            }
-            transports: {
-                disable = {{Quote(DisableAllBut(transports, Transports))}}
-            }
-            loggers: {
-                disable = {{Quote(DisableAllBut(loggers, []))}}
-            }
-            events: {
-                broadcast = false
-            }
-            """);
-
-        File.WriteAllText(Path.Combine(folder, "janus.transport.websockets.jcfg"), $$"""
-            general: {
-                json = "compact"
-                ws = true
-                ws_ip = "127.0.0.1"
-                ws_port = {{ports.WebSocket}}
-                wss = false
-            }
-            admin: {
-                admin_ws = false
-                admin_wss = false
-            }
-            """);
-
-        File.WriteAllText(Path.Combine(folder, "janus.transport.http.jcfg"), $$"""
-            general: {
-                json = "compact"
-                base_path = "/janus"
-                http = true
-                ip = "127.0.0.1"
-                port = {{ports.Http}}
-                https = false
-                mhd_connection_limit = {{Math.Max(1020, options.FileDescriptorLimit / 2)}}
-            }
-            admin: {
-                admin_base_path = "/admin"
-                admin_http = true
-                admin_ip = "127.0.0.1"
-                admin_port = {{ports.Admin}}
-                admin_https = false
-            }
-            """);
-
-        foreach (var plugin in Plugins)
-            File.WriteAllText(Path.Combine(folder, $"janus.plugin.{plugin}.jcfg"), plugin == "sip" ? SipConfig : "general: {\n}\n");
+        Directory.CreateDirectory(folder);
+        var settings = new List<(string File, string Section, string Key, string Value)>
+        {
+            ("janus", "general", "plugins_folder", Quote(Path.Combine(libraryFolder, "plugins"))),
+            ("janus", "general", "transports_folder", Quote(Path.Combine(libraryFolder, "transports"))),
+            ("janus", "general", "events_folder", Quote(Path.Combine(libraryFolder, "events"))),
+            ("janus", "general", "loggers_folder", Quote(Path.Combine(libraryFolder, "loggers"))),
+            ("janus", "general", "admin_secret", Quote(adminSecret)),
+            ("janus.transport.websockets", "general", "ws_port", Number(ports.WebSocket)),
+            ("janus.transport.http", "general", "port", Number(ports.Http)),
+            ("janus.transport.http", "admin", "admin_port", Number(ports.Admin)),
+        };
+        settings.AddRange(more ?? []);
+        foreach (var template in Directory.EnumerateFiles(TemplateFolder, "*.jcfg"))
+        {
+            var file = Path.GetFileNameWithoutExtension(template);
+            var text = settings.Where(s => s.File == file).Aggregate(File.ReadAllText(template), (current, s) => Set(current, s.Section, s.Key, s.Value));
+            File.WriteAllText(Path.Combine(folder, Path.GetFileName(template)), text);
+        }
     }
 
-    /// <summary>The SIP plugin binds one SIP stack per registered handle: keep those on loopback.</summary>
-    private const string SipConfig = """
-        general: {
-            local_ip = "127.0.0.1"
-            behind_nat = false
+    /// <summary>The configuration of a test Janus (see <see cref="JanusServerOptions"/>).</summary>
+    public static void Write(string folder, JanusServerOptions options, JanusServerPorts ports)
+    {
+        var library = options.JanusLibraryFolder;
+        if (!Directory.Exists(Path.Combine(library, "plugins")) || !Directory.Exists(Path.Combine(library, "transports")))
+            throw new InvalidOperationException($"Janus plugins or transports not found under {library}: install the Debian package 'janus'.");
+        var general = new List<(string, string)>
+        {
+            ("debug_level", Number(options.DebugLevel)),
+            ("server_name", Quote("janus-actors-test")),
+            ("interface", Quote("127.0.0.1")),
+            ("session_timeout", Number(options.SessionTimeoutSeconds)),
+            ("reclaim_session_timeout", Number(options.ReclaimSessionTimeoutSeconds)),
+        };
+        if (options.ApiSecret is { } apiSecret) general.Add(("api_secret", Quote(apiSecret)));
+        Render(folder, library, ports, options.AdminSecret, general.Select(g => ("janus", "general", g.Item1, g.Item2)).Concat(
+        [
+            ("janus", "nat", "ice_enforce_list", Quote("lo")),
+            ("janus", "plugins", "disable", Quote(DisableAllBut(Path.Combine(library, "plugins"), TestPlugins))),
+            ("janus", "transports", "disable", Quote(DisableAllBut(Path.Combine(library, "transports"), TestTransports))),
+            ("janus", "loggers", "disable", Quote(DisableAllBut(Path.Combine(library, "loggers"), []))),
+            ("janus.transport.http", "general", "mhd_connection_limit", Number(Math.Max(1020, options.FileDescriptorLimit / 2))),
+            // The SIP plugin binds one SIP stack per registered handle: keep those on loopback.
+            ("janus.plugin.sip", "general", "local_ip", Quote("127.0.0.1")),
+        ]));
+    }
+
+    /// <summary>
+    /// Sets <paramref name="key"/> in the top-level <paramref name="section"/> of a libconfig file (the templates' shape:
+    /// sections of scalar settings), replacing its line or adding one before the section's closing brace; adds the section
+    /// when the file has none.
+    /// </summary>
+    private static string Set(string text, string section, string key, string value)
+    {
+        var lines = text.Split('\n').ToList();
+        var line = $"\t{key} = {value}";
+        var start = lines.FindIndex(l => Regex.IsMatch(l, $@"^\s*{Regex.Escape(section)}\s*:\s*\{{"));
+        if (start < 0)
+        {
+            lines.InsertRange(lines.Count, [$"{section}: {{", line, "}", ""]);
+            return string.Join('\n', lines);
         }
-        """;
+        var end = lines.FindIndex(start + 1, l => Regex.IsMatch(l, @"^\s*\}"));
+        var existing = lines.FindIndex(start + 1, end - start - 1, l => Regex.IsMatch(l, $@"^\s*{Regex.Escape(key)}\s*="));
+        if (existing >= 0) lines[existing] = line;
+        else lines.Insert(end, line);
+        return string.Join('\n', lines);
+    }
 
     /// <summary>The comma-separated <c>disable</c> list: every <c>libjanus_*.so</c> in the folder except the wanted ones.</summary>
     private static string DisableAllBut(string folder, IReadOnlyList<string> wanted) =>
@@ -110,6 +110,8 @@ public static class JanusConfigFiles
                 .Select(Path.GetFileName)
                 .Where(file => !wanted.Any(name => file == $"libjanus_{name}.so"))
                 .Order(StringComparer.Ordinal));
+
+    private static string Number(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>A libconfig string literal.</summary>
     private static string Quote(string value)

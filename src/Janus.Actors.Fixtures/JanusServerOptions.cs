@@ -42,5 +42,9 @@ public sealed record JanusServerOptions
     public string JanusExecutable { get; init; } = "/usr/bin/janus";
 
     /// <summary>Where the Debian package puts Janus's <c>plugins</c>, <c>transports</c>, <c>events</c> and <c>loggers</c> folders.</summary>
-    public string JanusLibraryFolder { get; init; } = "/usr/lib/x86_64-linux-gnu/janus";
+    public string JanusLibraryFolder
+    {
+        get => field ??= JanusConfigFiles.LibraryFolder();
+        init;
+    }
 }

@@ -73,11 +73,11 @@ internal sealed partial class JanusSessionActor
     {
         switch (message)
         {
-            case JanusTransportEvents.Connected connected when IsAnswerToConnect():
+            case JanusTransportReports.Connected connected when IsAnswerToConnect():
                 OnConnected(connected);
                 SendCreateOrAdopt();
                 return true;
-            case TransportFailed or JanusTransportEvents.ConnectionLost when TransportFailure(message) is { } reason:
+            case TransportFailed or JanusTransportReports.ConnectionLost when TransportFailure(message) is { } reason:
                 FailCreation(new JanusSessionUnavailableException(_key, JanusSessionStatus.Creating, $"Janus unreachable: {reason}"));
                 return true;
             default:
@@ -94,19 +94,19 @@ internal sealed partial class JanusSessionActor
             case ConnectTransport:
                 Connect();
                 return true;
-            case JanusTransportEvents.Connected connected when IsAnswerToConnect():
+            case JanusTransportReports.Connected connected when IsAnswerToConnect():
                 OnConnected(connected);
                 ClaimOnFreshTransport();
                 return true;
-            case JanusTransportEvents.Drained:
+            case JanusTransportReports.Drained:
                 if (Sender.Equals(_transport)) SendClaim();
                 return true;
-            case JanusTransportEvents.SessionGone gone:
+            case JanusTransportReports.SessionGone gone:
                 EndAsLost(gone.Code, gone.Reason);
                 return true;
-            case TransportFailed or JanusTransportEvents.ConnectionLost when TransportFailure(message) is { } reason:
+            case TransportFailed or JanusTransportReports.ConnectionLost when TransportFailure(message) is { } reason:
                 // A shared connection warns once per outage for all its sessions; a REST child's failure is this session's own.
-                FailReclaim(null, $"transport failed: {reason}", reportedByConnection: message is JanusTransportEvents.ConnectionLost);
+                FailReclaim(null, $"transport failed: {reason}", reportedByConnection: message is JanusTransportReports.ConnectionLost);
                 return true;
             default:
                 if (!WithJanusSession(message)) Stash.Stash();
@@ -122,10 +122,10 @@ internal sealed partial class JanusSessionActor
             case KeepAliveTick:
                 SendKeepAlive();
                 return true;
-            case JanusTransportEvents.SessionGone gone:
+            case JanusTransportReports.SessionGone gone:
                 EndAsLost(gone.Code, gone.Reason);
                 return true;
-            case TransportFailed or JanusTransportEvents.ConnectionLost when TransportFailure(message) is { } reason:
+            case TransportFailed or JanusTransportReports.ConnectionLost when TransportFailure(message) is { } reason:
                 Reconnect($"transport failed: {reason}");
                 return true;
             case AttachHandle c:
@@ -156,11 +156,11 @@ internal sealed partial class JanusSessionActor
     {
         switch (message)
         {
-            case JanusTransportEvents.Received received:
+            case JanusTransportReports.Received received:
                 // What a replaced transport still delivers belongs to requests that have already failed.
                 if (Sender.Equals(_transport)) OnReceived(received.Message);
                 return true;
-            case TransportFailed or JanusTransportEvents.Drained or JanusTransportEvents.Connected or JanusTransportEvents.ConnectionLost:
+            case TransportFailed or JanusTransportReports.Drained or JanusTransportReports.Connected or JanusTransportReports.ConnectionLost:
                 return true; // a replaced transport's, or a shared connection's news for a session not using it now
             case RequestTimedOut timedOut:
                 OnRequestTimedOut(timedOut);

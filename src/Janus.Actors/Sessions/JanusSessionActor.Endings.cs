@@ -59,6 +59,7 @@ internal sealed partial class JanusSessionActor
         {
             creation.ReplyTo.Tell(new Status.Failure(failure));
             _registry.Tell(new SessionDiscarded(_key));
+            StopSession(); // nothing was persisted: its region has nothing to start again
         }
         _awaitingJournal?.Tell(new Status.Failure(failure));
         FailAllPending(failure);

@@ -46,7 +46,7 @@ internal sealed partial class JanusSessionActor
     /// Claims the session on the fresh transport. Over REST a claim would throw away what Janus queued for the session
     /// while this process was gone (seen on 1.1.2: the claim gives the session a new event queue), so a REST session first
     /// drains that queue with one short long poll, whose events go to subscribers like any others, and claims once the
-    /// transport says <see cref="JanusTransportEvents.Drained"/>. The claim is still needed: it detaches the dead
+    /// transport says <see cref="JanusTransportReports.Drained"/>. The claim is still needed: it detaches the dead
     /// process's long poll, which Janus keeps suspended and which would otherwise swallow the session's next event.
     /// </summary>
     private void ClaimOnFreshTransport()

@@ -10,7 +10,7 @@ internal sealed partial class JanusSessionActor
 {
     /// <summary>
     /// Opens a transport: a WebSocket session asks the pool for its shared connection, a REST session starts a child of
-    /// its own. Either answers <see cref="JanusTransportEvents.Connected"/>, whose sender carries the requests from then on.
+    /// its own. Either answers <see cref="JanusTransportReports.Connected"/>, whose sender carries the requests from then on.
     /// </summary>
     private void Connect()
     {
@@ -29,7 +29,7 @@ internal sealed partial class JanusSessionActor
     private bool IsAnswerToConnect() => _connecting && (_state.Transport == JanusTransportKind.WebSocket || Sender.Equals(_transport));
 
     /// <summary>Requests go to the transport that answered; the <c>info</c> a shared connection fetched is this session's too.</summary>
-    private void OnConnected(JanusTransportEvents.Connected connected)
+    private void OnConnected(JanusTransportReports.Connected connected)
     {
         _connecting = false;
         _transport = Sender;
@@ -43,7 +43,7 @@ internal sealed partial class JanusSessionActor
     private string? TransportFailure(object message) => message switch
     {
         TransportFailed failed when failed.Transport.Equals(_transport) => failed.Cause.Message,
-        JanusTransportEvents.ConnectionLost lost when (_connecting && _state.Transport == JanusTransportKind.WebSocket) || Sender.Equals(_transport) =>
+        JanusTransportReports.ConnectionLost lost when (_connecting && _state.Transport == JanusTransportKind.WebSocket) || Sender.Equals(_transport) =>
             lost.Reason,
         _ => null,
     };

@@ -86,7 +86,7 @@ internal sealed partial class JanusSessionActor : PersistentActor, IWithTimers
     private readonly ReclaimBackoff _backoff;
     private readonly PendingRequests _pending = new();
 
-    private JanusSessionState _state = JanusSessionState.Empty;
+    private PersistedSession _state = PersistedSession.Empty;
     private JanusSessionStatus _status = JanusSessionStatus.Creating; // changed by Enter only, with the behaviour
     private IActorRef? _transport; // the shared connection or the REST child that answered Connected
     private bool _connecting; // a Connect is out: its answer (or a WebSocket's ConnectionLost) is this session's
@@ -149,15 +149,15 @@ internal sealed partial class JanusSessionActor : PersistentActor, IWithTimers
 
     private void OnRecovered()
     {
-        if (_state.IsEnded)
+        if (_state.Ended is { } ended)
         {
-            Enter(_state.Phase == JanusSessionPhase.Lost ? JanusSessionStatus.Lost : JanusSessionStatus.Destroyed);
+            Enter(ended);
             ReportChanged();
             StopSession();
             return;
         }
 
-        if (_state.Phase != JanusSessionPhase.New) BeginReclaim(); // else it stays Idle
+        if (!_state.IsNew) BeginReclaim(); // else it stays Idle
     }
 
     // ---- helpers ----------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ using Akka.Event;
 using Janus.Actors.Diagnostics;
 using Janus.Actors.Protocol;
 using static Janus.Actors.Transports.JanusTransportCommands;
-using static Janus.Actors.Transports.JanusTransportEvents;
+using static Janus.Actors.Transports.JanusTransportReports;
 
 namespace Janus.Actors.Transports;
 

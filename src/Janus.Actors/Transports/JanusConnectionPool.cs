@@ -9,7 +9,7 @@ namespace Janus.Actors.Transports;
 /// <c>connection-0</c>… (<see cref="JanusConnectionActor"/>), restarted whenever they fail. A session's
 /// <see cref="Connect"/> and <see cref="SessionStopped"/> go to the connection the session is pinned to (by the session
 /// actor's name, so a session keeps its socket for the life of the process); the session sends its requests to that
-/// connection directly, the sender of <see cref="JanusTransportEvents.Connected"/>.
+/// connection directly, the sender of <see cref="JanusTransportReports.Connected"/>.
 /// </summary>
 internal sealed class JanusConnectionPool : ReceiveActor
 {

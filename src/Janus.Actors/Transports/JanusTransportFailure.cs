@@ -15,7 +15,7 @@ internal static class JanusTransportFailure
     public static void Count(JanusTransportKind kind) =>
         JanusMetrics.TransportFailures.Add(1, new KeyValuePair<string, object?>("transport", kind == JanusTransportKind.WebSocket ? "websocket" : "rest"));
 
-    /// <summary>The parent sent a request before <see cref="JanusTransportEvents.Connected"/>: a bug in the parent, but fatal to this connection.</summary>
+    /// <summary>The parent sent a request before <see cref="JanusTransportReports.Connected"/>: a bug in the parent, but fatal to this connection.</summary>
     public static JanusTransportException NotConnected(JanusTransportKind kind, object command) =>
         Create(kind, $"{command.GetType().Name} before the transport was connected");
 }

@@ -12,19 +12,19 @@ internal static class JanusTransportCommands
 {
     // Between a session and its transport, always on one node: never serialized, not even by serialize-messages.
 
-    /// <summary>Open the connection. Answered by <see cref="JanusTransportEvents.Connected"/>, or the transport fails.</summary>
+    /// <summary>Open the connection. Answered by <see cref="JanusTransportReports.Connected"/>, or the transport fails.</summary>
     public sealed record Connect : INoSerializationVerificationNeeded
     {
         public static readonly Connect Instance = new();
     }
 
-    /// <summary>Send one request. Replies and events come back as <see cref="JanusTransportEvents.Received"/>.</summary>
+    /// <summary>Send one request. Replies and events come back as <see cref="JanusTransportReports.Received"/>.</summary>
     public sealed record Send(JanusRequest Request) : INoSerializationVerificationNeeded;
 
     /// <summary>
     /// REST only: fetch what Janus queued for this session (after a crash: the events of the gap) with long polls that
-    /// wait at most <see cref="JanusOptions.RestDrainWindow"/> for an event; answered with <see cref="JanusTransportEvents.Drained"/>
-    /// after the events, or <see cref="JanusTransportEvents.SessionGone"/>.
+    /// wait at most <see cref="JanusOptions.RestDrainWindow"/> for an event; answered with <see cref="JanusTransportReports.Drained"/>
+    /// after the events, or <see cref="JanusTransportReports.SessionGone"/>.
     /// </summary>
     public sealed record Drain(long JanusSessionId) : INoSerializationVerificationNeeded;
 
@@ -39,7 +39,7 @@ internal static class JanusTransportCommands
 }
 
 /// <summary>What a transport tells its session.</summary>
-internal static class JanusTransportEvents
+internal static class JanusTransportReports
 {
     // Between a transport and its session, always on one node: never serialized, not even by serialize-messages.
 
@@ -72,6 +72,6 @@ internal static class JanusTransportEvents
 /// <summary>
 /// The connection to Janus failed (refused, dropped, closed, unusable). Thrown by a transport actor so that its
 /// supervisor acts: a REST session claims again over a fresh child, a shared connection is restarted and tells its
-/// sessions <see cref="JanusTransportEvents.ConnectionLost"/>.
+/// sessions <see cref="JanusTransportReports.ConnectionLost"/>.
 /// </summary>
 public sealed class JanusTransportException(string message, Exception? inner = null) : JanusException(message, inner);

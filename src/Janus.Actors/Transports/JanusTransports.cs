@@ -5,8 +5,8 @@ namespace Janus.Actors.Transports;
 /// <summary>
 /// How a node's sessions reach Janus. A WebSocket session talks straight to the shared connection its
 /// <see cref="JanusConnectionPool"/> pins it to: <see cref="JanusTransportCommands.Connect"/> goes to the pool, and the
-/// connection answers <see cref="JanusTransportEvents.Connected"/> and, if its socket is lost,
-/// <see cref="JanusTransportEvents.ConnectionLost"/>. A REST session starts a transport child of its own
+/// connection answers <see cref="JanusTransportReports.Connected"/> and, if its socket is lost,
+/// <see cref="JanusTransportReports.ConnectionLost"/>. A REST session starts a transport child of its own
 /// (<see cref="RestProps"/>), whose failures reach it through supervision. Both speak <see cref="JanusTransportCommands"/>.
 /// </summary>
 /// <param name="Connections">The node's <see cref="JanusConnectionPool"/>; <see cref="ActorRefs.Nobody"/> when no WebSocket URL is set.</param>

@@ -2,7 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using Janus.Actors.Protocol;
 using static Janus.Actors.Transports.JanusTransportCommands;
-using static Janus.Actors.Transports.JanusTransportEvents;
+using static Janus.Actors.Transports.JanusTransportReports;
 
 namespace Janus.Actors.Transports;
 

@@ -71,7 +71,9 @@ public sealed class BuildScriptProcess : IAsyncDisposable
     /// <summary>Starts <c>setsid bash build.sh args</c>: the script leads a new process group whose id is the returned process's id.</summary>
     public Process Start(params string[] args)
     {
-        var info = ChildProcess.StartInfo("setsid", HostProcess.RepositoryRoot(), ["bash", "build.sh", .. args]);
+        // As from a terminal: Ctrl-C and Ctrl-\ at their defaults. A test runner started in the background of a
+        // non-interactive shell ignores them, and bash cannot trap a signal it was started ignoring.
+        var info = ChildProcess.StartInfo("setsid", HostProcess.RepositoryRoot(), ["env", "--default-signal=INT,QUIT", "bash", "build.sh", .. args]);
         foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("Janus__", StringComparison.OrdinalIgnoreCase) || k.StartsWith("Journal__", StringComparison.OrdinalIgnoreCase)
                                                              || k.StartsWith("Api__", StringComparison.OrdinalIgnoreCase) || k.StartsWith("JANUS_", StringComparison.Ordinal)
                                                              || k.StartsWith("Cluster__", StringComparison.OrdinalIgnoreCase) || k.StartsWith("CLUSTER_", StringComparison.Ordinal)

@@ -45,7 +45,8 @@ public abstract class JournalSpecs
 
         Assert.Equal(CallEvents, recovered.Events);
         Assert.Equal(4_503_599_627_370_496, recovered.State.JanusSessionId);
-        Assert.Equal(JanusSessionPhase.Live, recovered.State.Phase);
+        Assert.False(recovered.State.IsNew);
+        Assert.Null(recovered.State.Ended);
         Assert.Equal([78L], recovered.State.Handles.Keys);
     }
 
@@ -137,8 +138,8 @@ public abstract class JournalSpecs
             Assert.Equal(events.Length, preloaded[id].LastSequenceNr);
         }
         Assert.Equal([999L], preloaded["janus-session-many"].State.Handles.Keys);
-        Assert.Equal(JanusSessionPhase.Lost, preloaded["janus-session-room-7"].State.Phase);
-        Assert.Equal(JanusSessionPhase.Destroyed, preloaded["janus-session-gone"].State.Phase);
+        Assert.Equal(JanusSessionStatus.Lost, preloaded["janus-session-room-7"].State.Ended);
+        Assert.Equal(JanusSessionStatus.Destroyed, preloaded["janus-session-gone"].State.Ended);
     }
 
     [Fact]

@@ -17,7 +17,7 @@ internal sealed class SessionEventRecorder : ReceivePersistentActor
         public static readonly GetRecovered Instance = new();
     }
 
-    public sealed record Recovered(IReadOnlyList<IJanusSessionEvent> Events, JanusSessionState State, long LastSequenceNr);
+    public sealed record Recovered(IReadOnlyList<IJanusSessionEvent> Events, PersistedSession State, long LastSequenceNr);
 
     /// <summary>Deletes the events up to <see cref="ToSequenceNr"/>; answered with <see cref="Deleted"/>.</summary>
     public sealed record Delete(long ToSequenceNr);
@@ -25,7 +25,7 @@ internal sealed class SessionEventRecorder : ReceivePersistentActor
     public sealed record Deleted;
 
     private readonly List<IJanusSessionEvent> _events = [];
-    private JanusSessionState _state = JanusSessionState.Empty;
+    private PersistedSession _state = PersistedSession.Empty;
 
     public SessionEventRecorder(string persistenceId)
     {

@@ -24,14 +24,14 @@ internal sealed class FakeConnection : ReceiveActor
     public FakeConnection(TestProbe probe, bool refuseConnections)
     {
         Receive<ToSession>(m => _session.Tell(m.Message));
-        Receive<Fail>(f => _session.Tell(new JanusTransportEvents.ConnectionLost(f.Reason)));
+        Receive<Fail>(f => _session.Tell(new JanusTransportReports.ConnectionLost(f.Reason)));
         Receive<JanusTransportCommands.SessionStopped>(_ => { });
         ReceiveAny(m =>
         {
             _session = Sender;
             probe.Ref.Tell(m, Self);
             if (refuseConnections && m is JanusTransportCommands.Connect)
-                Sender.Tell(new JanusTransportEvents.ConnectionLost("connection refused"));
+                Sender.Tell(new JanusTransportReports.ConnectionLost("connection refused"));
         });
     }
 }

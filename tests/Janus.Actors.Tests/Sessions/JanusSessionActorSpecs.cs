@@ -59,7 +59,7 @@ public sealed class JanusSessionActorSpecs : TestKit
     {
         _transport.FishForMessage<JanusTransportCommands.Connect>(_ => true);
         _lastTransport = _transport.LastSender;
-        Answer(new JanusTransportEvents.Connected(JanusTransportKind.WebSocket));
+        Answer(new JanusTransportReports.Connected(JanusTransportKind.WebSocket));
     }
 
     /// <summary>The next request of this kind; keep-alives and info requests in between are skipped.</summary>

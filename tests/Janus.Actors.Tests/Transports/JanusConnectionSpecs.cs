@@ -1,7 +1,7 @@
 using System.Net.WebSockets;
 using Janus.Actors.Protocol;
 using static Janus.Actors.Transports.JanusTransportCommands;
-using static Janus.Actors.Transports.JanusTransportEvents;
+using static Janus.Actors.Transports.JanusTransportReports;
 
 namespace Janus.Actors.Tests.Transports;
 

@@ -1,6 +1,6 @@
 using Janus.Actors.Protocol;
 using static Janus.Actors.Transports.JanusTransportCommands;
-using static Janus.Actors.Transports.JanusTransportEvents;
+using static Janus.Actors.Transports.JanusTransportReports;
 
 namespace Janus.Actors.Tests.Transports;
 

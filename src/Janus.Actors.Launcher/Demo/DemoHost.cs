@@ -1,6 +1,6 @@
 using Janus.Actors.Fixtures;
 
-namespace Janus.Actors.Demo;
+namespace Janus.Actors.Launcher.Demo;
 
 /// <summary>The demo's own host process: its journal in the demo folder, a free loopback port, its output in host.log.</summary>
 public sealed class DemoHost : IAsyncDisposable

@@ -1,4 +1,4 @@
-namespace Janus.Actors.Demo;
+namespace Janus.Actors.Launcher.Demo;
 
 /// <summary>A failure before the demo could show anything: bad arguments, a host that does not start.</summary>
 public sealed class DemoSetupException(string message) : Exception(message);

@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 
-namespace Janus.Actors.Demo;
+namespace Janus.Actors.Launcher.Demo;
 
 /// <summary>
 /// The demo: start a host on its own journal, create sessions with an echotest handle each (progress bar), SIGKILL

@@ -1,0 +1,104 @@
+using System.Security.Cryptography;
+
+namespace Janus.Actors.Launcher;
+
+/// <summary>
+/// The data folder's Janus for run, demo and cluster: <c>deploy/janus</c> rendered into <c>{data}/janus</c> with its
+/// loopback ports and an admin secret of its own, started in a session of its own — so a Ctrl-C reaches the hosts first,
+/// and a SIGKILLed launcher leaves it to the next run, which adopts it — and stopped by whichever run owns it.
+/// </summary>
+public sealed class LocalJanus(LaunchSettings settings) : IAsyncDisposable
+{
+    private static readonly TimeSpan StartPatience = TimeSpan.FromSeconds(30);
+    private bool _owned;
+
+    private string PidFile => Path.Combine(settings.JanusFolder, "janus.pid");
+    private string OwnerFile => Path.Combine(settings.JanusFolder, "owner.pid");
+    private string LogFile => Path.Combine(settings.JanusFolder, "janus.log");
+
+    /// <summary>
+    /// The Janus the hosts use: the one the environment names (<c>Janus__WebSocketUrl</c>/<c>Janus__RestUrl</c>), else this
+    /// data folder's, started unless it runs already; its URLs are set for the hosts this launcher starts.
+    /// </summary>
+    public async Task UseAsync()
+    {
+        if (LaunchSettings.NamesJanus)
+        {
+            Say.Line("using the Janus named by Janus__WebSocketUrl/Janus__RestUrl; no local Janus is started");
+            return;
+        }
+        await StartAsync();
+        var ports = settings.JanusPorts;
+        Environment.SetEnvironmentVariable("Janus__WebSocketUrl", $"ws://127.0.0.1:{ports.WebSocket}/");
+        Environment.SetEnvironmentVariable("Janus__RestUrl", $"http://127.0.0.1:{ports.Http}/janus");
+    }
+
+    private async Task StartAsync()
+    {
+        Directory.CreateDirectory(settings.JanusFolder);
+        if (ProcessFiles.Running(PidFile, "janus") is { } running)
+        {
+            _owned = ProcessFiles.AdoptUnlessShared("Janus", running, OwnerFile, settings.DataFolder);
+            return;
+        }
+        var ports = settings.JanusPorts;
+        foreach (var port in new[] { ports.WebSocket, ports.Http, ports.Admin }.Where(ProcessFiles.PortOpen))
+            throw new LaunchException($"port {port} on 127.0.0.1 is in use (another Janus?): stop it, or choose other ports with JANUS_WS_PORT, JANUS_HTTP_PORT, JANUS_ADMIN_PORT");
+
+        JanusConfigFiles.Render(settings.JanusFolder, JanusConfigFiles.LibraryFolder(), ports, AdminSecret());
+        Say.Line($"starting Janus on 127.0.0.1 (WebSocket {ports.WebSocket}, REST {ports.Http}, admin {ports.Admin}), log in {LogFile}");
+        // A session of its own (setsid), every file descriptor the hard limit allows (thousands of sessions), its output
+        // in its log. bash execs setsid, which execs Janus: the pid stays Janus's.
+        var launch = new ProcessStartInfo("bash") { UseShellExecute = false, WorkingDirectory = settings.JanusFolder };
+        foreach (var argument in new[] { "-c", """ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec setsid janus -F "$1" --disable-colors </dev/null >>"$2" 2>&1""", "janus", settings.JanusFolder, LogFile })
+            launch.ArgumentList.Add(argument);
+        using var janus = Process.Start(launch) ?? throw new LaunchException("could not start bash to start Janus");
+        ProcessFiles.Write(PidFile, janus.Id);
+        ProcessFiles.Write(OwnerFile, Environment.ProcessId);
+        _owned = true;
+
+        var deadline = DateTime.UtcNow + StartPatience;
+        while (!(ProcessFiles.PortOpen(ports.WebSocket) && ProcessFiles.PortOpen(ports.Http)))
+        {
+            if (janus.HasExited)
+            {
+                _owned = false;
+                throw new LaunchException($"Janus exited while starting; the end of {LogFile}:\n{Tail(LogFile, 20)}");
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                await DisposeAsync();
+                throw new LaunchException($"Janus did not open its ports within {StartPatience.TotalSeconds:0} s; see {LogFile}");
+            }
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Stops Janus when this run owns it: SIGTERM, SIGKILL after 10 s.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (!_owned) return;
+        _owned = false;
+        if (ProcessFiles.Running(PidFile, "janus") is { } pid)
+        {
+            Say.Line($"stopping Janus (pid {pid})");
+            _ = Signals.Send(pid, Signals.Term);
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+            while (ProcessFiles.IsRunning(pid, "janus") && DateTime.UtcNow < deadline) await Task.Delay(100);
+            _ = Signals.Send(pid, Signals.Kill);
+        }
+        ProcessFiles.Delete(PidFile, OwnerFile);
+    }
+
+    /// <summary>This data folder's own admin secret, made once.</summary>
+    private string AdminSecret()
+    {
+        var file = Path.Combine(settings.JanusFolder, "admin-secret");
+        if (!File.Exists(file) || new FileInfo(file).Length == 0)
+            File.WriteAllText(file, Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant());
+        return File.ReadAllText(file).Trim();
+    }
+
+    public static string Tail(string file, int lines) =>
+        File.Exists(file) ? string.Join('\n', File.ReadLines(file).TakeLast(lines)) : "";
+}

@@ -1,0 +1,3 @@
+global using System.Diagnostics;
+global using System.Net;
+global using Janus.Actors.Fixtures;

@@ -1,0 +1,25 @@
+using Janus.Actors.Transports;
+
+namespace Janus.Actors.Sessions;
+
+/// <summary>
+/// A snapshot of one session, as the API and the status page show it. <see cref="Reclaims"/> counts the claims since
+/// the session's actor last started (this process's start, or in a cluster the node that hosts it now): 1 after a crash,
+/// one more for each lost connection since. <see cref="Node"/> is the cluster node hosting the session
+/// (<c>host:port</c>), or null outside a cluster.
+/// </summary>
+public sealed record JanusSessionInfo(
+    string Key,
+    long? JanusSessionId,
+    JanusSessionStatus State,
+    JanusTransportKind Transport,
+    IReadOnlyList<JanusHandle> Handles,
+    JanusSessionError? LastError,
+    int Reclaims,
+    string? Node = null);
+
+/// <summary>A plugin handle attached to a session.</summary>
+public sealed record JanusHandle(long HandleId, string Plugin, string? OpaqueId);
+
+/// <summary>A Janus error code (null when the failure was not an answer from Janus) and its reason.</summary>
+public sealed record JanusSessionError(int? Code, string Reason);

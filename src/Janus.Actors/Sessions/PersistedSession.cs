@@ -1,0 +1,33 @@
+using System.Collections.Immutable;
+using Janus.Actors.Transports;
+using static Janus.Actors.Sessions.JanusSessionEvents;
+
+namespace Janus.Actors.Sessions;
+
+/// <summary>
+/// What the journal says of one session, rebuilt from its events on recovery: its Janus id once created or adopted, and
+/// <see cref="Ended"/> (<see cref="JanusSessionStatus.Lost"/> or <see cref="JanusSessionStatus.Destroyed"/>) once over.
+/// </summary>
+internal sealed record PersistedSession(
+    long? JanusSessionId,
+    JanusTransportKind Transport,
+    ImmutableSortedDictionary<long, JanusHandle> Handles,
+    JanusSessionStatus? Ended,
+    JanusSessionError? LastError)
+{
+    public static readonly PersistedSession Empty =
+        new(null, JanusTransportKind.WebSocket, ImmutableSortedDictionary<long, JanusHandle>.Empty, null, null);
+
+    /// <summary>Nothing persisted yet: no session was ever created or adopted under this key.</summary>
+    public bool IsNew => JanusSessionId is null;
+
+    public PersistedSession Apply(IJanusSessionEvent e) => e switch
+    {
+        SessionCreated c => this with { JanusSessionId = c.JanusSessionId, Transport = c.Transport },
+        HandleAttached a => this with { Handles = Handles.SetItem(a.HandleId, new JanusHandle(a.HandleId, a.Plugin, a.OpaqueId)) },
+        HandleDetached d => this with { Handles = Handles.Remove(d.HandleId) },
+        SessionLost l => this with { Ended = JanusSessionStatus.Lost, LastError = new JanusSessionError(l.Code, l.Reason) },
+        SessionDestroyed => this with { Ended = JanusSessionStatus.Destroyed, Handles = Handles.Clear() },
+        _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "unknown session event"),
+    };
+}
