@@ -19,12 +19,6 @@ public sealed class JanusServer : IAsyncDisposable, IDisposable
     /// and replaces bash with Janus, so the process id is Janus's own.
     /// Arguments: $1 limit, $2 janus executable, $3 configs folder, $4 log file.
     /// </summary>
-    private const string LaunchScript = """
-        ulimit -n "$1" 2>/dev/null || ulimit -n "$(ulimit -Hn)"
-        echo "=== janus-test: starting $(date -Is), open files limit $(ulimit -n)" >>"$4"
-        exec "$2" -F "$3" --disable-colors --debug-timestamps </dev/null >>"$4" 2>&1
-        """;
-
     private readonly HttpClient _readinessProbe = new() { Timeout = TimeSpan.FromSeconds(2) };
     private Process? _janus;
 
@@ -80,13 +74,8 @@ public sealed class JanusServer : IAsyncDisposable, IDisposable
         if (ProcessId is not null)
             throw new InvalidOperationException("Janus is already running");
 
-        // Janus resolves relative plugin paths (recordings, ...) against its working folder: keep them in ours.
-        var launch = new ProcessStartInfo("/bin/bash") { UseShellExecute = false, WorkingDirectory = Folder };
-        foreach (var argument in new[] { "-c", LaunchScript, "janus-test", Options.FileDescriptorLimit.ToString(), Options.JanusExecutable, Folder, LogPath })
-            launch.ArgumentList.Add(argument);
-
         var clock = Stopwatch.StartNew();
-        var janus = _janus = Process.Start(launch) ?? throw new InvalidOperationException("Could not launch bash to start Janus");
+        var janus = _janus = JanusProcess.Launch(Options.JanusExecutable, Folder, LogPath, Options.FileDescriptorLimit);
         while (!await AnswersAsync(cancellationToken))
         {
             if (janus.HasExited)

@@ -10,8 +10,6 @@ namespace Janus.Actors.Fixtures;
 /// </summary>
 public sealed class PostgresServer : IAsyncDisposable
 {
-    private const string BinDirectory = "/usr/lib/postgresql/15/bin";
-    private const string OsUser = "postgres";
     private const int LogTailLines = 40;
 
     private static int _databaseCount;
@@ -96,7 +94,7 @@ public sealed class PostgresServer : IAsyncDisposable
         {
             if (File.Exists(Path.Combine(DataDirectory, "postmaster.pid")))
             {
-                var (exitCode, _) = Run("pg_ctl", "-D", DataDirectory, "-m", "immediate", "-w", "-t", "30", "stop");
+                var (exitCode, _) = PostgresTools.Run("pg_ctl", "-D", DataDirectory, "-m", "immediate", "-w", "-t", "30", "stop");
                 if (exitCode != 0) KillPostmaster();
             }
         }
@@ -130,7 +128,7 @@ public sealed class PostgresServer : IAsyncDisposable
         Directory.CreateDirectory(SocketDirectory);
         var passwordFile = Path.Combine(_root, "password");
         await File.WriteAllTextAsync(passwordFile, Password + "\n", cancellationToken);
-        await ChangeOwnerToPostgresAsync(cancellationToken);
+        if (!PostgresTools.GiveToPostgresUser(_root)) throw new InvalidOperationException($"chown -R postgres {_root} failed");
 
         await RunAsync("initdb failed", cancellationToken, "initdb",
             "-D", DataDirectory, "-U", "postgres", "--auth=scram-sha-256", $"--pwfile={passwordFile}",
@@ -150,12 +148,6 @@ public sealed class PostgresServer : IAsyncDisposable
             """, cancellationToken);
     }
 
-    private async Task ChangeOwnerToPostgresAsync(CancellationToken cancellationToken)
-    {
-        using var chown = Process.Start(new ProcessStartInfo("chown", ["-R", $"{OsUser}:{OsUser}", _root]) { UseShellExecute = false })!;
-        await chown.WaitForExitAsync(cancellationToken);
-        if (chown.ExitCode != 0) throw new InvalidOperationException($"chown -R {OsUser} {_root} failed ({chown.ExitCode}); tests must run as root.");
-    }
 
     private string ConnectionString(string database, bool pooling) => new NpgsqlConnectionStringBuilder
     {
@@ -169,30 +161,10 @@ public sealed class PostgresServer : IAsyncDisposable
 
     private async Task RunAsync(string failure, CancellationToken cancellationToken, string tool, params string[] arguments)
     {
-        var (exitCode, output) = await Task.Run(() => Run(tool, arguments), cancellationToken);
+        var (exitCode, output) = await Task.Run(() => PostgresTools.Run(tool, arguments), cancellationToken);
         if (exitCode != 0)
             throw new InvalidOperationException(
                 $"PostgreSQL in {_root}: {tool} {failure} (exit {exitCode}).\n{output}\n--- server log (tail) ---\n{LogTail()}");
-    }
-
-    // Runs a PostgreSQL tool as the postgres OS user. pg_ctl detaches the server and points its output at the
-    // log file, so reading the tool's output to the end does not wait for the server.
-    private static (int ExitCode, string Output) Run(string tool, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("runuser")
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in (string[])["-u", OsUser, "--", Path.Combine(BinDirectory, tool), .. arguments])
-            start.ArgumentList.Add(argument);
-
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, stdout + stderr.Result);
     }
 
     private string LogTail() =>

@@ -47,12 +47,7 @@ public sealed class LocalJanus(LaunchSettings settings) : IAsyncDisposable
 
         JanusConfigFiles.Render(settings.JanusFolder, JanusConfigFiles.LibraryFolder(), ports, AdminSecret());
         Say.Line($"starting Janus on 127.0.0.1 (WebSocket {ports.WebSocket}, REST {ports.Http}, admin {ports.Admin}), log in {LogFile}");
-        // A session of its own (setsid), every file descriptor the hard limit allows (thousands of sessions), its output
-        // in its log. bash execs setsid, which execs Janus: the pid stays Janus's.
-        var launch = new ProcessStartInfo("bash") { UseShellExecute = false, WorkingDirectory = settings.JanusFolder };
-        foreach (var argument in new[] { "-c", """ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec setsid janus -F "$1" --disable-colors </dev/null >>"$2" 2>&1""", "janus", settings.JanusFolder, LogFile })
-            launch.ArgumentList.Add(argument);
-        using var janus = Process.Start(launch) ?? throw new LaunchException("could not start bash to start Janus");
+        using var janus = JanusProcess.Launch("janus", settings.JanusFolder, LogFile);
         ProcessFiles.Write(PidFile, janus.Id);
         ProcessFiles.Write(OwnerFile, Environment.ProcessId);
         _owned = true;

@@ -10,7 +10,6 @@ namespace Janus.Actors.Launcher;
 /// </summary>
 public sealed class LocalPostgres(LaunchSettings settings) : IAsyncDisposable
 {
-    private const string Bin = "/usr/lib/postgresql/15/bin";
     private bool _owned;
 
     private string Folder => settings.PostgresFolder;
@@ -19,7 +18,6 @@ public sealed class LocalPostgres(LaunchSettings settings) : IAsyncDisposable
     private string LogFile => Path.Combine(Folder, "postgres.log");
     private string PasswordFile => Path.Combine(Folder, "password");
     private string OwnerFile => Path.Combine(Folder, "owner.pid");
-    private static bool IsRoot => Environment.UserName == "root";
 
     /// <summary>Starts it unless it runs; makes sure the journal's database exists; returns the nodes' connection string.</summary>
     public async Task<string> StartAsync()
@@ -56,9 +54,9 @@ public sealed class LocalPostgres(LaunchSettings settings) : IAsyncDisposable
             File.WriteAllText(PasswordFile, Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant());
             File.SetUnixFileMode(PasswordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
-        if (IsRoot)
+        if (PostgresTools.AsPostgresUser)
         {
-            await RunAsync("chown", "-R", "postgres:postgres", Folder);
+            PostgresTools.GiveToPostgresUser(Folder);
             if (await RunAsync("runuser", "-u", "postgres", "--", "test", "-w", Folder) != 0)
                 throw new LaunchException($"the postgres user cannot reach {Folder} (a parent folder is closed to it): choose a JANUS_ACTORS_DATA it can reach, e.g. /var/tmp/janus-actors");
         }
@@ -99,19 +97,13 @@ public sealed class LocalPostgres(LaunchSettings settings) : IAsyncDisposable
         return code;
     }
 
-    private Task<(int Code, string Output)> ToolOutputAsync(string tool, params string[] arguments) =>
-        IsRoot ? OutputAsync("runuser", ["-u", "postgres", "--", Path.Combine(Bin, tool), .. arguments]) : OutputAsync(Path.Combine(Bin, tool), arguments);
+    private static Task<(int ExitCode, string Output)> ToolOutputAsync(string tool, params string[] arguments) =>
+        Task.Run(() => PostgresTools.Run(tool, arguments));
 
-    private static async Task<int> RunAsync(string program, params string[] arguments) => (await OutputAsync(program, arguments)).Code;
-
-    private static async Task<(int Code, string Output)> OutputAsync(string program, string[] arguments)
+    private static async Task<int> RunAsync(string program, params string[] arguments)
     {
-        var start = new ProcessStartInfo(program) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        using var process = Process.Start(start) ?? throw new LaunchException($"could not start {program}");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
+        using var process = Process.Start(new ProcessStartInfo(program, arguments) { UseShellExecute = false }) ?? throw new LaunchException($"could not start {program}");
         await process.WaitForExitAsync();
-        return (process.ExitCode, await output + await errors);
+        return process.ExitCode;
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Janus.Actors.Fixtures;
 
 namespace SipCallRecovery;
 
@@ -28,16 +29,7 @@ public sealed class Sipp : IAsyncDisposable
     /// <summary>Starts sipp with <c>sipp/&lt;scenario&gt;.xml</c> bound to 127.0.0.1:<paramref name="port"/> (UDP).</summary>
     public static Sipp Start(string scenario, string workingDirectory, int port, params string[] arguments)
     {
-        var info = new ProcessStartInfo(Executable)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-            info.ArgumentList.Add(argument);
+        var info = ChildProcess.StartInfo(Executable, workingDirectory, arguments);
         foreach (var argument in new[] { "-sf", Path.Combine(AppContext.BaseDirectory, "sipp", $"{scenario}.xml"),
                      "-i", "127.0.0.1", "-p", port.ToString(), "-m", "1", "-nostdin", "-timeout", "30", "-timeout_error" })
             info.ArgumentList.Add(argument);

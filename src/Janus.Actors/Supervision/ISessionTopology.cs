@@ -17,8 +17,8 @@ internal interface ISessionTopology
     IActorRef Region { get; }
 
     /// <summary>
-    /// True when a session actor that stopped without ending comes back on this node (one node: the region restarts it
-    /// after a journal failure), so the registry keeps answering for it meanwhile; false when it may come back anywhere.
+    /// True when a session's actor that stopped can only come back on this node (one node: its region starts it again), so
+    /// the registry keeps its last snapshot; false when it may come back on any node (sharding), so the registry forgets it.
     /// </summary>
     bool SessionsComeBackHere { get; }
 

@@ -165,14 +165,14 @@ internal sealed partial class JanusSessionRegistry : ReceiveActor, IWithTimers
     }
 
     /// <summary>
-    /// A session's actor stopped. An ended one is still answered for from here. One that stopped without ending (a journal
-    /// failure, a hand-over) is reclaiming until it reports again when it comes back on this node; when it may come back on
-    /// another node it is forgotten here.
+    /// A session's actor stopped. When it can only come back on this node (one node), its last snapshot stays: an ended
+    /// session is still listed and answered for from here, and one that stopped without ending (a journal failure) is
+    /// reclaiming until it reports again. When it may come back on any node (a cluster: hand-over, passivation), this node
+    /// forgets it; the node that hosts it next answers for it.
     /// </summary>
     private void OnSessionStopped(string key)
     {
-        if (!_sessions.TryGet(key, out var info) || IsEnded(info)) return;
-        if (_topology.SessionsComeBackHere) _sessions.Set(info with { State = JanusSessionStatus.Reclaiming });
-        else _sessions.Remove(key);
+        if (!_topology.SessionsComeBackHere) _sessions.Remove(key);
+        else if (_sessions.TryGet(key, out var info) && !IsEnded(info)) _sessions.Set(info with { State = JanusSessionStatus.Reclaiming });
     }
 }

@@ -70,16 +70,8 @@ public sealed class PackageConsumerSpecs(JanusFixture janus) : IClassFixture<Jan
 
     private static async Task<string> DotnetAsync(string workingDirectory, params string[] arguments)
     {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments) info.ArgumentList.Add(argument);
+        var info = ChildProcess.StartInfo("dotnet", workingDirectory, arguments);
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        info.Environment["DOTNET_NOLOGO"] = "1";
         using var process = Process.Start(info)!;
         var errors = process.StandardError.ReadToEndAsync();
         var output = process.StandardOutput.ReadToEndAsync();
