@@ -75,7 +75,7 @@ public sealed class JanusServer : IAsyncDisposable, IDisposable
             throw new InvalidOperationException("Janus is already running");
 
         var clock = Stopwatch.StartNew();
-        var janus = _janus = JanusProcess.Launch(Options.JanusExecutable, Folder, LogPath, Options.FileDescriptorLimit);
+        var janus = _janus = JanusProcess.Launch("janus-test", Options.JanusExecutable, Folder, LogPath, Options.FileDescriptorLimit);
         while (!await AnswersAsync(cancellationToken))
         {
             if (janus.HasExited)

@@ -47,7 +47,7 @@ public sealed class LocalJanus(LaunchSettings settings) : IAsyncDisposable
 
         JanusConfigFiles.Render(settings.JanusFolder, JanusConfigFiles.LibraryFolder(), ports, AdminSecret());
         Say.Line($"starting Janus on 127.0.0.1 (WebSocket {ports.WebSocket}, REST {ports.Http}, admin {ports.Admin}), log in {LogFile}");
-        using var janus = JanusProcess.Launch("janus", settings.JanusFolder, LogFile);
+        using var janus = JanusProcess.Launch("build.sh", "janus", settings.JanusFolder, LogFile);
         ProcessFiles.Write(PidFile, janus.Id);
         ProcessFiles.Write(OwnerFile, Environment.ProcessId);
         _owned = true;
