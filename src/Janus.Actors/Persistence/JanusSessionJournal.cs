@@ -190,7 +190,10 @@ internal sealed class JanusSessionJournal : SqlWriteJournal, IWithTimers
     private void Read(Func<CancellationToken, Task<List<JournalRow>>> read, Func<RowsRead, object> onRead, Action<Exception> onFailure)
     {
         var stale = _writes.ReadStarted();
-        read(_stopping.Token)
+        var token = _stopping.Token;
+        // On the pool, never on this actor's thread: Microsoft.Data.Sqlite's async calls run synchronously, and a read
+        // that waits for a database lock must not stop the journal from taking its other messages meanwhile.
+        Task.Run(() => read(token), token)
             .PipeTo(Self,
                 success: rows => onRead(new RowsRead(rows, stale)),
                 failure: cause => new ReadFailed(cause, stale, onFailure));
