@@ -128,7 +128,7 @@ public sealed class PostgresServer : IAsyncDisposable
         Directory.CreateDirectory(SocketDirectory);
         var passwordFile = Path.Combine(_root, "password");
         await File.WriteAllTextAsync(passwordFile, Password + "\n", cancellationToken);
-        if (!PostgresTools.GiveToPostgresUser(_root)) throw new InvalidOperationException($"chown -R postgres {_root} failed");
+        if (!await PostgresTools.GiveToPostgresUserAsync(_root)) throw new InvalidOperationException($"chown -R postgres {_root} failed");
 
         await RunAsync("initdb failed", cancellationToken, "initdb",
             "-D", DataDirectory, "-U", "postgres", "--auth=scram-sha-256", $"--pwfile={passwordFile}",
@@ -161,7 +161,7 @@ public sealed class PostgresServer : IAsyncDisposable
 
     private async Task RunAsync(string failure, CancellationToken cancellationToken, string tool, params string[] arguments)
     {
-        var (exitCode, output) = await Task.Run(() => PostgresTools.Run(tool, arguments), cancellationToken);
+        var (exitCode, output) = await PostgresTools.RunAsync(tool, arguments, cancellationToken);
         if (exitCode != 0)
             throw new InvalidOperationException(
                 $"PostgreSQL in {_root}: {tool} {failure} (exit {exitCode}).\n{output}\n--- server log (tail) ---\n{LogTail()}");

@@ -56,7 +56,7 @@ public sealed class LocalPostgres(LaunchSettings settings) : IAsyncDisposable
         }
         if (PostgresTools.AsPostgresUser)
         {
-            PostgresTools.GiveToPostgresUser(Folder);
+            await PostgresTools.GiveToPostgresUserAsync(Folder);
             if (await RunAsync("runuser", "-u", "postgres", "--", "test", "-w", Folder) != 0)
                 throw new LaunchException($"the postgres user cannot reach {Folder} (a parent folder is closed to it): choose a JANUS_ACTORS_DATA it can reach, e.g. /var/tmp/janus-actors");
         }
@@ -98,7 +98,7 @@ public sealed class LocalPostgres(LaunchSettings settings) : IAsyncDisposable
     }
 
     private static Task<(int ExitCode, string Output)> ToolOutputAsync(string tool, params string[] arguments) =>
-        Task.Run(() => PostgresTools.Run(tool, arguments));
+        PostgresTools.RunAsync(tool, arguments);
 
     private static async Task<int> RunAsync(string program, params string[] arguments)
     {
