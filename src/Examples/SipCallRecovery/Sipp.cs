@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Janus.Actors.Fixtures;
@@ -11,14 +10,9 @@ namespace SipCallRecovery;
 /// </summary>
 public sealed class Sipp : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly StreamWriter _screen;
+    private readonly ChildProcess _process;
 
-    private Sipp(Process process, StreamWriter screen)
-    {
-        _process = process;
-        _screen = screen;
-    }
+    private Sipp(ChildProcess process) => _process = process;
 
     public static string Executable =>
         (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin").Split(':')
@@ -33,25 +27,16 @@ public sealed class Sipp : IAsyncDisposable
         foreach (var argument in new[] { "-sf", Path.Combine(AppContext.BaseDirectory, "sipp", $"{scenario}.xml"),
                      "-i", "127.0.0.1", "-p", port.ToString(), "-m", "1", "-nostdin", "-timeout", "30", "-timeout_error" })
             info.ArgumentList.Add(argument);
-
-        var screen = new StreamWriter(Path.Combine(workingDirectory, $"{scenario}.out")) { AutoFlush = true };
-        var process = new Process { StartInfo = info };
-        process.OutputDataReceived += (_, e) => Write(screen, e.Data);
-        process.ErrorDataReceived += (_, e) => Write(screen, e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Kill(process);
-        return new Sipp(process, screen);
+        var process = new ChildProcess($"sipp {scenario}", Path.Combine(workingDirectory, $"{scenario}.out"));
+        process.Start(info);
+        return new Sipp(process);
     }
 
     /// <summary>Waits for sipp to finish its one call; 0 means the scenario ran as written.</summary>
-    public async Task<int> WaitForExitAsync(TimeSpan timeout)
-    {
-        using var patience = new CancellationTokenSource(timeout);
-        await _process.WaitForExitAsync(patience.Token);
-        return _process.ExitCode;
-    }
+    public async Task<int> WaitForExitAsync(TimeSpan timeout) =>
+        await _process.WaitForExitAsync(timeout)
+            ? _process.ExitCode!.Value
+            : throw new TimeoutException($"sipp did not finish its call within {timeout.TotalSeconds} s");
 
     /// <summary>A UDP port on 127.0.0.1 that is free right now.</summary>
     public static int FreeUdpPort()
@@ -60,36 +45,5 @@ public sealed class Sipp : IAsyncDisposable
         return ((IPEndPoint)socket.Client.LocalEndPoint!).Port;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        Kill(_process);
-        await _process.WaitForExitAsync();
-        _process.Dispose();
-        lock (_screen)
-            _screen.Dispose();
-    }
-
-    private static void Kill(Process process)
-    {
-        try
-        {
-            if (!process.HasExited)
-                process.Kill();
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
-    }
-
-    private static void Write(StreamWriter screen, string? line)
-    {
-        if (line is null)
-            return;
-        lock (screen)
-        {
-            try { screen.WriteLine(line); }
-            catch (ObjectDisposedException) { /* output after dispose */ }
-        }
-    }
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
 }

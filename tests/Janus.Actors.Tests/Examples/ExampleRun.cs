@@ -34,47 +34,17 @@ public sealed class ExampleRun
 
     public static async Task<ExampleRun> RunAsync(string name, ITestOutputHelper output, TimeSpan timeout)
     {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(DllPath(name));
-        info.Environment["DOTNET_NOLOGO"] = "1";
-
-        var lines = new List<string>();
-        using var process = new Process { StartInfo = info };
-        DataReceivedEventHandler append = (_, e) =>
-        {
-            if (e.Data is null) return;
-            lock (lines) lines.Add(e.Data);
-        };
-        process.OutputDataReceived += append;
-        process.ErrorDataReceived += append;
+        await using var process = new ChildProcess(name);
         var clock = Stopwatch.StartNew();
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var patience = new CancellationTokenSource(timeout);
-        try
+        process.Start(ChildProcess.StartInfo("dotnet", Environment.CurrentDirectory, DllPath(name)));
+        if (!await process.WaitForExitAsync(timeout))
         {
-            await process.WaitForExitAsync(patience.Token);
-            process.WaitForExit(); // drains the output
+            await process.KillAsync();
+            process.Note($"(killed by the test after {timeout.TotalSeconds} s)");
         }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-            lock (lines) lines.Add($"(killed by the test after {timeout.TotalSeconds} s)");
-        }
-        finally
-        {
-            lock (lines) output.WriteLine(string.Join('\n', lines));
-            output.WriteLine($"{name}: exit code {process.ExitCode} after {clock.Elapsed.TotalSeconds:F1} s");
-        }
-        lock (lines) return new ExampleRun(name, process.ExitCode, lines.ToList());
+        output.WriteLine(process.Output());
+        output.WriteLine($"{name}: exit code {process.ExitCode} after {clock.Elapsed.TotalSeconds:F1} s");
+        return new ExampleRun(name, process.ExitCode ?? -1, process.Output().Split('\n'));
     }
 
     /// <summary>Asserts that the demo finished and every one of its checks held.</summary>
