@@ -99,14 +99,15 @@ internal sealed partial class JanusSessionRegistry : ReceiveActor, IWithTimers
     protected override void PostStop() => _sessions.Untrack();
 
     /// <summary>
-    /// An ended session answers the same from here as from its actor, which may have stopped; anything else goes to the
-    /// session wherever it runs. A read is answered from this node's snapshot when the session runs here.
+    /// A session this node knows answers a read, and a create of its key (taken, whatever its state — also while its actor
+    /// restarts after a journal failure), from here; an ended one answers everything from here, as its actor would, which
+    /// may have stopped. Anything else goes to the session wherever it runs.
     /// </summary>
     private void OnCommand(IJanusSessionCommand command)
     {
         if (_topology.Refusal() is { } refusal)
             Sender.Tell(new Status.Failure(new JanusSessionUnavailableException(command.Key, JanusSessionStatus.Reclaiming, refusal)));
-        else if (_sessions.TryGet(command.Key, out var info) && (command is GetSession || IsEnded(info)))
+        else if (_sessions.TryGet(command.Key, out var info) && (command is GetSession or CreateSession || IsEnded(info)))
             Sender.Tell(AnswerFor(info, command));
         else if (command is GetSession read)
             ReadAsync(_topology.Region, read, _askTimeout).PipeTo(Sender);

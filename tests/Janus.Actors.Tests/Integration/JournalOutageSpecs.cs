@@ -66,6 +66,8 @@ public sealed class JournalOutageSpecs : IAsyncLifetime
 
         await _postgres.PauseAsync();
         await Assert.ThrowsAsync<JanusSessionUnavailableException>(() => app.Sessions.AttachAsync("call-1", "janus.plugin.echotest"));
+        // While its actor is down and restarting, the key is still taken.
+        await Assert.ThrowsAsync<JanusSessionExistsException>(() => app.Sessions.CreateAsync("call-1", JanusTransportKind.WebSocket));
         await _postgres.ResumeAsync();
 
         var back = await Eventually.ReturnsAsync(() => app.Sessions.GetAsync("call-1"),
