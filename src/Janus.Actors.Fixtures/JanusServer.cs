@@ -146,12 +146,7 @@ public sealed class JanusServer : IAsyncDisposable, IDisposable
     /// <summary>The last lines of Janus's log, for failure messages.</summary>
     public string LogTail(int lines = 40)
     {
-        if (!File.Exists(LogPath))
-            return "(Janus wrote no log)";
-        using var log = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        var text = new StreamReader(log).ReadToEnd();
-        var tail = text.Split('\n').TakeLast(lines + 1);
-        return $"--- tail of {LogPath} ---\n{string.Join('\n', tail).TrimEnd()}";
+        return LogFiles.Tail(LogPath, lines) is { } tail ? $"--- tail of {LogPath} ---\n{tail}" : "(Janus wrote no log)";
     }
 
     public async ValueTask DisposeAsync()

@@ -167,7 +167,6 @@ public sealed class PostgresServer : IAsyncDisposable
                 $"PostgreSQL in {_root}: {tool} {failure} (exit {exitCode}).\n{output}\n--- server log (tail) ---\n{LogTail()}");
     }
 
-    private string LogTail() =>
-        File.Exists(LogFile) ? string.Join('\n', File.ReadLines(LogFile).TakeLast(LogTailLines)) : "(no server log)";
+    private string LogTail() => LogFiles.Tail(LogFile, LogTailLines) ?? "(no server log)";
 
 }

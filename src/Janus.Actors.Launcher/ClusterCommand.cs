@@ -115,17 +115,10 @@ public sealed class ClusterCommand(LaunchSettings settings)
 
     private async Task AnnounceAsync(IReadOnlyList<int> apiPorts, CancellationToken stopped)
     {
-        try
-        {
-            if (!await Readiness.WaitAsync(apiPorts, TimeSpan.FromSeconds(180), stopped)) return;
-            Say.Line($"ready: {apiPorts.Count} nodes in one cluster");
-            for (var i = 0; i < apiPorts.Count; i++)
-                Say.Line($"  node {i + 1}: status page http://127.0.0.1:{apiPorts[i]}/ · API http://127.0.0.1:{apiPorts[i]}/v1/sessions · members http://127.0.0.1:{apiPorts[i]}/v1/cluster · log {LogFile(i + 1)}");
-            Say.Line("Ctrl-C stops the nodes, then Janus and PostgreSQL");
-        }
-        catch (OperationCanceledException)
-        {
-            // Every node stopped first.
-        }
+        if (!await Readiness.WaitAsync(apiPorts, TimeSpan.FromSeconds(180), stopped)) return;
+        Say.Line($"ready: {apiPorts.Count} nodes in one cluster");
+        for (var i = 0; i < apiPorts.Count; i++)
+            Say.Line($"  node {i + 1}: status page http://127.0.0.1:{apiPorts[i]}/ · API http://127.0.0.1:{apiPorts[i]}/v1/sessions · members http://127.0.0.1:{apiPorts[i]}/v1/cluster · log {LogFile(i + 1)}");
+        Say.Line("Ctrl-C stops the nodes, then Janus and PostgreSQL");
     }
 }

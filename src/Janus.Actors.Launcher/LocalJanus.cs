@@ -58,7 +58,7 @@ public sealed class LocalJanus(LaunchSettings settings) : IAsyncDisposable
             if (janus.HasExited)
             {
                 _owned = false;
-                throw new LaunchException($"Janus exited while starting; the end of {LogFile}:\n{Tail(LogFile, 20)}");
+                throw new LaunchException($"Janus exited while starting; the end of {LogFile}:\n{LogFiles.Tail(LogFile, 20)}");
             }
             if (DateTime.UtcNow > deadline)
             {
@@ -93,7 +93,4 @@ public sealed class LocalJanus(LaunchSettings settings) : IAsyncDisposable
             File.WriteAllText(file, Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant());
         return File.ReadAllText(file).Trim();
     }
-
-    public static string Tail(string file, int lines) =>
-        File.Exists(file) ? string.Join('\n', File.ReadLines(file).TakeLast(lines)) : "";
 }

@@ -33,7 +33,7 @@ public sealed class LocalPostgres(LaunchSettings settings) : IAsyncDisposable
             ProcessFiles.Write(OwnerFile, Environment.ProcessId);
             _owned = true;
             if (await ToolAsync("pg_ctl", "-D", Data, "-l", LogFile, "-o", $"-p {settings.PostgresPort}", "-w", "-t", "60", "start") != 0)
-                throw new LaunchException($"PostgreSQL did not start; the end of {LogFile}:\n{LocalJanus.Tail(LogFile, 20)}");
+                throw new LaunchException($"PostgreSQL did not start; the end of {LogFile}:\n{LogFiles.Tail(LogFile, 20)}");
         }
         // The port it really listens on (a reused server keeps the port it was started with): line 4 of postmaster.pid.
         var port = File.ReadLines(Path.Combine(Data, "postmaster.pid")).ElementAt(3).Trim();
@@ -64,7 +64,7 @@ public sealed class LocalPostgres(LaunchSettings settings) : IAsyncDisposable
         Say.Line($"initialising PostgreSQL in {Data}");
         if (await ToolAsync("initdb", "-D", Data, "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256",
                 $"--pwfile={PasswordFile}", "--encoding=UTF8", "--locale=C") != 0)
-            throw new LaunchException($"initdb failed; the end of {LogFile}:\n{LocalJanus.Tail(LogFile, 20)}");
+            throw new LaunchException($"initdb failed; the end of {LogFile}:\n{LogFiles.Tail(LogFile, 20)}");
         File.AppendAllText(Path.Combine(Data, "postgresql.conf"), $"""
 
             # build.sh cluster: private and loopback only.

@@ -1,33 +1,15 @@
 namespace Janus.Actors.Launcher;
 
-/// <summary>Pid files of the data folder, read with care: a stale file names a process that is gone or another program.</summary>
+/// <summary>The data folder's pid and owner files, and the ports its servers take.</summary>
 public static class ProcessFiles
 {
     /// <summary>The pid in <paramref name="file"/> (first line) when that process runs and is <paramref name="program"/>.</summary>
-    public static int? Running(string file, string program)
-    {
-        try
-        {
-            return int.TryParse(File.ReadLines(file).FirstOrDefault()?.Trim(), out var pid) && IsRunning(pid, program) ? pid : null;
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-    }
+    public static int? Running(string file, string program) =>
+        PidFiles.Read(file) is { } pid && IsRunning(pid, program) ? pid : null;
 
     /// <summary>True when <paramref name="pid"/> runs and its command line mentions <paramref name="program"/>.</summary>
-    public static bool IsRunning(int pid, string program)
-    {
-        try
-        {
-            return Signals.Send(pid, 0) && File.ReadAllText($"/proc/{pid}/cmdline").Contains(program, StringComparison.Ordinal);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
+    public static bool IsRunning(int pid, string program) =>
+        PidFiles.IsAlive(pid) && PidFiles.CommandLine(pid)?.Contains(program, StringComparison.Ordinal) == true;
 
     public static void Write(string file, int pid) => File.WriteAllText(file, $"{pid}\n");
 

@@ -51,14 +51,7 @@ public sealed class RunCommand(LaunchSettings settings)
 
     private static async Task AnnounceAsync(int port, CancellationToken stopped)
     {
-        try
-        {
-            if (await Readiness.WaitAsync([port], TimeSpan.FromSeconds(120), stopped))
-                Say.Line($"ready: status page http://127.0.0.1:{port}/ · API http://127.0.0.1:{port}/v1/sessions · metrics http://127.0.0.1:{port}/metrics · Ctrl-C stops");
-        }
-        catch (OperationCanceledException)
-        {
-            // The host stopped first.
-        }
+        if (await Readiness.WaitAsync([port], TimeSpan.FromSeconds(120), stopped))
+            Say.Line($"ready: status page http://127.0.0.1:{port}/ · API http://127.0.0.1:{port}/v1/sessions · metrics http://127.0.0.1:{port}/metrics · Ctrl-C stops");
     }
 }

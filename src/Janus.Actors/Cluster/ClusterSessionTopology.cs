@@ -110,10 +110,8 @@ internal sealed class ClusterSessionTopology(IActorContext registry, TimeSpan as
 
     public bool Receive(object message) => false;
 
-    public bool OnTerminated(IActorRef actor)
+    public void OnTerminated(IActorRef actor)
     {
-        if (!actor.Equals(_region)) return false;
-        _leaving = true;
-        return true;
+        if (actor.Equals(_region)) _leaving = true;
     }
 }

@@ -129,7 +129,7 @@ public static class JanusSessionsServiceCollectionExtensions
             var transports = JanusTransports.Create(janus, connections);
             ClusterSharding.Get(system).Start(
                 ClusterSessionTopology.ShardTypeName,
-                key => JanusSessionActor.Props(key, janus, sessions, transports, cluster),
+                key => JanusSessionActor.Props(key, janus, sessions, transports, cluster.Node),
                 ClusterShardingSettings.Create(system),
                 new JanusSessionMessageExtractor(JanusSessionMessageExtractor.DefaultShards));
             registry.Register<IJanusSessions>(sessions);

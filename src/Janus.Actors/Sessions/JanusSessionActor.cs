@@ -2,7 +2,6 @@ using Akka.Actor;
 using Akka.Actor.Internal;
 using Akka.Cluster.Sharding;
 using Akka.Persistence;
-using Janus.Actors.Cluster;
 using Janus.Actors.Supervision;
 using Janus.Actors.Transports;
 using static Janus.Actors.Supervision.SessionRegistryProtocol;
@@ -41,21 +40,21 @@ internal sealed partial class JanusSessionActor : PersistentActor, IWithTimers
     /// <param name="options">How to reach Janus.</param>
     /// <param name="registry">Receives the session's snapshots and notices (its node's <see cref="JanusSessionRegistry"/>).</param>
     /// <param name="transports">The node's shared WebSockets and the REST transport's Props.</param>
-    /// <param name="cluster">This node when the session is a sharded entity; null on a single node.</param>
+    /// <param name="node">This cluster node (<c>host:port</c>) when the session is a sharded entity; null on a single node.</param>
     public static Props Props(string key, JanusOptions options, IActorRef registry, JanusTransports transports,
-        JanusClusterOptions? cluster = null) =>
-        Akka.Actor.Props.CreateBy(new Producer(key, options, registry, transports, cluster));
+        string? node = null) =>
+        Akka.Actor.Props.CreateBy(new Producer(key, options, registry, transports, node));
 
     /// <summary>
     /// Builds the actor with a plain constructor call: <c>Props.Create(() => new ...)</c> compiles its expression on every
     /// call, which costs more than the actor itself when ten thousand sessions start at once.
     /// </summary>
     private sealed class Producer(string key, JanusOptions options, IActorRef registry, JanusTransports transports,
-        JanusClusterOptions? cluster) : IIndirectActorProducer
+        string? node) : IIndirectActorProducer
     {
         public Type ActorType => typeof(JanusSessionActor);
 
-        public ActorBase Produce() => new JanusSessionActor(key, options, registry, transports, cluster);
+        public ActorBase Produce() => new JanusSessionActor(key, options, registry, transports, node);
 
         public void Release(ActorBase actor) { }
     }
@@ -82,7 +81,7 @@ internal sealed partial class JanusSessionActor : PersistentActor, IWithTimers
     private readonly JanusOptions _options;
     private readonly IActorRef _registry;
     private readonly JanusTransports _transports;
-    private readonly JanusClusterOptions? _cluster;
+    private readonly string? _node;
     private readonly ReclaimBackoff _backoff;
     private readonly PendingRequests _pending = new();
 
@@ -102,13 +101,13 @@ internal sealed partial class JanusSessionActor : PersistentActor, IWithTimers
     private DateTimeOffset _reclaimStarted = DateTimeOffset.UtcNow;
 
     public JanusSessionActor(string key, JanusOptions options, IActorRef registry, JanusTransports transports,
-        JanusClusterOptions? cluster = null)
+        string? node = null)
     {
         _key = key;
         _options = options;
         _registry = registry;
         _transports = transports;
-        _cluster = cluster;
+        _node = node;
         _backoff = new ReclaimBackoff(options.MinReclaimBackoff, options.MaxReclaimBackoff);
         _keepAlivePeriod = options.KeepAliveInterval;
         PersistenceId = PersistenceIdPrefix + key;
@@ -180,7 +179,7 @@ internal sealed partial class JanusSessionActor : PersistentActor, IWithTimers
     private IActorRef Transport => _transport ?? throw new InvalidOperationException("transport not connected");
 
     private JanusSessionInfo Snapshot() =>
-        new(_key, _state.JanusSessionId, _status, _state.Transport, _state.Handles.Values.ToList(), _state.LastError, _reclaims, _cluster?.Node);
+        new(_key, _state.JanusSessionId, _status, _state.Transport, _state.Handles.Values.ToList(), _state.LastError, _reclaims, _node);
 
     /// <summary>
     /// A session that ended (or whose creation failed, or that was never created) has reported it and stops without

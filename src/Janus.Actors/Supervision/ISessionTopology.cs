@@ -48,6 +48,6 @@ internal interface ISessionTopology
     /// <summary>A message of the topology's own (its timers); true when it was one.</summary>
     bool Receive(object message);
 
-    /// <summary>A watched actor other than a session stopped (a subscriber, sharding's region); true when it was the topology's.</summary>
-    bool OnTerminated(IActorRef actor);
+    /// <summary>A watched actor other than a session stopped: a subscriber, or sharding's region.</summary>
+    void OnTerminated(IActorRef actor);
 }

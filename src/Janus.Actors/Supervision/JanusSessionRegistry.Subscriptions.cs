@@ -16,11 +16,7 @@ internal sealed partial class JanusSessionRegistry
     /// </summary>
     private void OnSubscribe(SubscribeToSession command)
     {
-        if (_topology.Refusal() is { } refusal)
-        {
-            Sender.Tell(new Status.Failure(new JanusSessionUnavailableException(command.Key, JanusSessionStatus.Reclaiming, refusal)));
-            return;
-        }
+        if (RefusedNow(command)) return;
         var replyTo = Sender;
         var subscribed = _topology.SubscribeAsync(command.Key, command.Subscriber);
         if (subscribed.IsCompletedSuccessfully && _sessions.TryGet(command.Key, out var info))

@@ -105,14 +105,21 @@ internal sealed partial class JanusSessionRegistry : ReceiveActor, IWithTimers
     /// </summary>
     private void OnCommand(IJanusSessionCommand command)
     {
-        if (_topology.Refusal() is { } refusal)
-            Sender.Tell(new Status.Failure(new JanusSessionUnavailableException(command.Key, JanusSessionStatus.Reclaiming, refusal)));
-        else if (_sessions.TryGet(command.Key, out var info) && (command is GetSession or CreateSession || IsEnded(info)))
+        if (RefusedNow(command)) return;
+        if (_sessions.TryGet(command.Key, out var info) && (command is GetSession or CreateSession || IsEnded(info)))
             Sender.Tell(AnswerFor(info, command));
         else if (command is GetSession read)
             ReadAsync(_topology.Region, read, _askTimeout).PipeTo(Sender);
         else
             _topology.Region.Forward(command);
+    }
+
+    /// <summary>Answers at once, and true, when this node takes no command now (a standby, a node leaving its cluster).</summary>
+    private bool RefusedNow(IJanusSessionCommand command)
+    {
+        if (_topology.Refusal() is not { } refusal) return false;
+        Sender.Tell(new Status.Failure(new JanusSessionUnavailableException(command.Key, JanusSessionStatus.Reclaiming, refusal)));
+        return true;
     }
 
     private static object AnswerFor(JanusSessionInfo info, IJanusSessionCommand command) => command switch

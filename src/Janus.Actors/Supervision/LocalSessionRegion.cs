@@ -29,7 +29,7 @@ internal sealed partial class LocalSessionRegion : ReceiveActor, IWithTimers
         JournalLeaseGate? lease) =>
         Akka.Actor.Props.Create(() => new LocalSessionRegion(options, transports, registry, readJournalPluginId, lease));
 
-    /// <summary>Start a session again after its journal failed under it.</summary>
+    /// <summary>Start a session again after its journal failed under it; also the key of its timer, which says it is restarting.</summary>
     private sealed record RestartSession(string Key) : INoSerializationVerificationNeeded;
 
     private sealed record LeaseGranted : INoSerializationVerificationNeeded
@@ -45,12 +45,10 @@ internal sealed partial class LocalSessionRegion : ReceiveActor, IWithTimers
     private readonly ReclaimBackoff _restartBackoff;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<IActorRef, string> _keyOfSession = new();
-    private readonly Dictionary<string, IActorRef> _sessionOfKey = new();
     /// <summary>Sessions told to stop after they asked to passivate, with the requests that arrived for them meanwhile.</summary>
     private readonly Dictionary<string, List<(IActorRef Sender, object Message)>> _passivating = new();
     /// <summary>Sessions stopped by a journal failure, waiting for their restart: consecutive failures and the last one.</summary>
     private readonly Dictionary<string, (int Attempt, DateTime At)> _restarts = new();
-    private readonly HashSet<string> _restarting = new();
     /// <summary>Requests held until the journal has been read (or the lease granted).</summary>
     private List<(IActorRef Sender, object Message)>? _held = [];
 
@@ -74,11 +72,7 @@ internal sealed partial class LocalSessionRegion : ReceiveActor, IWithTimers
             Timers.StartSingleTimer("scan", ScanJournal.Instance, _options.MinReclaimBackoff);
         });
         Receive<Passivate>(OnPassivate);
-        Receive<RestartSession>(s =>
-        {
-            _restarting.Remove(s.Key);
-            StartSession(s.Key);
-        });
+        Receive<RestartSession>(s => StartSession(s.Key));
         Receive<Terminated>(t => OnStopped(t.ActorRef));
         ReceiveAny(Route);
 
@@ -104,7 +98,7 @@ internal sealed partial class LocalSessionRegion : ReceiveActor, IWithTimers
             held.Add((Sender, message));
         else if (_passivating.TryGetValue(key, out var waiting))
             waiting.Add((Sender, message));
-        else if (_restarting.Contains(key))
+        else if (Timers.IsTimerActive(new RestartSession(key)))
             Sender.Tell(new Status.Failure(new JanusSessionUnavailableException(key, JanusSessionStatus.Reclaiming, "the session is restarting")));
         else
             StartSession(key).Forward(message);
@@ -121,7 +115,6 @@ internal sealed partial class LocalSessionRegion : ReceiveActor, IWithTimers
     private void OnStopped(IActorRef session)
     {
         if (!_keyOfSession.Remove(session, out var key)) return;
-        _sessionOfKey.Remove(key);
         if (_passivating.Remove(key, out var waiting))
         {
             foreach (var (sender, message) in waiting) Self.Tell(message, sender);
@@ -132,17 +125,17 @@ internal sealed partial class LocalSessionRegion : ReceiveActor, IWithTimers
         var attempt = _restarts.TryGetValue(key, out var last) && DateTime.UtcNow - last.At < _options.MaxReclaimBackoff * 4 ? last.Attempt + 1 : 1;
         _restarts[key] = (attempt, DateTime.UtcNow);
         var delay = _restartBackoff.DelayFor(attempt);
-        _restarting.Add(key);
         _log.Warning("Session {SessionKey} stopped unexpectedly; restarting in {Delay}", key, delay);
-        Timers.StartSingleTimer($"restart-{key}", new RestartSession(key), delay);
+        var restart = new RestartSession(key);
+        Timers.StartSingleTimer(restart, restart, delay);
     }
 
     private IActorRef StartSession(string key)
     {
-        if (_sessionOfKey.TryGetValue(key, out var running)) return running;
-        var session = Context.ActorOf(JanusSessionActor.Props(key, _options, _registry, _transports), Uri.EscapeDataString(key));
+        var name = Uri.EscapeDataString(key);
+        if (Context.Child(name) is var running && !running.IsNobody()) return running;
+        var session = Context.ActorOf(JanusSessionActor.Props(key, _options, _registry, _transports), name);
         _keyOfSession[session] = key;
-        _sessionOfKey[key] = session;
         Context.Watch(session);
         return session;
     }

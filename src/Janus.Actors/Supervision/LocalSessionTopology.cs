@@ -75,16 +75,9 @@ internal sealed class LocalSessionTopology(IActorContext registry, ITimerSchedul
 
     public string? Refusal() => Standby ? $"this host is a standby: the journal is held by {lease!.Holder ?? "another host"}" : null;
 
-    public bool OnTerminated(IActorRef actor)
+    public void OnTerminated(IActorRef actor)
     {
-        var known = false;
-        foreach (var key in _subscribers.Keys.ToList())
-            if (_subscribers[key].Contains(actor))
-            {
-                Unsubscribe(key, actor);
-                known = true;
-            }
-        return known;
+        foreach (var key in _subscribers.Keys.ToList()) Unsubscribe(key, actor);
     }
 
     private bool Standby => lease is { Granted.IsCompleted: false };

@@ -41,14 +41,12 @@ public sealed class BuildScriptProcess : IAsyncDisposable
 
     /// <summary>The pid in the data folder's <c>janus/janus.pid</c>, if Janus runs.</summary>
     public int? JanusProcessId =>
-        File.Exists(Path.Combine(DataFolder, "janus", "janus.pid")) && int.TryParse(File.ReadAllText(Path.Combine(DataFolder, "janus", "janus.pid")).Trim(), out var pid)
-        && IsAlive(pid) ? pid : null;
+        PidFiles.Read(Path.Combine(DataFolder, "janus", "janus.pid")) is { } pid && PidFiles.IsAlive(pid) ? pid : null;
 
     /// <summary>The postmaster of the PostgreSQL that <c>./build.sh cluster</c> runs in <c>{data}/postgres</c>, if it runs.</summary>
     public int? PostgresProcessId =>
-        File.Exists(Path.Combine(DataFolder, "postgres", "data", "postmaster.pid"))
-        && int.TryParse(File.ReadLines(Path.Combine(DataFolder, "postgres", "data", "postmaster.pid")).FirstOrDefault(), out var pid)
-        && IsAlive(pid) && ReadCmdline(pid) is { } cmdline && cmdline.Contains(Path.Combine(DataFolder, "postgres"), StringComparison.Ordinal) ? pid : null;
+        PidFiles.Read(Path.Combine(DataFolder, "postgres", "data", "postmaster.pid")) is { } pid && PidFiles.IsAlive(pid)
+        && PidFiles.CommandLine(pid) is { } cmdline && cmdline.Contains(Path.Combine(DataFolder, "postgres"), StringComparison.Ordinal) ? pid : null;
 
     /// <summary>Janus processes running with this data folder's configuration (<c>janus -F {data}/janus</c>).</summary>
     public int CountJanusProcesses() => JanusProcessIds().Count;
@@ -58,7 +56,7 @@ public sealed class BuildScriptProcess : IAsyncDisposable
         var config = Path.Combine(DataFolder, "janus");
         return Directory.EnumerateDirectories("/proc").Select(Path.GetFileName)
             .Where(d => int.TryParse(d, out _)).Select(d => int.Parse(d!))
-            .Where(pid => ReadCmdline(pid) is { Length: > 0 } c && c.Split('\0') is var argv && Path.GetFileName(argv[0]) == "janus" && argv.Contains(config))
+            .Where(pid => PidFiles.CommandLine(pid) is { Length: > 0 } c && c.Split('\0') is var argv && Path.GetFileName(argv[0]) == "janus" && argv.Contains(config))
             .ToList();
     }
 
@@ -161,8 +159,8 @@ public sealed class BuildScriptProcess : IAsyncDisposable
         var clusterFolder = Path.Combine(DataFolder, "cluster");
         var nodePidFiles = Directory.Exists(clusterFolder) ? Directory.GetFiles(clusterFolder, "node-*.pid") : [];
         foreach (var pidFile in nodePidFiles.Append(Path.Combine(DataFolder, "host.pid")).Append(Path.Combine(DataFolder, "janus", "janus.pid")))
-            if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid) && IsAlive(pid)
-                && ReadCmdline(pid) is { } cmdline && (cmdline.Contains("janus", StringComparison.Ordinal) || cmdline.Contains("Janus.Actors.Host", StringComparison.Ordinal)))
+            if (PidFiles.Read(pidFile) is { } pid && PidFiles.IsAlive(pid)
+                && PidFiles.CommandLine(pid) is { } cmdline && (cmdline.Contains("janus", StringComparison.Ordinal) || cmdline.Contains("Janus.Actors.Host", StringComparison.Ordinal)))
                 _ = Signals.Send(pid, Signals.Kill);
         // The cluster's PostgreSQL (pg_ctl gives it its own session too): SIGQUIT is its immediate shutdown.
         if (PostgresProcessId is { } postmaster) _ = Signals.Send(postmaster, Signals.Quit);
@@ -177,15 +175,6 @@ public sealed class BuildScriptProcess : IAsyncDisposable
         if (line is null) return;
         lock (_outputLock) _output.Append(line).Append('\n');
     }
-
-    public static bool IsAlive(int pid) => Signals.Send(pid, 0);
-
-    private static string? ReadCmdline(int pid)
-    {
-        try { return File.ReadAllText($"/proc/{pid}/cmdline"); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
-    }
-
 }
 
 /// <summary>
