@@ -1,3 +1,5 @@
+using Janus.Actors.Servers;
+
 namespace Janus.Actors;
 
 /// <summary>How to reach Janus and how to keep sessions alive there.</summary>
@@ -14,6 +16,18 @@ public sealed record JanusOptions
 
     /// <summary>Janus stored-auth token, sent as <c>token</c> with every request when set. Never logged.</summary>
     public string? Token { get; init; }
+
+    /// <summary>
+    /// The Janus servers sessions can live on, each named (<c>Janus:Servers</c>). Empty: the single-server settings above
+    /// (<see cref="WebSocketUrl"/>, <see cref="RestUrl"/>, <see cref="ApiSecret"/>, <see cref="Token"/>) are the one server,
+    /// named <see cref="JanusServerSettings.DefaultName"/>. One or the other, never both.
+    /// </summary>
+    public IReadOnlyList<JanusServerSettings> Servers { get; init; } = [];
+
+    /// <summary>The servers in effect: <see cref="Servers"/>, or the single-server settings as the one named <c>default</c>.</summary>
+    public IReadOnlyList<JanusServerSettings> EffectiveServers() => Servers.Count > 0
+        ? Servers
+        : [new JanusServerSettings { WebSocketUrl = WebSocketUrl, RestUrl = RestUrl, ApiSecret = ApiSecret, Token = Token }];
 
     /// <summary>How long a request may wait for its reply (for plugin messages: for the plugin's answer).</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
@@ -66,7 +80,8 @@ public sealed record JanusOptions
     public override string ToString() =>
         $"JanusOptions {{ WebSocketUrl = {WebSocketUrl}, RestUrl = {RestUrl}, ApiSecret = {(ApiSecret is null ? "not set" : "set")}, " +
         $"Token = {(Token is null ? "not set" : "set")}, RequestTimeout = {RequestTimeout}, KeepAliveInterval = {KeepAliveInterval}, " +
-        $"MaxMissedKeepAlives = {MaxMissedKeepAlives}, AssumedReclaimTimeout = {AssumedReclaimTimeout}, WebSocketConnections = {WebSocketConnections} }}";
+        $"MaxMissedKeepAlives = {MaxMissedKeepAlives}, AssumedReclaimTimeout = {AssumedReclaimTimeout}, WebSocketConnections = {WebSocketConnections}, " +
+        $"Servers = [{string.Join(", ", Servers)}] }}";
 
     /// <summary>The URL for a transport kind, or a clear error when it is not configured.</summary>
     public Uri UrlFor(Transports.JanusTransportKind kind) => kind switch
@@ -91,7 +106,13 @@ public sealed record JanusOptions
     internal IReadOnlyList<string> Problems()
     {
         var problems = new List<string>();
-        if (WebSocketUrl is null && RestUrl is null) problems.Add("WebSocketUrl or RestUrl (or both) must be set");
+        if (Servers.Count == 0 && WebSocketUrl is null && RestUrl is null) problems.Add("WebSocketUrl or RestUrl (or both) must be set");
+        if (Servers.Count > 0 && (WebSocketUrl ?? RestUrl ?? (object?)ApiSecret ?? Token) is not null)
+            problems.Add("set Servers or the single-server settings (WebSocketUrl, RestUrl, ApiSecret, Token), not both");
+        problems.AddRange(Servers.SelectMany(server => server.Problems()));
+        problems.AddRange(Servers.GroupBy(server => server.Name, StringComparer.OrdinalIgnoreCase).Where(same => same.Count() > 1)
+            .Select(same => $"server name '{same.Key}' is used {same.Count()} times: names must differ"));
+        if (Servers.Count > 0 && Servers.All(server => server.Retired)) problems.Add("every server is retired: at least one must take sessions");
         CheckUrl(WebSocketUrl, nameof(WebSocketUrl), "ws", "wss");
         CheckUrl(RestUrl, nameof(RestUrl), "http", "https");
         CheckPositive(RequestTimeout, nameof(RequestTimeout));
