@@ -14,6 +14,7 @@ namespace Janus.Actors.Persistence;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     Converters = [typeof(TransportKindJsonConverter)])]
 [JsonSerializable(typeof(SessionCreated))]
+[JsonSerializable(typeof(SessionCreatedBeforeServers))]
 [JsonSerializable(typeof(HandleAttached))]
 [JsonSerializable(typeof(HandleDetached))]
 [JsonSerializable(typeof(SessionLost))]

@@ -7,9 +7,9 @@ namespace Janus.Actors.Persistence;
 
 /// <summary>
 /// Serializes every <see cref="IJanusSessionEvent"/> as camelCase JSON (System.Text.Json, source generated).
-/// The journal stores a short manifest per event (<c>created</c>, <c>handle-attached</c>, <c>handle-detached</c>,
-/// <c>lost</c>, <c>destroyed</c>) and the manifest alone selects the type on replay, so renaming or moving a
-/// C# event type never breaks recovery. Registered by <c>hocon/janus-actors.conf</c>.
+/// The journal stores a short manifest per event (<c>created-v2</c>, <c>handle-attached</c>, <c>handle-detached</c>,
+/// <c>lost</c>, <c>destroyed</c>; <c>created</c>, from before servers had names, is still read) and the manifest alone
+/// selects the type on replay, so renaming or moving a C# event type never breaks recovery. Registered by <c>hocon/janus-actors.conf</c>.
 /// </summary>
 internal sealed class JanusEventSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
@@ -21,7 +21,9 @@ internal sealed class JanusEventSerializer(ExtendedActorSystem system) : Seriali
 
     private static readonly ManifestFormats Formats = new("Janus session event",
     [
-        ManifestFormat.Json("created", JanusEventJsonContext.Default.SessionCreated),
+        ManifestFormat.Json("created-v2", JanusEventJsonContext.Default.SessionCreated),
+        ManifestFormat.ReadOnly("created", JanusEventJsonContext.Default.SessionCreatedBeforeServers,
+            old => new Sessions.JanusSessionEvents.SessionCreated(old.JanusSessionId, old.Transport, old.Adopted)),
         ManifestFormat.Json("handle-attached", JanusEventJsonContext.Default.HandleAttached),
         ManifestFormat.Json("handle-detached", JanusEventJsonContext.Default.HandleDetached),
         ManifestFormat.Json("lost", JanusEventJsonContext.Default.SessionLost),

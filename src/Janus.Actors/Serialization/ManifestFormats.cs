@@ -15,6 +15,15 @@ internal sealed record ManifestFormat(string Manifest, Type Type, Func<object, b
     public static ManifestFormat Json<T>(string manifest, JsonTypeInfo<T> typeInfo) =>
         Json(manifest, typeInfo, (T message) => message, wire => wire);
 
+    /// <summary>
+    /// A format only read: what an earlier version wrote under <paramref name="manifest"/>, upgraded to today's message.
+    /// Keyed by its wire type, which nothing sends, so today's message keeps its own (newer) manifest for writing.
+    /// </summary>
+    public static ManifestFormat ReadOnly<TWire>(string manifest, JsonTypeInfo<TWire> typeInfo, Func<TWire, object> upgrade) =>
+        new(manifest, typeof(TWire),
+            _ => throw new InvalidOperationException($"'{manifest}' is only read: a newer manifest is written"),
+            bytes => JsonSerializer.Deserialize(bytes, typeInfo) is { } wire ? upgrade(wire) : null);
+
     /// <summary>The type is written as <typeparamref name="TWire"/>, for members JSON cannot carry as they are.</summary>
     public static ManifestFormat Json<T, TWire>(string manifest, JsonTypeInfo<TWire> typeInfo, Func<T, TWire> toWire, Func<TWire, T> fromWire) =>
         new(manifest, typeof(T),

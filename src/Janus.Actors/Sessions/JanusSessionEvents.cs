@@ -1,3 +1,4 @@
+using Janus.Actors.Servers;
 using Janus.Actors.Transports;
 
 namespace Janus.Actors.Sessions;
@@ -8,8 +9,16 @@ public interface IJanusSessionEvent;
 /// <summary>What a session remembers across crashes: enough to claim its Janus session and know its handles.</summary>
 internal static class JanusSessionEvents
 {
-    /// <summary>A Janus session now belongs to this key: created by us, or adopted by claiming an existing id.</summary>
-    public sealed record SessionCreated(long JanusSessionId, JanusTransportKind Transport, bool Adopted) : IJanusSessionEvent;
+    /// <summary>
+    /// A Janus session now belongs to this key: created by us, or adopted by claiming an existing id, on the Janus server
+    /// named <paramref name="Server"/> (journal manifest <c>created-v2</c>; one journaled before servers had names,
+    /// <c>created</c>, replays on the server <see cref="JanusServerSettings.DefaultName"/>).
+    /// </summary>
+    public sealed record SessionCreated(long JanusSessionId, JanusTransportKind Transport, bool Adopted, string Server = JanusServerSettings.DefaultName)
+        : IJanusSessionEvent;
+
+    /// <summary>How <see cref="SessionCreated"/> was journaled before servers had names (manifest <c>created</c>): read, never written.</summary>
+    public sealed record SessionCreatedBeforeServers(long JanusSessionId, JanusTransportKind Transport, bool Adopted);
 
     public sealed record HandleAttached(long HandleId, string Plugin, string? OpaqueId) : IJanusSessionEvent;
 

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Janus.Actors.Servers;
 using Janus.Actors.Transports;
 using static Janus.Actors.Sessions.JanusSessionEvents;
 
@@ -6,14 +7,16 @@ namespace Janus.Actors.Sessions;
 
 /// <summary>
 /// What the journal says of one session, rebuilt from its events on recovery: its Janus id once created or adopted, and
-/// <see cref="Ended"/> (<see cref="JanusSessionStatus.Lost"/> or <see cref="JanusSessionStatus.Destroyed"/>) once over.
+/// <see cref="Ended"/> (<see cref="JanusSessionStatus.Lost"/> or <see cref="JanusSessionStatus.Destroyed"/>) once over, and
+/// the Janus server it lives on.
 /// </summary>
 internal sealed record PersistedSession(
     long? JanusSessionId,
     JanusTransportKind Transport,
     ImmutableSortedDictionary<long, JanusHandle> Handles,
     JanusSessionStatus? Ended,
-    JanusSessionError? LastError)
+    JanusSessionError? LastError,
+    string Server = JanusServerSettings.DefaultName)
 {
     public static readonly PersistedSession Empty =
         new(null, JanusTransportKind.WebSocket, ImmutableSortedDictionary<long, JanusHandle>.Empty, null, null);
@@ -23,7 +26,7 @@ internal sealed record PersistedSession(
 
     public PersistedSession Apply(IJanusSessionEvent e) => e switch
     {
-        SessionCreated c => this with { JanusSessionId = c.JanusSessionId, Transport = c.Transport },
+        SessionCreated c => this with { JanusSessionId = c.JanusSessionId, Transport = c.Transport, Server = c.Server },
         HandleAttached a => this with { Handles = Handles.SetItem(a.HandleId, new JanusHandle(a.HandleId, a.Plugin, a.OpaqueId)) },
         HandleDetached d => this with { Handles = Handles.Remove(d.HandleId) },
         SessionLost l => this with { Ended = JanusSessionStatus.Lost, LastError = new JanusSessionError(l.Code, l.Reason) },

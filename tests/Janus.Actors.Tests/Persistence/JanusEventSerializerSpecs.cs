@@ -11,8 +11,8 @@ public sealed class JanusEventSerializerSpecs() : Akka.TestKit.Xunit2.TestKit(Ja
     /// <summary>Every event type with its manifest and exact JSON: the persisted format, pinned.</summary>
     public static TheoryData<IJanusSessionEvent, string, string> Formats => new()
     {
-        { new SessionCreated(8_745_512_093_211_346, JanusTransportKind.WebSocket, Adopted: false), "created", """{"janusSessionId":8745512093211346,"transport":"webSocket","adopted":false}""" },
-        { new SessionCreated(42, JanusTransportKind.Rest, Adopted: true), "created", """{"janusSessionId":42,"transport":"rest","adopted":true}""" },
+        { new SessionCreated(8_745_512_093_211_346, JanusTransportKind.WebSocket, Adopted: false), "created-v2", """{"janusSessionId":8745512093211346,"transport":"webSocket","adopted":false,"server":"default"}""" },
+        { new SessionCreated(42, JanusTransportKind.Rest, Adopted: true, Server: "janus-b"), "created-v2", """{"janusSessionId":42,"transport":"rest","adopted":true,"server":"janus-b"}""" },
         { new HandleAttached(77, "janus.plugin.videoroom", "alice-publisher"), "handle-attached", """{"handleId":77,"plugin":"janus.plugin.videoroom","opaqueId":"alice-publisher"}""" },
         { new HandleAttached(78, "janus.plugin.echotest", null), "handle-attached", """{"handleId":78,"plugin":"janus.plugin.echotest"}""" },
         { new HandleDetached(77), "handle-detached", """{"handleId":77}""" },
@@ -29,6 +29,14 @@ public sealed class JanusEventSerializerSpecs() : Akka.TestKit.Xunit2.TestKit(Ja
         Assert.IsType<JanusEventSerializer>(Serializer);
         Assert.Equal(4711, Serializer.Identifier);
         Assert.All(EventTypes(), type => Assert.Same(Serializer, Sys.Serialization.FindSerializerForType(type)));
+    }
+
+    [Fact]
+    public void A_created_event_journaled_before_servers_had_names_replays_on_the_default_server()
+    {
+        var old = Serializer.FromBinary("""{"janusSessionId":42,"transport":"rest","adopted":true}"""u8.ToArray(), "created");
+
+        Assert.Equal(new SessionCreated(42, JanusTransportKind.Rest, Adopted: true, Server: "default"), old);
     }
 
     [Theory]

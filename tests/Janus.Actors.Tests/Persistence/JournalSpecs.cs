@@ -233,7 +233,7 @@ public abstract class JournalSpecs
 
         Assert.Equal(
             [
-                (JanusEventSerializer.SerializerId, "created", """{"janusSessionId":42,"transport":"rest","adopted":true}"""),
+                (JanusEventSerializer.SerializerId, "created-v2", """{"janusSessionId":42,"transport":"rest","adopted":true,"server":"default"}"""),
                 (JanusEventSerializer.SerializerId, "lost", """{"code":458,"reason":"No such session"}"""),
             ],
             rows);
