@@ -29,6 +29,16 @@ public sealed record JanusOptions
         ? Servers
         : [new JanusServerSettings { WebSocketUrl = WebSocketUrl, RestUrl = RestUrl, ApiSecret = ApiSecret, Token = Token }];
 
+    /// <summary>These options as one server's sessions and transports use them: its URLs and credentials, the rest unchanged.</summary>
+    public JanusOptions ForServer(JanusServerSettings server)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        return this with
+        {
+            WebSocketUrl = server.WebSocketUrl, RestUrl = server.RestUrl, ApiSecret = server.ApiSecret, Token = server.Token, Servers = [],
+        };
+    }
+
     /// <summary>How long a request may wait for its reply (for plugin messages: for the plugin's answer).</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -37,6 +47,12 @@ public sealed record JanusOptions
     /// server's <c>session_timeout</c> and <c>reclaim_session_timeout</c> (read with <c>info</c>).
     /// </summary>
     public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// How often each node asks each Janus server for <c>info</c>: whether it is up, and whether it accepts new sessions.
+    /// Placement skips a server whose last probe failed; in a cluster the nodes exchange their sessions per server as often.
+    /// </summary>
+    public TimeSpan ServerProbeInterval { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Keep-alives left unanswered in a row before the transport is declared dead and reconnected.</summary>
     public int MaxMissedKeepAlives { get; init; } = 2;
@@ -120,6 +136,7 @@ public sealed record JanusOptions
         CheckPositive(AssumedReclaimTimeout, nameof(AssumedReclaimTimeout));
         CheckPositive(MinReclaimBackoff, nameof(MinReclaimBackoff));
         CheckPositive(RestDrainWindow, nameof(RestDrainWindow));
+        CheckPositive(ServerProbeInterval, nameof(ServerProbeInterval));
         if (MaxReclaimBackoff < MinReclaimBackoff) problems.Add($"{nameof(MaxReclaimBackoff)} must not be below {nameof(MinReclaimBackoff)}");
         if (MaxMissedKeepAlives < 1) problems.Add($"{nameof(MaxMissedKeepAlives)} must be at least 1");
         if (WebSocketConnections is < 1 or > 64) problems.Add($"{nameof(WebSocketConnections)} must be from 1 to 64");

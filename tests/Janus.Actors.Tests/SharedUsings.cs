@@ -6,6 +6,7 @@ global using System.Text.Json;
 global using Akka.Actor;
 global using Janus.Actors.Hosting;
 global using Janus.Actors.Persistence;
+global using Janus.Actors.Servers;
 global using Janus.Actors.Sessions;
 global using Janus.Actors.Fixtures;
 global using Janus.Actors.Transports;

@@ -3,6 +3,8 @@ using Janus.Actors;
 using Janus.Actors.Examples;
 using Janus.Actors.Sessions;
 using Janus.Actors.Fixtures;
+using Janus.Actors.Servers;
+using Janus.Actors.Servers;
 
 namespace ErrorHandling;
 

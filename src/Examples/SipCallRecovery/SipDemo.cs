@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Janus.Actors.Examples;
 using Janus.Actors.Fixtures;
+using Janus.Actors.Servers;
 
 namespace SipCallRecovery;
 

@@ -52,6 +52,19 @@ internal sealed class ClusterSessionTopology(IActorContext registry, TimeSpan as
 
     public bool SessionsComeBackHere => false;
 
+    /// <summary>The pub-sub topic the registries share their servers' drains and loads on.</summary>
+    public const string ServersTopic = "janus-servers";
+
+    /// <summary>The topology of a registry, subscribed to the other nodes' news about the servers.</summary>
+    public static ClusterSessionTopology Start(IActorContext registry, TimeSpan askTimeout)
+    {
+        var topology = new ClusterSessionTopology(registry, askTimeout);
+        topology._mediator.Tell(new PubSub.Subscribe(ServersTopic, registry.Self));
+        return topology;
+    }
+
+    public void ShareWithOtherNodes(object news) => _mediator.Tell(new PubSub.Publish(ServersTopic, news));
+
     /// <summary>The pub-sub topic of one session's notices.</summary>
     public static string Topic(string key) => JanusSessionActor.PersistenceIdPrefix + key;
 
@@ -108,7 +121,8 @@ internal sealed class ClusterSessionTopology(IActorContext registry, TimeSpan as
 
     public string? Refusal() => _leaving ? "this node is leaving the cluster: ask another node" : null;
 
-    public bool Receive(object message) => false;
+    /// <summary>The acknowledgement of the servers topic's subscription.</summary>
+    public bool Receive(object message) => message is PubSub.SubscribeAck;
 
     public void OnTerminated(IActorRef actor)
     {

@@ -25,6 +25,10 @@ public static class JanusMetrics
     public static readonly ObservableGauge<long> Sessions = Meter.CreateObservableGauge("sessions", ObserveSessions,
         description: "Sessions known to this process, by state");
 
+    /// <summary>Live (not ended) sessions by Janus <c>server</c>, as the session registries of this process know them.</summary>
+    public static readonly ObservableGauge<long> ServerSessions = Meter.CreateObservableGauge("server_sessions", ObserveServerSessions,
+        description: "Live sessions known to this process, by Janus server");
+
     /// <summary>Claims by outcome (<c>ok</c>/<c>failed</c>) and Janus <c>code</c> (0 for transport failures).</summary>
     public static readonly Counter<long> Claims = Meter.CreateCounter<long>("claims", description: "Claims sent to Janus, by outcome and code");
 
@@ -57,6 +61,11 @@ public static class JanusMetrics
 
     internal static void Untrack(SessionStateCounts counts) => Registries.TryRemove(counts, out _);
 
+    private static IEnumerable<Measurement<long>> ObserveServerSessions() =>
+        Registries.Keys.SelectMany(registry => registry.LiveByServer)
+            .GroupBy(live => live.Key, live => live.Value)
+            .Select(server => new Measurement<long>(server.Sum(), new KeyValuePair<string, object?>("server", server.Key)));
+
     private static IEnumerable<Measurement<long>> ObserveSessions() =>
         SessionsByState().Select(s => new Measurement<long>(s.Value, new KeyValuePair<string, object?>("state", StateName(s.Key))));
 
@@ -73,20 +82,33 @@ public static class JanusMetrics
 }
 
 /// <summary>
-/// Sessions per state in one registry. Only the registry writes (through <see cref="Move"/>); any thread
-/// may read, e.g. a metrics scrape, without a message to the actor.
+/// Sessions per state, and live sessions per Janus server, in one registry. Only the registry writes (through
+/// <see cref="Move"/>); any thread may read, e.g. a metrics scrape, without a message to the actor.
 /// </summary>
 internal sealed class SessionStateCounts
 {
     private readonly long[] _counts = new long[Enum.GetValues<JanusSessionStatus>().Length];
+    private readonly ConcurrentDictionary<string, long> _liveByServer = new(StringComparer.Ordinal);
 
     public long this[JanusSessionStatus state] => Volatile.Read(ref _counts[(int)state]);
 
-    /// <summary>A session left <paramref name="from"/> (null: it is new) for <paramref name="to"/> (null: it is forgotten).</summary>
-    public void Move(JanusSessionStatus? from, JanusSessionStatus? to)
+    public long LiveOn(string server) => _liveByServer.GetValueOrDefault(server);
+
+    public IEnumerable<KeyValuePair<string, long>> LiveByServer => _liveByServer;
+
+    /// <summary>A session's snapshot replaced <paramref name="from"/> (null: it is new) by <paramref name="to"/> (null: it is forgotten).</summary>
+    public void Move(JanusSessionInfo? from, JanusSessionInfo? to)
     {
-        if (from == to) return;
-        if (from is { } old) Interlocked.Decrement(ref _counts[(int)old]);
-        if (to is { } state) Interlocked.Increment(ref _counts[(int)state]);
+        if (from?.State != to?.State)
+        {
+            if (from is not null) Interlocked.Decrement(ref _counts[(int)from.State]);
+            if (to is not null) Interlocked.Increment(ref _counts[(int)to.State]);
+        }
+        var wasLive = from is not null && IsLive(from);
+        var isLive = to is not null && IsLive(to);
+        if (wasLive && (!isLive || from!.Server != to!.Server)) _liveByServer.AddOrUpdate(from!.Server, 0, (_, n) => n - 1);
+        if (isLive && (!wasLive || from!.Server != to!.Server)) _liveByServer.AddOrUpdate(to!.Server, 1, (_, n) => n + 1);
     }
+
+    private static bool IsLive(JanusSessionInfo info) => info.State is not (JanusSessionStatus.Lost or JanusSessionStatus.Destroyed);
 }

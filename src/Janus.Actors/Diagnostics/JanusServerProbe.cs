@@ -9,7 +9,8 @@ namespace Janus.Actors.Diagnostics;
 /// <param name="Version">e.g. <c>1.1.2</c>.</param>
 /// <param name="SessionTimeoutSeconds"><c>session_timeout</c>.</param>
 /// <param name="ReclaimSessionTimeoutSeconds"><c>reclaim_session_timeout</c>: 0 means WebSocket sessions cannot survive a crash.</param>
-public sealed record JanusServerInfo(string? Version, int SessionTimeoutSeconds, int ReclaimSessionTimeoutSeconds);
+/// <param name="AcceptingNewSessions"><c>accepting-new-sessions</c>: false once the Admin API's <c>accept_new_sessions</c> drained it (creates then answer 472).</param>
+public sealed record JanusServerInfo(string? Version, int SessionTimeoutSeconds, int ReclaimSessionTimeoutSeconds, bool AcceptingNewSessions = true);
 
 /// <summary>Janus did not answer <c>info</c>. The message names the URL (without credentials) and the reason.</summary>
 public sealed class JanusServerUnavailableException(string message, Exception? inner = null) : JanusException(message, inner);
@@ -103,7 +104,8 @@ public static class JanusServerProbe
         return new JanusServerInfo(
             root.TryGetProperty("version_string", out var version) ? version.GetString() : null,
             root.TryGetProperty("session-timeout", out var session) && session.TryGetInt32(out var s) ? s : 0,
-            root.TryGetProperty("reclaim-session-timeout", out var reclaim) && reclaim.TryGetInt32(out var r2) ? r2 : 0);
+            root.TryGetProperty("reclaim-session-timeout", out var reclaim) && reclaim.TryGetInt32(out var r2) ? r2 : 0,
+            !root.TryGetProperty("accepting-new-sessions", out var accepting) || accepting.ValueKind != JsonValueKind.False);
     }
 
     private static string Redacted(Uri url) => new UriBuilder(url) { UserName = "", Password = "", Query = "" }.Uri.ToString();

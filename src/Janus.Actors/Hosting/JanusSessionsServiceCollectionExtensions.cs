@@ -3,6 +3,7 @@ using Akka.Cluster.Sharding;
 using Akka.Hosting;
 using Janus.Actors.Cluster;
 using Janus.Actors.Persistence;
+using Janus.Actors.Servers;
 using Janus.Actors.Sessions;
 using Janus.Actors.Supervision;
 using Janus.Actors.Transports;
@@ -105,10 +106,9 @@ public static class JanusSessionsServiceCollectionExtensions
         string? readJournalPluginId = JanusPersistence.ReadJournalPluginId) =>
         builder.WithActors((system, registry, resolver) =>
         {
-            var connections = StartConnections(system, janus);
             var sessions = system.ActorOf(
-                JanusSessionRegistry.Props(janus, JanusTransports.Create(janus, connections), readJournalPluginId,
-                    resolver.GetService<JournalLeaseGate>()),
+                JanusSessionRegistry.Props(janus, JanusTransports.Start(system, janus), readJournalPluginId,
+                    resolver.GetService<JournalLeaseGate>(), resolver.GetService<IJanusServerSelector>()),
                 JanusSessionRegistry.Name);
             registry.Register<IJanusSessions>(sessions);
         });
@@ -119,14 +119,14 @@ public static class JanusSessionsServiceCollectionExtensions
     /// registry of sessions.
     /// </summary>
     public static AkkaConfigurationBuilder WithJanusClusterSessions(this AkkaConfigurationBuilder builder, JanusOptions janus, JanusClusterOptions cluster) =>
-        builder.WithActors((system, registry) =>
+        builder.WithActors((system, registry, resolver) =>
         {
             if (system.Name != JanusClusterOptions.SystemName)
                 throw new InvalidOperationException(
                     $"A cluster node's ActorSystem must be named '{JanusClusterOptions.SystemName}' (JanusClusterOptions.SystemName), not '{system.Name}': the seed addresses name it");
-            var sessions = system.ActorOf(JanusSessionRegistry.ClusterProps(JanusSessions.AskTimeout(janus)), JanusSessionRegistry.Name);
-            var connections = StartConnections(system, janus);
-            var transports = JanusTransports.Create(janus, connections);
+            var transports = JanusTransports.Start(system, janus);
+            var sessions = system.ActorOf(JanusSessionRegistry.ClusterProps(janus, transports, resolver.GetService<IJanusServerSelector>()),
+                JanusSessionRegistry.Name);
             ClusterSharding.Get(system).Start(
                 ClusterSessionTopology.ShardTypeName,
                 key => JanusSessionActor.Props(key, janus, sessions, transports, cluster.Node),
@@ -173,8 +173,4 @@ public static class JanusSessionsServiceCollectionExtensions
     /// <summary>The validated options: resolving them throws <see cref="OptionsValidationException"/> naming every problem.</summary>
     private static JanusSessionsOptions OptionsIn(IServiceProvider provider) =>
         provider.GetRequiredService<IOptions<JanusSessionsOptions>>().Value;
-
-    /// <summary>The node's shared WebSockets to Janus, when WebSocket sessions are possible; REST sessions need none.</summary>
-    private static IActorRef StartConnections(ActorSystem system, JanusOptions janus) =>
-        janus.WebSocketUrl is null ? ActorRefs.Nobody : system.ActorOf(JanusConnectionPool.Props(janus), JanusConnectionPool.Name);
 }

@@ -35,6 +35,8 @@ namespace Janus.Actors.Serialization;
 [JsonSerializable(typeof(JanusEventReceived))]
 [JsonSerializable(typeof(SessionReclaimed))]
 [JsonSerializable(typeof(SessionEnded))]
+[JsonSerializable(typeof(ServerDrainChanged))]
+[JsonSerializable(typeof(ServerLoadReport))]
 internal sealed partial class JanusMessageJsonContext : JsonSerializerContext;
 
 /// <summary>

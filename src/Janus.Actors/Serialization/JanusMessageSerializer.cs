@@ -59,6 +59,9 @@ internal sealed class JanusMessageSerializer : SerializerWithStringManifest
             ManifestFormat.Json("janus-event", Wire.JanusEventReceived),
             ManifestFormat.Json("session-reclaimed", Wire.SessionReclaimed),
             ManifestFormat.Json("session-ended", Wire.SessionEnded),
+
+            ManifestFormat.Json("server-drain", Wire.ServerDrainChanged),
+            ManifestFormat.Json("server-load", Wire.ServerLoadReport),
         ]);
     }
 

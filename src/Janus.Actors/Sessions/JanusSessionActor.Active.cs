@@ -18,7 +18,7 @@ internal sealed partial class JanusSessionActor
         Timers.StartPeriodicTimer(KeepAliveTimer, KeepAliveTick.Instance, _keepAlivePeriod);
         if (_state.Transport == JanusTransportKind.Rest)
             Transport.Tell(new JanusTransportCommands.StartPolling(JanusId));
-        if (_server is null) SendInfo();
+        if (_timeouts is null) SendInfo();
         ReportChanged();
         if (reclaimed) _registry.Tell(new Publish(new SessionReclaimed(_key)));
         Stash.UnstashAll();

@@ -32,16 +32,49 @@ internal sealed partial class JanusSessionActor
     /// handles) move together. Idle and Discarded are the two behaviours without a session: before a create, after a
     /// failed one.
     /// </summary>
-    private void Enter(JanusSessionStatus status)
+    private void Enter(JanusSessionStatus status, Receive? behaviour = null)
     {
         _status = status;
-        Become(status switch
+        Become(behaviour ?? status switch
         {
             JanusSessionStatus.Creating => Creating,
             JanusSessionStatus.Reclaiming => Reclaiming,
             JanusSessionStatus.Active => Active,
             _ => Ended,
         });
+    }
+
+    /// <summary>
+    /// Recovered on a Janus server the configuration no longer has (and not marked retired): it cannot claim, and must not
+    /// end — Janus may well still hold the session. It waits, answering for itself, while its registry stops the node.
+    /// </summary>
+    private void Strand()
+    {
+        _state = _state with { LastError = new JanusSessionError(null, $"its Janus server '{_state.Server}' is not configured") };
+        Enter(JanusSessionStatus.Reclaiming, Stranded);
+        ReportChanged();
+        _registry.Tell(new SessionOnUnknownServer(_state.Server));
+    }
+
+    private bool Stranded(object message)
+    {
+        switch (message)
+        {
+            case GetSession:
+                Sender.Tell(Snapshot());
+                return true;
+            case CreateSession:
+                Sender.Tell(new Status.Failure(new JanusSessionExistsException(_key)));
+                return true;
+            case IJanusSessionCommand:
+                Sender.Tell(new Status.Failure(new JanusSessionUnavailableException(_key, _status, _state.LastError!.Reason)));
+                return true;
+            case StopEndedSession:
+                Context.Stop(Self);
+                return true;
+            default:
+                return false;
+        }
     }
 
     /// <summary>Until recovery completes and picks a behaviour below; never called with a command before that.</summary>
@@ -77,8 +110,12 @@ internal sealed partial class JanusSessionActor
                 OnConnected(connected);
                 SendCreateOrAdopt();
                 return true;
+            case SessionPlaced placed:
+                OnPlaced(placed);
+                return true;
             case TransportFailed or JanusTransportReports.ConnectionLost when TransportFailure(message) is { } reason:
-                FailCreation(new JanusSessionUnavailableException(_key, JanusSessionStatus.Creating, $"Janus unreachable: {reason}"));
+                if (!TriedAnotherServer($"unreachable: {reason}"))
+                    FailCreation(new JanusSessionUnavailableException(_key, JanusSessionStatus.Creating, $"Janus server '{_state.Server}' unreachable: {reason}"));
                 return true;
             default:
                 if (!WithJanusSession(message)) Stash.Stash();

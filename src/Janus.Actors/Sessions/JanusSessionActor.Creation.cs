@@ -2,20 +2,56 @@ using Akka.Actor;
 using Akka.Event;
 using Janus.Actors.Diagnostics;
 using Janus.Actors.Protocol;
+using Janus.Actors.Servers;
 using static Janus.Actors.Sessions.JanusSessionEvents;
 using static Janus.Actors.Supervision.SessionRegistryProtocol;
 
 namespace Janus.Actors.Sessions;
 
-// Create or adopt: the first transport, then create (or claim an adoptee), then persist.
+// Create or adopt: a server (named, or placed by the registry), the first transport, then create (or claim an adoptee), then persist.
 internal sealed partial class JanusSessionActor
 {
     private void StartCreation(CreateSession command)
     {
         _creation = (command, Sender);
         _state = _state with { Transport = command.Transport };
-        Connect();
         Enter(JanusSessionStatus.Creating);
+        if (command.Server is { } named) CreateOn(named); // the registry checked it is configured and open
+        else AskForServer();
+    }
+
+    /// <summary>Placement is the registry's: it sees every server's load and state (<see cref="Servers.IJanusServerSelector"/>).</summary>
+    private void AskForServer()
+    {
+        var command = _creation!.Value.Command;
+        _registry.Tell(new PlaceSession(_key, command.Transport, command.Zone, _triedServers));
+    }
+
+    private void OnPlaced(SessionPlaced placed)
+    {
+        if (placed.Server is { } server) CreateOn(server);
+        else FailCreation(new JanusNoServerAvailableException(placed.Refusal ?? "no Janus server can take a new session"));
+    }
+
+    private void CreateOn(string server)
+    {
+        _triedServers.Add(server);
+        _state = _state with { Server = server };
+        Connect();
+    }
+
+    /// <summary>
+    /// A placed create that a server refused (472, draining) or could not reach moves to the next server, if the registry has
+    /// one; true when it did. A session created on a named server, and an adoption, stay where they were asked to be.
+    /// </summary>
+    private bool TriedAnotherServer(string why)
+    {
+        if (_creation is not { Command.Server: null }) return false;
+        Log.Info("Janus server '{Server}' did not take session {SessionKey} ({Reason}): placing it on another server", _state.Server, _key, why);
+        foreach (var pending in _pending.Drain()) Timers.Cancel(pending.Request.Transaction);
+        LeaveServer();
+        AskForServer();
+        return true;
     }
 
     private void SendCreateOrAdopt()
@@ -32,7 +68,11 @@ internal sealed partial class JanusSessionActor
             if (reply.Data is { } data) OnCreated(data.Id, adopted: false);
             else FailCreation(new JanusRequestException("create", (int)JanusErrorCode.Unknown, "create answered without a session id"));
         },
-        error: error => FailCreation(new JanusRequestException("create", error.Code, error.Reason ?? "")),
+        error: error =>
+        {
+            if (error.Code == (int)JanusErrorCode.NotAcceptingSessions && TriedAnotherServer($"{error.Code} {error.Reason}")) return;
+            FailCreation(new JanusRequestException("create", error.Code, error.Reason ?? ""));
+        },
         timeout: () => FailCreation(new JanusSessionUnavailableException(_key, JanusSessionStatus.Creating, NoAnswer)));
 
     /// <summary>Adopting an existing Janus session is claiming it; a refusal is the caller's <see cref="JanusSessionReclaimException"/>.</summary>
@@ -45,16 +85,16 @@ internal sealed partial class JanusSessionActor
         },
         timeout: () => FailCreation(new JanusSessionReclaimException(_key, janusSessionId, null, NoAnswer)));
 
-    private string NoAnswer => $"no answer from Janus within {_options.RequestTimeout}";
+    private string NoAnswer => $"no answer from Janus server '{_state.Server}' within {_options.RequestTimeout}";
 
     private void OnCreated(long janusSessionId, bool adopted)
     {
-        Persist(new SessionCreated(janusSessionId, _state.Transport, adopted), e =>
+        Persist(new SessionCreated(janusSessionId, _state.Transport, adopted, _state.Server), e =>
         {
             _state = _state.Apply(e);
             var (_, replyTo) = _creation!.Value;
             _creation = null;
-            Log.Info(adopted ? "Adopted Janus session for {SessionKey}" : "Created Janus session for {SessionKey}", _key);
+            Log.Info(adopted ? "Adopted Janus session for {SessionKey} on {Server}" : "Created Janus session for {SessionKey} on {Server}", _key, _state.Server);
             BecomeActive(reclaimed: false);
             replyTo.Tell(Snapshot());
         });

@@ -27,14 +27,15 @@ internal sealed partial class JanusSessionActor
         });
 
     /// <summary>Janus no longer has the session. Persisted so no later recovery claims it again; then it passivates (<see cref="StopSession"/>).</summary>
-    private void EndAsLost(int? code, string reason)
+    private void EndAsLost(int? code, string reason, bool quietly = false)
     {
         if (_status is JanusSessionStatus.Lost or JanusSessionStatus.Destroyed) return;
         Enter(JanusSessionStatus.Lost);
         Persist(new SessionLost(code, reason), e =>
         {
             _state = _state.Apply(e);
-            Log.Warning("Session {SessionKey} lost: {Code} {Reason}", _key, code, reason);
+            if (quietly) Log.Info("Session {SessionKey} lost: {Code} {Reason}", _key, code, reason);
+            else Log.Warning("Session {SessionKey} lost: {Code} {Reason}", _key, code, reason);
             End(JanusSessionStatus.Lost);
             StopSession();
         });

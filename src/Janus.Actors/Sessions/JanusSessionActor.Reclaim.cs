@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using Janus.Actors.Diagnostics;
 using Janus.Actors.Protocol;
+using static Janus.Actors.Supervision.SessionRegistryProtocol;
 using Janus.Actors.Supervision;
 using Janus.Actors.Transports;
 
@@ -86,7 +87,12 @@ internal sealed partial class JanusSessionActor
         if (error is { } answer
             && ClaimFailureDecider.Decide(new JanusSessionReclaimException(_key, JanusId, answer.Code, answer.Reason ?? reason)) == Directive.Stop)
         {
-            EndAsLost(answer.Code, answer.Reason ?? reason);
+            if (LostToServerRestart(answer) is { } restart)
+            {
+                _registry.Tell(new SessionLostToRestart(_state.Server));
+                EndAsLost(answer.Code, restart, quietly: true); // its registry says it once for the whole server
+            }
+            else EndAsLost(answer.Code, answer.Reason ?? reason);
             return;
         }
         _unreachableSince ??= DateTimeOffset.UtcNow;
@@ -98,6 +104,16 @@ internal sealed partial class JanusSessionActor
             Log.Debug("Claim {Attempt} for {SessionKey} failed ({Reason}): retrying", _reclaimAttempt, _key, why);
         BeginReclaim();
     }
+
+    /// <summary>
+    /// Why Janus no longer has a session it answered a moment ago: a 458 to the claim after its connection dropped, while
+    /// Janus had last answered it inside the reclaim window, cannot be a timeout — the server restarted (a restart ends every
+    /// Janus session). Null for any other failure, and after this process's own restart (nothing is known of the gap then).
+    /// </summary>
+    private string? LostToServerRestart(JanusError answer) =>
+        answer.Code == (int)JanusErrorCode.SessionNotFound && _lastAnswered is { } last && DateTimeOffset.UtcNow - last < ReclaimWindow()
+            ? $"server restart: Janus server '{_state.Server}' no longer has the session {(DateTimeOffset.UtcNow - last).TotalSeconds:0} s after it last answered, inside its reclaim window: the server restarted ({answer.Code} {answer.Reason})"
+            : null;
 
     /// <summary>The transport of an active session failed: claim again at once over a fresh one.</summary>
     private void Reconnect(string reason)
@@ -111,6 +127,6 @@ internal sealed partial class JanusSessionActor
 
     /// <summary>How long Janus keeps the session without an owner: REST sessions live until session_timeout.</summary>
     private TimeSpan ReclaimWindow() => _state.Transport == JanusTransportKind.Rest
-        ? _server?.Session ?? _options.AssumedReclaimTimeout
-        : _server?.Reclaim ?? _options.AssumedReclaimTimeout;
+        ? _timeouts?.Session ?? _options.AssumedReclaimTimeout
+        : _timeouts?.Reclaim ?? _options.AssumedReclaimTimeout;
 }

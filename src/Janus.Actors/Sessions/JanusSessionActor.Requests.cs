@@ -16,8 +16,12 @@ internal sealed partial class JanusSessionActor
 
     private void Send(JanusRequest request, IActorRef replyTo, Action<JanusMessage> success, Action<JanusError> error, Action timeout)
     {
-        var withCredentials = request with { ApiSecret = _options.ApiSecret, Token = _options.Token };
-        _pending.Add(new PendingRequest(withCredentials, replyTo, success, error, timeout));
+        var withCredentials = request with { ApiSecret = Server.Options.ApiSecret, Token = Server.Options.Token };
+        _pending.Add(new PendingRequest(withCredentials, replyTo, reply =>
+        {
+            _lastAnswered = DateTimeOffset.UtcNow;
+            success(reply);
+        }, error, timeout));
         Timers.StartSingleTimer(request.Transaction, new RequestTimedOut(request.Transaction), _options.RequestTimeout);
         Transport.Tell(new JanusTransportCommands.Send(withCredentials));
     }

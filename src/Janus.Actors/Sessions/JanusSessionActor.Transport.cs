@@ -17,12 +17,12 @@ internal sealed partial class JanusSessionActor
         _connecting = true;
         if (_state.Transport == JanusTransportKind.Rest)
         {
-            _transport = Context.ActorOf(_transports.RestProps(), $"transport-{++_restLinks}");
+            _transport = Context.ActorOf(Server.RestProps(), $"transport-{++_restLinks}");
             _transport.Tell(JanusTransportCommands.Connect.Instance);
             return;
         }
-        _options.UrlFor(JanusTransportKind.WebSocket); // no WebSocket URL: fails here, as a create with it must
-        _transports.Connections.Tell(JanusTransportCommands.Connect.Instance);
+        Server.Options.UrlFor(JanusTransportKind.WebSocket); // no WebSocket URL: fails here, as a create with it must
+        Server.Connections.Tell(JanusTransportCommands.Connect.Instance);
     }
 
     /// <summary>A REST child answers for itself; a WebSocket's answer comes from whichever connection the pool chose.</summary>
@@ -33,7 +33,7 @@ internal sealed partial class JanusSessionActor
     {
         _connecting = false;
         _transport = Sender;
-        if (connected.ServerInfo is { } info && _server is null) OnServerInfo(info);
+        if (connected.ServerInfo is { } info && _timeouts is null) OnServerInfo(info);
     }
 
     /// <summary>
@@ -59,11 +59,25 @@ internal sealed partial class JanusSessionActor
         _connecting = false;
     }
 
+    /// <summary>
+    /// The session's own Janus server. A session recovered on a server the configuration no longer has never gets here: it
+    /// reports that and waits (<c>OnRecovered</c>).
+    /// </summary>
+    private JanusServerLink Server => _transports.Find(_state.Server)
+        ?? throw new InvalidOperationException($"Janus server '{_state.Server}' of session {_key} is not configured");
+
+    /// <summary>Leaves a server's shared connection before trying another one (its routes learned this session's requests).</summary>
+    private void LeaveServer()
+    {
+        ReleaseTransport();
+        if (_state.Transport == JanusTransportKind.WebSocket) Server.Connections.Tell(JanusTransportCommands.SessionStopped.Instance);
+    }
+
     private void OnServerInfo(JanusMessage info)
     {
-        _server = ServerTimeouts.From(info);
-        _registry.Tell(new ServerInfoLearned(info.ServerSessionTimeout ?? 0, info.ServerReclaimSessionTimeout ?? 0));
-        var period = _server.KeepAlivePeriod(_options.KeepAliveInterval, _state.Transport);
+        _timeouts = ServerTimeouts.From(info);
+        _registry.Tell(new ServerInfoLearned(_state.Server, info.ServerSessionTimeout ?? 0, info.ServerReclaimSessionTimeout ?? 0));
+        var period = _timeouts.KeepAlivePeriod(_options.KeepAliveInterval, _state.Transport);
         if (period != _keepAlivePeriod)
         {
             _keepAlivePeriod = period;

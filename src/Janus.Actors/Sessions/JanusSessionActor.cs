@@ -39,7 +39,7 @@ internal sealed partial class JanusSessionActor : PersistentActor, IWithTimers
     /// <param name="key">The caller's name for the session.</param>
     /// <param name="options">How to reach Janus.</param>
     /// <param name="registry">Receives the session's snapshots and notices (its node's <see cref="JanusSessionRegistry"/>).</param>
-    /// <param name="transports">The node's shared WebSockets and the REST transport's Props.</param>
+    /// <param name="transports">The node's links to its Janus servers.</param>
     /// <param name="node">This cluster node (<c>host:port</c>) when the session is a sharded entity; null on a single node.</param>
     public static Props Props(string key, JanusOptions options, IActorRef registry, JanusTransports transports,
         string? node = null) =>
@@ -91,14 +91,16 @@ internal sealed partial class JanusSessionActor : PersistentActor, IWithTimers
     private bool _connecting; // a Connect is out: its answer (or a WebSocket's ConnectionLost) is this session's
     private int _restLinks; // names each REST child apart: a failed one may not have stopped yet
     private (CreateSession Command, IActorRef ReplyTo)? _creation;
+    private readonly List<string> _triedServers = new(); // by a placed create, in order
     private IActorRef? _awaitingJournal;
-    private ServerTimeouts? _server;
+    private ServerTimeouts? _timeouts;
     private TimeSpan _keepAlivePeriod;
     private int _unansweredKeepAlives;
     private int _reclaimAttempt;
     private int _reclaims;
     private DateTimeOffset? _unreachableSince; // first failed contact of the current reclaim
     private DateTimeOffset _reclaimStarted = DateTimeOffset.UtcNow;
+    private DateTimeOffset? _lastAnswered; // Janus last answered one of this session's requests, in this process
 
     public JanusSessionActor(string key, JanusOptions options, IActorRef registry, JanusTransports transports,
         string? node = null)
@@ -126,7 +128,8 @@ internal sealed partial class JanusSessionActor : PersistentActor, IWithTimers
     /// <summary>A WebSocket session leaves its shared connection's routes.</summary>
     protected override void PostStop()
     {
-        if (_state.Transport == JanusTransportKind.WebSocket) _transports.Connections.Tell(JanusTransportCommands.SessionStopped.Instance);
+        if (_state.Transport == JanusTransportKind.WebSocket && _transports.Find(_state.Server) is { } server)
+            server.Connections.Tell(JanusTransportCommands.SessionStopped.Instance);
         base.PostStop();
     }
 
@@ -156,7 +159,14 @@ internal sealed partial class JanusSessionActor : PersistentActor, IWithTimers
             return;
         }
 
-        if (!_state.IsNew) BeginReclaim(); // else it stays Idle
+        if (_state.IsNew) return; // it stays Idle
+        if (_transports.Find(_state.Server) is not { } server)
+        {
+            Strand();
+            return;
+        }
+        if (server.Settings.Retired) EndAsLost(null, $"server retired: Janus server '{_state.Server}' is marked Retired in the configuration");
+        else BeginReclaim();
     }
 
     // ---- helpers ----------------------------------------------------------------------------------
@@ -179,7 +189,7 @@ internal sealed partial class JanusSessionActor : PersistentActor, IWithTimers
     private IActorRef Transport => _transport ?? throw new InvalidOperationException("transport not connected");
 
     private JanusSessionInfo Snapshot() =>
-        new(_key, _state.JanusSessionId, _status, _state.Transport, _state.Handles.Values.ToList(), _state.LastError, _reclaims, _node);
+        new(_key, _state.JanusSessionId, _status, _state.Transport, _state.Handles.Values.ToList(), _state.LastError, _reclaims, _node, _state.Server);
 
     /// <summary>
     /// A session that ended (or whose creation failed, or that was never created) has reported it and stops without

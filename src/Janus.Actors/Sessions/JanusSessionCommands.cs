@@ -19,7 +19,17 @@ public interface IJanusSessionCommand
 /// Create a Janus session, or adopt an existing one by claiming <paramref name="AdoptJanusSessionId"/>.
 /// Answered with <see cref="JanusSessionInfo"/> once the session is persisted.
 /// </summary>
-public sealed record CreateSession(string Key, JanusTransportKind Transport, long? AdoptJanusSessionId = null) : IJanusSessionCommand;
+/// <param name="Key">The caller's name for the session.</param>
+/// <param name="Transport">How the session talks to Janus.</param>
+/// <param name="AdoptJanusSessionId">An existing Janus session to claim instead of creating one.</param>
+/// <param name="Server">
+/// The Janus server (<c>Janus:Servers</c>) to create it on, or the one the adopted id lives on; null: placed by the
+/// <see cref="Servers.IJanusServerSelector"/>, and moved to the next server when one refuses new sessions (472) or cannot
+/// be reached. An adoption must name its server when several are configured.
+/// </param>
+/// <param name="Zone">The zone the session should be placed in when a server there can take it; placement only.</param>
+public sealed record CreateSession(string Key, JanusTransportKind Transport, long? AdoptJanusSessionId = null, string? Server = null,
+    string? Zone = null) : IJanusSessionCommand;
 
 /// <summary>Answered with <see cref="JanusSessionInfo"/>.</summary>
 public sealed record GetSession(string Key) : IJanusSessionCommand;

@@ -6,7 +6,8 @@ namespace Janus.Actors.Sessions;
 /// A snapshot of one session, as the API and the status page show it. <see cref="Reclaims"/> counts the claims since
 /// the session's actor last started (this process's start, or in a cluster the node that hosts it now): 1 after a crash,
 /// one more for each lost connection since. <see cref="Node"/> is the cluster node hosting the session
-/// (<c>host:port</c>), or null outside a cluster.
+/// (<c>host:port</c>), or null outside a cluster. <see cref="Server"/> names the Janus server the session lives on
+/// (<c>Janus:Servers</c>; <c>default</c> with the single-server settings).
 /// </summary>
 public sealed record JanusSessionInfo(
     string Key,
@@ -16,7 +17,8 @@ public sealed record JanusSessionInfo(
     IReadOnlyList<JanusHandle> Handles,
     JanusSessionError? LastError,
     int Reclaims,
-    string? Node = null);
+    string? Node = null,
+    string Server = Servers.JanusServerSettings.DefaultName);
 
 /// <summary>A plugin handle attached to a session.</summary>
 public sealed record JanusHandle(long HandleId, string Plugin, string? OpaqueId);

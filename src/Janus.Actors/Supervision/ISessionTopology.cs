@@ -30,6 +30,12 @@ internal interface ISessionTopology
     /// <summary>A notice from a session hosted on this node, for its subscribers wherever they are.</summary>
     void Publish(IJanusSessionNotice notice);
 
+    /// <summary>
+    /// News about the Janus servers (<see cref="ServerDrainChanged"/>, <see cref="ServerLoadReport"/>) for the registries
+    /// of the other nodes; nothing to do on one node.
+    /// </summary>
+    void ShareWithOtherNodes(object news);
+
     /// <summary>What arrived for a session before its first subscriber, handed over once (see <see cref="UnheardEvents"/>).</summary>
     IEnumerable<IJanusSessionNotice> TakeUnheard(string key);
 

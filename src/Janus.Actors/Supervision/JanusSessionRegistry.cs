@@ -3,6 +3,7 @@ using Akka.Event;
 using Janus.Actors.Cluster;
 using Janus.Actors.Hosting;
 using Janus.Actors.Persistence;
+using Janus.Actors.Servers;
 using Janus.Actors.Sessions;
 using Janus.Actors.Transports;
 using static Janus.Actors.Supervision.SessionRegistryProtocol;
@@ -24,20 +25,28 @@ internal sealed partial class JanusSessionRegistry : ReceiveActor, IWithTimers
 
     /// <summary>One node: the registry starts the region of its sessions, which reads the journal once the lease (if any) is held.</summary>
     /// <param name="options">How sessions reach Janus.</param>
-    /// <param name="transports">The node's shared WebSockets and the REST transport's Props.</param>
+    /// <param name="transports">The node's links to its Janus servers.</param>
     /// <param name="readJournalPluginId">Query plugin listing persisted sessions at start-up; null to skip the scan.</param>
     /// <param name="lease">When the journal may be read (a hot standby waits for the lease); null: at once.</param>
-    public static Props Props(JanusOptions options, JanusTransports transports, string? readJournalPluginId, JournalLeaseGate? lease = null) =>
-        Akka.Actor.Props.Create(() => new JanusSessionRegistry(JanusSessions.AskTimeout(options), (context, timers) =>
+    /// <param name="selector">Places new sessions that name no server; null: <see cref="LeastLoadedServerSelector"/>.</param>
+    public static Props Props(JanusOptions options, JanusTransports transports, string? readJournalPluginId, JournalLeaseGate? lease = null,
+        IJanusServerSelector? selector = null) =>
+        Akka.Actor.Props.Create(() => new JanusSessionRegistry(options, transports, selector ?? new LeastLoadedServerSelector(), (context, timers) =>
             new LocalSessionTopology(context, timers,
                 context.ActorOf(LocalSessionRegion.Props(options, transports, context.Self, readJournalPluginId, lease), "sessions"), lease),
             true));
 
     /// <summary>A cluster node: sessions are sharded entities started by sharding, after this registry.</summary>
-    public static Props ClusterProps(TimeSpan askTimeout) =>
-        Akka.Actor.Props.Create(() => new JanusSessionRegistry(askTimeout, (context, _) => new ClusterSessionTopology(context, askTimeout), false));
+    public static Props ClusterProps(JanusOptions options, JanusTransports transports, IJanusServerSelector? selector = null) =>
+        Akka.Actor.Props.Create(() => new JanusSessionRegistry(options, transports, selector ?? new LeastLoadedServerSelector(), (context, _) =>
+            ClusterSessionTopology.Start(context, JanusSessions.AskTimeout(options)), false));
 
     private readonly TimeSpan _askTimeout;
+    private readonly JanusOptions _options;
+    private readonly JanusTransports _transports;
+    private readonly JanusServerBoard _servers;
+    private readonly JanusServerWatch _serverWatch;
+    private readonly Dictionary<string, IActorRef> _monitors = new(StringComparer.Ordinal);
     private readonly Func<IActorContext, ITimerScheduler, ISessionTopology> _createTopology;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly SessionTable _sessions = new();
@@ -49,9 +58,14 @@ internal sealed partial class JanusSessionRegistry : ReceiveActor, IWithTimers
     private ISessionTopology _topology = null!;
     private bool _scanning;
 
-    public JanusSessionRegistry(TimeSpan askTimeout, Func<IActorContext, ITimerScheduler, ISessionTopology> topology, bool scans)
+    public JanusSessionRegistry(JanusOptions options, JanusTransports transports, IJanusServerSelector selector,
+        Func<IActorContext, ITimerScheduler, ISessionTopology> topology, bool scans)
     {
-        _askTimeout = askTimeout;
+        _askTimeout = JanusSessions.AskTimeout(options);
+        _options = options;
+        _transports = transports;
+        _servers = new JanusServerBoard(transports.All.Select(link => link.Settings), selector, _sessions);
+        _serverWatch = new JanusServerWatch(_log, Context.System);
         _createTopology = topology;
         _scanning = scans;
         _reclaimWarning = new ReclaimTimeoutWarning(_log);
@@ -67,6 +81,30 @@ internal sealed partial class JanusSessionRegistry : ReceiveActor, IWithTimers
         Receive<SubscriptionRead>(r => FinishSubscribe(r.Command, r.ReplyTo, r.Read));
         Receive<UnsubscribeFromSession>(u => _topology.Unsubscribe(u.Key, u.Subscriber));
         Receive<IJanusSessionCommand>(OnCommand);
+        Receive<ListServers>(_ => Sender.Tell(new ServerList(_servers.Statuses())));
+        Receive<DrainServer>(OnDrain);
+
+        // The servers: this node's monitors, the other nodes' registries, placement and the servers' fates.
+        Receive<JanusServerMonitor.Probed>(_servers.Probed);
+        Receive<JanusServerMonitor.AdminApplied>(applied =>
+            applied.ReplyTo.Tell(new JanusDrainResult(_servers.Status(applied.Server), applied.Problem)));
+        Receive<ServerDrainChanged>(changed =>
+        {
+            if (!Sender.Equals(Self) && _servers.Knows(changed.Server)) _servers.SetDrained(changed.Server, changed.Drained);
+        });
+        Receive<ServerLoadReport>(report =>
+        {
+            if (!Sender.Equals(Self)) _servers.OnOtherNode(report.Node, report.Live);
+        });
+        Receive<ShareServerLoad>(_ =>
+        {
+            _servers.ForgetQuietNodes(DateTime.UtcNow - _options.ServerProbeInterval * 3);
+            _topology.ShareWithOtherNodes(new ServerLoadReport(Self.Path.Address.ToString(), _servers.LiveHere()));
+        });
+        Receive<PlaceSession>(place => Sender.Tell(_servers.Place(place)));
+        Receive<SessionOnUnknownServer>(stranded => _serverWatch.Stranded(stranded.Server, Timers));
+        Receive<SessionLostToRestart>(lost => _serverWatch.LostToRestart(lost.Server, Timers));
+        Receive<JanusServerWatch.Report>(report => _serverWatch.OnReport(report, Timers, _scanning || _unregistered.Count > 0));
 
         // From the registries of the other nodes.
         Receive<ListNodeSessions>(_ => Sender.Tell(new SessionList(_sessions.Sessions.ToList())));
@@ -75,7 +113,11 @@ internal sealed partial class JanusSessionRegistry : ReceiveActor, IWithTimers
         Receive<ScanCompleted>(OnScanCompleted);
         Receive<SessionChanged>(OnSessionChanged);
         Receive<Publish>(p => _topology.Publish(p.Notice));
-        Receive<SessionDiscarded>(d => _sessions.Remove(d.Key));
+        Receive<SessionDiscarded>(d =>
+        {
+            _sessions.Remove(d.Key);
+            _servers.Discarded(d.Key);
+        });
         Receive<ServerInfoLearned>(_reclaimWarning.Check);
         Receive<Terminated>(t =>
         {
@@ -94,6 +136,14 @@ internal sealed partial class JanusSessionRegistry : ReceiveActor, IWithTimers
     {
         _topology = _createTopology(Context, Timers);
         _sessions.Track();
+        foreach (var link in _transports.All.Where(link => !link.Settings.Retired))
+            _monitors[link.Settings.Name] = Context.ActorOf(JanusServerMonitor.Props(link), "server-" + link.Settings.Name);
+        Timers.StartPeriodicTimer("server-load", ShareServerLoad.Instance, _options.ServerProbeInterval);
+    }
+
+    private sealed record ShareServerLoad : INoSerializationVerificationNeeded
+    {
+        public static readonly ShareServerLoad Instance = new();
     }
 
     protected override void PostStop() => _sessions.Untrack();
@@ -108,6 +158,12 @@ internal sealed partial class JanusSessionRegistry : ReceiveActor, IWithTimers
         if (RefusedNow(command)) return;
         if (_sessions.TryGet(command.Key, out var info) && (command is GetSession or CreateSession || IsEnded(info)))
             Sender.Tell(AnswerFor(info, command));
+        else if (command is CreateSession create)
+        {
+            var (placed, refusal) = _servers.Check(create);
+            if (refusal is not null) Sender.Tell(new Status.Failure(refusal));
+            else _topology.Region.Forward(placed!);
+        }
         else if (command is GetSession read)
             ReadAsync(_topology.Region, read, _askTimeout).PipeTo(Sender);
         else
@@ -162,9 +218,29 @@ internal sealed partial class JanusSessionRegistry : ReceiveActor, IWithTimers
             if (!_sessions.Contains(key)) _unregistered.Add(key);
     }
 
+    /// <summary>
+    /// A drain (or undrain) holds placement on this node at once and on the others through the topology; with an Admin API,
+    /// Janus itself is told too, and the answer waits for it.
+    /// </summary>
+    private void OnDrain(DrainServer drain)
+    {
+        if (!_servers.Knows(drain.Server))
+        {
+            Sender.Tell(new Status.Failure(new JanusServerNotFoundException(drain.Server, _servers.Names)));
+            return;
+        }
+        _servers.SetDrained(drain.Server, drain.Drain);
+        _topology.ShareWithOtherNodes(new ServerDrainChanged(drain.Server, drain.Drain));
+        _log.Info(drain.Drain ? "Janus server '{Server}' drained: no new sessions are placed there" : "Janus server '{Server}' undrained: it takes new sessions again",
+            drain.Server);
+        if (_monitors.TryGetValue(drain.Server, out var monitor)) monitor.Tell(new JanusServerMonitor.SetAcceptNewSessions(!drain.Drain, Sender));
+        else Sender.Tell(new JanusDrainResult(_servers.Status(drain.Server), "the server is retired"));
+    }
+
     private void OnSessionChanged(SessionChanged changed)
     {
         var info = changed.Info;
+        _servers.Reported(info);
         _sessions.Set(info);
         _unregistered.Remove(info.Key);
         if (_keyOfSession.TryAdd(Sender, info.Key)) Context.Watch(Sender);

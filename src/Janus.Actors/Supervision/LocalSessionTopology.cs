@@ -19,6 +19,8 @@ internal sealed class LocalSessionTopology(IActorContext registry, ITimerSchedul
 
     public bool SessionsComeBackHere => true;
 
+    public void ShareWithOtherNodes(object news) { }
+
     public Task SubscribeAsync(string key, IActorRef subscriber)
     {
         if (!_subscribers.TryGetValue(key, out var subscribers)) _subscribers[key] = subscribers = [];

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Janus.Actors.Sessions;
+using Janus.Actors.Transports;
 
 namespace Janus.Actors.Supervision;
 
@@ -31,8 +32,51 @@ internal static class SessionRegistryProtocol
     /// <summary>From the <see cref="LocalSessionRegion"/>: the journal was read and these persisted sessions were started.</summary>
     internal sealed record ScanCompleted(IReadOnlyList<string> Keys) : INoSerializationVerificationNeeded;
 
-    /// <summary>Janus's <c>info</c> as a session read it.</summary>
-    internal sealed record ServerInfoLearned(int SessionTimeoutSeconds, int ReclaimSessionTimeoutSeconds) : INoSerializationVerificationNeeded;
+    /// <summary>Janus's <c>info</c> as a session of <paramref name="Server"/> read it.</summary>
+    internal sealed record ServerInfoLearned(string Server, int SessionTimeoutSeconds, int ReclaimSessionTimeoutSeconds) : INoSerializationVerificationNeeded;
+
+    /// <summary>
+    /// From a session created without a named server: where should it live? Answered with <see cref="SessionPlaced"/>;
+    /// asked again, with the servers already <paramref name="Tried"/>, when one refused (472) or could not be reached.
+    /// </summary>
+    internal sealed record PlaceSession(string Key, JanusTransportKind Transport, string? Zone, IReadOnlyList<string> Tried)
+        : INoSerializationVerificationNeeded;
+
+    /// <summary>The server chosen for a <see cref="PlaceSession"/>, or why none can take it.</summary>
+    internal sealed record SessionPlaced(string? Server, string? Refusal) : INoSerializationVerificationNeeded;
+
+    /// <summary>A session recovered on a Janus server the configuration does not have: it waits, neither claimed nor ended.</summary>
+    internal sealed record SessionOnUnknownServer(string Server) : INoSerializationVerificationNeeded;
+
+    /// <summary>A session ended lost because its Janus server restarted (<c>JanusSessionActor.LostToServerRestart</c>).</summary>
+    internal sealed record SessionLostToRestart(string Server) : INoSerializationVerificationNeeded;
+
+    /// <summary>Answered with a <see cref="ServerList"/>: every configured Janus server as this node sees it.</summary>
+    internal sealed record ListServers : INoSerializationVerificationNeeded
+    {
+        public static readonly ListServers Instance = new();
+    }
+
+    /// <summary>The answer to <see cref="ListServers"/>.</summary>
+    internal sealed record ServerList(IReadOnlyList<Servers.JanusServerStatus> Servers) : INoSerializationVerificationNeeded;
+
+    /// <summary>
+    /// Drain (or undrain) a server: answered with <see cref="Servers.JanusDrainResult"/>, or a failure carrying
+    /// <see cref="Servers.JanusServerNotFoundException"/>.
+    /// </summary>
+    internal sealed record DrainServer(string Server, bool Drain) : INoSerializationVerificationNeeded;
+
+    /// <summary>
+    /// Between the registries of a cluster, on the pub-sub topic <c>janus-servers</c>: a drain or undrain asked on one
+    /// node, for all.
+    /// </summary>
+    internal sealed record ServerDrainChanged(string Server, bool Drained);
+
+    /// <summary>
+    /// Between the registries of a cluster, every <see cref="JanusOptions.ServerProbeInterval"/>: the live sessions a node
+    /// hosts on each server (placements in flight included), so placement weighs the whole cluster.
+    /// </summary>
+    internal sealed record ServerLoadReport(string Node, IReadOnlyDictionary<string, long> Live);
 
     /// <summary>Answered with a <see cref="SessionList"/> of every session this registry knows.</summary>
     internal sealed record ListSessions

@@ -22,16 +22,19 @@ internal sealed class SessionTable
 
     public JanusSessionInfo this[string key] => _sessions[key];
 
+    /// <summary>Live (not ended) sessions of this registry on each Janus server.</summary>
+    public long LiveOn(string server) => _counts.LiveOn(server);
+
     /// <summary>Every write goes through here or <see cref="Remove"/>, so the state counts stay exact.</summary>
     public void Set(JanusSessionInfo info)
     {
-        _counts.Move(_sessions.TryGetValue(info.Key, out var old) ? old.State : null, info.State);
+        _counts.Move(_sessions.TryGetValue(info.Key, out var old) ? old : null, info);
         _sessions[info.Key] = info;
     }
 
     public void Remove(string key)
     {
-        if (_sessions.Remove(key, out var old)) _counts.Move(old.State, null);
+        if (_sessions.Remove(key, out var old)) _counts.Move(old, null);
     }
 
     public void Track() => JanusMetrics.Track(_counts);

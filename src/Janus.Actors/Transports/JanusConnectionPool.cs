@@ -13,8 +13,8 @@ namespace Janus.Actors.Transports;
 /// </summary>
 internal sealed class JanusConnectionPool : ReceiveActor
 {
-    /// <summary>The pool's actor name under <c>/user</c>.</summary>
-    public const string Name = "janus-connections";
+    /// <summary>The actor name under <c>/user</c> of the pool of the server named <paramref name="server"/>.</summary>
+    public static string NameFor(string server) => "janus-connections-" + server;
 
     private readonly IActorRef[] _connections;
 

@@ -1,19 +1,53 @@
 using Akka.Actor;
+using Janus.Actors.Servers;
 
 namespace Janus.Actors.Transports;
 
 /// <summary>
-/// How a node's sessions reach Janus. A WebSocket session talks straight to the shared connection its
+/// How a node's sessions reach their Janus servers: per configured server (<see cref="JanusOptions.EffectiveServers"/>)
+/// one <see cref="JanusServerLink"/>. A session finds its own server's link by the name it persisted, so its claims,
+/// keep-alives and requests never go anywhere else.
+/// </summary>
+internal sealed class JanusTransports
+{
+    private readonly IReadOnlyDictionary<string, JanusServerLink> _servers;
+
+    public JanusTransports(IEnumerable<JanusServerLink> servers) =>
+        _servers = servers.ToDictionary(link => link.Settings.Name, StringComparer.Ordinal);
+
+    /// <summary>
+    /// Every configured server's link, with its shared WebSockets started under <paramref name="factory"/> (named
+    /// <c>janus-connections-{server}</c>) when it has a WebSocket URL.
+    /// </summary>
+    public static JanusTransports Start(IActorRefFactory factory, JanusOptions options) =>
+        new(options.EffectiveServers().Select(server =>
+        {
+            var serverOptions = options.ForServer(server);
+            var connections = server.WebSocketUrl is null
+                ? ActorRefs.Nobody
+                : factory.ActorOf(JanusConnectionPool.Props(serverOptions), JanusConnectionPool.NameFor(server.Name));
+            return new JanusServerLink(server, serverOptions, connections);
+        }));
+
+    /// <summary>The servers, in configuration order.</summary>
+    public IEnumerable<JanusServerLink> All => _servers.Values;
+
+    /// <summary>The link of a configured server, or null for a name the configuration does not have (any more).</summary>
+    public JanusServerLink? Find(string server) => _servers.GetValueOrDefault(server);
+}
+
+/// <summary>
+/// One Janus server as its sessions see it. A WebSocket session talks straight to the shared connection its
 /// <see cref="JanusConnectionPool"/> pins it to: <see cref="JanusTransportCommands.Connect"/> goes to the pool, and the
 /// connection answers <see cref="JanusTransportReports.Connected"/> and, if its socket is lost,
 /// <see cref="JanusTransportReports.ConnectionLost"/>. A REST session starts a transport child of its own
 /// (<see cref="RestProps"/>), whose failures reach it through supervision. Both speak <see cref="JanusTransportCommands"/>.
 /// </summary>
-/// <param name="Connections">The node's <see cref="JanusConnectionPool"/>; <see cref="ActorRefs.Nobody"/> when no WebSocket URL is set.</param>
-/// <param name="RestProps">Props of a REST session's transport child; throws when no REST URL is set.</param>
-internal sealed record JanusTransports(IActorRef Connections, Func<Props> RestProps)
+/// <param name="Settings">The server as configured.</param>
+/// <param name="Options">The node's options with this server's URLs and credentials (<see cref="JanusOptions.ForServer"/>).</param>
+/// <param name="Connections">The server's <see cref="JanusConnectionPool"/>; <see cref="ActorRefs.Nobody"/> when it has no WebSocket URL.</param>
+internal sealed record JanusServerLink(JanusServerSettings Settings, JanusOptions Options, IActorRef Connections)
 {
-    /// <summary>The node's shared WebSockets (<paramref name="connections"/>) and a REST link per REST session.</summary>
-    public static JanusTransports Create(JanusOptions options, IActorRef connections) =>
-        new(connections, () => RestTransportActor.Props(options));
+    /// <summary>Props of a REST session's transport child; throws when the server has no REST URL.</summary>
+    public Props RestProps() => RestTransportActor.Props(Options);
 }

@@ -40,6 +40,8 @@ internal static class CrossNodeMessages
         { ListNodeSessions.Instance, "list-node-sessions" },
         { new SessionList([ActiveSession, CreatingSession]), "session-list" },
         { new SessionList([]), "session-list" },
+        { new ServerDrainChanged("janus-b", true), "server-drain" },
+        { new ServerLoadReport("akka.tcp://janus-actors@10.0.0.5:4053", new Dictionary<string, long> { ["janus-a"] = 12, ["janus-b"] = 0 }), "server-load" },
 
         { new JanusEventReceived("call-1", JanusMessage.Parse(PluginEvent)), "janus-event" },
         { new JanusEventReceived("call-1", JanusMessage.Parse(MediaEvent)), "janus-event" },

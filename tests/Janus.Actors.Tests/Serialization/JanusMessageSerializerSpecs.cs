@@ -60,7 +60,8 @@ public sealed class JanusMessageSerializerSpecs() : Akka.TestKit.Xunit2.TestKit(
     {
         var crossNode = typeof(IJanusSessionCommand).Assembly.GetTypes()
             .Where(t => t is { IsInterface: false, IsAbstract: false } && (t.IsAssignableTo(typeof(IJanusSessionCommand)) || t.IsAssignableTo(typeof(IJanusSessionNotice))))
-            .Concat([typeof(JanusSessionInfo), typeof(HandleAttachedReply), typeof(PluginReply), typeof(CommandDone), typeof(ListSessions), typeof(ListNodeSessions), typeof(SessionList)]);
+            .Concat([typeof(JanusSessionInfo), typeof(HandleAttachedReply), typeof(PluginReply), typeof(CommandDone), typeof(ListSessions), typeof(ListNodeSessions), typeof(SessionList),
+                typeof(ServerDrainChanged), typeof(ServerLoadReport)]);
 
         var sampled = CrossNodeMessages.All(TestActor).Select(m => m.GetType()).Distinct();
 
@@ -75,13 +76,17 @@ public sealed class JanusMessageSerializerSpecs() : Akka.TestKit.Xunit2.TestKit(
             """{"key":"room-7","transport":"rest","adoptJanusSessionId":8745512093211346}"""
         },
         {
+            new CreateSession("room-8", JanusTransportKind.WebSocket, Server: "janus-b", Zone: "eu-west"),
+            """{"key":"room-8","transport":"webSocket","server":"janus-b","zone":"eu-west"}"""
+        },
+        {
             new SendPluginMessage("call-1", 78, CrossNodeMessages.Json("""{"display":"Zoë <3 & +1"}"""), CrossNodeMessages.Json("""{"type":"offer","sdp":"v=0\r\n"}""")),
             """{"key":"call-1","handleId":78,"body":{"display":"Zoë <3 & +1"},"jsep":{"type":"offer","sdp":"v=0\r\n"}}"""
         },
         {
             new JanusSessionInfo("call-1", 42, JanusSessionStatus.Reclaiming, JanusTransportKind.WebSocket,
-                [new JanusHandle(77, "janus.plugin.echotest", null)], new JanusSessionError(null, "connection refused"), 1, "10.0.0.5:4053"),
-            """{"key":"call-1","janusSessionId":42,"state":"reclaiming","transport":"webSocket","handles":[{"handleId":77,"plugin":"janus.plugin.echotest"}],"lastError":{"reason":"connection refused"},"reclaims":1,"node":"10.0.0.5:4053"}"""
+                [new JanusHandle(77, "janus.plugin.echotest", null)], new JanusSessionError(null, "connection refused"), 1, "10.0.0.5:4053", "janus-b"),
+            """{"key":"call-1","janusSessionId":42,"state":"reclaiming","transport":"webSocket","handles":[{"handleId":77,"plugin":"janus.plugin.echotest"}],"lastError":{"reason":"connection refused"},"reclaims":1,"node":"10.0.0.5:4053","server":"janus-b"}"""
         },
         {
             new JanusEventReceived("call-1", JanusMessage.Parse(CrossNodeMessages.MediaEvent)),

@@ -43,6 +43,12 @@ public sealed class JanusSessionActorSpecs : TestKit
     {
         _transport = CreateTestProbe("transport");
         _registry = CreateTestProbe("registry");
+        // The one server takes every session (placement proper is JanusServerBoard's, with its own specs).
+        _registry.SetAutoPilot(new DelegateAutoPilot((sender, message) =>
+        {
+            if (message is PlaceSession) sender.Tell(new SessionPlaced(JanusServerSettings.DefaultName, null));
+            return AutoPilot.KeepRunning;
+        }));
     }
 
     private IActorRef _lastTransport = ActorRefs.Nobody;
@@ -50,9 +56,13 @@ public sealed class JanusSessionActorSpecs : TestKit
     private IActorRef StartSession(string key, JanusOptions? options = null, bool refuseConnections = false) =>
         Sys.ActorOf(SessionProps(key, options, refuseConnections));
 
-    private Props SessionProps(string key, JanusOptions? options = null, bool refuseConnections = false) =>
-        JanusSessionActor.Props(key, options ?? Options, _registry.Ref,
-            new JanusTransports(Sys.ActorOf(FakeConnection.Props(_transport, refuseConnections)), () => throw new InvalidOperationException("no REST here")));
+    private Props SessionProps(string key, JanusOptions? options = null, bool refuseConnections = false)
+    {
+        var janus = options ?? Options;
+        var server = new JanusServerLink(new JanusServerSettings { WebSocketUrl = janus.WebSocketUrl }, janus,
+            Sys.ActorOf(FakeConnection.Props(_transport, refuseConnections)));
+        return JanusSessionActor.Props(key, janus, _registry.Ref, new JanusTransports([server]));
+    }
 
     /// <summary>Waits for the (next) Connect, skipping what an earlier incarnation sent, and answers it.</summary>
     private void ConnectTransport()

@@ -3,12 +3,12 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Janus.Actors.Sessions;
 
-namespace Janus.Actors.Fixtures;
+namespace Janus.Actors.Servers;
 
 /// <summary>
-/// The Janus Admin API over HTTP (<c>POST /admin</c>): lets tests look at what Janus really holds, independently of
-/// the library under test. Every request carries the admin secret and a fresh transaction; an <c>error</c> reply
-/// throws <see cref="JanusRequestException"/>.
+/// The Janus Admin API over HTTP (<c>POST /admin</c>, <see cref="JanusServerSettings.AdminUrl"/>): draining a server
+/// (<c>accept_new_sessions</c>), and looking at what Janus really holds (tests, diagnostics). Every request carries the
+/// admin secret (never logged) and a fresh transaction; an <c>error</c> reply throws <see cref="JanusRequestException"/>.
 /// </summary>
 public sealed class JanusAdminClient(Uri adminUrl, string adminSecret) : IDisposable
 {
@@ -47,6 +47,13 @@ public sealed class JanusAdminClient(Uri adminUrl, string adminSecret) : IDispos
     /// <summary>Changes Janus's <c>session_timeout</c> at run time (<c>set_session_timeout</c>); 0 disables it.</summary>
     public Task SetSessionTimeoutAsync(int seconds, CancellationToken cancellationToken = default) =>
         SendAsync("set_session_timeout", new JsonObject { ["timeout"] = seconds }, cancellationToken);
+
+    /// <summary>
+    /// Whether Janus accepts new sessions (<c>accept_new_sessions</c>): false drains it — <c>create</c> answers 472 while
+    /// its sessions, claims and attaches keep working. Janus forgets it when it restarts.
+    /// </summary>
+    public Task AcceptNewSessionsAsync(bool accept, CancellationToken cancellationToken = default) =>
+        SendAsync("accept_new_sessions", new JsonObject { ["accept"] = accept }, cancellationToken);
 
     public void Dispose() => _http.Dispose();
 

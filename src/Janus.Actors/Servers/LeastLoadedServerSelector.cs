@@ -1,0 +1,30 @@
+namespace Janus.Actors.Servers;
+
+/// <summary>
+/// The default placement: among the servers that are up (not draining, unreachable or retired), not yet tried by this
+/// create and below their capacity, those in the requested zone when any is; of those, the lowest live sessions ÷
+/// capacity (a server without a capacity counts as empty), then the lowest live sessions ÷ weight (weight 0 last), then
+/// configuration order.
+/// </summary>
+public sealed class LeastLoadedServerSelector : IJanusServerSelector
+{
+    /// <inheritdoc />
+    public JanusServerStatus? Select(JanusPlacementRequest request, IReadOnlyList<JanusServerStatus> servers)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(servers);
+        var open = servers
+            .Select((server, order) => (server, order))
+            .Where(s => s.server.State == JanusServerState.Up && !request.Tried.Contains(s.server.Name)
+                        && s.server.LiveSessions < (s.server.Settings.Capacity ?? long.MaxValue))
+            .ToList();
+        if (request.Zone is { } zone && open.Any(s => string.Equals(s.server.Settings.Zone, zone, StringComparison.OrdinalIgnoreCase)))
+            open.RemoveAll(s => !string.Equals(s.server.Settings.Zone, zone, StringComparison.OrdinalIgnoreCase));
+        return open
+            .OrderBy(s => s.server.Settings.Capacity is { } capacity ? (double)s.server.LiveSessions / capacity : 0)
+            .ThenBy(s => s.server.Settings.Weight > 0 ? (double)s.server.LiveSessions / s.server.Settings.Weight : double.PositiveInfinity)
+            .ThenBy(s => s.order)
+            .Select(s => s.server)
+            .FirstOrDefault();
+    }
+}
