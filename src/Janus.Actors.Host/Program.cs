@@ -15,7 +15,9 @@ try
     var janusInfo = HostApplication.GeneratingApiDocument ? Task.CompletedTask : HostApplication.LogJanusAsync(app, settings);
     await app.RunAsync();
     await janusInfo;
-    return 0;
+    // The sessions stopped the host because the journal holds sessions on a Janus server no longer configured (logged).
+    return Akka.Actor.CoordinatedShutdown.Get(app.Services.GetRequiredService<Akka.Actor.ActorSystem>()).ShutdownReason
+        is Janus.Actors.Servers.JanusServerRemovedReason removed ? removed.ExitCode : 0;
 }
 catch (HostConfigurationException e)
 {

@@ -1,13 +1,18 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Janus.Actors.Servers;
 using Janus.Actors.Sessions;
 using Janus.Actors.Transports;
 
 namespace Janus.Actors.Host.Api;
 
-/// <summary><c>POST /v1/sessions</c>. Members are nullable so that a missing one is a 400 we word, not a binder error.</summary>
-public sealed record CreateSessionRequest(string? Key, string? Transport, long? AdoptJanusSessionId);
+/// <summary>
+/// <c>POST /v1/sessions</c>. Members are nullable so that a missing one is a 400 we word, not a binder error.
+/// <see cref="Server"/> names the Janus server (required to adopt when several are configured); without it the session
+/// is placed, preferring <see cref="Zone"/> when given.
+/// </summary>
+public sealed record CreateSessionRequest(string? Key, string? Transport, long? AdoptJanusSessionId, string? Server = null, string? Zone = null);
 
 /// <summary><c>POST /v1/sessions/{key}/handles</c>.</summary>
 public sealed record AttachHandleRequest(string? Plugin, string? OpaqueId);
@@ -30,7 +35,8 @@ public sealed record SessionResponse(
     IReadOnlyList<HandleResponse> Handles,
     SessionErrorResponse? LastError,
     int Reclaims,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Node)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Node,
+    string Server)
 {
     public static SessionResponse From(JanusSessionInfo info) => new(
         info.Key,
@@ -40,8 +46,49 @@ public sealed record SessionResponse(
         info.Handles.Select(h => new HandleResponse(h.HandleId, h.Plugin)).ToArray(),
         info.LastError is { } e ? new SessionErrorResponse(e.Code, e.Reason) : null,
         info.Reclaims,
-        info.Node);
+        info.Node,
+        info.Server);
 }
+
+/// <summary>
+/// <c>GET /v1/servers</c>: a Janus server as this host sees it — <c>state</c> is up, draining, unreachable or retired;
+/// <c>liveSessions</c> counts its sessions not ended (in a cluster: the whole cluster's, as last reported); <c>janus</c>
+/// is what its <c>info</c> last said. No URL or secret is shown.
+/// </summary>
+public sealed record ServerResponse(
+    string Name,
+    string State,
+    long LiveSessions,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Capacity,
+    int Weight,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Zone,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ServerInfoResponse? Janus,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Problem)
+{
+    public static ServerResponse From(JanusServerStatus server) => new(
+        server.Name,
+        server.State.ToString().ToLowerInvariant(),
+        server.LiveSessions,
+        server.Settings.Capacity,
+        server.Settings.Weight,
+        server.Settings.Zone,
+        server.Info is { } info
+            ? new ServerInfoResponse(info.Version, info.SessionTimeoutSeconds, info.ReclaimSessionTimeoutSeconds, info.AcceptingNewSessions)
+            : null,
+        server.Problem);
+}
+
+/// <summary>What a server's <c>info</c> said.</summary>
+public sealed record ServerInfoResponse(string? Version, int SessionTimeout, int ReclaimSessionTimeout, bool AcceptingNewSessions);
+
+/// <summary>
+/// <c>POST /v1/servers/{name}/drain</c> and <c>/undrain</c>: the server afterwards, and whether Janus itself was told
+/// (<c>janusTold</c>; when not, <c>adminProblem</c> says why — placement skips a drained server either way).
+/// </summary>
+public sealed record DrainResponse(
+    ServerResponse Server,
+    bool JanusTold,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? AdminProblem);
 
 public sealed record HandleResponse(long HandleId, string Plugin);
 
@@ -125,6 +172,8 @@ public static class TransportNames
 [JsonSerializable(typeof(EndedNotice))]
 [JsonSerializable(typeof(MissedNotice))]
 [JsonSerializable(typeof(ClusterResponse))]
+[JsonSerializable(typeof(ServerResponse[]))]
+[JsonSerializable(typeof(DrainResponse))]
 public sealed partial class HostJsonContext : JsonSerializerContext
 {
     public static HostJsonContext Api { get; } = new(new JsonSerializerOptions(JsonSerializerDefaults.Web)

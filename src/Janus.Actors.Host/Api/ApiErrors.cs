@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
 using Akka.Actor;
+using Janus.Actors.Servers;
 using Janus.Actors.Sessions;
 
 namespace Janus.Actors.Host.Api;
@@ -81,6 +82,8 @@ public sealed class ApiErrors(RequestDelegate next, ILogger<ApiErrors> logger)
         JanusSessionUnavailableException { State: JanusSessionStatus.Lost or JanusSessionStatus.Destroyed } e =>
             Problem(StatusCodes.Status409Conflict, e.Message),
         JanusSessionUnavailableException e => Problem(StatusCodes.Status503ServiceUnavailable, e.Message),
+        JanusServerNotFoundException e => Problem(StatusCodes.Status400BadRequest, e.Message),
+        JanusNoServerAvailableException e => Problem(StatusCodes.Status503ServiceUnavailable, e.Message),
         JanusSessionTimeoutException or AskTimeoutException or TimeoutException => Problem(StatusCodes.Status504GatewayTimeout, "timed out waiting for the session"),
         _ => Problem(StatusCodes.Status500InternalServerError, "internal error"),
     };

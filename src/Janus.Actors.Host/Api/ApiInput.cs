@@ -68,6 +68,15 @@ public static partial class ApiInput
             ? throw new ApiInputException("adoptJanusSessionId must be a positive integer of at most 53 bits")
             : id;
 
+    /// <summary>A server name or a zone, when given: 1–64 of <c>[A-Za-z0-9._-]</c> (what <c>Janus:Servers</c> allows).</summary>
+    public static string? Name(string? name, string member) =>
+        name is null || ServerNamePattern().IsMatch(name)
+            ? name
+            : throw new ApiInputException($"{member} must be 1 to 64 letters, digits, '.', '_' or '-'");
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
+    private static partial System.Text.RegularExpressions.Regex ServerNamePattern();
+
     /// <summary>A JSON object (plugin message body, JSEP); <paramref name="required"/> says whether it may be absent.</summary>
     public static JsonElement? Object(JsonElement? element, string name, bool required)
     {

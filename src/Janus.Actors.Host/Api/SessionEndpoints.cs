@@ -18,6 +18,17 @@ public static class SessionEndpoints
         sessions.MapPost("/", CreateAsync).WithName("CreateSession")
             .WithSummary("Create a Janus session under a key, or adopt an existing one by claiming its id")
             .Accepts<CreateSessionRequest>(Json).WithProblems(400, 409, 413, 415, 502, 503, 504);
+        var servers = app.MapGroup("/v1/servers").WithTags("Servers");
+        servers.MapGet("/", async (IJanusSessions facade, CancellationToken cancellationToken) =>
+                TypedResults.Ok((await facade.ListServersAsync(cancellationToken)).Select(ServerResponse.From).ToArray()))
+            .WithName("ListServers").WithSummary("Every configured Janus server: state, live sessions, what its info says");
+        servers.MapPost("/{name}/drain", (string name, IJanusSessions facade, CancellationToken cancellationToken) =>
+                DrainAsync(facade.DrainServerAsync(ApiInput.Name(name, "server")!, cancellationToken)))
+            .WithName("DrainServer").WithProblems(404)
+            .WithSummary("Place no new session on the server (and, with its Admin API configured, make Janus refuse creates); its sessions keep working");
+        servers.MapPost("/{name}/undrain", (string name, IJanusSessions facade, CancellationToken cancellationToken) =>
+                DrainAsync(facade.UndrainServerAsync(ApiInput.Name(name, "server")!, cancellationToken)))
+            .WithName("UndrainServer").WithProblems(404).WithSummary("Place new sessions on the server again");
         sessions.MapGet("/", ListAsync).WithName("ListSessions")
             .WithSummary("A page of sessions in key order (?limit=&after=&state=); the Link header names the next page")
             .WithProblems(400);
@@ -54,12 +65,27 @@ public static class SessionEndpoints
         var key = ApiInput.Key(body.Key);
         var transport = TransportNames.Parse(body.Transport ?? TransportNames.WebSocket)
                         ?? throw new ApiInputException($"transport must be '{TransportNames.WebSocket}' or '{TransportNames.Rest}'");
-        if ((transport == Transports.JanusTransportKind.WebSocket ? settings.Janus.WebSocketUrl : settings.Janus.RestUrl) is null)
+        if (!settings.Janus.EffectiveServers().Any(server => server.Serves(transport)))
             throw new ApiInputException($"transport '{TransportNames.Name(transport)}' is not configured on this host");
         var adopt = ApiInput.AdoptId(body.AdoptJanusSessionId);
+        var command = new CreateSession(key, transport, adopt, ApiInput.Name(body.Server, "server"), ApiInput.Name(body.Zone, "zone"));
 
-        var info = await facade.CreateAsync(key, transport, adopt, request.HttpContext.RequestAborted);
+        var info = await facade.CreateAsync(command, request.HttpContext.RequestAborted);
         return TypedResults.Created($"/v1/sessions/{Uri.EscapeDataString(info.Key)}", SessionResponse.From(info));
+    }
+
+    /// <summary>A drain names a server in the path: an unknown one is 404 here (in a create's body it is a 400).</summary>
+    private static async Task<Ok<DrainResponse>> DrainAsync(Task<Servers.JanusDrainResult> drain)
+    {
+        try
+        {
+            var result = await drain;
+            return TypedResults.Ok(new DrainResponse(ServerResponse.From(result.Server), result.AdminProblem is null, result.AdminProblem));
+        }
+        catch (Servers.JanusServerNotFoundException e)
+        {
+            throw new ApiInputException(e.Message, StatusCodes.Status404NotFound);
+        }
     }
 
     private static async Task<Ok<SessionResponse[]>> ListAsync(HttpContext context, IJanusSessions facade, CancellationToken cancellationToken)

@@ -21,8 +21,9 @@ public sealed record HostSettings(JanusOptions Janus, JanusJournalOptions Journa
     {
         var webSocketUrl = OptionalUrl(configuration, "Janus:WebSocketUrl", "ws", "wss");
         var restUrl = OptionalUrl(configuration, "Janus:RestUrl", "http", "https");
-        if (webSocketUrl is null && restUrl is null)
-            throw new HostConfigurationException("Janus:WebSocketUrl", "is not set, and neither is Janus:RestUrl: set at least one of them");
+        var servers = ReadServers(configuration);
+        if (webSocketUrl is null && restUrl is null && servers.Count == 0)
+            throw new HostConfigurationException("Janus:WebSocketUrl", "is not set, and neither is Janus:RestUrl nor Janus:Servers: set one of them");
 
         var janus = new JanusOptions
         {
@@ -30,12 +31,26 @@ public sealed record HostSettings(JanusOptions Janus, JanusJournalOptions Journa
             RestUrl = restUrl,
             ApiSecret = Optional(configuration, "Janus:ApiSecret"),
             Token = Optional(configuration, "Janus:Token"),
+            Servers = servers,
             WebSocketConnections = Optional(configuration, "Janus:WebSocketConnections") is { } connections
                 ? int.TryParse(connections, out var n) && n is >= 1 and <= 64
                     ? n
                     : throw new HostConfigurationException("Janus:WebSocketConnections", "must be a whole number from 1 to 64")
                 : new JanusOptions().WebSocketConnections,
+            ServerProbeInterval = Optional(configuration, "Janus:ServerProbeInterval") is { } interval
+                ? TimeSpan.TryParse(interval, System.Globalization.CultureInfo.InvariantCulture, out var every) && every > TimeSpan.Zero
+                    ? every
+                    : throw new HostConfigurationException("Janus:ServerProbeInterval", "must be a positive time span, e.g. 00:00:05")
+                : new JanusOptions().ServerProbeInterval,
         };
+        try
+        {
+            janus.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new HostConfigurationException(servers.Count > 0 ? "Janus:Servers" : "Janus", e.Message);
+        }
 
         var provider = Optional(configuration, "Journal:Provider")?.ToLowerInvariant() switch
         {
@@ -67,8 +82,29 @@ public sealed record HostSettings(JanusOptions Janus, JanusJournalOptions Journa
 
     /// <summary>A summary that is safe to log: no secret, no connection string, no URL credentials.</summary>
     public override string ToString() =>
-        $"Janus WebSocket {Redacted(Janus.WebSocketUrl)}, Janus REST {Redacted(Janus.RestUrl)}, {Journal}, API {string.Join(' ', Api.Urls)}" +
-        (Cluster is null ? "" : $", {Cluster}");
+        (Janus.Servers.Count == 0
+            ? $"Janus WebSocket {Redacted(Janus.WebSocketUrl)}, Janus REST {Redacted(Janus.RestUrl)}"
+            : "Janus servers " + string.Join(", ", Janus.Servers.Select(server =>
+                $"{server.Name} ({Redacted(server.WebSocketUrl ?? server.RestUrl)}{(server.Retired ? ", retired" : "")})"))) +
+        $", {Journal}, API {string.Join(' ', Api.Urls)}" + (Cluster is null ? "" : $", {Cluster}");
+
+    /// <summary>
+    /// <c>Janus:Servers</c>: a list of named servers (<c>Janus:Servers:0:Name</c>, <c>…:WebSocketUrl</c>, <c>…:RestUrl</c>,
+    /// <c>…:ApiSecret</c>, <c>…:Token</c>, <c>…:AdminUrl</c>, <c>…:AdminSecret</c>, <c>…:Capacity</c>, <c>…:Weight</c>,
+    /// <c>…:Zone</c>, <c>…:Retired</c>), instead of the single-server <c>Janus:WebSocketUrl</c>/<c>Janus:RestUrl</c>.
+    /// </summary>
+    private static List<Servers.JanusServerSettings> ReadServers(IConfiguration configuration)
+    {
+        try
+        {
+            return configuration.GetSection("Janus:Servers").Get<List<Servers.JanusServerSettings>>() ?? [];
+        }
+        catch (InvalidOperationException e)
+        {
+            // The binder names the setting and the value it could not convert (never a secret: those are strings).
+            throw new HostConfigurationException("Janus:Servers", $"cannot be read: {e.Message}");
+        }
+    }
 
     /// <summary>
     /// <c>Cluster:Enabled</c> = true makes this host a node of a cluster: <c>Cluster:Port</c> (Akka.Remote TCP port),

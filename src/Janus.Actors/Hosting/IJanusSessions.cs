@@ -20,6 +20,28 @@ public interface IJanusSessions
     Task<JanusSessionInfo> CreateAsync(string key, JanusTransportKind transport, long? adoptJanusSessionId = null, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Creates (or adopts) a session as <paramref name="command"/> says, on the server it names or, if none, where the
+    /// <see cref="Servers.IJanusServerSelector"/> places it.
+    /// </summary>
+    /// <exception cref="Servers.JanusServerNotFoundException">the named server is not configured (or an adoption named none among several).</exception>
+    /// <exception cref="Servers.JanusNoServerAvailableException">no server can take it (draining, retired, full, unreachable, 472).</exception>
+    Task<JanusSessionInfo> CreateAsync(CreateSession command, CancellationToken cancellationToken);
+
+    /// <summary>Every configured Janus server with its state, live sessions and what its <c>info</c> last said.</summary>
+    Task<IReadOnlyList<Servers.JanusServerStatus>> ListServersAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Stops placing new sessions on <paramref name="server"/> (on every node of a cluster) and, when its Admin API is
+    /// configured, makes Janus itself refuse creates (<c>accept_new_sessions: false</c>: 472). Its sessions keep working.
+    /// </summary>
+    /// <exception cref="Servers.JanusServerNotFoundException">no such server is configured.</exception>
+    Task<Servers.JanusDrainResult> DrainServerAsync(string server, CancellationToken cancellationToken = default);
+
+    /// <summary>Undoes <see cref="DrainServerAsync"/>.</summary>
+    /// <exception cref="Servers.JanusServerNotFoundException">no such server is configured.</exception>
+    Task<Servers.JanusDrainResult> UndrainServerAsync(string server, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// The restart-safe way to start a session: creates it under <paramref name="key"/> on the first start of your backend,
     /// and on later starts returns the session the journal already has (being reclaimed, or active) instead of failing.
     /// <see cref="CreateOrResumeResult.Created"/> says which, so your code knows whether to set the session up (attach,

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Akka.Actor;
 using Akka.Hosting;
+using Janus.Actors.Servers;
 using Janus.Actors.Sessions;
 using Janus.Actors.Supervision;
 using Janus.Actors.Transports;
@@ -44,6 +45,18 @@ public sealed class JanusSessions : IJanusSessions
 
     public Task<JanusSessionInfo> CreateAsync(string key, JanusTransportKind transport, long? adoptJanusSessionId = null, CancellationToken cancellationToken = default) =>
         AskAsync<JanusSessionInfo>(new CreateSession(key, transport, adoptJanusSessionId), cancellationToken);
+
+    public Task<JanusSessionInfo> CreateAsync(CreateSession command, CancellationToken cancellationToken) =>
+        AskAsync<JanusSessionInfo>(command ?? throw new ArgumentNullException(nameof(command)), cancellationToken);
+
+    public async Task<IReadOnlyList<JanusServerStatus>> ListServersAsync(CancellationToken cancellationToken = default) =>
+        (await AskAsync<SessionRegistryProtocol.ServerList>(SessionRegistryProtocol.ListServers.Instance, cancellationToken)).Servers;
+
+    public Task<JanusDrainResult> DrainServerAsync(string server, CancellationToken cancellationToken = default) =>
+        AskAsync<JanusDrainResult>(new SessionRegistryProtocol.DrainServer(server, Drain: true), cancellationToken);
+
+    public Task<JanusDrainResult> UndrainServerAsync(string server, CancellationToken cancellationToken = default) =>
+        AskAsync<JanusDrainResult>(new SessionRegistryProtocol.DrainServer(server, Drain: false), cancellationToken);
 
     public async Task<CreateOrResumeResult> CreateOrResumeAsync(string key, JanusTransportKind transport, CancellationToken cancellationToken = default)
     {

@@ -120,6 +120,8 @@ internal sealed class JanusServerBoard
         }
         if (!Knows(create.Server)) return (null, new JanusServerNotFoundException(create.Server, Names));
         var status = Status(create.Server);
+        if (!status.Settings.Serves(create.Transport))
+            return (null, new JanusNoServerAvailableException($"Janus server '{create.Server}' has no {create.Transport} URL"));
         if (status.State == JanusServerState.Retired)
             return (null, new JanusNoServerAvailableException($"Janus server '{create.Server}' is retired: it takes no sessions"));
         if (status.State == JanusServerState.Draining && create.AdoptJanusSessionId is null)
@@ -135,7 +137,7 @@ internal sealed class JanusServerBoard
         JanusServerStatus? chosen;
         try
         {
-            chosen = _selector.Select(new JanusPlacementRequest(place.Key, place.Zone, place.Tried), servers);
+            chosen = _selector.Select(new JanusPlacementRequest(place.Key, place.Transport, place.Zone, place.Tried), servers);
         }
         catch (Exception e)
         {
@@ -143,13 +145,14 @@ internal sealed class JanusServerBoard
         }
         if (chosen is null)
             return new SessionPlaced(null, "no Janus server can take a new session: " + string.Join(", ", servers.Select(Describe)));
-        if (!_byName.TryGetValue(chosen.Name, out var entry) || entry.Settings.Retired)
-            return new SessionPlaced(null, $"the server selector {_selector.GetType().Name} chose '{chosen.Name}', which is not a configured server in service");
+        if (!_byName.TryGetValue(chosen.Name, out var entry) || entry.Settings.Retired || !entry.Settings.Serves(place.Transport))
+            return new SessionPlaced(null, $"the server selector {_selector.GetType().Name} chose '{chosen.Name}', which is not a configured server in service with that transport");
         entry.Placing.Add(place.Key);
         return new SessionPlaced(chosen.Name, null);
 
         string Describe(JanusServerStatus server) =>
             place.Tried.Contains(server.Name) ? $"{server.Name} refused it"
+            : !server.Settings.Serves(place.Transport) ? $"{server.Name} has no {place.Transport} URL"
             : server.State == JanusServerState.Up && server.LiveSessions >= server.Settings.Capacity ? $"{server.Name} is full ({server.LiveSessions} of {server.Settings.Capacity})"
             : $"{server.Name} is {server.State.ToString().ToLowerInvariant()}";
     }

@@ -47,6 +47,10 @@ public sealed partial record JanusServerSettings
     /// </summary>
     public bool Retired { get; init; }
 
+    /// <summary>Whether sessions of this transport can live here (the server has its URL).</summary>
+    public bool Serves(Transports.JanusTransportKind transport) =>
+        (transport == Transports.JanusTransportKind.Rest ? RestUrl : WebSocketUrl) is not null;
+
     /// <summary>Every setting but the secrets, which show only whether they are set.</summary>
     public override string ToString() =>
         $"JanusServerSettings {{ Name = {Name}, WebSocketUrl = {WebSocketUrl}, RestUrl = {RestUrl}, ApiSecret = {Set(ApiSecret)}, " +

@@ -34,9 +34,10 @@ public sealed record JanusServerStatus(string Name, JanusServerState State, long
 
 /// <summary>A session to place: the create asked for no server.</summary>
 /// <param name="Key">The session's key.</param>
+/// <param name="Transport">Its transport: only a server with that transport's URL can take it.</param>
 /// <param name="Zone">The zone the caller asked for, if any.</param>
 /// <param name="Tried">Servers this create already tried (they refused with 472, or could not be reached).</param>
-public sealed record JanusPlacementRequest(string Key, string? Zone, IReadOnlyList<string> Tried);
+public sealed record JanusPlacementRequest(string Key, Transports.JanusTransportKind Transport, string? Zone, IReadOnlyList<string> Tried);
 
 /// <summary>
 /// Chooses the Janus server of each new session that names none (register one in the services to replace

@@ -1,8 +1,8 @@
 namespace Janus.Actors.Servers;
 
 /// <summary>
-/// The default placement: among the servers that are up (not draining, unreachable or retired), not yet tried by this
-/// create and below their capacity, those in the requested zone when any is; of those, the lowest live sessions ÷
+/// The default placement: among the servers that are up (not draining, unreachable or retired), have the session's
+/// transport, were not yet tried by this create and are below their capacity, those in the requested zone when any is; of those, the lowest live sessions ÷
 /// capacity (a server without a capacity counts as empty), then the lowest live sessions ÷ weight (weight 0 last), then
 /// configuration order.
 /// </summary>
@@ -15,7 +15,7 @@ public sealed class LeastLoadedServerSelector : IJanusServerSelector
         ArgumentNullException.ThrowIfNull(servers);
         var open = servers
             .Select((server, order) => (server, order))
-            .Where(s => s.server.State == JanusServerState.Up && !request.Tried.Contains(s.server.Name)
+            .Where(s => s.server.State == JanusServerState.Up && s.server.Settings.Serves(request.Transport) && !request.Tried.Contains(s.server.Name)
                         && s.server.LiveSessions < (s.server.Settings.Capacity ?? long.MaxValue))
             .ToList();
         if (request.Zone is { } zone && open.Any(s => string.Equals(s.server.Settings.Zone, zone, StringComparison.OrdinalIgnoreCase)))
