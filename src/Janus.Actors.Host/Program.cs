@@ -13,11 +13,13 @@ try
     await HostApplication.CheckJournalAsync(settings);
     // Informational and never fatal: asked while the host starts, not before (it cost ~0.2 s of every recovery).
     var janusInfo = HostApplication.GeneratingApiDocument ? Task.CompletedTask : HostApplication.LogJanusAsync(app, settings);
+    // The sessions stop the host when the journal holds sessions on a Janus server no longer configured (they log why).
+    Akka.Actor.CoordinatedShutdown.Reason? stoppedFor = null;
+    app.Lifetime.ApplicationStopping.Register(() =>
+        stoppedFor = Akka.Actor.CoordinatedShutdown.Get(app.Services.GetRequiredService<Akka.Actor.ActorSystem>()).ShutdownReason);
     await app.RunAsync();
     await janusInfo;
-    // The sessions stopped the host because the journal holds sessions on a Janus server no longer configured (logged).
-    return Akka.Actor.CoordinatedShutdown.Get(app.Services.GetRequiredService<Akka.Actor.ActorSystem>()).ShutdownReason
-        is Janus.Actors.Servers.JanusServerRemovedReason removed ? removed.ExitCode : 0;
+    return stoppedFor is Janus.Actors.Servers.JanusServerRemovedReason removed ? removed.ExitCode : 0;
 }
 catch (HostConfigurationException e)
 {

@@ -49,6 +49,12 @@ internal sealed class JanusServerBoard
         entry.Problem = probed.Problem;
     }
 
+    /// <summary>Janus applied <c>accept_new_sessions</c>: what its next <c>info</c> will say, known now.</summary>
+    public void JanusAccepts(string server, bool accept)
+    {
+        if (_byName[server].Info is { } info) _byName[server].Info = info with { AcceptingNewSessions = accept };
+    }
+
     /// <summary>A drain (or undrain) asked of this node, or of another one in the cluster.</summary>
     public void SetDrained(string server, bool drained) => _byName[server].DrainedHere = drained;
 

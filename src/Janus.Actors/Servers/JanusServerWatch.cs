@@ -8,13 +8,14 @@ namespace Janus.Actors.Servers;
 /// sessions lost, the others untouched), and sessions left in the journal on a server the configuration no longer has —
 /// the node then stops (<see cref="JanusServerRemovedReason"/>) rather than lose them or claim them on the wrong server.
 /// </summary>
-internal sealed class JanusServerWatch(ILoggingAdapter log, ActorSystem system)
+/// <param name="gathering">
+/// How long news about a server is gathered before it is said: the sessions of a restarted server claim on their own
+/// backoff timers, so a little over the longest backoff covers them all.
+/// </param>
+internal sealed class JanusServerWatch(ILoggingAdapter log, ActorSystem system, TimeSpan gathering)
 {
     /// <summary>The timer that gathers a burst of news about one server into one line.</summary>
     internal sealed record Report(bool Restart, string Server) : INoSerializationVerificationNeeded;
-
-    /// <summary>How long news about a server is gathered before it is said.</summary>
-    private static readonly TimeSpan Gathering = TimeSpan.FromSeconds(1);
 
     private readonly Dictionary<string, int> _lostToRestart = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _stranded = new(StringComparer.Ordinal);
@@ -24,14 +25,14 @@ internal sealed class JanusServerWatch(ILoggingAdapter log, ActorSystem system)
     {
         _lostToRestart[server] = _lostToRestart.GetValueOrDefault(server) + 1;
         var report = new Report(true, server);
-        if (!timers.IsTimerActive(report)) timers.StartSingleTimer(report, report, Gathering);
+        if (!timers.IsTimerActive(report)) timers.StartSingleTimer(report, report, gathering);
     }
 
     public void Stranded(string server, ITimerScheduler timers)
     {
         _stranded[server] = _stranded.GetValueOrDefault(server) + 1;
         var report = new Report(false, "");
-        if (!timers.IsTimerActive(report)) timers.StartSingleTimer(report, report, Gathering);
+        if (!timers.IsTimerActive(report)) timers.StartSingleTimer(report, report, gathering);
     }
 
     /// <param name="report">The timer.</param>
@@ -48,7 +49,7 @@ internal sealed class JanusServerWatch(ILoggingAdapter log, ActorSystem system)
         }
         if (recovering)
         {
-            timers.StartSingleTimer(report, report, Gathering);
+            timers.StartSingleTimer(report, report, gathering);
             return;
         }
         if (_stopping) return;

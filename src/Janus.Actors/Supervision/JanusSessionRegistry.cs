@@ -65,7 +65,7 @@ internal sealed partial class JanusSessionRegistry : ReceiveActor, IWithTimers
         _options = options;
         _transports = transports;
         _servers = new JanusServerBoard(transports.All.Select(link => link.Settings), selector, _sessions);
-        _serverWatch = new JanusServerWatch(_log, Context.System);
+        _serverWatch = new JanusServerWatch(_log, Context.System, options.MaxReclaimBackoff + TimeSpan.FromSeconds(1));
         _createTopology = topology;
         _scanning = scans;
         _reclaimWarning = new ReclaimTimeoutWarning(_log);
@@ -87,7 +87,10 @@ internal sealed partial class JanusSessionRegistry : ReceiveActor, IWithTimers
         // The servers: this node's monitors, the other nodes' registries, placement and the servers' fates.
         Receive<JanusServerMonitor.Probed>(_servers.Probed);
         Receive<JanusServerMonitor.AdminApplied>(applied =>
-            applied.ReplyTo.Tell(new JanusDrainResult(_servers.Status(applied.Server), applied.Problem)));
+        {
+            if (applied.Problem is null) _servers.JanusAccepts(applied.Server, applied.Accept);
+            applied.ReplyTo.Tell(new JanusDrainResult(_servers.Status(applied.Server), applied.Problem));
+        });
         Receive<ServerDrainChanged>(changed =>
         {
             if (!Sender.Equals(Self) && _servers.Knows(changed.Server)) _servers.SetDrained(changed.Server, changed.Drained);
