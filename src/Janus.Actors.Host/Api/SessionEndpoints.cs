@@ -24,11 +24,11 @@ public static class SessionEndpoints
             .WithName("ListServers").WithSummary("Every configured Janus server: state, live sessions, what its info says");
         servers.MapPost("/{name}/drain", (string name, IJanusSessions facade, CancellationToken cancellationToken) =>
                 DrainAsync(facade.DrainServerAsync(ApiInput.Name(name, "server")!, cancellationToken)))
-            .WithName("DrainServer").WithProblems(404)
+            .WithName("DrainServer").WithProblems(400, 404)
             .WithSummary("Place no new session on the server (and, with its Admin API configured, make Janus refuse creates); its sessions keep working");
         servers.MapPost("/{name}/undrain", (string name, IJanusSessions facade, CancellationToken cancellationToken) =>
                 DrainAsync(facade.UndrainServerAsync(ApiInput.Name(name, "server")!, cancellationToken)))
-            .WithName("UndrainServer").WithProblems(404).WithSummary("Place new sessions on the server again");
+            .WithName("UndrainServer").WithProblems(400, 404).WithSummary("Place new sessions on the server again");
         sessions.MapGet("/", ListAsync).WithName("ListSessions")
             .WithSummary("A page of sessions in key order (?limit=&after=&state=); the Link header names the next page")
             .WithProblems(400);

@@ -7,7 +7,7 @@ namespace Janus.Actors.Servers;
 
 /// <summary>
 /// Watches one Janus server for its node's registry: asks it for <c>info</c> every
-/// <see cref="JanusOptions.ServerProbeInterval"/> (REST when the server has a REST URL, else a short-lived WebSocket) and
+/// <see cref="JanusOptions.ServerProbeInterval"/> (over REST, else or when REST fails over a short-lived WebSocket) and
 /// reports <see cref="Probed"/>; drains and undrains it through its Admin API when one is configured. A server that stops
 /// answering is logged once, and once more when it answers again.
 /// </summary>
@@ -67,10 +67,18 @@ internal sealed class JanusServerMonitor : ReceiveActor, IWithTimers
             failure: cause => new Probed(name, null, (cause.InnerException ?? cause).Message));
     }
 
+    /// <summary>REST first (cheapest); a server whose REST transport is down but whose WebSocket answers is still up.</summary>
     private static async Task<JanusServerInfo> InfoAsync(JanusOptions options, TimeSpan timeout)
     {
         using var cancel = new CancellationTokenSource(timeout);
-        return await JanusServerProbe.InfoAsync(options, cancel.Token).ConfigureAwait(false);
+        try
+        {
+            return await JanusServerProbe.InfoAsync(options, cancel.Token).ConfigureAwait(false);
+        }
+        catch (JanusServerUnavailableException) when (options is { RestUrl: not null, WebSocketUrl: not null })
+        {
+            return await JanusServerProbe.InfoAsync(options with { RestUrl = null }, cancel.Token).ConfigureAwait(false);
+        }
     }
 
     private void OnProbed(Probed probed)

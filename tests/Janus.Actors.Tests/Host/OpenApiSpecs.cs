@@ -88,6 +88,11 @@ public sealed class OpenApiSpecs(JanusFixture janus) : IClassFixture<JanusFixtur
             _answers.Add(($"GET {session}/events", 200));
         await CallAsync("DELETE", session, $"v1/sessions/{key}");
         await CallAsync("DELETE", session, $"v1/sessions/{key}"); // 409: ended
+        await CallAsync("GET", "/v1/servers", "v1/servers");
+        await CallAsync("POST", "/v1/servers/{name}/drain", "v1/servers/default/drain");
+        await CallAsync("POST", "/v1/servers/{name}/drain", "v1/servers/nosuchserver/drain"); // 404
+        await CallAsync("POST", "/v1/servers/{name}/drain", "v1/servers/bad%20name/drain"); // 400
+        await CallAsync("POST", "/v1/servers/{name}/undrain", "v1/servers/default/undrain");
 
         Assert.All(_answers, answer => Assert.True(documented.TryGetValue(answer.Operation, out var statuses) && statuses.Contains(answer.Status),
             $"{answer.Operation} answered {answer.Status}, which the document does not list ({(statuses is null ? "no such operation" : string.Join(", ", statuses.Order()))})"));

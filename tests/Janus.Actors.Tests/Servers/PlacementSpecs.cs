@@ -64,6 +64,18 @@ public sealed class PlacementSpecs
     }
 
     [Fact]
+    public void An_unreachable_server_takes_sessions_only_while_no_server_is_up()
+    {
+        var board = Board(Server("down"), Server("up"));
+        board.Probed(new JanusServerMonitor.Probed("down", null, "connection refused"));
+        Live("busy", "up");
+
+        Assert.Equal("up", board.Place(Place("s1")).Server);
+        board.Probed(new JanusServerMonitor.Probed("up", null, "connection refused"));
+        Assert.Equal("down", board.Place(Place("s2")).Server); // the emptier of two unreachable servers
+    }
+
+    [Fact]
     public void Weight_shares_new_sessions_among_servers_without_capacity()
     {
         var board = Board(Server("double", weight: 2), Server("single"));
@@ -92,10 +104,12 @@ public sealed class PlacementSpecs
         board.SetDrained("drained", true);
         board.Probed(new JanusServerMonitor.Probed("down", null, "connection refused"));
 
-        var placed = board.Place(Place("s1", transport: JanusTransportKind.Rest, tried: "refused"));
+        // Nothing up: the unreachable one is tried (its probe may be stale), once.
+        Assert.Equal("down", board.Place(Place("s1", transport: JanusTransportKind.Rest, tried: "refused")).Server);
+        var placed = board.Place(Place("s1", transport: JanusTransportKind.Rest, tried: ["refused", "down"]));
 
         Assert.Null(placed.Server);
-        Assert.Equal("no Janus server can take a new session: drained is draining, down is unreachable, old is retired, refused refused it, ws-only has no Rest URL",
+        Assert.Equal("no Janus server can take a new session: drained is draining, down refused it, old is retired, refused refused it, ws-only has no Rest URL",
             placed.Refusal);
         Assert.Equal([JanusServerState.Draining, JanusServerState.Unreachable, JanusServerState.Retired, JanusServerState.Up, JanusServerState.Up],
             board.Statuses().Select(s => s.State));
