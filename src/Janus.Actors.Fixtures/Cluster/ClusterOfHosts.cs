@@ -34,14 +34,18 @@ public sealed class ClusterOfHosts : IAsyncDisposable
     private readonly List<ClusterNode> _nodes = [];
     private readonly Action<string> _log;
 
-    private ClusterOfHosts(JanusServer janus, string connectionString, Action<string> log)
+    private ClusterOfHosts(IReadOnlyList<JanusServer> janusServers, string connectionString, Action<string> log)
     {
-        Janus = janus;
+        JanusServers = janusServers;
         ConnectionString = connectionString;
         _log = log;
     }
 
-    public JanusServer Janus { get; }
+    /// <summary>The (first) Janus server.</summary>
+    public JanusServer Janus => JanusServers[0];
+
+    /// <summary>Every Janus server, in configuration order.</summary>
+    public IReadOnlyList<JanusServer> JanusServers { get; }
 
     /// <summary>The PostgreSQL database all nodes journal to.</summary>
     public string ConnectionString { get; }
@@ -60,23 +64,25 @@ public sealed class ClusterOfHosts : IAsyncDisposable
     /// <param name="log">Progress lines (test output).</param>
     /// <param name="extraSettings">Further host settings for every node (e.g. <c>Serilog:MinimumLevel:Default</c>).</param>
     /// <param name="akkaHocon">The nodes' <c>Akka:Hocon</c>; null leaves it to <paramref name="extraSettings"/>.</param>
+    /// <param name="janusServers">
+    /// How many Janus servers, all configured alike: one is the single-server settings; more are <c>Janus:Servers</c>
+    /// named <c>janus-0</c>, <c>janus-1</c>, … with their Admin APIs.
+    /// </param>
     public static async Task<ClusterOfHosts> StartAsync(int nodeCount, JanusServerOptions janusOptions, PostgresServer postgres,
-        Action<string> log, IReadOnlyDictionary<string, string?>? extraSettings = null, string? akkaHocon = null)
+        Action<string> log, IReadOnlyDictionary<string, string?>? extraSettings = null, string? akkaHocon = null, int janusServers = 1)
     {
-        var janus = new JanusServer(janusOptions);
+        var servers = Enumerable.Range(0, janusServers).Select(_ => new JanusServer(janusOptions)).ToList();
         ClusterOfHosts? cluster = null;
         try
         {
-            await janus.StartAsync();
-            cluster = new ClusterOfHosts(janus, await postgres.CreateDatabaseAsync(), log);
+            await Task.WhenAll(servers.Select(server => server.StartAsync()));
+            cluster = new ClusterOfHosts(servers, await postgres.CreateDatabaseAsync(), log);
             var clusterPorts = LoopbackPorts.Free(nodeCount);
             var seeds = string.Join(',', clusterPorts.Take(Math.Min(2, nodeCount)).Select(p => $"127.0.0.1:{p}"));
             for (var i = 0; i < nodeCount; i++)
             {
                 var settings = new Dictionary<string, string?>(extraSettings ?? new Dictionary<string, string?>())
                 {
-                    ["Janus:WebSocketUrl"] = janus.WebSocketUrl.ToString(),
-                    ["Janus:RestUrl"] = janus.RestUrl.ToString(),
                     ["Journal:Provider"] = "postgresql",
                     ["Journal:ConnectionString"] = cluster.ConnectionString,
                     ["Cluster:Enabled"] = "true",
@@ -86,12 +92,14 @@ public sealed class ClusterOfHosts : IAsyncDisposable
                 };
                 if (akkaHocon is not null)
                     settings["Akka:Hocon"] = akkaHocon;
+                AddJanusSettings(settings, servers);
                 cluster._nodes.Add(new ClusterNode(i, clusterPorts[i], new HostProcess(settings)));
             }
             var clock = Stopwatch.StartNew();
             await Task.WhenAll(cluster._nodes.Select(n => n.Host.StartAsync()));
             await cluster.WaitUntilAllUpAsync(TimeSpan.FromSeconds(60));
-            log($"cluster of {nodeCount} up in {clock.ElapsedMilliseconds} ms: {string.Join(", ", cluster._nodes)}; Janus ws {janus.Ports.WebSocket}");
+            log($"cluster of {nodeCount} up in {clock.ElapsedMilliseconds} ms: {string.Join(", ", cluster._nodes)}; " +
+                $"Janus ws {string.Join(", ", servers.Select(server => server.Ports.WebSocket))}");
             return cluster;
         }
         catch
@@ -99,10 +107,32 @@ public sealed class ClusterOfHosts : IAsyncDisposable
             if (cluster is not null)
                 await cluster.DisposeAsync();
             else
-                await janus.DisposeAsync();
+                foreach (var server in servers) await server.DisposeAsync();
             throw;
         }
     }
+
+    /// <summary>One Janus: the single-server settings. Several: <c>Janus:Servers</c>, <c>janus-0</c>… with their Admin APIs.</summary>
+    private static void AddJanusSettings(Dictionary<string, string?> settings, IReadOnlyList<JanusServer> servers)
+    {
+        if (servers.Count == 1)
+        {
+            settings["Janus:WebSocketUrl"] = servers[0].WebSocketUrl.ToString();
+            settings["Janus:RestUrl"] = servers[0].RestUrl.ToString();
+            return;
+        }
+        foreach (var (i, server) in servers.Index())
+        {
+            settings[$"Janus:Servers:{i}:Name"] = ServerName(i);
+            settings[$"Janus:Servers:{i}:WebSocketUrl"] = server.WebSocketUrl.ToString();
+            settings[$"Janus:Servers:{i}:RestUrl"] = server.RestUrl.ToString();
+            settings[$"Janus:Servers:{i}:AdminUrl"] = server.AdminUrl.ToString();
+            settings[$"Janus:Servers:{i}:AdminSecret"] = server.Options.AdminSecret;
+        }
+    }
+
+    /// <summary>The configured name of <see cref="JanusServers"/>[<paramref name="index"/>] when there are several.</summary>
+    public static string ServerName(int index) => $"janus-{index}";
 
     /// <summary>
     /// Janus for failover specs: sessions outlive their socket and their last request by 60 s, so a failover has
@@ -289,7 +319,7 @@ public sealed class ClusterOfHosts : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Task.WhenAll(_nodes.Select(n => n.DisposeAsync().AsTask()));
-        await Janus.DisposeAsync();
+        foreach (var janus in JanusServers) await janus.DisposeAsync();
     }
 
 }

@@ -13,7 +13,8 @@ public sealed record SessionView(
     int Reclaims,
     int? LastErrorCode,
     string? LastErrorReason,
-    string? Node)
+    string? Node,
+    string? Server = null)
 {
     public static SessionView Parse(JsonElement session) => new(
         session.GetProperty("key").GetString()!,
@@ -25,7 +26,8 @@ public sealed record SessionView(
         session.TryGetProperty("lastError", out var error) && error.ValueKind == JsonValueKind.Object
             && error.GetProperty("code") is { ValueKind: JsonValueKind.Number } code ? code.GetInt32() : null,
         session.TryGetProperty("lastError", out error) && error.ValueKind == JsonValueKind.Object ? error.GetProperty("reason").GetString() : null,
-        session.TryGetProperty("node", out var node) && node.ValueKind == JsonValueKind.String ? node.GetString() : null);
+        session.TryGetProperty("node", out var node) && node.ValueKind == JsonValueKind.String ? node.GetString() : null,
+        session.TryGetProperty("server", out var server) && server.ValueKind == JsonValueKind.String ? server.GetString() : null);
 
     public static IReadOnlyList<SessionView> ParseList(JsonElement sessions) => sessions.EnumerateArray().Select(Parse).ToList();
 

@@ -16,11 +16,15 @@ public abstract class ClusterSpecs(PostgresFixture postgres, ITestOutputHelper o
     /// <summary>How many host processes.</summary>
     protected virtual int Nodes => 3;
 
+    /// <summary>How many Janus servers (several: <c>Janus:Servers</c> named <c>janus-0</c>…, probed every second).</summary>
+    protected virtual int JanusServers => 1;
+
     protected ClusterOfHosts Cluster => _cluster ?? throw new InvalidOperationException("The cluster has not started");
 
     public async Task InitializeAsync() =>
         _cluster = await ClusterOfHosts.StartAsync(Nodes, ClusterOfHosts.FailoverJanus(), postgres.Server, Output.WriteLine,
-            akkaHocon: ClusterOfHosts.NoNewtonsoftForJanusMessages);
+            JanusServers > 1 ? new Dictionary<string, string?> { ["Janus:ServerProbeInterval"] = "00:00:01" } : null,
+            ClusterOfHosts.NoNewtonsoftForJanusMessages, JanusServers);
 
     /// <summary>
     /// One incarnation per session and nothing lost between nodes: no node logged a journal write conflict or a message
