@@ -32,6 +32,8 @@ public sealed record BenchmarkOptions
           --standby               hot standby: a second host waits on the same journal (Journal:Standby=true); each run
                                   SIGKILLs the holder and times the standby's take-over (the killed host comes back
                                   as the next standby); the raw baseline runs just before the kill
+          --servers S             spread the sessions over S Janus servers (Janus:Servers, default placement); with
+                                  S > 1 each journal runs with one server first, the same N, as the baseline
           --cluster               the cluster failover scenario (and its single-node baseline)
           --nodes M               cluster nodes, at least 2 (default 3)
           --reclaim-timeout S     Janus reclaim_session_timeout for --cluster (default 60; deploy/janus has 30)
@@ -60,6 +62,7 @@ public sealed record BenchmarkOptions
     public bool Cluster { get; init; }
     public bool Standby { get; init; }
     public int Nodes { get; init; } = 3;
+    public int Servers { get; init; } = 1;
     public int ReclaimTimeoutSeconds { get; init; } = 60;
     public bool HelpRequested { get; init; }
 
@@ -83,6 +86,7 @@ public sealed record BenchmarkOptions
                 "--host-setting" => options with { HostSettings = WithSetting(options.HostSettings, Value()) },
                 "--cluster" => options with { Cluster = true, Journals = [JournalKind.PostgreSql] },
                 "--standby" => options with { Standby = true },
+                "--servers" => options with { Servers = Positive(name, Value()) },
                 "--nodes" => options with { Nodes = Positive(name, Value()) is var nodes and >= 2 ? nodes : throw new UsageException("--nodes must be at least 2") },
                 "-h" or "--help" => options with { HelpRequested = true },
                 "--reclaim-timeout" => options with { ReclaimTimeoutSeconds = Positive(name, Value()) },
@@ -92,6 +96,8 @@ public sealed record BenchmarkOptions
         }
         if (options.Cluster && options.Standby)
             throw new UsageException("--standby is a single-node scenario: a cluster node never waits as a standby");
+        if (options.Servers > 1 && (options.Cluster || options.Standby))
+            throw new UsageException("--servers is a single-host scenario: not with --cluster or --standby");
         if (options.Cluster && options.Journals is not [JournalKind.PostgreSql])
             throw new UsageException("--cluster runs on PostgreSQL only (every node shares the journal)");
         return options;
@@ -100,6 +106,7 @@ public sealed record BenchmarkOptions
     public override string ToString() =>
         (Cluster ? $"cluster of {Nodes}, Janus reclaim_session_timeout {ReclaimTimeoutSeconds} s, " : "") +
         (Standby ? "hot standby take-over, " : "") +
+        (Servers > 1 ? $"1 then {Servers} Janus servers, " : "") +
         $"{Sessions} sessions, {Runs} run(s) per journal, journals {string.Join(", ", Journals.Select(Name))}, " +
         $"{CreateConcurrency} creates in flight, raw baselines {RawInFlight} claims in flight, poll every {PollInterval.TotalMilliseconds:0} ms" +
         (HostSettings.Count == 0 ? "" : $", host settings {string.Join(" ", HostSettings.Select(s => $"{s.Key}={s.Value}"))}");

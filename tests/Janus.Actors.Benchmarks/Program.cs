@@ -31,7 +31,8 @@ try
     // With --cluster: the single-node baseline of the same N on the same PostgreSQL server.
     var scenario = new ReclaimScenario(options);
     foreach (var journal in options.Journals)
-        results.AddRange(await scenario.RunAsync(journal, postgres));
+        foreach (var servers in options.Servers > 1 ? [1, options.Servers] : new[] { 1 })
+            results.AddRange(await scenario.RunAsync(journal, postgres, servers));
 }
 catch (BenchmarkFailedException e)
 {

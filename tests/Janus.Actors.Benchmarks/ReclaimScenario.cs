@@ -7,7 +7,8 @@ using Janus.Actors.Fixtures;
 namespace Janus.Actors.Benchmarks;
 
 /// <summary>
-/// "Reclaim after SIGKILL" on one journal: a fresh Janus and host, N WebSocket sessions created through the API, then
+/// "Reclaim after SIGKILL" on one journal: fresh Janus servers (one, or several the sessions are placed on) and host, N
+/// WebSocket sessions created through the API, then
 /// per run a SIGKILL of the host, the raw baseline on the idle Janus, a restart on the same journal, and the wait until
 /// every session is active again with its old Janus id. Throws <see cref="BenchmarkFailedException"/> when a session is lost,
 /// changes its Janus id, or is not back in time.
@@ -29,11 +30,13 @@ public sealed class ReclaimScenario(BenchmarkOptions options)
 
     /// <param name="journal">Which journal the host runs on.</param>
     /// <param name="postgres">The PostgreSQL server for <see cref="JournalKind.PostgreSql"/> (a fresh database per call).</param>
-    public async Task<IReadOnlyList<RunResult>> RunAsync(JournalKind journal, PostgresServer? postgres)
+    /// <param name="servers">How many Janus servers the sessions are spread over.</param>
+    public async Task<IReadOnlyList<RunResult>> RunAsync(JournalKind journal, PostgresServer? postgres, int servers)
     {
-        await using var janus = new JanusServer(JanusConfiguration());
-        await janus.StartAsync();
-        Progress.Log($"{Name(journal)}: Janus up on ws port {janus.Ports.WebSocket}");
+        var janus = new JanusServers(Enumerable.Range(0, servers).Select(_ => new JanusServer(JanusConfiguration())).ToList());
+        await using var stopJanus = janus;
+        await Task.WhenAll(janus.All.Select(server => server.StartAsync()));
+        Progress.Log($"{Name(journal)}: {servers} Janus up on ws port(s) {string.Join(", ", janus.All.Select(server => server.Ports.WebSocket))}");
 
         // A standby shares the holder's SQLite file: by absolute path, in a folder of this run's own.
         var shared = options.Standby ? Directory.CreateTempSubdirectory("janus-bench-").FullName : null;
@@ -42,11 +45,11 @@ public sealed class ReclaimScenario(BenchmarkOptions options)
             : await postgres!.CreateDatabaseAsync();
         var settings = new Dictionary<string, string?>(options.HostSettings)
         {
-            ["Janus:WebSocketUrl"] = janus.WebSocketUrl.ToString(),
             ["Journal:Provider"] = Name(journal),
             ["Journal:ConnectionString"] = connectionString,
             ["Journal:Standby"] = options.Standby ? "true" : "false",
         };
+        foreach (var (key, value) in JanusHostSettings.For(janus.All)) settings[key] = value;
         await using var host = new HostProcess(settings);
         await using var standby = options.Standby ? new HostProcess(settings) : null;
 
@@ -54,13 +57,16 @@ public sealed class ReclaimScenario(BenchmarkOptions options)
         {
             await host.StartAsync();
             var emptyRss = await IdleRssKiBAsync(host);
-            var sessions = await CreateSessionsAsync(host);
+            var (sessions, placed) = await CreateSessionsAsync(host);
+            janus.Placed = placed;
+            var spread = placed.Values.GroupBy(server => server).ToDictionary(g => g.Key, g => g.Count());
+            if (servers > 1)
+                Progress.Log($"placement over {servers} servers: {string.Join(", ", spread.OrderBy(s => s.Key).Select(s => $"{s.Key} {s.Value}"))}");
             await VerifyAsync(host, janus, sessions, "after creating them");
             var rssPerSession = (await IdleRssKiBAsync(host) - emptyRss) / sessions.Count;
             Progress.Log($"host RSS: {emptyRss / 1024:0} MiB with no session, {rssPerSession:0.0} KiB more per idle session");
 
-            var ids = sessions.Values.ToArray();
-            await RawClaimBaseline.OneSocketAsync(janus, ids.Take(Math.Min(ids.Length, options.RawInFlight)).ToArray(), options.RawInFlight); // JIT
+            await RawClaimBaseline.OneSocketAsync(janus.All[0], janus.IdsOn(0, sessions).Take(options.RawInFlight).ToArray(), options.RawInFlight); // JIT
             var results = new List<RunResult>();
             var (holder, waiting) = (host, standby);
             if (waiting is not null) await StartStandbyAsync(waiting);
@@ -75,7 +81,7 @@ public sealed class ReclaimScenario(BenchmarkOptions options)
                 }
                 await VerifyAsync(holder, janus, sessions, $"after restart {run}");
                 var result = new RunResult(journal, sessions.Count, run, recovery.RestartToHealthy, recovery.KillToAllActive,
-                    recovery.RestartToAllActive, recovery.RawOneSocket, load, rssPerSession, recovery.Timeline);
+                    recovery.RestartToAllActive, recovery.RawOneSocket, load, rssPerSession, recovery.Timeline, servers, spread);
                 results.Add(result);
                 Progress.Log($"{Name(journal)} run {run} (load {load:0.00}): SIGKILL → all active {Ms(result.KillToAllActive)}, restart → healthy " +
                              $"{Ms(result.RestartToHealthy)}, {result.SessionsPerSecond:0} sessions/s; raw one socket on the idle Janus {Ms(recovery.RawOneSocket)} " +
@@ -87,8 +93,8 @@ public sealed class ReclaimScenario(BenchmarkOptions options)
         }
         finally
         {
-            KeepLogs(journal, host, janus);
-            if (standby is not null) KeepLogs(journal, standby, janus);
+            KeepLogs(journal, host, janus.All[0]);
+            if (standby is not null) KeepLogs(journal, standby, janus.All[0]);
             if (shared is not null) Directory.Delete(shared, recursive: true);
         }
     }
@@ -106,10 +112,14 @@ public sealed class ReclaimScenario(BenchmarkOptions options)
             System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Creates N WebSocket sessions through the API, <see cref="BenchmarkOptions.CreateConcurrency"/> at a time.</summary>
-    private async Task<IReadOnlyDictionary<string, long>> CreateSessionsAsync(HostProcess host)
+    /// <summary>
+    /// Creates N WebSocket sessions through the API, <see cref="BenchmarkOptions.CreateConcurrency"/> at a time; returns
+    /// their Janus ids and the server each was placed on.
+    /// </summary>
+    private async Task<(IReadOnlyDictionary<string, long> Ids, IReadOnlyDictionary<string, string> Servers)> CreateSessionsAsync(HostProcess host)
     {
         var sessions = new ConcurrentDictionary<string, long>();
+        var servers = new ConcurrentDictionary<string, string>();
         var keys = Enumerable.Range(1, options.Sessions).Select(i => $"bench-{i:D6}");
         var clock = Stopwatch.StartNew();
         await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = options.CreateConcurrency }, async (key, _) =>
@@ -119,21 +129,22 @@ public sealed class ReclaimScenario(BenchmarkOptions options)
             if (session.GetProperty("state").GetString() != "active")
                 throw new BenchmarkFailedException($"{key} was created in state {session.GetProperty("state")}, not active");
             sessions[key] = session.GetProperty("janusSessionId").GetInt64();
+            servers[key] = session.GetProperty("server").GetString()!;
         });
         Progress.Log($"created {sessions.Count} sessions through the API in {Ms(clock.Elapsed)} ({sessions.Count / clock.Elapsed.TotalSeconds:0}/s)");
-        return sessions;
+        return (sessions, servers);
     }
 
     /// <summary>
     /// SIGKILL; the raw claim of every session on one socket while Janus is idle (the host is dead); restart on the same
     /// journal, and poll until every session is active with its old Janus id.
     /// </summary>
-    private async Task<Recovery> KillAndRecoverAsync(HostProcess host, JanusServer janus, IReadOnlyDictionary<string, long> sessions)
+    private async Task<Recovery> KillAndRecoverAsync(HostProcess host, JanusServers janus, IReadOnlyDictionary<string, long> sessions)
     {
         var killed = Stopwatch.GetTimestamp();
         await host.KillAsync();
         var killToExit = Stopwatch.GetElapsedTime(killed);
-        var rawOneSocket = await RawClaimBaseline.OneSocketAsync(janus, sessions.Values.ToArray(), options.RawInFlight);
+        var rawOneSocket = await RawClaimAsync(janus, sessions);
 
         var launchedAt = DateTime.Now;
         var launched = Stopwatch.GetTimestamp();
@@ -188,9 +199,9 @@ public sealed class ReclaimScenario(BenchmarkOptions options)
     /// The raw claim of every session on one socket, then a SIGKILL of the holder and the poll until the waiting standby
     /// has every session active with its old Janus id. Times are from the SIGKILL: nothing has to start.
     /// </summary>
-    private async Task<Recovery> KillAndTakeOverAsync(HostProcess holder, HostProcess standby, JanusServer janus, IReadOnlyDictionary<string, long> sessions)
+    private async Task<Recovery> KillAndTakeOverAsync(HostProcess holder, HostProcess standby, JanusServers janus, IReadOnlyDictionary<string, long> sessions)
     {
-        var rawOneSocket = await RawClaimBaseline.OneSocketAsync(janus, sessions.Values.ToArray(), options.RawInFlight);
+        var rawOneSocket = await RawClaimAsync(janus, sessions);
         var logBefore = standby.Log().Length;
         var killedAt = DateTime.Now;
         var killed = Stopwatch.GetTimestamp();
@@ -210,6 +221,14 @@ public sealed class ReclaimScenario(BenchmarkOptions options)
             throw new BenchmarkFailedException(
                 $"not every session was active on the standby {options.RecoveryTimeout.TotalSeconds:0} s after the holder's SIGKILL. Standby log tail:\n{standby.LogTail()}");
         }
+    }
+
+    /// <summary>The raw ceiling: one socket per server claiming that server's sessions, all servers at once.</summary>
+    private async Task<TimeSpan> RawClaimAsync(JanusServers janus, IReadOnlyDictionary<string, long> sessions)
+    {
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(janus.All.Select((server, i) => RawClaimBaseline.OneSocketAsync(server, janus.IdsOn(i, sessions).ToArray(), options.RawInFlight)));
+        return clock.Elapsed;
     }
 
     /// <summary>Polls <c>/healthz</c> until it answers 200; returns the Stopwatch timestamp of that answer.</summary>
@@ -290,7 +309,7 @@ public sealed class ReclaimScenario(BenchmarkOptions options)
     /// The host lists exactly the created sessions, all active with their Janus ids (and, after a restart, reclaimed
     /// once); Janus holds exactly those sessions.
     /// </summary>
-    private static async Task VerifyAsync(HostProcess host, JanusServer janus, IReadOnlyDictionary<string, long> expected, string when)
+    private static async Task VerifyAsync(HostProcess host, JanusServers janus, IReadOnlyDictionary<string, long> expected, string when)
     {
         using var response = await host.Http.GetAsync("v1/sessions");
         var listed = SessionView.ParseList(await response.Content.ReadAsByteArrayAsync());
@@ -300,13 +319,35 @@ public sealed class ReclaimScenario(BenchmarkOptions options)
         if (when.StartsWith("after restart", StringComparison.Ordinal) && listed.FirstOrDefault(s => s.Reclaims < 1) is { } unclaimed)
             throw new BenchmarkFailedException($"{when}: {unclaimed.Key} is active but was never reclaimed: {unclaimed}");
 
-        using var admin = janus.CreateAdminClient();
-        var inJanus = (await admin.ListSessionsAsync()).ToHashSet();
-        var missing = expected.Where(session => !inJanus.Contains(session.Value)).ToList();
-        if (missing.Count > 0)
-            throw new BenchmarkFailedException($"{when}: Janus no longer holds {missing.Count} session(s), e.g. {missing[0].Key} ({missing[0].Value})");
-        if (inJanus.Count != expected.Count)
-            throw new BenchmarkFailedException($"{when}: Janus holds {inJanus.Count} sessions, expected exactly {expected.Count}");
+        foreach (var (i, server) in janus.All.Index())
+        {
+            using var admin = server.CreateAdminClient();
+            var inJanus = (await admin.ListSessionsAsync()).ToHashSet();
+            var own = janus.IdsOn(i, expected).ToList();
+            if (own.FirstOrDefault(id => !inJanus.Contains(id)) is var missing and not 0)
+                throw new BenchmarkFailedException($"{when}: Janus server {i} no longer holds session {missing} (of {own.Count} placed there)");
+            if (inJanus.Count != own.Count)
+                throw new BenchmarkFailedException($"{when}: Janus server {i} holds {inJanus.Count} sessions, expected exactly {own.Count}");
+        }
+    }
+
+    /// <summary>The scenario's Janus servers, and where placement put each session.</summary>
+    private sealed class JanusServers(IReadOnlyList<JanusServer> all) : IAsyncDisposable
+    {
+        public IReadOnlyList<JanusServer> All { get; } = all;
+
+        /// <summary>Session key → the server it was placed on (its configured name).</summary>
+        public IReadOnlyDictionary<string, string> Placed { get; set; } = new Dictionary<string, string>();
+
+        /// <summary>The Janus ids of the sessions on the <paramref name="index"/>th server.</summary>
+        public IEnumerable<long> IdsOn(int index, IReadOnlyDictionary<string, long> sessions) => All.Count == 1
+            ? sessions.Values
+            : sessions.Where(s => Placed[s.Key] == JanusHostSettings.ServerName(index)).Select(s => s.Value);
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var server in All) await server.DisposeAsync();
+        }
     }
 
     /// <summary>The host's output since its last launch, once every reclaim line has arrived (stdout is read asynchronously).</summary>

@@ -24,10 +24,10 @@ public static class Report
     {
         var text = new StringBuilder();
         var rows = new List<string[]>();
-        foreach (var journal in results.GroupBy(r => (r.Journal, r.Sessions)))
+        foreach (var journal in results.GroupBy(r => (r.Journal, r.Sessions, r.Servers)))
         {
             var runs = journal.ToList();
-            var name = BenchmarkOptions.Name(journal.Key.Journal);
+            var name = BenchmarkOptions.Name(journal.Key.Journal) + (journal.Key.Servers > 1 ? $" ×{journal.Key.Servers} Janus" : "");
             var n = journal.Key.Sessions.ToString(CultureInfo.InvariantCulture);
             rows.AddRange(runs.Select(r => Row(name, n, $"run {r.Run}", Columns.Select(c => c.Value(r).ToString(c.Format, CultureInfo.InvariantCulture)))));
             rows.Add(Row(name, n, "median", Columns.Select(c => Median(runs.Select(c.Value)).ToString(c.Format, CultureInfo.InvariantCulture))));
@@ -35,6 +35,7 @@ public static class Report
             rows.Add(Row(name, n, "max", Columns.Select(c => runs.Max(c.Value).ToString(c.Format, CultureInfo.InvariantCulture))));
         }
         AppendTable(text, ["journal", "N", "", .. Columns.Select(c => c.Header)], rows);
+        AppendServers(text, results);
 
         text.AppendLine();
         text.AppendLine("Where the restart's time goes (median ms after the host process was launched; from its log and the polls):");
@@ -53,6 +54,24 @@ public static class Report
         timelineRows.Add(["warnings / errors (sum)", .. groups.Select(g => $"{g.Sum(r => r.Timeline.Warnings)} / {g.Sum(r => r.Timeline.Errors)}")]);
         AppendTable(text, ["step", .. groups.Select(g => g.Key)], timelineRows);
         return text.ToString();
+    }
+
+    /// <summary>With several servers: placement's spread, and the recovery against one server's in the same invocation.</summary>
+    private static void AppendServers(StringBuilder text, IReadOnlyList<RunResult> results)
+    {
+        foreach (var several in results.Where(r => r.Servers > 1).GroupBy(r => r.Journal))
+        {
+            var spread = several.First().Spread;
+            text.AppendLine();
+            text.AppendLine(CultureInfo.InvariantCulture, $"{BenchmarkOptions.Name(several.Key)}: placement of {several.First().Sessions} creates over " +
+                $"{spread.Count} servers: {string.Join(", ", spread.OrderBy(s => s.Key).Select(s => $"{s.Key} {s.Value}"))} (max/min {(double)spread.Values.Max() / spread.Values.Min():0.00})");
+            if (results.Where(r => r.Servers == 1 && r.Journal == several.Key).ToList() is { Count: > 0 } one)
+            {
+                double many = Median(several.Select(r => r.KillToAllActive.TotalMilliseconds)), single = Median(one.Select(r => r.KillToAllActive.TotalMilliseconds));
+                text.AppendLine(CultureInfo.InvariantCulture, $"{BenchmarkOptions.Name(several.Key)}: SIGKILL→all-active median with {spread.Count} servers {many:0} ms, " +
+                    $"with 1 server {single:0} ms ({many / single:0.00}×)");
+            }
+        }
     }
 
     private static string[] Row(string journal, string n, string label, IEnumerable<string> values) => [journal, n, label, .. values];

@@ -12,6 +12,8 @@ namespace Janus.Actors.Benchmarks;
 /// <param name="Load">The machine's one-minute load average when the run started.</param>
 /// <param name="RssPerSessionKiB">Host RSS with every session idle, less the RSS of the same host with none, per session.</param>
 /// <param name="Timeline">Where the recovery's time went, from the host's own log.</param>
+/// <param name="Servers">How many Janus servers the sessions were spread over.</param>
+/// <param name="Spread">Sessions per Janus server after the creates (placement's result).</param>
 public sealed record RunResult(
     JournalKind Journal,
     int Sessions,
@@ -22,10 +24,12 @@ public sealed record RunResult(
     TimeSpan RawOneSocket,
     double Load,
     double RssPerSessionKiB,
-    RecoveryTimeline Timeline)
+    RecoveryTimeline Timeline,
+    int Servers,
+    IReadOnlyDictionary<string, int> Spread)
 {
     public double SessionsPerSecond => Sessions / RestartToAllActive.TotalSeconds;
 
-    /// <summary>Library (SIGKILL → all active) over the one-socket raw claim: how far from the ceiling.</summary>
+    /// <summary>Library (SIGKILL → all active) over the raw claim (one socket per server): how far from the ceiling.</summary>
     public double RatioToOneSocket => KillToAllActive / RawOneSocket;
 }

@@ -92,7 +92,7 @@ public sealed class ClusterOfHosts : IAsyncDisposable
                 };
                 if (akkaHocon is not null)
                     settings["Akka:Hocon"] = akkaHocon;
-                AddJanusSettings(settings, servers);
+                foreach (var (key, value) in JanusHostSettings.For(servers)) settings[key] = value;
                 cluster._nodes.Add(new ClusterNode(i, clusterPorts[i], new HostProcess(settings)));
             }
             var clock = Stopwatch.StartNew();
@@ -111,28 +111,6 @@ public sealed class ClusterOfHosts : IAsyncDisposable
             throw;
         }
     }
-
-    /// <summary>One Janus: the single-server settings. Several: <c>Janus:Servers</c>, <c>janus-0</c>… with their Admin APIs.</summary>
-    private static void AddJanusSettings(Dictionary<string, string?> settings, IReadOnlyList<JanusServer> servers)
-    {
-        if (servers.Count == 1)
-        {
-            settings["Janus:WebSocketUrl"] = servers[0].WebSocketUrl.ToString();
-            settings["Janus:RestUrl"] = servers[0].RestUrl.ToString();
-            return;
-        }
-        foreach (var (i, server) in servers.Index())
-        {
-            settings[$"Janus:Servers:{i}:Name"] = ServerName(i);
-            settings[$"Janus:Servers:{i}:WebSocketUrl"] = server.WebSocketUrl.ToString();
-            settings[$"Janus:Servers:{i}:RestUrl"] = server.RestUrl.ToString();
-            settings[$"Janus:Servers:{i}:AdminUrl"] = server.AdminUrl.ToString();
-            settings[$"Janus:Servers:{i}:AdminSecret"] = server.Options.AdminSecret;
-        }
-    }
-
-    /// <summary>The configured name of <see cref="JanusServers"/>[<paramref name="index"/>] when there are several.</summary>
-    public static string ServerName(int index) => $"janus-{index}";
 
     /// <summary>
     /// Janus for failover specs: sessions outlive their socket and their last request by 60 s, so a failover has

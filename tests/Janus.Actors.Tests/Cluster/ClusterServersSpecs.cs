@@ -20,7 +20,7 @@ public sealed class ClusterServersSpecs(PostgresFixture postgres, ITestOutputHel
     public async Task Placement_weighs_the_whole_cluster_a_drain_holds_on_every_node_and_a_dead_nodes_sessions_stay_on_their_servers()
     {
         var (first, second) = (Cluster.Nodes[0], Cluster.Nodes[1]);
-        string j0 = ClusterOfHosts.ServerName(0), j1 = ClusterOfHosts.ServerName(1);
+        string j0 = JanusHostSettings.ServerName(0), j1 = JanusHostSettings.ServerName(1);
         for (var i = 0; i < 6; i++)
             Assert.Equal(j0, await CreateAsync(first, $"pinned-{i}", j0));
 
@@ -50,7 +50,7 @@ public sealed class ClusterServersSpecs(PostgresFixture postgres, ITestOutputHel
         foreach (var (i, janus) in Cluster.JanusServers.Index())
         {
             using var admin = janus.CreateAdminClient();
-            Assert.Equal(after.Where(s => s.Server == ClusterOfHosts.ServerName(i)).Select(s => s.JanusSessionId!.Value).Order(),
+            Assert.Equal(after.Where(s => s.Server == JanusHostSettings.ServerName(i)).Select(s => s.JanusSessionId!.Value).Order(),
                 (await admin.ListSessionsAsync()).Order());
         }
         AssertCleanLogs();

@@ -36,15 +36,8 @@ public sealed class SeveralServersSpecs(ITestOutputHelper output) : IAsyncLifeti
     /// <summary>The host's settings for these servers, probed every second (a restart or a drain shows within it).</summary>
     private static Dictionary<string, string?> Settings(params (string Name, JanusServer Janus)[] servers)
     {
-        var settings = new Dictionary<string, string?> { ["Janus:ServerProbeInterval"] = "00:00:01" };
-        foreach (var (i, (name, janus)) in servers.Index())
-        {
-            settings[$"Janus:Servers:{i}:Name"] = name;
-            settings[$"Janus:Servers:{i}:WebSocketUrl"] = janus.WebSocketUrl.ToString();
-            settings[$"Janus:Servers:{i}:RestUrl"] = janus.RestUrl.ToString();
-            settings[$"Janus:Servers:{i}:AdminUrl"] = janus.AdminUrl.ToString();
-            settings[$"Janus:Servers:{i}:AdminSecret"] = janus.Options.AdminSecret;
-        }
+        var settings = JanusHostSettings.For(servers);
+        settings["Janus:ServerProbeInterval"] = "00:00:01";
         return settings;
     }
 
