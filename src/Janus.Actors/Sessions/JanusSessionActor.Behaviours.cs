@@ -46,35 +46,15 @@ internal sealed partial class JanusSessionActor
 
     /// <summary>
     /// Recovered on a Janus server the configuration no longer has (and not marked retired): it cannot claim, and must not
-    /// end — Janus may well still hold the session. It waits, answering for itself, while its registry stops the node.
+    /// end — Janus may well still hold the session. It is still reclaiming, and behaves like an ended session (answers what
+    /// it is, refuses the rest) while its registry stops the node.
     /// </summary>
     private void Strand()
     {
         _state = _state with { LastError = new JanusSessionError(null, $"its Janus server '{_state.Server}' is not configured") };
-        Enter(JanusSessionStatus.Reclaiming, Stranded);
+        Enter(JanusSessionStatus.Reclaiming, Ended);
         ReportChanged();
         _registry.Tell(new SessionOnUnknownServer(_state.Server));
-    }
-
-    private bool Stranded(object message)
-    {
-        switch (message)
-        {
-            case GetSession:
-                Sender.Tell(Snapshot());
-                return true;
-            case CreateSession:
-                Sender.Tell(new Status.Failure(new JanusSessionExistsException(_key)));
-                return true;
-            case IJanusSessionCommand:
-                Sender.Tell(new Status.Failure(new JanusSessionUnavailableException(_key, _status, _state.LastError!.Reason)));
-                return true;
-            case StopEndedSession:
-                Context.Stop(Self);
-                return true;
-            default:
-                return false;
-        }
     }
 
     /// <summary>Until recovery completes and picks a behaviour below; never called with a command before that.</summary>
@@ -229,7 +209,7 @@ internal sealed partial class JanusSessionActor
         }
     }
 
-    /// <summary>Lost or destroyed: answers what it is, refuses the rest, and stops.</summary>
+    /// <summary>Lost or destroyed (or stranded: <see cref="Strand"/>): answers what it is, refuses the rest, and stops when told.</summary>
     private bool Ended(object message)
     {
         switch (message)
@@ -244,7 +224,8 @@ internal sealed partial class JanusSessionActor
                 Sender.Tell(Snapshot());
                 return true;
             default:
-                Sender.Tell(new Status.Failure(new JanusSessionUnavailableException(_key, _status, "the session has ended")));
+                Sender.Tell(new Status.Failure(new JanusSessionUnavailableException(_key, _status,
+                    _status == JanusSessionStatus.Reclaiming ? _state.LastError!.Reason : "the session has ended")));
                 return true;
         }
     }

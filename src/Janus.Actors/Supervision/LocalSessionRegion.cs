@@ -21,7 +21,7 @@ namespace Janus.Actors.Supervision;
 internal sealed partial class LocalSessionRegion : ReceiveActor, IWithTimers
 {
     /// <param name="options">How sessions reach Janus.</param>
-    /// <param name="transports">The node's shared WebSockets and the REST transport's Props.</param>
+    /// <param name="transports">The node's links to its Janus servers.</param>
     /// <param name="registry">Receives the sessions' snapshots and notices, and <see cref="ScanCompleted"/>.</param>
     /// <param name="readJournalPluginId">Query plugin listing persisted sessions; null to skip the scan.</param>
     /// <param name="lease">When the journal may be read (a hot standby waits for the lease); null: at once.</param>
