@@ -25,8 +25,14 @@ internal sealed partial class JanusSessionActor
         Server.Connections.Tell(JanusTransportCommands.Connect.Instance);
     }
 
-    /// <summary>A REST child answers for itself; a WebSocket's answer comes from whichever connection the pool chose.</summary>
-    private bool IsAnswerToConnect() => _connecting && (_state.Transport == JanusTransportKind.WebSocket || Sender.Equals(_transport));
+    /// <summary>
+    /// A REST child answers for itself; a WebSocket's answer comes from whichever connection of its server's pool the pool
+    /// chose (not from a server a placed create has left).
+    /// </summary>
+    private bool IsAnswerToConnect() => _connecting && (IsOwnServersConnection() || Sender.Equals(_transport));
+
+    private bool IsOwnServersConnection() =>
+        _state.Transport == JanusTransportKind.WebSocket && Sender.Path.Parent.Equals(Server.Connections.Path);
 
     /// <summary>Requests go to the transport that answered; the <c>info</c> a shared connection fetched is this session's too.</summary>
     private void OnConnected(JanusTransportReports.Connected connected)
@@ -43,7 +49,7 @@ internal sealed partial class JanusSessionActor
     private string? TransportFailure(object message) => message switch
     {
         TransportFailed failed when failed.Transport.Equals(_transport) => failed.Cause.Message,
-        JanusTransportReports.ConnectionLost lost when (_connecting && _state.Transport == JanusTransportKind.WebSocket) || Sender.Equals(_transport) =>
+        JanusTransportReports.ConnectionLost lost when (_connecting && IsOwnServersConnection()) || Sender.Equals(_transport) =>
             lost.Reason,
         _ => null,
     };

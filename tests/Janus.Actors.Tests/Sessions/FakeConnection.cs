@@ -21,6 +21,22 @@ internal sealed class FakeConnection : ReceiveActor
     public static Props Props(TestProbe probe, bool refuseConnections = false) =>
         Akka.Actor.Props.Create(() => new FakeConnection(probe, refuseConnections));
 
+    /// <summary>
+    /// The connection inside a pool of one, as a session finds it: its <see cref="JanusConnectionPool"/> forwards, and the
+    /// connection that answers is the pool's child (a session takes answers only from its own server's pool).
+    /// </summary>
+    public static Props Pool(TestProbe probe, bool refuseConnections = false) =>
+        Akka.Actor.Props.Create(() => new PoolOfOne(Props(probe, refuseConnections)));
+
+    private sealed class PoolOfOne : ReceiveActor
+    {
+        public PoolOfOne(Props connection)
+        {
+            var child = Context.ActorOf(connection, "connection-0");
+            ReceiveAny(child.Forward);
+        }
+    }
+
     public FakeConnection(TestProbe probe, bool refuseConnections)
     {
         Receive<ToSession>(m => _session.Tell(m.Message));

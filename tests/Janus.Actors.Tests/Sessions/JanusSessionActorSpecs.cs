@@ -60,7 +60,7 @@ public sealed class JanusSessionActorSpecs : TestKit
     {
         var janus = options ?? Options;
         var server = new JanusServerLink(new JanusServerSettings { WebSocketUrl = janus.WebSocketUrl }, janus,
-            Sys.ActorOf(FakeConnection.Props(_transport, refuseConnections)));
+            Sys.ActorOf(FakeConnection.Pool(_transport, refuseConnections)));
         return JanusSessionActor.Props(key, janus, _registry.Ref, new JanusTransports([server]));
     }
 
