@@ -97,12 +97,12 @@ internal sealed partial class JanusSessionRegistry : ReceiveActor, IWithTimers
         });
         Receive<ServerLoadReport>(report =>
         {
-            if (!Sender.Equals(Self)) _servers.OnOtherNode(report.Node, report.Live);
+            if (report.Node != NodeAddress) _servers.OnOtherNode(report.Node, report.Live);
         });
         Receive<ShareServerLoad>(_ =>
         {
             _servers.ForgetQuietNodes(DateTime.UtcNow - _options.ServerProbeInterval * 3);
-            _topology.ShareWithOtherNodes(new ServerLoadReport(Self.Path.Address.ToString(), _servers.LiveHere()));
+            _topology.ShareWithOtherNodes(new ServerLoadReport(NodeAddress, _servers.LiveHere()));
         });
         Receive<PlaceSession>(place => Sender.Tell(_servers.Place(place)));
         Receive<SessionOnUnknownServer>(stranded => _serverWatch.Stranded(stranded.Server, Timers));
@@ -134,6 +134,9 @@ internal sealed partial class JanusSessionRegistry : ReceiveActor, IWithTimers
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>This node's address with host and port (an actor path's own address has neither).</summary>
+    private string NodeAddress => ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString();
 
     protected override void PreStart()
     {

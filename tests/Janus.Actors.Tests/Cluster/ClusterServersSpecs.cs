@@ -5,14 +5,12 @@ namespace Janus.Actors.Tests.Cluster;
 /// <summary>
 /// Several Janus servers under a cluster: every node knows the same servers, placement on any node counts the sessions
 /// every node hosts (their reports, each <c>Janus:ServerProbeInterval</c>), a drain asked of one node holds on all, and
-/// the sessions of a SIGKILLed node are reclaimed by the survivor on their own servers.
+/// the sessions of a SIGKILLed node are reclaimed by the survivors on their own servers.
 /// </summary>
 [Trait(SpecKind.Name, SpecKind.EndToEnd)]
 public sealed class ClusterServersSpecs(PostgresFixture postgres, ITestOutputHelper output) : ClusterSpecs(postgres, output)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-
-    protected override int Nodes => 2;
 
     protected override int JanusServers => 2;
 
@@ -38,14 +36,13 @@ public sealed class ClusterServersSpecs(PostgresFixture postgres, ITestOutputHel
 
         var before = await Cluster.ListSessionsAsync();
         var victim = before.GroupBy(s => s.Node).OrderByDescending(g => g.Count()).First().Key;
-        var survivor = Cluster.Nodes.Single(n => n.Address != victim);
         Output.WriteLine($"killing {victim}, which hosts {before.Count(s => s.Node == victim)} of {before.Count} sessions");
         await Cluster.KillAsync(Cluster.NodeAt(victim));
 
         var expected = before.ToDictionary(s => s.Key);
         var after = await Cluster.WaitForSessionsAsync(sessions => sessions.Count == before.Count && sessions.All(s =>
-                s.State == "active" && s.Node == survivor.Address && s.JanusSessionId == expected[s.Key].JanusSessionId),
-            TimeSpan.FromSeconds(90), "every session active on the survivor with its Janus id");
+                s.State == "active" && s.Node != victim && s.JanusSessionId == expected[s.Key].JanusSessionId),
+            TimeSpan.FromSeconds(90), "every session active on a survivor with its Janus id");
         Assert.All(after, s => Assert.Equal(expected[s.Key].Server, s.Server));
         foreach (var (i, janus) in Cluster.JanusServers.Index())
         {
