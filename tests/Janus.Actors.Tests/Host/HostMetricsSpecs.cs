@@ -51,6 +51,7 @@ public sealed class HostMetricsSpecs(JanusFixture janus) : IClassFixture<JanusFi
             Patience, "a keep-alive round trip, and no request in flight");
         Assert.Equal(2, created2.Value("janus_actors_sessions", ("state", "active")));
         Assert.Equal(0, created2.Value("janus_actors_sessions", ("state", "creating")));
+        Assert.Equal(2, created2.Value("janus_actors_server_sessions", ("server", "default")));
         Assert.Equal(1, created2.Value("janus_actors_claims_total", ("outcome", "failed"), ("code", "458")));
         Assert.Null(created2.Value("janus_actors_claims_total", ("outcome", "ok"), ("code", "0")));
         Assert.True(created2.Value("janus_actors_transport_failures_total", ("transport", "rest")) >= 1, Dump(created2));

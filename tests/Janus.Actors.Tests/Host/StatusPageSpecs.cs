@@ -45,6 +45,8 @@ public sealed partial class StatusPageSpecs(JanusFixture janus, ITestOutputHelpe
         Assert.Equal("active", rows["call-42"].State);
         Assert.Contains("rest", rows["call-42"].Text);
         Assert.Equal("destroyed", rows["call-ended"].State);
+        Assert.All(rows.Values, row => Assert.Contains("default", row.Text)); // the session's Janus server
+        Assert.Matches(@"<div class=""count server"" data-server=""default"" data-state=""up""[^>]*><b>2</b><span>default · up</span>", dom);
         Assert.Contains($"reclaim_session_timeout {JanusFixture.ReclaimSessionTimeoutSeconds} s", Text(dom));
         Assert.DoesNotContain(Token, dom); // moved out of the address bar into the Authorization header
 
