@@ -22,6 +22,11 @@ public sealed class HostConfigurationSpecs
         { "Janus:WebSocketUrl", ["Janus:WebSocketUrl=http://127.0.0.1:8188/"] },
         { "Janus:RestUrl", ["Janus:RestUrl=ws://127.0.0.1:8088/janus"] },
         { "Janus:WebSocketUrl", [] }, // neither Janus URL
+        { "Janus:Servers", ["Janus:Servers:0:Name=a", "Janus:Servers:0:WebSocketUrl=ws://127.0.0.1:9/", "Janus:Servers:1:Name=a", "Janus:Servers:1:RestUrl=http://127.0.0.1:9/janus"] },
+        { "Janus:Servers:0", ["Janus:Servers:0:Name=a", "Janus:Servers:0:WebSocketUrl=ws://127.0.0.1:9/", "Janus:Servers:0:Capacity=lots"] },
+        { "Janus:Servers:0", ["Janus:Servers:0:Name=a", "Janus:Servers:0:WebSocketUrl=ws://127.0.0.1:9/", "Janus:Servers:0:Capcity=3"] },
+        { "Janus:Servers", ["Janus:Servers:0:Name=a b", "Janus:Servers:0:AdminUrl=http://127.0.0.1:9/admin"] },
+        { "Janus:ServerProbeInterval", ["Janus:WebSocketUrl=ws://127.0.0.1:9/", "Janus:ServerProbeInterval=soon"] },
         { "Janus:WebSocketConnections", ["Janus:WebSocketUrl=ws://127.0.0.1:9/", "Janus:WebSocketConnections=0"] },
         { "Janus:WebSocketConnections", ["Janus:WebSocketUrl=ws://127.0.0.1:9/", "Janus:WebSocketConnections=many"] },
         { "Journal:Provider", ["Janus:WebSocketUrl=ws://127.0.0.1:9/", "Journal:Provider=mysql"] },
