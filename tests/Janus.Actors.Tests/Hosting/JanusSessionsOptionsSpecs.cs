@@ -80,6 +80,24 @@ public sealed class JanusSessionsOptionsSpecs(JanusFixture janus) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_server_entry_that_does_not_bind_stops_the_start_instead_of_vanishing()
+    {
+        using var host = Build(b => b.Services.AddJanusSessions(Section(new()
+        {
+            ["Janus:Servers:0:Name"] = "janus-a",
+            ["Janus:Servers:0:WebSocketUrl"] = "ws://127.0.0.1:8188/",
+            ["Janus:Servers:1:Name"] = "janus-b",
+            ["Janus:Servers:1:WebSocketUrl"] = "ws://127.0.0.1:8189/",
+            ["Janus:Servers:1:Capacity"] = "lots",
+            ["Journal:ConnectionString"] = "Data Source=unused.db",
+        })));
+
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains(failure.Failures, f => f.StartsWith("JanusSessions:Janus:Servers has entries that could not be read", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Options_set_in_code_are_checked_at_start_too()
     {
         using var host = Build(b => b.Services.AddJanusSessions(options => options.Journal = new JanusJournalOptions(JanusJournalProvider.Sqlite, "Data Source=unused.db")));
