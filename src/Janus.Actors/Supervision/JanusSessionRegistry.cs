@@ -81,33 +81,7 @@ internal sealed partial class JanusSessionRegistry : ReceiveActor, IWithTimers
         Receive<SubscriptionRead>(r => FinishSubscribe(r.Command, r.ReplyTo, r.Read));
         Receive<UnsubscribeFromSession>(u => _topology.Unsubscribe(u.Key, u.Subscriber));
         Receive<IJanusSessionCommand>(OnCommand);
-        Receive<ListServers>(_ => Sender.Tell(new ServerList(_servers.Statuses())));
-        Receive<DrainServer>(OnDrain);
-
-        // The servers: this node's monitors, the other nodes' registries, placement and the servers' fates.
-        Receive<JanusServerMonitor.Probed>(_servers.Probed);
-        Receive<JanusServerMonitor.AdminApplied>(applied =>
-        {
-            if (applied.Problem is null) _servers.JanusAccepts(applied.Server, applied.Accept);
-            applied.ReplyTo.Tell(new JanusDrainResult(_servers.Status(applied.Server), applied.Problem));
-        });
-        Receive<ServerDrainChanged>(changed =>
-        {
-            if (!Sender.Equals(Self) && _servers.Knows(changed.Server)) _servers.SetDrained(changed.Server, changed.Drained);
-        });
-        Receive<ServerLoadReport>(report =>
-        {
-            if (report.Node != NodeAddress) _servers.OnOtherNode(report.Node, report.Live);
-        });
-        Receive<ShareServerLoad>(_ =>
-        {
-            _servers.ForgetQuietNodes(DateTime.UtcNow - _options.ServerProbeInterval * 3);
-            _topology.ShareWithOtherNodes(new ServerLoadReport(NodeAddress, _servers.LiveHere()));
-        });
-        Receive<PlaceSession>(place => Sender.Tell(_servers.Place(place)));
-        Receive<SessionOnUnknownServer>(stranded => _serverWatch.Stranded(stranded.Server, Timers));
-        Receive<SessionLostToRestart>(lost => _serverWatch.LostToRestart(lost.Server, Timers));
-        Receive<JanusServerWatch.Report>(report => _serverWatch.OnReport(report, Timers, _scanning || _unregistered.Count > 0));
+        ReceiveServerMessages();
 
         // From the registries of the other nodes.
         Receive<ListNodeSessions>(_ => Sender.Tell(new SessionList(_sessions.Sessions.ToList())));
@@ -135,22 +109,14 @@ internal sealed partial class JanusSessionRegistry : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    /// <summary>This node's address with host and port (an actor path's own address has neither).</summary>
-    private string NodeAddress => ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString();
 
     protected override void PreStart()
     {
         _topology = _createTopology(Context, Timers);
         _sessions.Track();
-        foreach (var link in _transports.All.Where(link => !link.Settings.Retired))
-            _monitors[link.Settings.Name] = Context.ActorOf(JanusServerMonitor.Props(link), "server-" + link.Settings.Name);
-        Timers.StartPeriodicTimer("server-load", ShareServerLoad.Instance, _options.ServerProbeInterval);
+        StartServerMonitors();
     }
 
-    private sealed record ShareServerLoad : INoSerializationVerificationNeeded
-    {
-        public static readonly ShareServerLoad Instance = new();
-    }
 
     protected override void PostStop() => _sessions.Untrack();
 
@@ -222,25 +188,6 @@ internal sealed partial class JanusSessionRegistry : ReceiveActor, IWithTimers
         _scanning = false;
         foreach (var key in scan.Keys)
             if (!_sessions.Contains(key)) _unregistered.Add(key);
-    }
-
-    /// <summary>
-    /// A drain (or undrain) holds placement on this node at once and on the others through the topology; with an Admin API,
-    /// Janus itself is told too, and the answer waits for it.
-    /// </summary>
-    private void OnDrain(DrainServer drain)
-    {
-        if (!_servers.Knows(drain.Server))
-        {
-            Sender.Tell(new Status.Failure(new JanusServerNotFoundException(drain.Server, _servers.Names)));
-            return;
-        }
-        _servers.SetDrained(drain.Server, drain.Drain);
-        _topology.ShareWithOtherNodes(new ServerDrainChanged(drain.Server, drain.Drain));
-        _log.Info(drain.Drain ? "Janus server '{Server}' drained: no new sessions are placed there" : "Janus server '{Server}' undrained: it takes new sessions again",
-            drain.Server);
-        if (_monitors.TryGetValue(drain.Server, out var monitor)) monitor.Tell(new JanusServerMonitor.SetAcceptNewSessions(!drain.Drain, Sender));
-        else Sender.Tell(new JanusDrainResult(_servers.Status(drain.Server), "the server is retired"));
     }
 
     private void OnSessionChanged(SessionChanged changed)
