@@ -4,7 +4,6 @@ using Janus.Actors.Examples;
 using Janus.Actors.Sessions;
 using Janus.Actors.Fixtures;
 using Janus.Actors.Servers;
-using Janus.Actors.Servers;
 
 namespace ErrorHandling;
 
