@@ -8,6 +8,8 @@ namespace Janus.Actors.Servers;
 /// sessions lost, the others untouched), and sessions left in the journal on a server the configuration no longer has —
 /// the node then stops (<see cref="JanusServerRemovedReason"/>) rather than lose them or claim them on the wrong server.
 /// </summary>
+/// <param name="log">The registry's log.</param>
+/// <param name="system">Stopped (<see cref="CoordinatedShutdown"/>) when sessions live on a server no longer configured.</param>
 /// <param name="gathering">
 /// How long news about a server is gathered before it is said: the sessions of a restarted server claim on their own
 /// backoff timers, so a little over the longest backoff covers them all.
