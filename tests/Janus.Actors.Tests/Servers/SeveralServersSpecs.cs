@@ -18,10 +18,14 @@ public sealed class SeveralServersSpecs(ITestOutputHelper output) : IAsyncLifeti
     private readonly JanusServer _a = NewJanus();
     private readonly JanusServer _b = NewJanus();
 
+    /// <summary>
+    /// Windows of a minute: a restarted server's sessions claim on their backoff timers (up to 5 s apart) after up to a
+    /// keep-alive period (15 s) of silence, and must still be inside the window for the loss to read as a restart.
+    /// </summary>
     private static JanusServer NewJanus() => new(new JanusServerOptions
     {
-        SessionTimeoutSeconds = 30,
-        ReclaimSessionTimeoutSeconds = 20,
+        SessionTimeoutSeconds = 60,
+        ReclaimSessionTimeoutSeconds = 60,
         DebugLevel = 3,
     });
 
