@@ -73,7 +73,7 @@ public sealed record JanusOptions
     public int MaxMessageBytes { get; init; } = 4 * 1024 * 1024;
 
     /// <summary>
-    /// WebSockets this node keeps open to Janus; every WebSocket session is pinned to one of them and its requests and
+    /// WebSockets this node keeps open to each Janus server; every WebSocket session is pinned to one of them and its requests and
     /// events share it. A few are plenty: one socket carries thousands of claims a second, and Janus's WebSocket
     /// transport has a single service thread anyway. More sockets only shrink how many sessions one dropped socket takes
     /// with it.

@@ -119,7 +119,7 @@ internal sealed partial class JanusSessionActor
                 if (Sender.Equals(_transport)) SendClaim();
                 return true;
             case JanusTransportReports.SessionGone gone:
-                EndAsLost(gone.Code, gone.Reason);
+                EndAsGoneWhileReclaiming(gone.Code, gone.Reason);
                 return true;
             case TransportFailed or JanusTransportReports.ConnectionLost when TransportFailure(message) is { } reason:
                 // A shared connection warns once per outage for all its sessions; a REST child's failure is this session's own.

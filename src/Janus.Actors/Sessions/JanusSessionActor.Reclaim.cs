@@ -87,12 +87,7 @@ internal sealed partial class JanusSessionActor
         if (error is { } answer
             && ClaimFailureDecider.Decide(new JanusSessionReclaimException(_key, JanusId, answer.Code, answer.Reason ?? reason)) == Directive.Stop)
         {
-            if (LostToServerRestart(answer) is { } restart)
-            {
-                _registry.Tell(new SessionLostToRestart(_state.Server));
-                EndAsLost(answer.Code, restart, quietly: true); // its registry says it once for the whole server
-            }
-            else EndAsLost(answer.Code, answer.Reason ?? reason);
+            EndAsGoneWhileReclaiming(answer.Code, answer.Reason ?? reason);
             return;
         }
         _unreachableSince ??= DateTimeOffset.UtcNow;
@@ -106,14 +101,21 @@ internal sealed partial class JanusSessionActor
     }
 
     /// <summary>
-    /// Why Janus no longer has a session it answered a moment ago: a 458 to the claim after its connection dropped, while
-    /// Janus had last answered it inside the reclaim window, cannot be a timeout — the server restarted (a restart ends every
-    /// Janus session). Null for any other failure, and after this process's own restart (nothing is known of the gap then).
+    /// Janus refused the reclaim for good: the claim's answer, or a REST session's draining poll finding no session. A 458
+    /// after the connection dropped, while Janus had last answered the session inside the reclaim window, cannot be a
+    /// timeout: the server restarted (a restart ends every Janus session). The session says so, and its registry says it
+    /// once for the whole server. After this process's own restart nothing is known of the gap: plain 458.
     /// </summary>
-    private string? LostToServerRestart(JanusError answer) =>
-        answer.Code == (int)JanusErrorCode.SessionNotFound && _lastAnswered is { } last && DateTimeOffset.UtcNow - last < ReclaimWindow()
-            ? $"server restart: Janus server '{_state.Server}' no longer has the session {(DateTimeOffset.UtcNow - last).TotalSeconds:0} s after it last answered, inside its reclaim window: the server restarted ({answer.Code} {answer.Reason})"
-            : null;
+    private void EndAsGoneWhileReclaiming(int code, string reason)
+    {
+        if (code == (int)JanusErrorCode.SessionNotFound && _lastAnswered is { } last && DateTimeOffset.UtcNow - last < ReclaimWindow())
+        {
+            _registry.Tell(new SessionLostToRestart(_state.Server));
+            EndAsLost(code, $"server restart: Janus server '{_state.Server}' no longer has the session {(DateTimeOffset.UtcNow - last).TotalSeconds:0} s " +
+                            $"after it last answered, inside its reclaim window: the server restarted ({code} {reason})", quietly: true);
+        }
+        else EndAsLost(code, reason);
+    }
 
     /// <summary>The transport of an active session failed: claim again at once over a fresh one.</summary>
     private void Reconnect(string reason)

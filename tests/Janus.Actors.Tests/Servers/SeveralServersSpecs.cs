@@ -78,8 +78,9 @@ public sealed class SeveralServersSpecs(ITestOutputHelper output) : IAsyncLifeti
         var handles = new Dictionary<string, long>();
         for (var i = 0; i < 4; i++)
             handles[$"call-{i}"] = (await host.CreateWithEchoHandleAsync($"call-{i}", "websocket")).HandleId;
+        Assert.Equal("b", (await CreateAsync(host, "rest-on-b", server: "b", transport: "rest")).Server);
         var onB = (await ListAsync(host)).Where(s => s.Server == "b").Select(s => s.Key).ToList();
-        Assert.Equal(2, onB.Count);
+        Assert.Equal(3, onB.Count); // two WebSocket sessions, one REST
         await using var events = await host.OpenEventsAsync(onB[0]);
 
         await _b.StopAsync();
@@ -94,7 +95,7 @@ public sealed class SeveralServersSpecs(ITestOutputHelper output) : IAsyncLifeti
         var sessions = await Eventually.ReturnsAsync(() => ListAsync(host),
             list => list.Where(s => onB.Contains(s.Key)).All(s => s.State == "lost"), Patience, "b's sessions lost");
         Assert.All(sessions.Where(s => onB.Contains(s.Key)), s => Assert.Contains("the server restarted", s.Reason));
-        await host.WaitForLogAsync("Janus server 'b' restarted: 2 of its sessions ended lost", Patience);
+        await host.WaitForLogAsync("Janus server 'b' restarted: 3 of its sessions ended lost", Patience);
         Assert.Single(host.Log().Split('\n'), line => line.Contains("Janus server 'b' restarted"));
 
         foreach (var key in handles.Keys.Except(onB))
@@ -239,10 +240,11 @@ public sealed class SeveralServersSpecs(ITestOutputHelper output) : IAsyncLifeti
         s.GetProperty("server").GetString()!,
         s.TryGetProperty("lastError", out var error) && error.ValueKind == JsonValueKind.Object ? error.GetProperty("reason").GetString() : null);
 
-    private static async Task<Session> CreateAsync(HostProcess host, string key, string? server = null)
+    private static async Task<Session> CreateAsync(HostProcess host, string key, string? server = null, string transport = "websocket")
     {
-        using var created = await host.PostJsonAsync("v1/sessions",
-            server is null ? $$"""{"key":"{{key}}"}""" : $$"""{"key":"{{key}}","server":"{{server}}"}""");
+        using var created = await host.PostJsonAsync("v1/sessions", server is null
+            ? $$"""{"key":"{{key}}","transport":"{{transport}}"}"""
+            : $$"""{"key":"{{key}}","transport":"{{transport}}","server":"{{server}}"}""");
         return ToSession(await host.ReadJsonAsync(created, HttpStatusCode.Created));
     }
 
