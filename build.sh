@@ -36,6 +36,8 @@ Environment for run, demo and cluster:
   JANUS_ACTORS_DATA   data folder (default: ./data)
   JANUS_WS_PORT, JANUS_HTTP_PORT, JANUS_ADMIN_PORT
                       loopback ports of the local Janus (default: 8188, 8088, 7088)
+  JANUS_SERVERS       local Janus servers (default: 1); server N (janus-N, in \$JANUS_ACTORS_DATA/janus-N/) listens
+                      on the ports above plus N, and the host places sessions over all of them
   CLUSTER_API_PORTS   cluster: the nodes' API ports, one per node (default: 5081,5082,5083)
   CLUSTER_PORTS       cluster: the nodes' Akka.Remote ports, as many (default: 4051,4052,4053)
   POSTGRES_PORT       cluster: loopback port of the private PostgreSQL (default: 5433)

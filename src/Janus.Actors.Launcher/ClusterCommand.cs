@@ -35,7 +35,7 @@ public sealed class ClusterCommand(LaunchSettings settings)
         else
             Environment.SetEnvironmentVariable("Journal__ConnectionString", await postgres.StartAsync());
         Environment.SetEnvironmentVariable("Journal__Provider", "postgresql");
-        await using var janus = new LocalJanus(settings);
+        await using var janus = new LocalJanusServers(settings);
         await janus.UseAsync();
 
         try

@@ -8,25 +8,38 @@ public sealed class LaunchException(string message, int exitCode = 1) : Exceptio
 
 /// <summary>
 /// Where the local topology lives and listens, from the environment build.sh documents: the data folder
-/// (<c>JANUS_ACTORS_DATA</c>, default <c>./data</c>), the local Janus's loopback ports, the cluster's ports and the
-/// private PostgreSQL's port. Host settings (<c>Janus__*</c>, <c>Journal__*</c>, <c>Api__*</c>) pass through to the hosts.
+/// (<c>JANUS_ACTORS_DATA</c>, default <c>./data</c>), how many local Janus servers (<c>JANUS_SERVERS</c>, default 1) and
+/// the first one's loopback ports, the cluster's ports and the private PostgreSQL's port. Host settings
+/// (<c>Janus__*</c>, <c>Journal__*</c>, <c>Api__*</c>) pass through to the hosts.
 /// </summary>
 public sealed record LaunchSettings(string DataFolder, JanusServerPorts JanusPorts, int PostgresPort, IReadOnlyList<int> ApiPorts,
-    IReadOnlyList<int> ClusterPorts)
+    IReadOnlyList<int> ClusterPorts, int JanusServers = 1)
 {
+    /// <summary>The first local Janus's folder (<c>{data}/janus</c>): the server of the single-server settings.</summary>
     public string JanusFolder => Path.Combine(DataFolder, "janus");
+
+    /// <summary>The <paramref name="index"/>th local Janus's folder: <c>{data}/janus</c>, then <c>{data}/janus-1</c>, …</summary>
+    public string JanusFolderOf(int index) => index == 0 ? JanusFolder : $"{JanusFolder}-{index}";
+
+    /// <summary>The <paramref name="index"/>th local Janus's ports: the first one's, each plus the index.</summary>
+    public JanusServerPorts JanusPortsOf(int index) =>
+        new(JanusPorts.WebSocket + index, JanusPorts.Http + index, JanusPorts.Admin + index);
     public string PostgresFolder => Path.Combine(DataFolder, "postgres");
     public string ClusterFolder => Path.Combine(DataFolder, "cluster");
 
-    /// <summary>Janus's URLs when the environment names one (then no local Janus is started).</summary>
-    public static bool NamesJanus => !string.IsNullOrWhiteSpace(Env("Janus__WebSocketUrl")) || !string.IsNullOrWhiteSpace(Env("Janus__RestUrl"));
+    /// <summary>Janus's URLs, or its servers, when the environment names them (then no local Janus is started).</summary>
+    public static bool NamesJanus => !string.IsNullOrWhiteSpace(Env("Janus__WebSocketUrl")) || !string.IsNullOrWhiteSpace(Env("Janus__RestUrl"))
+        || Environment.GetEnvironmentVariables().Keys.Cast<string>().Any(name => name.StartsWith("Janus__Servers__", StringComparison.OrdinalIgnoreCase));
 
     public static LaunchSettings FromEnvironment() => new(
         Path.GetFullPath(Env("JANUS_ACTORS_DATA") ?? "data"),
         new JanusServerPorts(Port("JANUS_WS_PORT", 8188), Port("JANUS_HTTP_PORT", 8088), Port("JANUS_ADMIN_PORT", 7088)),
         Port("POSTGRES_PORT", 5433),
         Ports("CLUSTER_API_PORTS", "5081,5082,5083"),
-        Ports("CLUSTER_PORTS", "4051,4052,4053"));
+        Ports("CLUSTER_PORTS", "4051,4052,4053"),
+        Env("JANUS_SERVERS") is { } servers
+            ? int.TryParse(servers, out var count) && count is >= 1 and <= 9 ? count : throw new LaunchException($"JANUS_SERVERS '{servers}' is not a number from 1 to 9", 2)
+            : 1);
 
     public static string? Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
 

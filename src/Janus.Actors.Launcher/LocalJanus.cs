@@ -3,51 +3,40 @@ using System.Security.Cryptography;
 namespace Janus.Actors.Launcher;
 
 /// <summary>
-/// The data folder's Janus for run, demo and cluster: <c>deploy/janus</c> rendered into <c>{data}/janus</c> with its
-/// loopback ports and an admin secret of its own, started in a session of its own — so a Ctrl-C reaches the hosts first,
-/// and a SIGKILLed launcher leaves it to the next run, which adopts it — and stopped by whichever run owns it.
+/// One of the data folder's Janus servers for run, demo and cluster (<see cref="LocalJanusServers"/>): <c>deploy/janus</c>
+/// rendered into its folder with its loopback ports and an admin secret of its own, started in a session of its own — so
+/// a Ctrl-C reaches the hosts first, and a SIGKILLed launcher leaves it to the next run, which adopts it — and stopped by
+/// whichever run owns it.
 /// </summary>
-public sealed class LocalJanus(LaunchSettings settings) : IAsyncDisposable
+public sealed class LocalJanus(LaunchSettings settings, int index) : IAsyncDisposable
 {
     private static readonly TimeSpan StartPatience = TimeSpan.FromSeconds(30);
     private bool _owned;
 
-    private string PidFile => Path.Combine(settings.JanusFolder, "janus.pid");
-    private string OwnerFile => Path.Combine(settings.JanusFolder, "owner.pid");
-    private string LogFile => Path.Combine(settings.JanusFolder, "janus.log");
+    private string Folder => settings.JanusFolderOf(index);
+    private string PidFile => Path.Combine(Folder, "janus.pid");
+    private string OwnerFile => Path.Combine(Folder, "owner.pid");
+    private string LogFile => Path.Combine(Folder, "janus.log");
 
-    /// <summary>
-    /// The Janus the hosts use: the one the environment names (<c>Janus__WebSocketUrl</c>/<c>Janus__RestUrl</c>), else this
-    /// data folder's, started unless it runs already; its URLs are set for the hosts this launcher starts.
-    /// </summary>
-    public async Task UseAsync()
-    {
-        if (LaunchSettings.NamesJanus)
-        {
-            Say.Line("using the Janus named by Janus__WebSocketUrl/Janus__RestUrl; no local Janus is started");
-            return;
-        }
-        await StartAsync();
-        var ports = settings.JanusPorts;
-        Environment.SetEnvironmentVariable("Janus__WebSocketUrl", $"ws://127.0.0.1:{ports.WebSocket}/");
-        Environment.SetEnvironmentVariable("Janus__RestUrl", $"http://127.0.0.1:{ports.Http}/janus");
-    }
+    /// <summary>Its loopback ports.</summary>
+    public JanusServerPorts Ports => settings.JanusPortsOf(index);
 
-    private async Task StartAsync()
+    /// <summary>Starts it unless it runs already (then this run adopts it, unless another run owns it).</summary>
+    public async Task StartAsync()
     {
-        Directory.CreateDirectory(settings.JanusFolder);
+        Directory.CreateDirectory(Folder);
         if (ProcessFiles.Running(PidFile, "janus") is { } running)
         {
             _owned = ProcessFiles.AdoptUnlessShared("Janus", running, OwnerFile, settings.DataFolder);
             return;
         }
-        var ports = settings.JanusPorts;
+        var ports = Ports;
         foreach (var port in new[] { ports.WebSocket, ports.Http, ports.Admin }.Where(ProcessFiles.PortOpen))
             throw new LaunchException($"port {port} on 127.0.0.1 is in use (another Janus?): stop it, or choose other ports with JANUS_WS_PORT, JANUS_HTTP_PORT, JANUS_ADMIN_PORT");
 
-        JanusConfigFiles.Render(settings.JanusFolder, JanusConfigFiles.LibraryFolder(), ports, AdminSecret());
+        JanusConfigFiles.Render(Folder, JanusConfigFiles.LibraryFolder(), ports, AdminSecret());
         Say.Line($"starting Janus on 127.0.0.1 (WebSocket {ports.WebSocket}, REST {ports.Http}, admin {ports.Admin}), log in {LogFile}");
-        using var janus = JanusProcess.Launch("build.sh", "janus", settings.JanusFolder, LogFile);
+        using var janus = JanusProcess.Launch("build.sh", "janus", Folder, LogFile);
         ProcessFiles.Write(PidFile, janus.Id);
         ProcessFiles.Write(OwnerFile, Environment.ProcessId);
         _owned = true;
@@ -85,10 +74,11 @@ public sealed class LocalJanus(LaunchSettings settings) : IAsyncDisposable
         ProcessFiles.Delete(PidFile, OwnerFile);
     }
 
-    /// <summary>This data folder's own admin secret, made once.</summary>
-    private string AdminSecret()
+    /// <summary>This Janus's own admin secret, made once and kept in its folder.</summary>
+    public string AdminSecret()
     {
-        var file = Path.Combine(settings.JanusFolder, "admin-secret");
+        Directory.CreateDirectory(Folder);
+        var file = Path.Combine(Folder, "admin-secret");
         if (!File.Exists(file) || new FileInfo(file).Length == 0)
             File.WriteAllText(file, Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant());
         return File.ReadAllText(file).Trim();

@@ -15,7 +15,7 @@ public sealed class RunCommand(LaunchSettings settings)
         if (ProcessFiles.Running(pidFile, "Janus.Actors.Host") is { } running)
             throw new LaunchException($"a host already runs on {settings.DataFolder} (pid {running}): stop it first, or use another JANUS_ACTORS_DATA");
 
-        await using var janus = new LocalJanus(settings);
+        await using var janus = new LocalJanusServers(settings);
         await janus.UseAsync();
         Directory.CreateDirectory(settings.DataFolder);
         Environment.SetEnvironmentVariable("Journal__ConnectionString",

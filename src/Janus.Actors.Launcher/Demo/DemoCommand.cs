@@ -8,7 +8,7 @@ public static class DemoCommand
 {
     public static async Task<int> RunAsync(LaunchSettings settings, string[] args)
     {
-        await using var janus = new LocalJanus(settings);
+        await using var janus = new LocalJanusServers(settings);
         await janus.UseAsync();
         var options = DemoOptions.Parse(["--host-dll", HostProcess.HostDllPath, "--data", Path.Combine(settings.DataFolder, "demo"), .. args]);
         return await new DemoRun(options, Console.Out).RunAsync();

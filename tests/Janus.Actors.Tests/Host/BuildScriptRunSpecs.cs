@@ -63,4 +63,35 @@ public sealed class BuildScriptRunSpecs(ITestOutputHelper output)
         Assert.True(File.Exists(Path.Combine(script.DataFolder, "janus-actors.db")));
         output.WriteLine(script.Tail(30));
     }
+
+    [Fact]
+    public async Task Run_with_two_local_Janus_servers_places_sessions_on_both_and_stops_both()
+    {
+        await using var script = new BuildScriptProcess();
+        script.Environment["JANUS_SERVERS"] = "2";
+        using var api = script.CreateApiClient();
+
+        var run = script.Start("run");
+        await script.WaitForOkAsync(run, "/readyz", StartPatience);
+        var placed = new List<string>();
+        foreach (var key in new[] { "two-1", "two-2" })
+        {
+            using var created = await api.PostAsJsonAsync("v1/sessions", new { key, transport = "websocket" });
+            Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+            placed.Add((await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("server").GetString()!);
+        }
+        Assert.Equal(["default", "janus-1"], placed.Order());
+        using (var drained = await api.PostAsync("v1/servers/janus-1/drain", JsonContent.Create(new { })))
+            Assert.True((await drained.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("janusTold").GetBoolean()); // its Admin API is configured
+        var second = JanusPid(1) ?? throw new InvalidOperationException($"no pid file for the second Janus. Output:\n{script.Tail()}");
+
+        BuildScriptProcess.SignalGroup(run, SigInt);
+        var exitCode = await script.WaitForExitAsync(run, TimeSpan.FromSeconds(60));
+        Assert.True(exitCode == 0, $"exit code {exitCode}. Output:\n{script.Tail()}");
+        Assert.Null(script.JanusProcessId);
+        Assert.False(PidFiles.IsAlive(second));
+        output.WriteLine(script.Tail(20));
+
+        int? JanusPid(int index) => PidFiles.Read(Path.Combine(script.DataFolder, $"janus-{index}", "janus.pid"));
+    }
 }
