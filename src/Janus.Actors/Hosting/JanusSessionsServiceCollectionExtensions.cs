@@ -72,11 +72,8 @@ public static class JanusSessionsServiceCollectionExtensions
     public static IServiceCollection AddJanusSessionServices(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        // A list binder skips an entry it cannot convert: a server with a typo in Capacity would silently not exist.
-        var servers = configuration.GetSection("Janus:Servers");
-        return services.AddJanusSessionServices(options => options.Bind(configuration).Validate(
-            bound => bound.Janus.Servers.Count == servers.GetChildren().Count(),
-            $"{servers.Path} has entries that could not be read (a value of the wrong type, e.g. Capacity or Weight not a whole number, Retired not true/false): every entry must bind"));
+        services.AddSingleton<IValidateOptions<JanusSessionsOptions>>(new JanusServersSectionValidator(configuration));
+        return services.AddJanusSessionServices(options => options.Bind(configuration));
     }
 
     /// <summary>As <see cref="AddJanusSessionServices(IServiceCollection, IConfiguration)"/>, with the options set in code.</summary>

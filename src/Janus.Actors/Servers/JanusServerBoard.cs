@@ -20,7 +20,8 @@ internal sealed class JanusServerBoard
         public JanusServerInfo? Info { get; set; }
         public string? Problem { get; set; }
         public bool DrainedHere { get; set; }
-        public HashSet<string> Placing { get; } = new(StringComparer.Ordinal);
+        /// <summary>Creates placed here that have not reported yet, and when each was placed.</summary>
+        public Dictionary<string, DateTime> Placing { get; } = new(StringComparer.Ordinal);
         public Dictionary<string, long> OnOtherNodes { get; } = new(StringComparer.Ordinal);
     }
 
@@ -68,6 +69,17 @@ internal sealed class JanusServerBoard
     public void Discarded(string key)
     {
         foreach (var entry in _servers) entry.Placing.Remove(key);
+    }
+
+    /// <summary>
+    /// Forgets placements older than <paramref name="placedBefore"/>: a create reports or fails well within its ask
+    /// timeout, so an older one belongs to a session actor that died mid-create and must not weigh on its server forever.
+    /// </summary>
+    public void ForgetStalePlacements(DateTime placedBefore)
+    {
+        foreach (var entry in _servers)
+            foreach (var (key, _) in entry.Placing.Where(placing => placing.Value < placedBefore).ToList())
+                entry.Placing.Remove(key);
     }
 
     /// <summary>Another cluster node's live sessions per server, as it last reported them.</summary>
@@ -153,7 +165,7 @@ internal sealed class JanusServerBoard
             return new SessionPlaced(null, "no Janus server can take a new session: " + string.Join(", ", servers.Select(Describe)));
         if (!_byName.TryGetValue(chosen.Name, out var entry) || entry.Settings.Retired || !entry.Settings.Serves(place.Transport))
             return new SessionPlaced(null, $"the server selector {_selector.GetType().Name} chose '{chosen.Name}', which is not a configured server in service with that transport");
-        entry.Placing.Add(place.Key);
+        entry.Placing[place.Key] = DateTime.UtcNow;
         return new SessionPlaced(chosen.Name, null);
 
         string Describe(JanusServerStatus server) =>

@@ -30,6 +30,7 @@ internal sealed partial class JanusSessionRegistry
         Receive<ShareServerLoad>(_ =>
         {
             _servers.ForgetQuietNodes(DateTime.UtcNow - _options.ServerProbeInterval * 3);
+            _servers.ForgetStalePlacements(DateTime.UtcNow - _askTimeout * 2);
             _topology.ShareWithOtherNodes(new ServerLoadReport(NodeAddress, _servers.LiveHere()));
         });
         Receive<PlaceSession>(place => Sender.Tell(_servers.Place(place)));

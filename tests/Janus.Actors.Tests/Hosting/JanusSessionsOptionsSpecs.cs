@@ -89,11 +89,13 @@ public sealed class JanusSessionsOptionsSpecs(JanusFixture janus) : IClassFixtur
             ["Janus:Servers:1:Name"] = "janus-b",
             ["Janus:Servers:1:WebSocketUrl"] = "ws://127.0.0.1:8189/",
             ["Janus:Servers:1:Capacity"] = "lots",
+            ["Janus:Servers:0:Capcity"] = "3",
             ["Journal:ConnectionString"] = "Data Source=unused.db",
         })));
 
         var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
 
+        Assert.Contains(failure.Failures, f => f.StartsWith("JanusSessions:Janus:Servers:0:Capcity is not a server setting", StringComparison.Ordinal));
         Assert.Contains(failure.Failures, f => f.StartsWith("JanusSessions:Janus:Servers has entries that could not be read", StringComparison.Ordinal));
     }
 

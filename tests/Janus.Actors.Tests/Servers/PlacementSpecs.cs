@@ -169,6 +169,19 @@ public sealed class PlacementSpecs
     }
 
     [Fact]
+    public void A_placement_that_never_reports_stops_counting_once_stale()
+    {
+        var board = Board(Server("a"));
+        board.Place(Place("s1"));
+        board.ForgetStalePlacements(DateTime.UtcNow.AddSeconds(-60));
+        Assert.Equal(1, board.Status("a").LiveSessions); // recent: still on its way
+
+        board.ForgetStalePlacements(DateTime.UtcNow.AddSeconds(1));
+
+        Assert.Equal(0, board.Status("a").LiveSessions);
+    }
+
+    [Fact]
     public void Other_nodes_count_until_they_stop_reporting()
     {
         var board = Board(Server("a"), Server("b"));
