@@ -48,7 +48,7 @@ internal sealed partial class JanusSessionActor
     {
         if (_creation is not { Command.Server: null }) return false;
         Log.Info("Janus server '{Server}' did not take session {SessionKey} ({Reason}): placing it on another server", _state.Server, _key, why);
-        foreach (var pending in _pending.Drain()) Timers.Cancel(pending.Request.Transaction);
+        CancelPending();
         LeaveServer();
         AskForServer();
         return true;
@@ -105,7 +105,7 @@ internal sealed partial class JanusSessionActor
         Log.Warning("Could not create session {SessionKey}: {Reason}", _key, failure.Message);
         _creation?.ReplyTo.Tell(new Status.Failure(failure));
         _creation = null;
-        foreach (var pending in _pending.Drain()) Timers.Cancel(pending.Request.Transaction);
+        CancelPending();
         _registry.Tell(new SessionDiscarded(_key));
         Become(Discarded);
         StopSession();

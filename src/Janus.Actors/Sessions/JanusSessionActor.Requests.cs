@@ -154,10 +154,15 @@ internal sealed partial class JanusSessionActor
 
     private void FailAllPending(Exception failure)
     {
-        foreach (var pending in _pending.Drain())
-        {
-            Timers.Cancel(pending.Request.Transaction);
+        foreach (var pending in CancelPending())
             if (!pending.ReplyTo.Equals(Self)) pending.ReplyTo.Tell(new Status.Failure(failure));
-        }
+    }
+
+    /// <summary>Forgets every request in flight and its timer; returns them, for their callers to be told.</summary>
+    private IReadOnlyList<PendingRequest> CancelPending()
+    {
+        var all = _pending.Drain();
+        foreach (var pending in all) Timers.Cancel(pending.Request.Transaction);
+        return all;
     }
 }
