@@ -118,6 +118,12 @@ public sealed record JanusOptions
             throw new ArgumentException($"Invalid JanusOptions: {string.Join("; ", problems)}");
     }
 
+    /// <summary>Why <paramref name="url"/>, when set, cannot be <paramref name="setting"/>: not absolute, or not of these schemes.</summary>
+    internal static string? UrlProblem(Uri? url, string setting, params string[] schemes) =>
+        url is not null && (!url.IsAbsoluteUri || !schemes.Contains(url.Scheme, StringComparer.OrdinalIgnoreCase))
+            ? $"{setting} must be an absolute {string.Join(" or ", schemes.Select(s => s + "://"))} URL"
+            : null;
+
     /// <summary>Every setting that cannot work, in the words of <see cref="Validate"/>; empty when all can.</summary>
     internal IReadOnlyList<string> Problems()
     {
@@ -146,8 +152,7 @@ public sealed record JanusOptions
 
         void CheckUrl(Uri? url, string name, params string[] schemes)
         {
-            if (url is not null && (!url.IsAbsoluteUri || !schemes.Contains(url.Scheme, StringComparer.OrdinalIgnoreCase)))
-                problems.Add($"{name} must be an absolute {string.Join(" or ", schemes.Select(s => s + "://"))} URL");
+            if (UrlProblem(url, name, schemes) is { } problem) problems.Add(problem);
         }
 
         void CheckPositive(TimeSpan value, string name)

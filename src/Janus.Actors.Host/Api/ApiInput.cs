@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
+using Janus.Actors.Servers;
 
 namespace Janus.Actors.Host.Api;
 
@@ -68,14 +69,11 @@ public static partial class ApiInput
             ? throw new ApiInputException("adoptJanusSessionId must be a positive integer of at most 53 bits")
             : id;
 
-    /// <summary>A server name or a zone, when given: 1–64 of <c>[A-Za-z0-9._-]</c> (what <c>Janus:Servers</c> allows).</summary>
+    /// <summary>A server name or a zone, when given: what <c>Janus:Servers</c> allows as a name (<see cref="JanusServerSettings.IsValidName"/>).</summary>
     public static string? Name(string? name, string member) =>
-        name is null || ServerNamePattern().IsMatch(name)
+        name is null || JanusServerSettings.IsValidName(name)
             ? name
             : throw new ApiInputException($"{member} must be 1 to 64 letters, digits, '.', '_' or '-'");
-
-    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
-    private static partial System.Text.RegularExpressions.Regex ServerNamePattern();
 
     /// <summary>A JSON object (plugin message body, JSEP); <paramref name="required"/> says whether it may be absent.</summary>
     public static JsonElement? Object(JsonElement? element, string name, bool required)

@@ -19,7 +19,7 @@ internal sealed class JanusServerMonitor : ReceiveActor, IWithTimers
     /// <summary>Set Janus's <c>accept_new_sessions</c>; answered to <paramref name="ReplyTo"/>'s registry with <see cref="AdminApplied"/>.</summary>
     internal sealed record SetAcceptNewSessions(bool Accept, IActorRef ReplyTo) : INoSerializationVerificationNeeded;
 
-    /// <summary>The Admin API's answer (<paramref name="Problem"/> null: applied), after a fresh probe.</summary>
+    /// <summary>The Admin API's answer (<paramref name="Problem"/> null: applied); a fresh probe is started with it.</summary>
     internal sealed record AdminApplied(string Server, bool Accept, IActorRef ReplyTo, string? Problem) : INoSerializationVerificationNeeded;
 
     private sealed record Probe : INoSerializationVerificationNeeded

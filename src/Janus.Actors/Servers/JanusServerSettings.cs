@@ -60,7 +60,7 @@ public sealed partial record JanusServerSettings
     /// <summary>Every setting that cannot work, each naming the server; empty when all can.</summary>
     internal IEnumerable<string> Problems()
     {
-        if (!ValidName().IsMatch(Name ?? ""))
+        if (!IsValidName(Name))
             yield return $"server name '{Name}' must be 1 to 64 letters, digits, '.', '_' or '-'";
         if (WebSocketUrl is null && RestUrl is null)
             yield return $"server '{Name}': WebSocketUrl or RestUrl (or both) must be set";
@@ -76,11 +76,12 @@ public sealed partial record JanusServerSettings
     }
 
     private string? UrlProblem(Uri? url, string setting, params string[] schemes) =>
-        url is not null && (!url.IsAbsoluteUri || !schemes.Contains(url.Scheme, StringComparer.OrdinalIgnoreCase))
-            ? $"server '{Name}': {setting} must be an absolute {string.Join(" or ", schemes.Select(s => s + "://"))} URL"
-            : null;
+        JanusOptions.UrlProblem(url, setting, schemes) is { } problem ? $"server '{Name}': {problem}" : null;
 
     private static string Set(string? secret) => secret is null ? "not set" : "set";
+
+    /// <summary>Whether <paramref name="name"/> can name a server: 1 to 64 letters, digits, <c>.</c>, <c>_</c> or <c>-</c>.</summary>
+    public static bool IsValidName(string? name) => ValidName().IsMatch(name ?? "");
 
     [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
     private static partial Regex ValidName();

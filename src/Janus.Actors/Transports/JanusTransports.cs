@@ -10,10 +10,14 @@ namespace Janus.Actors.Transports;
 /// </summary>
 internal sealed class JanusTransports
 {
-    private readonly IReadOnlyDictionary<string, JanusServerLink> _servers;
+    private readonly IReadOnlyList<JanusServerLink> _servers;
+    private readonly IReadOnlyDictionary<string, JanusServerLink> _byName;
 
-    public JanusTransports(IEnumerable<JanusServerLink> servers) =>
-        _servers = servers.ToDictionary(link => link.Settings.Name, StringComparer.Ordinal);
+    public JanusTransports(IEnumerable<JanusServerLink> servers)
+    {
+        _servers = servers.ToList();
+        _byName = _servers.ToDictionary(link => link.Settings.Name, StringComparer.Ordinal);
+    }
 
     /// <summary>
     /// Every configured server's link, with its shared WebSockets started under <paramref name="factory"/> (named
@@ -30,10 +34,10 @@ internal sealed class JanusTransports
         }));
 
     /// <summary>The servers, in configuration order.</summary>
-    public IEnumerable<JanusServerLink> All => _servers.Values;
+    public IEnumerable<JanusServerLink> All => _servers;
 
     /// <summary>The link of a configured server, or null for a name the configuration does not have (any more).</summary>
-    public JanusServerLink? Find(string server) => _servers.GetValueOrDefault(server);
+    public JanusServerLink? Find(string server) => _byName.GetValueOrDefault(server);
 }
 
 /// <summary>
