@@ -166,22 +166,19 @@ public static class HostApplication
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Janus.Actors.Host");
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(3));
-        await Task.WhenAll(settings.Janus.EffectiveServers().Where(server => !server.Retired).Select(async server =>
+        foreach (var (server, info, problem) in await JanusServerProbe.InfoOfEachAsync(settings.Janus, timeout.Token))
         {
-            try
+            if (info is null)
             {
-                var info = await JanusServerProbe.InfoAsync(settings.Janus.ForServer(server), timeout.Token);
-                logger.LogInformation("Janus server {Server}: Janus {JanusVersion} answers: session_timeout {SessionTimeout} s, reclaim_session_timeout {ReclaimSessionTimeout} s",
-                    server.Name, info.Version, info.SessionTimeoutSeconds, info.ReclaimSessionTimeoutSeconds);
-                if (info.ReclaimSessionTimeoutSeconds == 0 && server.WebSocketUrl is not null)
-                    logger.LogWarning("Janus server {Server} reports reclaim_session_timeout = 0: WebSocket sessions die with this process. Set it in janus.jcfg (deploy/janus/janus.jcfg uses 60)",
-                        server.Name);
+                logger.LogWarning("Janus server {Server}: {Failure}; starting anyway: sessions are reclaimed once Janus answers", server.Name, problem);
+                continue;
             }
-            catch (JanusServerUnavailableException e)
-            {
-                logger.LogWarning("Janus server {Server}: {Failure}; starting anyway: sessions are reclaimed once Janus answers", server.Name, e.Message);
-            }
-        }));
+            logger.LogInformation("Janus server {Server}: Janus {JanusVersion} answers: session_timeout {SessionTimeout} s, reclaim_session_timeout {ReclaimSessionTimeout} s",
+                server.Name, info.Version, info.SessionTimeoutSeconds, info.ReclaimSessionTimeoutSeconds);
+            if (info.ReclaimSessionTimeoutSeconds == 0 && server.WebSocketUrl is not null)
+                logger.LogWarning("Janus server {Server} reports reclaim_session_timeout = 0: WebSocket sessions die with this process. Set it in janus.jcfg (deploy/janus/janus.jcfg uses 60)",
+                    server.Name);
+        }
     }
 
     /// <summary>Logs what the host is about to serve (never a secret) and warns about an exposed, token-less API.</summary>

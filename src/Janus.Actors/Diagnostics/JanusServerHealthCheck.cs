@@ -16,31 +16,17 @@ internal sealed class JanusServerHealthCheck(IOptions<JanusSessionsOptions> opti
 
     protected override async Task<HealthCheckResult> CheckAsync(HealthStatus failure, CancellationToken cancellationToken)
     {
-        var janus = options.Value.Janus;
-        var servers = janus.EffectiveServers().Where(server => !server.Retired).ToList();
-        var answers = await Task.WhenAll(servers.Select(server => AskAsync(janus.ForServer(server), cancellationToken))).ConfigureAwait(false);
-        if (answers.FirstOrDefault(answer => answer.Info is not null).Info is not { } info)
+        var answers = await JanusServerProbe.InfoOfEachAsync(options.Value.Janus, cancellationToken).ConfigureAwait(false);
+        if (answers.FirstOrDefault(answer => answer.Info is not null)?.Info is not { } info)
             return new HealthCheckResult(failure, string.Join("; ", answers.Select(answer => answer.Problem)));
-        var silent = servers.Zip(answers, (server, answer) => (server.Name, answer.Info)).Where(pair => pair.Info is null).Select(pair => pair.Name).ToList();
+        var silent = answers.Where(answer => answer.Info is null).Select(answer => answer.Server.Name).ToList();
         return HealthCheckResult.Healthy(
-            silent.Count == 0 ? $"Janus {info.Version} answers" : $"Janus answers on {servers.Count - silent.Count} of {servers.Count} servers (not: {string.Join(", ", silent)})",
+            silent.Count == 0 ? $"Janus {info.Version} answers" : $"Janus answers on {answers.Count - silent.Count} of {answers.Count} servers (not: {string.Join(", ", silent)})",
             new Dictionary<string, object>
             {
                 [JanusHealthChecks.VersionKey] = info.Version ?? "",
                 [JanusHealthChecks.SessionTimeoutKey] = info.SessionTimeoutSeconds,
                 [JanusHealthChecks.ReclaimSessionTimeoutKey] = info.ReclaimSessionTimeoutSeconds,
             });
-    }
-
-    private static async Task<(JanusServerInfo? Info, string? Problem)> AskAsync(JanusOptions server, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return (await JanusServerProbe.InfoAsync(server, cancellationToken).ConfigureAwait(false), null);
-        }
-        catch (JanusServerUnavailableException e)
-        {
-            return (null, e.Message);
-        }
     }
 }

@@ -12,6 +12,9 @@ namespace Janus.Actors.Diagnostics;
 /// <param name="AcceptingNewSessions"><c>accepting-new-sessions</c>: false once the Admin API's <c>accept_new_sessions</c> drained it (creates then answer 472).</param>
 public sealed record JanusServerInfo(string? Version, int SessionTimeoutSeconds, int ReclaimSessionTimeoutSeconds, bool AcceptingNewSessions = true);
 
+/// <summary>What one configured Janus server answered to <c>info</c>, or (<paramref name="Problem"/>) why it did not.</summary>
+public sealed record JanusServerAnswer(Servers.JanusServerSettings Server, JanusServerInfo? Info, string? Problem);
+
 /// <summary>Janus did not answer <c>info</c>. The message names the URL (without credentials) and the reason.</summary>
 public sealed class JanusServerUnavailableException(string message, Exception? inner = null) : JanusException(message, inner);
 
@@ -52,6 +55,23 @@ public static class JanusServerProbe
         {
             throw new JanusServerUnavailableException($"Janus at {shown} did not answer info: {e.Message}", e);
         }
+    }
+
+    /// <summary>Asks every server in service (<see cref="JanusOptions.EffectiveServers"/>, retired ones skipped) for <c>info</c> at once.</summary>
+    public static async Task<IReadOnlyList<JanusServerAnswer>> InfoOfEachAsync(JanusOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return await Task.WhenAll(options.EffectiveServers().Where(server => !server.Retired).Select(async server =>
+        {
+            try
+            {
+                return new JanusServerAnswer(server, await InfoAsync(options.ForServer(server), cancellationToken).ConfigureAwait(false), null);
+            }
+            catch (JanusServerUnavailableException e)
+            {
+                return new JanusServerAnswer(server, null, e.Message);
+            }
+        })).ConfigureAwait(false);
     }
 
     private static async Task<string> RestInfoAsync(Uri restUrl, CancellationToken cancellationToken)
