@@ -1,6 +1,9 @@
 namespace Janus.Actors.Fixtures;
 
-/// <summary>The host's Janus settings (configuration keys, as <see cref="HostProcess"/> takes them) for test Janus servers.</summary>
+/// <summary>
+/// The host's Janus settings (configuration keys, as <see cref="HostProcess"/> takes them) for Janus servers on loopback:
+/// test servers, and the launcher's local ones.
+/// </summary>
 public static class JanusHostSettings
 {
     /// <summary>The configured name of the <paramref name="index"/>th of several servers given without names.</summary>
@@ -8,24 +11,31 @@ public static class JanusHostSettings
 
     /// <summary>One server: the single-server settings. Several: <c>Janus:Servers</c> named <see cref="ServerName"/>.</summary>
     public static Dictionary<string, string?> For(IReadOnlyList<JanusServer> servers) => servers.Count == 1
-        ? new Dictionary<string, string?>
-        {
-            ["Janus:WebSocketUrl"] = servers[0].WebSocketUrl.ToString(),
-            ["Janus:RestUrl"] = servers[0].RestUrl.ToString(),
-        }
+        ? Single(servers[0].Ports)
         : For(servers.Select((server, i) => (ServerName(i), server)).ToList());
 
     /// <summary><c>Janus:Servers</c>: each server under its name, with both transports and its Admin API.</summary>
-    public static Dictionary<string, string?> For(IReadOnlyList<(string Name, JanusServer Janus)> servers)
+    public static Dictionary<string, string?> For(IReadOnlyList<(string Name, JanusServer Janus)> servers) =>
+        For(servers.Select(server => (server.Name, server.Janus.Ports, server.Janus.Options.AdminSecret)).ToList());
+
+    /// <summary>The single-server settings (the server named <c>default</c>): both transports.</summary>
+    public static Dictionary<string, string?> Single(JanusServerPorts ports) => new()
+    {
+        ["Janus:WebSocketUrl"] = ports.WebSocketUrl.ToString(),
+        ["Janus:RestUrl"] = ports.RestUrl.ToString(),
+    };
+
+    /// <summary><c>Janus:Servers</c>: each server under its name, with both transports and its Admin API.</summary>
+    public static Dictionary<string, string?> For(IReadOnlyList<(string Name, JanusServerPorts Ports, string AdminSecret)> servers)
     {
         var settings = new Dictionary<string, string?>();
-        foreach (var (i, (name, janus)) in servers.Index())
+        foreach (var (i, (name, ports, adminSecret)) in servers.Index())
         {
             settings[$"Janus:Servers:{i}:Name"] = name;
-            settings[$"Janus:Servers:{i}:WebSocketUrl"] = janus.WebSocketUrl.ToString();
-            settings[$"Janus:Servers:{i}:RestUrl"] = janus.RestUrl.ToString();
-            settings[$"Janus:Servers:{i}:AdminUrl"] = janus.AdminUrl.ToString();
-            settings[$"Janus:Servers:{i}:AdminSecret"] = janus.Options.AdminSecret;
+            settings[$"Janus:Servers:{i}:WebSocketUrl"] = ports.WebSocketUrl.ToString();
+            settings[$"Janus:Servers:{i}:RestUrl"] = ports.RestUrl.ToString();
+            settings[$"Janus:Servers:{i}:AdminUrl"] = ports.AdminUrl.ToString();
+            settings[$"Janus:Servers:{i}:AdminSecret"] = adminSecret;
         }
         return settings;
     }

@@ -44,13 +44,13 @@ public sealed class JanusServer : IAsyncDisposable, IDisposable
     public string LogPath => Path.Combine(Folder, "janus.log");
 
     /// <summary>The Janus API over WebSocket (subprotocol <c>janus-protocol</c>).</summary>
-    public Uri WebSocketUrl => new($"ws://127.0.0.1:{Ports.WebSocket}/");
+    public Uri WebSocketUrl => Ports.WebSocketUrl;
 
     /// <summary>The Janus API over REST: <c>POST</c> here to create, <c>/{session}</c> to long-poll.</summary>
-    public Uri RestUrl => new($"http://127.0.0.1:{Ports.Http}/janus");
+    public Uri RestUrl => Ports.RestUrl;
 
     /// <summary>The Admin API: <c>POST</c> requests carrying <see cref="JanusServerOptions.AdminSecret"/>.</summary>
-    public Uri AdminUrl => new($"http://127.0.0.1:{Ports.Admin}/admin");
+    public Uri AdminUrl => Ports.AdminUrl;
 
     /// <summary>The running Janus's process id, or null when it is not running.</summary>
     public int? ProcessId => _janus is { HasExited: false } janus ? janus.Id : null;

@@ -8,6 +8,15 @@ namespace Janus.Actors.Fixtures;
 /// <param name="Admin">Admin API over HTTP (<c>admin_port</c>).</param>
 public readonly record struct JanusServerPorts(int WebSocket, int Http, int Admin)
 {
+    /// <summary>The Janus API over WebSocket on loopback (subprotocol <c>janus-protocol</c>).</summary>
+    public Uri WebSocketUrl => new($"ws://127.0.0.1:{WebSocket}/");
+
+    /// <summary>The Janus API over REST on loopback: <c>POST</c> here to create, <c>/{session}</c> to long-poll.</summary>
+    public Uri RestUrl => new($"http://127.0.0.1:{Http}/janus");
+
+    /// <summary>The Admin API on loopback.</summary>
+    public Uri AdminUrl => new($"http://127.0.0.1:{Admin}/admin");
+
     /// <summary>
     /// Three distinct ports that are free right now (<see cref="LoopbackPorts"/>). Another process could take one before
     /// Janus binds it (or while Janus is stopped for a restart); Janus then logs a bind error and

@@ -1,3 +1,5 @@
+using Janus.Actors.Servers;
+
 namespace Janus.Actors.Launcher;
 
 /// <summary>
@@ -25,22 +27,14 @@ public sealed class LocalJanusServers(LaunchSettings settings) : IAsyncDisposabl
             _servers.Add(server);
             await server.StartAsync();
         }
-        if (_servers.Count == 1)
-        {
-            Set("Janus__WebSocketUrl", $"ws://127.0.0.1:{_servers[0].Ports.WebSocket}/");
-            Set("Janus__RestUrl", $"http://127.0.0.1:{_servers[0].Ports.Http}/janus");
-            return;
-        }
-        foreach (var (index, server) in _servers.Index())
-        {
-            var prefix = $"Janus__Servers__{index}__";
-            Set(prefix + "Name", index == 0 ? "default" : $"janus-{index}");
-            Set(prefix + "WebSocketUrl", $"ws://127.0.0.1:{server.Ports.WebSocket}/");
-            Set(prefix + "RestUrl", $"http://127.0.0.1:{server.Ports.Http}/janus");
-            Set(prefix + "AdminUrl", $"http://127.0.0.1:{server.Ports.Admin}/admin");
-            Set(prefix + "AdminSecret", server.AdminSecret());
-        }
-        Say.Line($"{_servers.Count} Janus servers: default, {string.Join(", ", Enumerable.Range(1, _servers.Count - 1).Select(i => $"janus-{i}"))}");
+        // The first is the single-server settings' server, so a journal of one-server runs keeps its sessions.
+        var names = _servers.Select((_, index) => index == 0 ? JanusServerSettings.DefaultName : JanusHostSettings.ServerName(index)).ToList();
+        var hostSettings = _servers.Count == 1
+            ? JanusHostSettings.Single(_servers[0].Ports)
+            : JanusHostSettings.For(_servers.Select((server, index) => (names[index], server.Ports, server.AdminSecret())).ToList());
+        // Environment variables as the hosts read them: Janus__Servers__0__Name for Janus:Servers:0:Name.
+        foreach (var (key, value) in hostSettings) Environment.SetEnvironmentVariable(key.Replace(":", "__", StringComparison.Ordinal), value);
+        if (_servers.Count > 1) Say.Line($"{_servers.Count} Janus servers: {string.Join(", ", names)}");
     }
 
     /// <summary>Stops the servers this run owns, the last started first.</summary>
@@ -49,6 +43,4 @@ public sealed class LocalJanusServers(LaunchSettings settings) : IAsyncDisposabl
         for (var index = _servers.Count - 1; index >= 0; index--)
             await _servers[index].DisposeAsync();
     }
-
-    private static void Set(string name, string value) => Environment.SetEnvironmentVariable(name, value);
 }
