@@ -56,7 +56,7 @@ public sealed class JanusSessionsOptionsSpecs(JanusFixture janus) : IClassFixtur
     [Fact]
     public async Task An_unusable_section_stops_the_start_naming_every_mistake_at_once()
     {
-        using var host = Build(b => b.Services.AddJanusSessions(Section(new()
+        var failures = await FailuresAtStartAsync(new()
         {
             ["Janus:WebSocketUrl"] = "http://127.0.0.1:8188/",
             ["Janus:RequestTimeout"] = "00:00:00",
@@ -64,9 +64,7 @@ public sealed class JanusSessionsOptionsSpecs(JanusFixture janus) : IClassFixtur
             ["Cluster:Hostname"] = "10.0.0.5",
             ["Cluster:Port"] = "0",
             ["Cluster:Seeds:0"] = "not-a-seed",
-        })));
-
-        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        });
 
         Assert.Equal(
         [
@@ -76,13 +74,13 @@ public sealed class JanusSessionsOptionsSpecs(JanusFixture janus) : IClassFixtur
             "Invalid JanusSessionsOptions: Cluster: a cluster needs a journal every node can reach: Journal.Provider must be PostgreSql",
             "Invalid JanusSessionsOptions: Cluster: Port must be a TCP port (1-65535)",
             "Invalid JanusSessionsOptions: Cluster: Seeds has 'not-a-seed', which is not host:port",
-        ], failure.Failures);
+        ], failures);
     }
 
     [Fact]
     public async Task A_server_entry_that_does_not_bind_stops_the_start_instead_of_vanishing()
     {
-        using var host = Build(b => b.Services.AddJanusSessions(Section(new()
+        var failures = await FailuresAtStartAsync(new()
         {
             ["Janus:Servers:0:Name"] = "janus-a",
             ["Janus:Servers:0:WebSocketUrl"] = "ws://127.0.0.1:8188/",
@@ -91,12 +89,17 @@ public sealed class JanusSessionsOptionsSpecs(JanusFixture janus) : IClassFixtur
             ["Janus:Servers:1:Capacity"] = "lots",
             ["Janus:Servers:0:Capcity"] = "3",
             ["Journal:ConnectionString"] = "Data Source=unused.db",
-        })));
+        });
 
-        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        Assert.Contains(failures, f => f.StartsWith("JanusSessions:Janus:Servers:0:Capcity is not a server setting", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("JanusSessions:Janus:Servers has entries that could not be read", StringComparison.Ordinal));
+    }
 
-        Assert.Contains(failure.Failures, f => f.StartsWith("JanusSessions:Janus:Servers:0:Capcity is not a server setting", StringComparison.Ordinal));
-        Assert.Contains(failure.Failures, f => f.StartsWith("JanusSessions:Janus:Servers has entries that could not be read", StringComparison.Ordinal));
+    /// <summary>The failures an application with these <c>JanusSessions</c> settings stops its start with.</summary>
+    private static async Task<IEnumerable<string>> FailuresAtStartAsync(Dictionary<string, string?> settings)
+    {
+        using var host = Build(b => b.Services.AddJanusSessions(Section(settings)));
+        return (await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync())).Failures;
     }
 
     [Fact]
