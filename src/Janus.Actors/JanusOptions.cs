@@ -27,7 +27,28 @@ public sealed record JanusOptions
     /// <summary>The servers in effect: <see cref="Servers"/>, or the single-server settings as the one named <c>default</c>.</summary>
     public IReadOnlyList<JanusServerSettings> EffectiveServers() => Servers.Count > 0
         ? Servers
-        : [new JanusServerSettings { WebSocketUrl = WebSocketUrl, RestUrl = RestUrl, ApiSecret = ApiSecret, Token = Token }];
+        :
+        [
+            new JanusServerSettings
+            {
+                WebSocketUrl = WebSocketUrl, RestUrl = RestUrl, ApiSecret = ApiSecret, Token = Token,
+                RestConnectionLimit = RestConnectionLimit ?? JanusServerSettings.DefaultRestConnectionLimit,
+            },
+        ];
+
+    /// <summary>
+    /// The single server's <see cref="JanusServerSettings.RestConnectionLimit"/> (null: its default, 1,016); with
+    /// <see cref="Servers"/>, each server sets its own.
+    /// </summary>
+    public int? RestConnectionLimit { get; init; }
+
+    /// <summary>
+    /// Connections each node keeps to each Janus server's HTTP transport for requests (create, claim, keep-alive, attach,
+    /// message, …), reused from one request to the next. More requests wait their turn for one, so that a burst (10,000
+    /// claims after a crash) never takes the connections long polls need; they never wait behind a long poll, which has
+    /// connections of its own. Counted in <see cref="JanusServerSettings.RestConnectionLimit"/>.
+    /// </summary>
+    public int RestRequestConnections { get; init; } = 16;
 
     /// <summary>These options as one server's sessions and transports use them: its URLs and credentials, the rest unchanged.</summary>
     public JanusOptions ForServer(JanusServerSettings server)
@@ -36,6 +57,7 @@ public sealed record JanusOptions
         return this with
         {
             WebSocketUrl = server.WebSocketUrl, RestUrl = server.RestUrl, ApiSecret = server.ApiSecret, Token = server.Token, Servers = [],
+            RestConnectionLimit = server.RestConnectionLimit,
         };
     }
 
@@ -81,8 +103,9 @@ public sealed record JanusOptions
     public int WebSocketConnections { get; init; } = 4;
 
     /// <summary>
-    /// How long a reclaimed REST session waits for the events Janus queued for it before it claims (Janus answers a long
-    /// poll at once when events are queued; the window only bounds the wait when none are).
+    /// How long a REST session recovered after a crash waits for the events Janus queued for it before it claims (Janus
+    /// answers a long poll at once when events are queued; the window only bounds the wait when none are). Only when the
+    /// server has a connection to spare for it: see <see cref="JanusServerSettings.RestConnectionLimit"/>.
     /// </summary>
     public TimeSpan RestDrainWindow { get; init; } = TimeSpan.FromMilliseconds(500);
 
@@ -97,6 +120,7 @@ public sealed record JanusOptions
         $"JanusOptions {{ WebSocketUrl = {WebSocketUrl}, RestUrl = {RestUrl}, ApiSecret = {(ApiSecret is null ? "not set" : "set")}, " +
         $"Token = {(Token is null ? "not set" : "set")}, RequestTimeout = {RequestTimeout}, KeepAliveInterval = {KeepAliveInterval}, " +
         $"MaxMissedKeepAlives = {MaxMissedKeepAlives}, AssumedReclaimTimeout = {AssumedReclaimTimeout}, WebSocketConnections = {WebSocketConnections}, " +
+        $"RestConnectionLimit = {RestConnectionLimit}, RestRequestConnections = {RestRequestConnections}, " +
         $"Servers = [{string.Join(", ", Servers)}] }}";
 
     /// <summary>The URL for a transport kind, or a clear error when it is not configured.</summary>
@@ -129,8 +153,8 @@ public sealed record JanusOptions
     {
         var problems = new List<string>();
         if (Servers.Count == 0 && WebSocketUrl is null && RestUrl is null) problems.Add("WebSocketUrl or RestUrl (or both) must be set");
-        if (Servers.Count > 0 && (WebSocketUrl ?? RestUrl ?? (object?)ApiSecret ?? Token) is not null)
-            problems.Add("set Servers or the single-server settings (WebSocketUrl, RestUrl, ApiSecret, Token), not both");
+        if (Servers.Count > 0 && (WebSocketUrl ?? RestUrl ?? ApiSecret ?? Token ?? (object?)RestConnectionLimit) is not null)
+            problems.Add("set Servers or the single-server settings (WebSocketUrl, RestUrl, ApiSecret, Token, RestConnectionLimit), not both");
         problems.AddRange(Servers.SelectMany(server => server.Problems()));
         problems.AddRange(Servers.GroupBy(server => server.Name, StringComparer.OrdinalIgnoreCase).Where(same => same.Count() > 1)
             .Select(same => $"server name '{same.Key}' is used {same.Count()} times: names must differ"));
@@ -148,6 +172,10 @@ public sealed record JanusOptions
         if (WebSocketConnections is < 1 or > 64) problems.Add($"{nameof(WebSocketConnections)} must be from 1 to 64");
         if (MaxMessageBytes < 1024) problems.Add($"{nameof(MaxMessageBytes)} must be at least 1024");
         if (LongPollMaxEvents < 1) problems.Add($"{nameof(LongPollMaxEvents)} must be at least 1");
+        if (RestRequestConnections is < 1 or > 256) problems.Add($"{nameof(RestRequestConnections)} must be from 1 to 256");
+        problems.AddRange(EffectiveServers().Where(server => server.RestUrl is not null && server.RestConnectionLimit <= RestRequestConnections)
+            .Select(server => $"server '{server.Name}': RestConnectionLimit ({server.RestConnectionLimit}) must exceed {nameof(RestRequestConnections)} " +
+                              $"({RestRequestConnections}), or no REST session has a connection for its long poll"));
         return problems;
 
         void CheckUrl(Uri? url, string name, params string[] schemes)

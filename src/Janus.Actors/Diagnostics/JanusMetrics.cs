@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Janus.Actors.Sessions;
+using Janus.Actors.Transports;
 
 namespace Janus.Actors.Diagnostics;
 
@@ -47,6 +48,17 @@ public static class JanusMetrics
     /// <summary>Transport failures (connection refused, dropped, closed).</summary>
     public static readonly Counter<long> TransportFailures = Meter.CreateCounter<long>("transport_failures", description: "Transport connections that failed, by transport");
 
+    /// <summary>This process's connections to the Janus servers' HTTP transports, read by <see cref="RestConnections"/>.</summary>
+    private static readonly ConcurrentDictionary<JanusRestConnections, byte> RestLinks = new();
+
+    /// <summary>
+    /// Requests and long polls of REST sessions under way, by Janus <c>server</c> and <c>use</c> (<c>request</c>,
+    /// <c>poll</c>): each holds one of the server's HTTP connections, or waits for one (see
+    /// <see cref="Servers.JanusServerSettings.RestConnectionLimit"/>).
+    /// </summary>
+    public static readonly ObservableGauge<long> RestConnections = Meter.CreateObservableGauge("rest_connections", ObserveRestConnections,
+        description: "REST requests and long polls under way, by Janus server and use");
+
     /// <summary>Sessions by state summed over every live registry of this process; what <see cref="Sessions"/> reports.</summary>
     public static IReadOnlyDictionary<JanusSessionStatus, long> SessionsByState()
     {
@@ -60,6 +72,17 @@ public static class JanusMetrics
     internal static void Track(SessionStateCounts counts) => Registries.TryAdd(counts, 0);
 
     internal static void Untrack(SessionStateCounts counts) => Registries.TryRemove(counts, out _);
+
+    internal static void Track(JanusRestConnections connections) => RestLinks.TryAdd(connections, 0);
+
+    internal static void Untrack(JanusRestConnections connections) => RestLinks.TryRemove(connections, out _);
+
+    private static IEnumerable<Measurement<long>> ObserveRestConnections() =>
+        RestLinks.Keys.GroupBy(link => link.Server).SelectMany(server => new[]
+        {
+            new Measurement<long>(server.Sum(link => link.RequestsInFlight), new("server", server.Key), new("use", "request")),
+            new Measurement<long>(server.Sum(link => link.PollsInFlight), new("server", server.Key), new("use", "poll")),
+        });
 
     private static IEnumerable<Measurement<long>> ObserveServerSessions() =>
         Registries.Keys.SelectMany(registry => registry.LiveByServer)
@@ -89,10 +112,14 @@ internal sealed class SessionStateCounts
 {
     private readonly long[] _counts = new long[Enum.GetValues<JanusSessionStatus>().Length];
     private readonly ConcurrentDictionary<string, long> _liveByServer = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _liveRestByServer = new(StringComparer.Ordinal);
 
     public long this[JanusSessionStatus state] => Volatile.Read(ref _counts[(int)state]);
 
     public long LiveOn(string server) => _liveByServer.GetValueOrDefault(server);
+
+    /// <summary>The live REST sessions among <see cref="LiveOn"/>: each may hold one of the server's HTTP connections.</summary>
+    public long LiveRestOn(string server) => _liveRestByServer.GetValueOrDefault(server);
 
     public IEnumerable<KeyValuePair<string, long>> LiveByServer => _liveByServer;
 
@@ -108,6 +135,10 @@ internal sealed class SessionStateCounts
         var isLive = to is not null && IsLive(to);
         if (wasLive && (!isLive || from!.Server != to!.Server)) _liveByServer.AddOrUpdate(from!.Server, 0, (_, n) => n - 1);
         if (isLive && (!wasLive || from!.Server != to!.Server)) _liveByServer.AddOrUpdate(to!.Server, 1, (_, n) => n + 1);
+        var wasRest = wasLive && from!.Transport == JanusTransportKind.Rest;
+        var isRest = isLive && to!.Transport == JanusTransportKind.Rest;
+        if (wasRest && (!isRest || from!.Server != to!.Server)) _liveRestByServer.AddOrUpdate(from!.Server, 0, (_, n) => n - 1);
+        if (isRest && (!wasRest || from!.Server != to!.Server)) _liveRestByServer.AddOrUpdate(to!.Server, 1, (_, n) => n + 1);
     }
 
     private static bool IsLive(JanusSessionInfo info) => info.State is not (JanusSessionStatus.Lost or JanusSessionStatus.Destroyed);

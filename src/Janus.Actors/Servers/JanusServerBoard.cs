@@ -1,6 +1,7 @@
 using Janus.Actors.Diagnostics;
 using Janus.Actors.Sessions;
 using Janus.Actors.Supervision;
+using Janus.Actors.Transports;
 using static Janus.Actors.Supervision.SessionRegistryProtocol;
 
 namespace Janus.Actors.Servers;
@@ -20,9 +21,11 @@ internal sealed class JanusServerBoard
         public JanusServerInfo? Info { get; set; }
         public string? Problem { get; set; }
         public bool DrainedHere { get; set; }
-        /// <summary>Creates placed here that have not reported yet, and when each was placed.</summary>
-        public Dictionary<string, DateTime> Placing { get; } = new(StringComparer.Ordinal);
+        /// <summary>Creates placed (or, naming it, let through) here that have not reported yet: when, and their transport.</summary>
+        public Dictionary<string, (DateTime At, JanusTransportKind Transport)> Placing { get; } = new(StringComparer.Ordinal);
         public Dictionary<string, long> OnOtherNodes { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, long> RestOnOtherNodes { get; } = new(StringComparer.Ordinal);
+        public long PlacingRest => Placing.Values.Count(placing => placing.Transport == JanusTransportKind.Rest);
     }
 
     private readonly List<Entry> _servers;
@@ -30,13 +33,19 @@ internal sealed class JanusServerBoard
     private readonly Dictionary<string, Entry> _byName;
     private readonly IJanusServerSelector _selector;
     private readonly SessionTable _sessions;
+    private readonly int _restRequestConnections;
 
-    public JanusServerBoard(IEnumerable<JanusServerSettings> servers, IJanusServerSelector selector, SessionTable sessions)
+    /// <param name="servers">The configured servers.</param>
+    /// <param name="selector">Where sessions that name no server go.</param>
+    /// <param name="sessions">This node's sessions.</param>
+    /// <param name="restRequestConnections">Each node's <see cref="JanusOptions.RestRequestConnections"/>, taken from every REST budget.</param>
+    public JanusServerBoard(IEnumerable<JanusServerSettings> servers, IJanusServerSelector selector, SessionTable sessions, int restRequestConnections)
     {
         _servers = servers.Select(server => new Entry(server)).ToList();
         _byName = _servers.ToDictionary(entry => entry.Settings.Name, StringComparer.Ordinal);
         _selector = selector;
         _sessions = sessions;
+        _restRequestConnections = restRequestConnections;
     }
 
     public IEnumerable<string> Names => _servers.Select(entry => entry.Settings.Name);
@@ -78,18 +87,29 @@ internal sealed class JanusServerBoard
     public void ForgetStalePlacements(DateTime placedBefore)
     {
         foreach (var entry in _servers)
-            foreach (var (key, _) in entry.Placing.Where(placing => placing.Value < placedBefore).ToList())
+            foreach (var (key, _) in entry.Placing.Where(placing => placing.Value.At < placedBefore).ToList())
                 entry.Placing.Remove(key);
     }
 
-    /// <summary>Another cluster node's live sessions per server, as it last reported them.</summary>
-    public void OnOtherNode(string node, IReadOnlyDictionary<string, long> live)
+    /// <summary>Another cluster node's live sessions per server, and the REST ones among them, as it last reported them.</summary>
+    public void OnOtherNode(string node, IReadOnlyDictionary<string, long> live, IReadOnlyDictionary<string, long>? liveRest)
     {
         _otherNodesHeard[node] = DateTime.UtcNow;
         foreach (var entry in _servers)
-            if (live.TryGetValue(entry.Settings.Name, out var count)) entry.OnOtherNodes[node] = count;
-            else entry.OnOtherNodes.Remove(node);
+        {
+            Set(entry.OnOtherNodes, live);
+            Set(entry.RestOnOtherNodes, liveRest ?? new Dictionary<string, long>());
+
+            void Set(Dictionary<string, long> onOtherNodes, IReadOnlyDictionary<string, long> counts)
+            {
+                if (counts.TryGetValue(entry.Settings.Name, out var count)) onOtherNodes[node] = count;
+                else onOtherNodes.Remove(node);
+            }
+        }
     }
+
+    /// <summary>The other nodes' REST sessions on <paramref name="server"/>, as they last reported them.</summary>
+    public long RestOnOtherNodes(string server) => _byName[server].RestOnOtherNodes.Values.Sum();
 
     /// <summary>Forgets the load of nodes that stopped reporting (they left or died; their sessions are counted where they moved).</summary>
     public void ForgetQuietNodes(DateTime heardBefore)
@@ -97,13 +117,21 @@ internal sealed class JanusServerBoard
         foreach (var (node, _) in _otherNodesHeard.Where(heard => heard.Value < heardBefore).ToList())
         {
             _otherNodesHeard.Remove(node);
-            foreach (var entry in _servers) entry.OnOtherNodes.Remove(node);
+            foreach (var entry in _servers)
+            {
+                entry.OnOtherNodes.Remove(node);
+                entry.RestOnOtherNodes.Remove(node);
+            }
         }
     }
 
     /// <summary>This node's live sessions per server, for the other nodes.</summary>
     public IReadOnlyDictionary<string, long> LiveHere() =>
         _servers.ToDictionary(entry => entry.Settings.Name, entry => _sessions.LiveOn(entry.Settings.Name) + entry.Placing.Count);
+
+    /// <summary>This node's live REST sessions per server, for the other nodes.</summary>
+    public IReadOnlyDictionary<string, long> LiveRestHere() =>
+        _servers.ToDictionary(entry => entry.Settings.Name, entry => _sessions.LiveRestOn(entry.Settings.Name) + entry.PlacingRest);
 
     /// <summary>Every server in configuration order.</summary>
     public IReadOnlyList<JanusServerStatus> Statuses() => _servers.Select(StatusOf).ToList();
@@ -119,7 +147,24 @@ internal sealed class JanusServerBoard
         _sessions.LiveOn(entry.Settings.Name) + entry.Placing.Count + entry.OnOtherNodes.Values.Sum(),
         entry.Settings,
         entry.Info,
-        entry.Problem);
+        entry.Problem,
+        _sessions.LiveRestOn(entry.Settings.Name) + entry.PlacingRest + entry.RestOnOtherNodes.Values.Sum(),
+        RestSessionLimit(entry.Settings));
+
+    /// <summary>
+    /// REST sessions the server can hold: its <see cref="JanusServerSettings.RestConnectionLimit"/> less every node's request
+    /// connections (a long poll for each session beside them); null without a REST URL.
+    /// </summary>
+    private long? RestSessionLimit(JanusServerSettings server) =>
+        server.RestUrl is null ? null : Math.Max(0, server.RestConnectionLimit - (long)_restRequestConnections * (1 + _otherNodesHeard.Count));
+
+    /// <summary>Why a REST session cannot go to this server (its HTTP connections are all spoken for); null when it can.</summary>
+    private string? RestBudgetSpent(JanusServerStatus server, JanusTransportKind transport) =>
+        transport == JanusTransportKind.Rest && server.LiveRestSessions >= server.RestSessionLimit
+            ? $"Janus server '{server.Name}' is at its REST connection budget: {server.LiveRestSessions} REST sessions of {server.RestSessionLimit} " +
+              $"(RestConnectionLimit {server.Settings.RestConnectionLimit} less {_restRequestConnections} request connections per node; " +
+              "each REST session holds a long poll)"
+            : null;
 
     /// <summary>
     /// A create that names its server, checked before it goes to the session: the server must be configured and not
@@ -144,6 +189,9 @@ internal sealed class JanusServerBoard
             return (null, new JanusNoServerAvailableException($"Janus server '{create.Server}' is retired: it takes no sessions"));
         if (status.State == JanusServerState.Draining && create.AdoptJanusSessionId is null)
             return (null, new JanusNoServerAvailableException($"Janus server '{create.Server}' is draining: it takes no new sessions"));
+        if (RestBudgetSpent(status, create.Transport) is { } spent)
+            return (null, new JanusNoServerAvailableException(spent));
+        _byName[create.Server].Placing[create.Key] = (DateTime.UtcNow, create.Transport);
         return (create, null);
     }
 
@@ -152,10 +200,13 @@ internal sealed class JanusServerBoard
     {
         Discarded(place.Key);
         var servers = Statuses();
+        // A server whose REST budget is spent refuses a REST session, as one that answered 472 refuses any: the selector skips
+        // both alike (a selector of the application's own too).
+        var spent = servers.Where(server => RestBudgetSpent(server, place.Transport) is not null).Select(server => server.Name).ToList();
         JanusServerStatus? chosen;
         try
         {
-            chosen = _selector.Select(new JanusPlacementRequest(place.Key, place.Transport, place.Zone, place.Tried), servers);
+            chosen = _selector.Select(new JanusPlacementRequest(place.Key, place.Transport, place.Zone, [.. place.Tried, .. spent]), servers);
         }
         catch (Exception e)
         {
@@ -165,11 +216,14 @@ internal sealed class JanusServerBoard
             return new SessionPlaced(null, "no Janus server can take a new session: " + string.Join(", ", servers.Select(Describe)));
         if (!_byName.TryGetValue(chosen.Name, out var entry) || entry.Settings.Retired || !entry.Settings.Serves(place.Transport))
             return new SessionPlaced(null, $"the server selector {_selector.GetType().Name} chose '{chosen.Name}', which is not a configured server in service with that transport");
-        entry.Placing[place.Key] = DateTime.UtcNow;
+        if (spent.Contains(chosen.Name))
+            return new SessionPlaced(null, RestBudgetSpent(servers.First(server => server.Name == chosen.Name), place.Transport));
+        entry.Placing[place.Key] = (DateTime.UtcNow, place.Transport);
         return new SessionPlaced(chosen.Name, null);
 
         string Describe(JanusServerStatus server) =>
-            place.Tried.Contains(server.Name) ? $"{server.Name} refused it"
+            RestBudgetSpent(server, place.Transport) is { } budget ? budget
+            : place.Tried.Contains(server.Name) ? $"{server.Name} refused it"
             : !server.Settings.Serves(place.Transport) ? $"{server.Name} has no {place.Transport} URL"
             : server.State == JanusServerState.Up && server.LiveSessions >= server.Settings.Capacity ? $"{server.Name} is full ({server.LiveSessions} of {server.Settings.Capacity})"
             : $"{server.Name} is {server.State.ToString().ToLowerInvariant()}";

@@ -42,6 +42,19 @@ public sealed partial record JanusServerSettings
     public string? Zone { get; init; }
 
     /// <summary>
+    /// Connections this host may hold to the server's HTTP transport (<c>RestUrl</c>) at once, every node of a cluster
+    /// together: REST sessions' long polls and each node's <see cref="JanusOptions.RestRequestConnections"/>. Janus serves at most
+    /// <c>mhd_connection_limit</c> HTTP connections (<c>janus.transport.http.jcfg</c>; 1,020 by default), and beyond it
+    /// accepts none until one closes — every REST session of the server then stalls. Keep this at or below that limit, less
+    /// what other clients of that port use; the default leaves 4 of Janus's default for probes and tools. A REST create
+    /// beyond it goes to another server or is refused.
+    /// </summary>
+    public int RestConnectionLimit { get; init; } = DefaultRestConnectionLimit;
+
+    /// <summary>The default <see cref="RestConnectionLimit"/>: Janus's default <c>mhd_connection_limit</c> (1,020) less 4.</summary>
+    public const int DefaultRestConnectionLimit = 1016;
+
+    /// <summary>
     /// Removed from service: nothing is placed there, and its sessions still in the journal end lost ("server retired")
     /// instead of stopping the host at start-up.
     /// </summary>
@@ -55,7 +68,7 @@ public sealed partial record JanusServerSettings
     public override string ToString() =>
         $"JanusServerSettings {{ Name = {Name}, WebSocketUrl = {WebSocketUrl}, RestUrl = {RestUrl}, ApiSecret = {Set(ApiSecret)}, " +
         $"Token = {Set(Token)}, AdminUrl = {AdminUrl}, AdminSecret = {Set(AdminSecret)}, Capacity = {Capacity}, Weight = {Weight}, " +
-        $"Zone = {Zone}, Retired = {Retired} }}";
+        $"Zone = {Zone}, Retired = {Retired}, RestConnectionLimit = {RestConnectionLimit} }}";
 
     /// <summary>Every setting that cannot work, each naming the server; empty when all can.</summary>
     internal IEnumerable<string> Problems()
@@ -73,6 +86,8 @@ public sealed partial record JanusServerSettings
             yield return $"server '{Name}': Capacity must be at least 1 when set";
         if (Weight < 0)
             yield return $"server '{Name}': Weight must not be negative";
+        if (RestConnectionLimit < 2)
+            yield return $"server '{Name}': RestConnectionLimit must be at least 2";
     }
 
     private string? UrlProblem(Uri? url, string setting, params string[] schemes) =>

@@ -29,14 +29,23 @@ public enum JanusServerState
 /// <param name="Settings">How it is configured (capacity, weight, zone).</param>
 /// <param name="Info">What its last <c>info</c> said; null before the first answer.</param>
 /// <param name="Problem">Why it is unreachable (the last probe's failure); null otherwise.</param>
+/// <param name="LiveRestSessions">The REST sessions among <paramref name="LiveSessions"/>, counted alike.</param>
+/// <param name="RestSessionLimit">
+/// REST sessions it can hold: <see cref="JanusServerSettings.RestConnectionLimit"/> less every node's
+/// <see cref="JanusOptions.RestRequestConnections"/>; null when it has no REST URL. Placement offers no REST session to a
+/// server at its limit (as if it had refused it: <see cref="JanusPlacementRequest.Tried"/>).
+/// </param>
 public sealed record JanusServerStatus(string Name, JanusServerState State, long LiveSessions, JanusServerSettings Settings,
-    JanusServerInfo? Info, string? Problem);
+    JanusServerInfo? Info, string? Problem, long LiveRestSessions = 0, long? RestSessionLimit = null);
 
 /// <summary>A session to place: the create asked for no server.</summary>
 /// <param name="Key">The session's key.</param>
 /// <param name="Transport">Its transport: only a server with that transport's URL can take it.</param>
 /// <param name="Zone">The zone the caller asked for, if any.</param>
-/// <param name="Tried">Servers this create already tried (they refused with 472, or could not be reached).</param>
+/// <param name="Tried">
+/// Servers this create already tried (they refused with 472, or could not be reached), and for a REST session the servers
+/// at their REST connection budget: a selector must not choose them.
+/// </param>
 public sealed record JanusPlacementRequest(string Key, Transports.JanusTransportKind Transport, string? Zone, IReadOnlyList<string> Tried);
 
 /// <summary>

@@ -16,8 +16,7 @@ internal sealed partial class JanusSessionActor
         Enter(JanusSessionStatus.Active);
         _unansweredKeepAlives = 0;
         Timers.StartPeriodicTimer(KeepAliveTimer, KeepAliveTick.Instance, _keepAlivePeriod);
-        if (_state.Transport == JanusTransportKind.Rest)
-            Transport.Tell(new JanusTransportCommands.StartPolling(JanusId));
+        PollWhileHandles();
         if (_timeouts is null) SendInfo();
         ReportChanged();
         if (reclaimed) _registry.Tell(new Publish(new SessionReclaimed(_key)));
@@ -45,14 +44,14 @@ internal sealed partial class JanusSessionActor
                 if (error.Code == (int)JanusErrorCode.SessionNotFound) EndAsLost(error.Code, error.Reason ?? "session not found");
                 else Log.Warning("Keep-alive of {SessionKey} refused: {Code} {Reason}", _key, error.Code, error.Reason);
             },
-            timeout: () => { }); // counted by the next tick
+            unanswered: _ => { }); // counted by the next tick
     }
 
     /// <summary>Janus's timeouts, once per incarnation (a shared connection usually brings them with <c>Connected</c>).</summary>
     private void SendInfo() => Send(JanusRequests.Info(NextTransaction()),
         success: OnServerInfo,
         error: error => Log.Warning("Janus refused info for {SessionKey}: {Code} {Reason}", _key, error.Code, error.Reason),
-        timeout: () => { }); // asked again on the next claim
+        unanswered: _ => { }); // asked again on the next claim
 
     private void OnEvent(JanusMessage message)
     {
@@ -67,6 +66,7 @@ internal sealed partial class JanusSessionActor
                 {
                     _state = _state.Apply(e);
                     ReportChanged();
+                    PollWhileHandles();
                 });
                 break;
         }

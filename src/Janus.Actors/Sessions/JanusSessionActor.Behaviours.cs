@@ -94,8 +94,13 @@ internal sealed partial class JanusSessionActor
                 OnPlaced(placed);
                 return true;
             case TransportFailed or JanusTransportReports.ConnectionLost when TransportFailure(message) is { } reason:
+                ForgetFailedRestLink(message);
                 if (!TriedAnotherServer($"unreachable: {reason}"))
                     FailCreation(new JanusSessionUnavailableException(_key, JanusSessionStatus.Creating, $"Janus server '{_state.Server}' unreachable: {reason}"));
+                return true;
+            case JanusTransportReports.SendFailed failed when Sender.Equals(_transport):
+                // A create or adoption Janus's HTTP transport did not take: like an unreachable server.
+                if (!TriedAnotherServer($"unreachable: {failed.Reason}")) OnSendFailed(failed);
                 return true;
             default:
                 if (!WithJanusSession(message)) Stash.Stash();
@@ -123,6 +128,7 @@ internal sealed partial class JanusSessionActor
                 return true;
             case TransportFailed or JanusTransportReports.ConnectionLost when TransportFailure(message) is { } reason:
                 // A shared connection warns once per outage for all its sessions; a REST child's failure is this session's own.
+                ForgetFailedRestLink(message);
                 FailReclaim(null, $"transport failed: {reason}", reportedByConnection: message is JanusTransportReports.ConnectionLost);
                 return true;
             default:
@@ -143,6 +149,7 @@ internal sealed partial class JanusSessionActor
                 EndAsLost(gone.Code, gone.Reason);
                 return true;
             case TransportFailed or JanusTransportReports.ConnectionLost when TransportFailure(message) is { } reason:
+                ForgetFailedRestLink(message);
                 Reconnect($"transport failed: {reason}");
                 return true;
             case AttachHandle c:
@@ -174,8 +181,13 @@ internal sealed partial class JanusSessionActor
         switch (message)
         {
             case JanusTransportReports.Received received:
-                // What a replaced transport still delivers belongs to requests that have already failed.
-                if (Sender.Equals(_transport)) OnReceived(received.Message);
+                // What a replaced transport still delivers belongs to requests that have already failed; a REST child's
+                // events are the session's whenever they come (its long poll goes on through a reclaim).
+                if (Sender.Equals(_transport) || (Sender.Equals(_rest) && JanusMessageKinds.IsEvent(received.Message.Janus)))
+                    OnReceived(received.Message);
+                return true;
+            case JanusTransportReports.SendFailed failed:
+                if (Sender.Equals(_rest)) OnSendFailed(failed);
                 return true;
             case TransportFailed or JanusTransportReports.Drained or JanusTransportReports.Connected or JanusTransportReports.ConnectionLost:
                 return true; // a replaced transport's, or a shared connection's news for a session not using it now

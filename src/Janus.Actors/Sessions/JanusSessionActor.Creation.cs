@@ -73,7 +73,7 @@ internal sealed partial class JanusSessionActor
             if (error.Code == (int)JanusErrorCode.NotAcceptingSessions && TriedAnotherServer($"{error.Code} {error.Reason}")) return;
             FailCreation(new JanusRequestException("create", error.Code, error.Reason ?? ""));
         },
-        timeout: () => FailCreation(new JanusSessionUnavailableException(_key, JanusSessionStatus.Creating, NoAnswer)));
+        unanswered: why => FailCreation(new JanusSessionUnavailableException(_key, JanusSessionStatus.Creating, NoAnswer(why))));
 
     /// <summary>Adopting an existing Janus session is claiming it; a refusal is the caller's <see cref="JanusSessionReclaimException"/>.</summary>
     private void SendAdopt(long janusSessionId) => Send(JanusRequests.Claim(NextTransaction(), janusSessionId),
@@ -83,9 +83,9 @@ internal sealed partial class JanusSessionActor
             JanusMetrics.Claims.Add(1, new("outcome", "failed"), new("code", error.Code));
             FailCreation(new JanusSessionReclaimException(_key, janusSessionId, error.Code, error.Reason ?? ""));
         },
-        timeout: () => FailCreation(new JanusSessionReclaimException(_key, janusSessionId, null, NoAnswer)));
+        unanswered: why => FailCreation(new JanusSessionReclaimException(_key, janusSessionId, null, NoAnswer(why))));
 
-    private string NoAnswer => $"no answer from Janus server '{_state.Server}' within {_options.RequestTimeout}";
+    private string NoAnswer(string why) => $"no answer from Janus server '{_state.Server}': {why}";
 
     private void OnCreated(long janusSessionId, bool adopted)
     {
@@ -94,6 +94,7 @@ internal sealed partial class JanusSessionActor
             _state = _state.Apply(e);
             var (_, replyTo) = _creation!.Value;
             _creation = null;
+            _claimed = true;
             Log.Info(adopted ? "Adopted Janus session for {SessionKey} on {Server}" : "Created Janus session for {SessionKey} on {Server}", _key, _state.Server);
             BecomeActive(reclaimed: false);
             replyTo.Tell(Snapshot());

@@ -13,6 +13,7 @@ internal sealed partial class JanusSessionActor
         {
             _state = _state.Apply(e);
             ReportChanged();
+            PollWhileHandles();
             replyTo.Tell(CommandDone.Instance);
         });
 

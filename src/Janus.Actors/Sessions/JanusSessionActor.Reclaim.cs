@@ -24,6 +24,10 @@ internal sealed partial class JanusSessionActor
         ReleaseTransport();
 
         var delay = _backoff.DelayFor(_reclaimAttempt);
+        // Janus answering anything on the server's HTTP connections (another session's request, a long poll) means it is
+        // reachable, however long this session's claims wait their turn: the window counts from its last answer.
+        if (_unreachableSince is { } unreachable && Server.Rest?.LastAnswered is { } answered && answered > unreachable)
+            _unreachableSince = answered;
         if (_unreachableSince is { } since && DateTimeOffset.UtcNow + delay > since + ReclaimWindow())
         {
             var lapsed = $"Janus unreachable since {since:HH:mm:ss} UTC ({_reclaimAttempt} failed attempts): its reclaim window has lapsed";
@@ -44,24 +48,32 @@ internal sealed partial class JanusSessionActor
     }
 
     /// <summary>
-    /// Claims the session on the fresh transport. Over REST a claim would throw away what Janus queued for the session
-    /// while this process was gone (seen on 1.1.2: the claim gives the session a new event queue), so a REST session first
-    /// drains that queue with one short long poll, whose events go to subscribers like any others, and claims once the
-    /// transport says <see cref="JanusTransportReports.Drained"/>. The claim is still needed: it detaches the dead
-    /// process's long poll, which Janus keeps suspended and which would otherwise swallow the session's next event.
+    /// Claims the session on the fresh transport. Over REST, only the first claim of this actor's life is one: a claim gives
+    /// the session a new event queue in Janus and leaves every long poll sent before it unanswered until Janus's 30 s
+    /// keepalive (seen on 1.1.2), which is what a dead process's poll needs — otherwise it swallows the session's next event
+    /// — and what this process's own poll must be spared. So a recovered REST session with handles first drains what Janus
+    /// queued while no process polled (its events go to subscribers like any others), when the server has a connection to
+    /// spare, and claims once the transport says <see cref="JanusTransportReports.Drained"/>; a later reclaim of the same
+    /// actor (its keep-alives went unanswered) only confirms with a keep-alive that Janus still has the session.
     /// </summary>
     private void ClaimOnFreshTransport()
     {
-        if (_state.Transport == JanusTransportKind.Rest)
-            Transport.Tell(new JanusTransportCommands.Drain(JanusId));
-        else
-            SendClaim();
+        if (_state.Transport != JanusTransportKind.Rest) SendClaim();
+        else if (_claimed) ConfirmSession();
+        else if (_state.Handles.Count > 0) Transport.Tell(new JanusTransportCommands.Drain(JanusId));
+        else SendClaim(); // no handles, no events: nothing was queued
     }
 
     private void SendClaim() => Send(JanusRequests.Claim(NextTransaction(), JanusId),
         success: _ => OnClaimed(),
         error: error => FailReclaim(error, error.Reason ?? ""),
-        timeout: () => FailReclaim(null, NotAnswered("claim")));
+        unanswered: why => FailReclaim(null, why));
+
+    /// <summary>A REST session this actor already holds: a keep-alive says whether Janus still has it (458 if not).</summary>
+    private void ConfirmSession() => Send(JanusRequests.KeepAlive(NextTransaction(), JanusId),
+        success: _ => OnClaimed(),
+        error: error => FailReclaim(error, error.Reason ?? ""),
+        unanswered: why => FailReclaim(null, why));
 
     private void OnClaimed()
     {
@@ -71,6 +83,7 @@ internal sealed partial class JanusSessionActor
         _reclaimAttempt = 0;
         _unreachableSince = null;
         _reclaims++;
+        _claimed = true;
         BecomeActive(reclaimed: true);
     }
 

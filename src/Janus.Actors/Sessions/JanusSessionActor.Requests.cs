@@ -10,18 +10,21 @@ namespace Janus.Actors.Sessions;
 // Requests to Janus: each one declares its outcomes (success, error, timeout) where it is sent; replies find them by transaction.
 internal sealed partial class JanusSessionActor
 {
-    /// <summary>One of the session's own requests (create, claim, keep-alive, info), with what each outcome does.</summary>
-    private void Send(JanusRequest request, Action<JanusMessage> success, Action<JanusError> error, Action timeout) =>
-        Send(request, Self, success, error, timeout);
+    /// <summary>
+    /// One of the session's own requests (create, claim, keep-alive, info), with what each outcome does; <paramref name="unanswered"/>
+    /// is told why there was no answer (none in time, or the transport could not deliver the request).
+    /// </summary>
+    private void Send(JanusRequest request, Action<JanusMessage> success, Action<JanusError> error, Action<string> unanswered) =>
+        Send(request, Self, success, error, unanswered);
 
-    private void Send(JanusRequest request, IActorRef replyTo, Action<JanusMessage> success, Action<JanusError> error, Action timeout)
+    private void Send(JanusRequest request, IActorRef replyTo, Action<JanusMessage> success, Action<JanusError> error, Action<string> unanswered)
     {
         var withCredentials = request with { ApiSecret = Server.Options.ApiSecret, Token = Server.Options.Token };
         _pending.Add(new PendingRequest(withCredentials, replyTo, reply =>
         {
             _lastAnswered = DateTimeOffset.UtcNow;
             success(reply);
-        }, error, timeout));
+        }, error, unanswered));
         Timers.StartSingleTimer(request.Transaction, new RequestTimedOut(request.Transaction), _options.RequestTimeout);
         Transport.Tell(new JanusTransportCommands.Send(withCredentials));
     }
@@ -31,9 +34,12 @@ internal sealed partial class JanusSessionActor
     /// caller's <see cref="JanusRequestException"/> unless <paramref name="handled"/> takes it (and a 458 also ends the
     /// session as lost); no answer in time is the caller's <see cref="JanusSessionUnavailableException"/>.
     /// </summary>
-    private void SendForCaller(JanusRequest request, Action<IActorRef, JanusMessage> success, Func<IActorRef, JanusError, bool>? handled = null)
+    private void SendForCaller(JanusRequest request, Action<IActorRef, JanusMessage> success, Func<IActorRef, JanusError, bool>? handled = null) =>
+        SendFor(Sender, request, success, handled);
+
+    private void SendFor(IActorRef caller, JanusRequest request, Action<IActorRef, JanusMessage> success, Func<IActorRef, JanusError, bool>? handled = null,
+        Action? unanswered = null)
     {
-        var caller = Sender;
         Send(request, caller,
             success: reply => success(caller, reply),
             error: error =>
@@ -42,7 +48,11 @@ internal sealed partial class JanusSessionActor
                 caller.Tell(new Status.Failure(new JanusRequestException(request.Janus, error.Code, error.Reason ?? "")));
                 if (error.Code == (int)JanusErrorCode.SessionNotFound) EndAsLost(error.Code, error.Reason ?? "session not found");
             },
-            timeout: () => caller.Tell(new Status.Failure(new JanusSessionUnavailableException(_key, _status, NotAnswered(request.Janus)))));
+            unanswered: why =>
+            {
+                unanswered?.Invoke();
+                caller.Tell(new Status.Failure(new JanusSessionUnavailableException(_key, _status, why)));
+            });
     }
 
     private string NotAnswered(string request) => $"{request} not answered within {_options.RequestTimeout}";
@@ -67,6 +77,7 @@ internal sealed partial class JanusSessionActor
             {
                 _state = _state.Apply(e);
                 ReportChanged();
+                PollWhileHandles();
                 caller.Tell(new HandleAttachedReply(handle.Id));
             });
         });
@@ -82,16 +93,57 @@ internal sealed partial class JanusSessionActor
                 return true;
             });
 
-    /// <summary>A session Janus no longer knows (458) is as destroyed as one it destroyed.</summary>
-    private void SendDestroy() =>
-        SendForCaller(JanusRequests.Destroy(NextTransaction(), JanusId),
-            success: (caller, _) => EndAsDestroyed(caller),
-            handled: (caller, error) =>
+    /// <summary>
+    /// A session Janus no longer knows (458) is as destroyed as one it destroyed. A REST session with handles detaches them
+    /// first: each detach brings an event, which answers its long poll at once, and the poll is not sent again — a destroy
+    /// alone would leave the poll holding one of Janus's HTTP connections for up to 30 s (seen on 1.1.2), which a stream of
+    /// calls soon runs out of. A detach that fails changes nothing: the destroy takes the handles with it anyway.
+    /// </summary>
+    private void SendDestroy()
+    {
+        var caller = Sender;
+        if (_state.Transport != JanusTransportKind.Rest || _state.Handles.Count == 0)
+        {
+            SendDestroyFor(caller);
+            return;
+        }
+        _destroying = true;
+        PollWhileHandles();
+        var detaching = _state.Handles.Count;
+        foreach (var handleId in _state.Handles.Keys)
+            Send(JanusRequests.Detach(NextTransaction(), JanusId, handleId), caller, // a lost transport fails them for the caller
+                success: _ => Detached(),
+                error: _ => Detached(),
+                unanswered: _ => Detached());
+
+        void Detached()
+        {
+            if (--detaching == 0) SendDestroyFor(caller);
+        }
+    }
+
+    private void SendDestroyFor(IActorRef caller) =>
+        SendFor(caller, JanusRequests.Destroy(NextTransaction(), JanusId),
+            success: (replyTo, _) => EndAsDestroyed(replyTo),
+            handled: (replyTo, error) =>
             {
-                if (error.Code != (int)JanusErrorCode.SessionNotFound) return false;
-                EndAsDestroyed(caller);
-                return true;
-            });
+                if (error.Code == (int)JanusErrorCode.SessionNotFound)
+                {
+                    EndAsDestroyed(replyTo);
+                    return true;
+                }
+                StillAlive();
+                return false;
+            },
+            unanswered: StillAlive);
+
+    /// <summary>A destroy that failed leaves the session as it was: polling again if it still has handles.</summary>
+    private void StillAlive()
+    {
+        if (!_destroying) return;
+        _destroying = false;
+        PollWhileHandles();
+    }
 
     private void SendDone(JanusRequest request) => SendForCaller(request, (caller, _) => caller.Tell(CommandDone.Instance));
 
@@ -143,7 +195,15 @@ internal sealed partial class JanusSessionActor
     {
         if (!_pending.TryGet(timeout.Transaction, out var pending)) return;
         Complete(pending);
-        pending.OnTimeout();
+        pending.OnUnanswered(NotAnswered(pending.Request.Janus));
+    }
+
+    /// <summary>A REST request that got no answer at all (refused, reset, an HTTP error): it fails now, not at its timeout.</summary>
+    private void OnSendFailed(JanusTransportReports.SendFailed failed)
+    {
+        if (!_pending.TryGet(failed.Transaction, out var pending)) return;
+        Complete(pending);
+        pending.OnUnanswered(failed.Reason);
     }
 
     private void Complete(PendingRequest pending)
@@ -154,6 +214,7 @@ internal sealed partial class JanusSessionActor
 
     private void FailAllPending(Exception failure)
     {
+        _destroying = false; // a destroy under way was among them: the session polls again once it is back
         foreach (var pending in CancelPending())
             if (!pending.ReplyTo.Equals(Self)) pending.ReplyTo.Tell(new Status.Failure(failure));
     }

@@ -9,16 +9,18 @@ namespace Janus.Actors.Sessions;
 internal sealed partial class JanusSessionActor
 {
     /// <summary>
-    /// Opens a transport: a WebSocket session asks the pool for its shared connection, a REST session starts a child of
-    /// its own. Either answers <see cref="JanusTransportReports.Connected"/>, whose sender carries the requests from then on.
+    /// Opens a transport: a WebSocket session asks the pool for its shared connection, a REST session uses its own child,
+    /// started once for the server it is on and kept across reclaims (its long poll must not be orphaned: see
+    /// <see cref="JanusRestConnections"/>). Either answers <see cref="JanusTransportReports.Connected"/>, whose sender
+    /// carries the requests from then on.
     /// </summary>
     private void Connect()
     {
         _connecting = true;
         if (_state.Transport == JanusTransportKind.Rest)
         {
-            _transport = Context.ActorOf(Server.RestProps(), $"transport-{++_restLinks}");
-            _transport.Tell(JanusTransportCommands.Connect.Instance);
+            _rest ??= Context.ActorOf(Server.RestProps(), $"transport-{++_restLinks}");
+            _rest.Tell(JanusTransportCommands.Connect.Instance);
             return;
         }
         Server.Options.UrlFor(JanusTransportKind.WebSocket); // no WebSocket URL: fails here, as a create with it must
@@ -29,7 +31,7 @@ internal sealed partial class JanusSessionActor
     /// A REST child answers for itself; a WebSocket's answer comes from whichever connection of its server's pool the pool
     /// chose (not from a server a placed create has left).
     /// </summary>
-    private bool IsAnswerToConnect() => _connecting && (IsOwnServersConnection() || Sender.Equals(_transport));
+    private bool IsAnswerToConnect() => _connecting && (IsOwnServersConnection() || Sender.Equals(_rest));
 
     private bool IsOwnServersConnection() =>
         _state.Transport == JanusTransportKind.WebSocket && Sender.Path.Parent.Equals(Server.Connections.Path);
@@ -48,21 +50,38 @@ internal sealed partial class JanusSessionActor
     /// </summary>
     private string? TransportFailure(object message) => message switch
     {
-        TransportFailed failed when failed.Transport.Equals(_transport) => failed.Cause.Message,
+        TransportFailed failed when failed.Transport.Equals(_rest) => failed.Cause.Message,
         JanusTransportReports.ConnectionLost lost when (_connecting && IsOwnServersConnection()) || Sender.Equals(_transport) =>
             lost.Reason,
         _ => null,
     };
 
     /// <summary>
-    /// A reclaim starts on a fresh transport: a REST child is stopped, a shared connection is asked for again; whatever
-    /// the old one still delivers belongs to failed requests and is dropped.
+    /// A reclaim starts on a fresh transport: a shared connection is asked for again, and whatever the old one still
+    /// delivers belongs to failed requests and is dropped. A REST child stays (its requests are answered or fail one by one,
+    /// and its long poll goes on).
     /// </summary>
     private void ReleaseTransport()
     {
-        if (_transport is { } old && _state.Transport == JanusTransportKind.Rest) Context.Stop(old);
         _transport = null;
         _connecting = false;
+    }
+
+    /// <summary>A REST child failed (it throws only when misused): its supervisor stopped it; the next connect starts another.</summary>
+    private void ForgetFailedRestLink(object message)
+    {
+        if (message is TransportFailed failed && failed.Transport.Equals(_rest)) _rest = null;
+    }
+
+    /// <summary>
+    /// A REST session long-polls while it has handles: only handles bring events, and a poll holds one of the server's few
+    /// HTTP connections (see <see cref="JanusRestConnections"/>). Not while it is being destroyed: its last poll must come
+    /// back (its handles' detach answers it) and not be sent again.
+    /// </summary>
+    private void PollWhileHandles()
+    {
+        if (_rest is not { } rest || _state.JanusSessionId is not { } id) return;
+        rest.Tell(_state.Handles.Count > 0 && !_destroying ? new JanusTransportCommands.StartPolling(id) : JanusTransportCommands.StopPolling.Instance);
     }
 
     /// <summary>
@@ -72,11 +91,16 @@ internal sealed partial class JanusSessionActor
     private JanusServerLink Server => _transports.Find(_state.Server)
         ?? throw new InvalidOperationException($"Janus server '{_state.Server}' of session {_key} is not configured");
 
-    /// <summary>Leaves a server's shared connection before trying another one (its routes learned this session's requests).</summary>
+    /// <summary>
+    /// Leaves a server before trying another one: its shared connection (whose routes learned this session's requests), or
+    /// the REST child on its connections.
+    /// </summary>
     private void LeaveServer()
     {
         ReleaseTransport();
         if (_state.Transport == JanusTransportKind.WebSocket) Server.Connections.Tell(JanusTransportCommands.SessionStopped.Instance);
+        if (_rest is { } rest) Context.Stop(rest);
+        _rest = null;
     }
 
     private void OnServerInfo(JanusMessage info)

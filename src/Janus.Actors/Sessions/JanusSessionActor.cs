@@ -88,8 +88,11 @@ internal sealed partial class JanusSessionActor : PersistentActor, IWithTimers
     private PersistedSession _state = PersistedSession.Empty;
     private JanusSessionStatus _status = JanusSessionStatus.Creating; // changed by Enter only, with the behaviour
     private IActorRef? _transport; // the shared connection or the REST child that answered Connected
+    private IActorRef? _rest; // a REST session's child, kept across reclaims on its server
     private bool _connecting; // a Connect is out: its answer (or a WebSocket's ConnectionLost) is this session's
     private int _restLinks; // names each REST child apart: a failed one may not have stopped yet
+    private bool _claimed; // this incarnation created, adopted or claimed the Janus session: no other process's poll is attached
+    private bool _destroying; // a REST session detaching its handles before its destroy
     private (CreateSession Command, IActorRef ReplyTo)? _creation;
     private readonly List<string> _triedServers = new(); // by a placed create, in order
     private IActorRef? _awaitingJournal;

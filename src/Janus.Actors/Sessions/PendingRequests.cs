@@ -12,13 +12,13 @@ namespace Janus.Actors.Sessions;
 /// <param name="ReplyTo">Who waits for it: a caller, or the session itself for its own requests (claim, keep-alive, info).</param>
 /// <param name="OnSuccess">Janus answered (a plugin message: with a <c>success</c> or its <c>event</c>).</param>
 /// <param name="OnError">Janus answered with an error.</param>
-/// <param name="OnTimeout">No answer within the request timeout.</param>
+/// <param name="OnUnanswered">No answer: none within the request timeout, or the transport could not deliver it; with why.</param>
 internal sealed record PendingRequest(
     JanusRequest Request,
     IActorRef ReplyTo,
     Action<JanusMessage> OnSuccess,
     Action<JanusError> OnError,
-    Action OnTimeout)
+    Action<string> OnUnanswered)
 {
     /// <summary>A plugin message: answered by a <c>success</c>, or by an <c>ack</c> followed by an <c>event</c>.</summary>
     public bool AwaitsPluginEvent => Request.Janus == JanusRequests.PluginMessage;

@@ -25,13 +25,16 @@ internal sealed partial class JanusSessionRegistry
         });
         Receive<ServerLoadReport>(report =>
         {
-            if (report.Node != NodeAddress) _servers.OnOtherNode(report.Node, report.Live);
+            if (report.Node == NodeAddress) return;
+            _servers.OnOtherNode(report.Node, report.Live, report.LiveRest);
+            TellRestConnectionsOfOtherNodes();
         });
         Receive<ShareServerLoad>(_ =>
         {
             _servers.ForgetQuietNodes(DateTime.UtcNow - _options.ServerProbeInterval * 3);
             _servers.ForgetStalePlacements(DateTime.UtcNow - _askTimeout * 2);
-            _topology.ShareWithOtherNodes(new ServerLoadReport(NodeAddress, _servers.LiveHere()));
+            TellRestConnectionsOfOtherNodes();
+            _topology.ShareWithOtherNodes(new ServerLoadReport(NodeAddress, _servers.LiveHere(), _servers.LiveRestHere()));
         });
         Receive<PlaceSession>(place => Sender.Tell(_servers.Place(place)));
         Receive<SessionOnUnknownServer>(stranded => _serverWatch.Stranded(stranded.Server, Timers));
@@ -64,6 +67,13 @@ internal sealed partial class JanusSessionRegistry
         foreach (var link in _transports.All.Where(link => !link.Settings.Retired))
             _monitors[link.Settings.Name] = Context.ActorOf(JanusServerMonitor.Props(link), "server-" + link.Settings.Name);
         Timers.StartPeriodicTimer("server-load", ShareServerLoad.Instance, _options.ServerProbeInterval);
+    }
+
+    /// <summary>The other nodes' REST sessions hold connections of the same servers: a recovering session drains only beside them.</summary>
+    private void TellRestConnectionsOfOtherNodes()
+    {
+        foreach (var link in _transports.All)
+            if (link.Rest is { } rest) rest.OtherNodesSessions = _servers.RestOnOtherNodes(link.Settings.Name);
     }
 
     /// <summary>This node's address with host and port (an actor path's own address has neither).</summary>

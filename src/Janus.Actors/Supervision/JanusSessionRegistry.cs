@@ -64,7 +64,7 @@ internal sealed partial class JanusSessionRegistry : ReceiveActor, IWithTimers
         _askTimeout = JanusSessions.AskTimeout(options);
         _options = options;
         _transports = transports;
-        _servers = new JanusServerBoard(transports.All.Select(link => link.Settings), selector, _sessions);
+        _servers = new JanusServerBoard(transports.All.Select(link => link.Settings), selector, _sessions, options.RestRequestConnections);
         _serverWatch = new JanusServerWatch(_log, Context.System, options.MaxReclaimBackoff + TimeSpan.FromSeconds(1));
         _createTopology = topology;
         _scanning = scans;

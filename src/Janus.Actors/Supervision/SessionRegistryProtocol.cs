@@ -74,9 +74,11 @@ internal static class SessionRegistryProtocol
 
     /// <summary>
     /// Between the registries of a cluster, every <see cref="JanusOptions.ServerProbeInterval"/>: the live sessions a node
-    /// hosts on each server (placements in flight included), so placement weighs the whole cluster.
+    /// hosts on each server (placements in flight included), so placement weighs the whole cluster, and the REST sessions
+    /// among them, so that every node keeps the server's HTTP connections inside its budget (null from a node of a release
+    /// before REST budgets: read as none).
     /// </summary>
-    internal sealed record ServerLoadReport(string Node, IReadOnlyDictionary<string, long> Live);
+    internal sealed record ServerLoadReport(string Node, IReadOnlyDictionary<string, long> Live, IReadOnlyDictionary<string, long>? LiveRest = null);
 
     /// <summary>Answered with a <see cref="SessionList"/> of every session this registry knows.</summary>
     internal sealed record ListSessions

@@ -25,6 +25,9 @@ internal sealed class SessionTable
     /// <summary>Live (not ended) sessions of this registry on each Janus server.</summary>
     public long LiveOn(string server) => _counts.LiveOn(server);
 
+    /// <summary>Live REST sessions of this registry on each Janus server.</summary>
+    public long LiveRestOn(string server) => _counts.LiveRestOn(server);
+
     /// <summary>Every write goes through here or <see cref="Remove"/>, so the state counts stay exact.</summary>
     public void Set(JanusSessionInfo info)
     {

@@ -6,25 +6,17 @@ using Janus.Actors.Protocol;
 namespace Janus.Actors.Transports;
 
 /// <summary>
-/// The HTTP calls of Janus's REST transport: POST a request, long-poll a session's events. All instances share one
-/// process-wide <see cref="HttpClient"/>; every call brings its own deadline.
+/// The HTTP calls of Janus's REST transport: POST a request on the server's request lane, long-poll a session's events on
+/// its poll lane (<see cref="JanusRestConnections"/>). Every call brings its own deadline and is never cancelled otherwise:
+/// see <see cref="JanusRestConnections"/> for why a long poll must run until Janus answers it.
 /// </summary>
-internal sealed class JanusRestClient(JanusOptions options, ILoggingAdapter log)
+internal sealed class JanusRestClient(JanusOptions options, JanusRestConnections connections, ILoggingAdapter log)
 {
     /// <summary>
     /// Longest wait for a long-poll answer. Janus answers an idle poll with a keepalive after 30 s; no answer in
     /// twice that means Janus is stuck.
     /// </summary>
     public static readonly TimeSpan LongPollTimeout = TimeSpan.FromSeconds(60);
-
-    private static readonly HttpClient Http = new(new SocketsHttpHandler
-    {
-        // Re-resolve Janus's address from time to time instead of pinning connections forever.
-        PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-    })
-    {
-        Timeout = Timeout.InfiniteTimeSpan,
-    };
 
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 
@@ -33,54 +25,47 @@ internal sealed class JanusRestClient(JanusOptions options, ILoggingAdapter log)
     /// <summary>
     /// POSTs <paramref name="request"/> to <c>/janus</c>, <c>/janus/{session}</c> or <c>/janus/{session}/{handle}</c>.
     /// Returns Janus's answer, or null when it was dropped (malformed, oversized). Throws when Janus cannot be reached,
-    /// answers with a non-success HTTP status, or does not answer within <see cref="JanusOptions.RequestTimeout"/>.
+    /// answers with a non-success HTTP status, or does not answer within <see cref="JanusOptions.RequestTimeout"/>
+    /// (waiting for a connection of the request lane included).
     /// </summary>
-    public async Task<JanusMessage?> PostAsync(JanusRequest request, CancellationToken cancellation)
+    public async Task<JanusMessage?> PostAsync(JanusRequest request)
     {
         using var message = new HttpRequestMessage(HttpMethod.Post, PathFor(request))
         {
             Content = new ByteArrayContent(JanusCredentials.Apply(request, options).ToUtf8Json()) { Headers = { ContentType = Json } },
         };
-        var body = await ExchangeAsync(message, options.RequestTimeout, notFoundIsAnAnswer: false, cancellation).ConfigureAwait(false);
-        return body.Utf8 is { } utf8 ? JanusInbound.Parse(utf8, log) : null;
-    }
-
-    /// <summary>
-    /// One long poll (<c>GET /janus/{session}?maxev=N</c>). Keepalives are left out. Throws like <see cref="PostAsync"/>,
-    /// except that Janus not knowing the session is an answer: <see cref="LongPollAnswer.Gone"/>.
-    /// </summary>
-    public Task<LongPollAnswer> PollAsync(long janusSessionId, CancellationToken cancellation) =>
-        PollAsync(janusSessionId, LongPollTimeout, cancellation);
-
-    /// <summary>
-    /// Everything Janus has queued for the session, in order: long polls until one brings fewer than <c>maxev</c> events or
-    /// none within <paramref name="window"/> (Janus answers at once when events are queued).
-    /// </summary>
-    public async Task<LongPollAnswer> DrainAsync(long janusSessionId, TimeSpan window, CancellationToken cancellation)
-    {
-        var drained = new List<JanusMessage>();
-        while (true)
+        connections.RequestSent();
+        try
         {
-            LongPollAnswer answer;
-            try
-            {
-                answer = await PollAsync(janusSessionId, window, cancellation).ConfigureAwait(false);
-            }
-            catch (TimeoutException)
-            {
-                return new LongPollAnswer.Events(drained); // nothing (more) was queued
-            }
-            if (answer is not LongPollAnswer.Events { Messages: var events }) return answer;
-            drained.AddRange(events);
-            if (events.Count < options.LongPollMaxEvents) return new LongPollAnswer.Events(drained);
+            var body = await ExchangeAsync(connections.Requests, message, options.RequestTimeout, notFoundIsAnAnswer: false).ConfigureAwait(false);
+            connections.Answered();
+            return body.Utf8 is { } utf8 ? JanusInbound.Parse(utf8, log) : null;
+        }
+        finally
+        {
+            connections.RequestDone();
         }
     }
 
-    private async Task<LongPollAnswer> PollAsync(long janusSessionId, TimeSpan timeout, CancellationToken cancellation)
+    /// <summary>
+    /// One long poll (<c>GET /janus/{session}?maxev=N</c>). Keepalives are left out. Throws like <see cref="PostAsync"/>
+    /// (after <see cref="LongPollTimeout"/>), except that Janus not knowing the session is an answer: <see cref="LongPollAnswer.Gone"/>.
+    /// </summary>
+    public async Task<LongPollAnswer> PollAsync(long janusSessionId)
     {
         var url = $"{_baseUrl}/{janusSessionId}?maxev={options.LongPollMaxEvents}{JanusCredentials.ToQuery(options)}";
         using var message = new HttpRequestMessage(HttpMethod.Get, url);
-        var body = await ExchangeAsync(message, timeout, notFoundIsAnAnswer: true, cancellation).ConfigureAwait(false);
+        connections.PollSent();
+        HttpBody body;
+        try
+        {
+            body = await ExchangeAsync(connections.Polls, message, LongPollTimeout, notFoundIsAnAnswer: true).ConfigureAwait(false);
+        }
+        finally
+        {
+            connections.PollDone();
+        }
+        connections.PollAnswered();
 
         // Janus 1.1.2 answers an unknown session with a bare 404; a JSON 458 is accepted too.
         if (body.Status == HttpStatusCode.NotFound)
@@ -90,7 +75,7 @@ internal sealed class JanusRestClient(JanusOptions options, ILoggingAdapter log)
         if (events.FirstOrDefault(e => e.Error?.Code == (int)JanusErrorCode.SessionNotFound) is { Error: { } gone })
             return new LongPollAnswer.Gone(gone.Code, gone.Reason ?? "no such session");
 
-        return new LongPollAnswer.Events(events.Where(e => e.Janus != JanusMessageKinds.KeepAlive).ToList());
+        return new LongPollAnswer.Events(events.Where(e => e.Janus != JanusMessageKinds.KeepAlive).ToList(), events.Count);
     }
 
     private string PathFor(JanusRequest request) => (request.SessionId, request.HandleId) switch
@@ -102,20 +87,19 @@ internal sealed class JanusRestClient(JanusOptions options, ILoggingAdapter log)
 
     // Sends and reads the body, at most MaxMessageBytes of it. A non-success status throws, except a 404 when the
     // caller gives it a meaning.
-    private async Task<HttpBody> ExchangeAsync(HttpRequestMessage message, TimeSpan timeout, bool notFoundIsAnAnswer, CancellationToken cancellation)
+    private async Task<HttpBody> ExchangeAsync(HttpClient http, HttpRequestMessage message, TimeSpan timeout, bool notFoundIsAnAnswer)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        deadline.CancelAfter(timeout);
+        using var deadline = new CancellationTokenSource(timeout);
         try
         {
-            using var response = await Http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
+            using var response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
             if (notFoundIsAnAnswer && response.StatusCode == HttpStatusCode.NotFound)
                 return new HttpBody(response.StatusCode, null);
             if (!response.IsSuccessStatusCode)
                 throw new HttpRequestException($"Janus answered HTTP {(int)response.StatusCode} {response.ReasonPhrase}", null, response.StatusCode);
             return new HttpBody(response.StatusCode, await ReadLimitedAsync(response.Content, deadline.Token).ConfigureAwait(false));
         }
-        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
             throw new TimeoutException($"Janus did not answer within {timeout.TotalSeconds:0.###} s");
         }
@@ -156,8 +140,9 @@ internal sealed class JanusRestClient(JanusOptions options, ILoggingAdapter log)
 /// <summary>What one long poll brought.</summary>
 internal abstract record LongPollAnswer
 {
-    /// <summary>Events in Janus's order, keepalives removed; possibly none.</summary>
-    public sealed record Events(IReadOnlyList<JanusMessage> Messages) : LongPollAnswer;
+    /// <summary>Events in Janus's order, keepalives removed; possibly none. <paramref name="Polled"/> counts what the poll
+    /// brought, keepalives included: a batch of <c>maxev</c> means more may be queued.</summary>
+    public sealed record Events(IReadOnlyList<JanusMessage> Messages, int Polled) : LongPollAnswer;
 
     /// <summary>Janus does not know the session (any more).</summary>
     public sealed record Gone(int Code, string Reason) : LongPollAnswer;

@@ -22,9 +22,10 @@ internal static class JanusTransportCommands
     public sealed record Send(JanusRequest Request) : INoSerializationVerificationNeeded;
 
     /// <summary>
-    /// REST only: fetch what Janus queued for this session (after a crash: the events of the gap) with long polls that
-    /// wait at most <see cref="JanusOptions.RestDrainWindow"/> for an event; answered with <see cref="JanusTransportReports.Drained"/>
-    /// after the events, or <see cref="JanusTransportReports.SessionGone"/>.
+    /// REST only, before a recovered session's first claim: fetch what Janus queued for it while no process polled (the
+    /// events of the gap), waiting at most <see cref="JanusOptions.RestDrainWindow"/> for an answer, when the server has a
+    /// connection to spare; answered with <see cref="JanusTransportReports.Drained"/> after the events, or
+    /// <see cref="JanusTransportReports.SessionGone"/>.
     /// </summary>
     public sealed record Drain(long JanusSessionId) : INoSerializationVerificationNeeded;
 
@@ -34,8 +35,17 @@ internal static class JanusTransportCommands
         public static readonly SessionStopped Instance = new();
     }
 
-    /// <summary>REST only: start (or restart) long-polling events of this Janus session. WebSocket ignores it.</summary>
+    /// <summary>REST only: long-poll events of this Janus session (again, after <see cref="StopPolling"/>); a loop already running goes on.</summary>
     public sealed record StartPolling(long JanusSessionId) : INoSerializationVerificationNeeded;
+
+    /// <summary>
+    /// REST only: poll no more once the long poll out comes back (it is not cancelled: what it brings is still forwarded). A
+    /// session without handles has no events to poll for.
+    /// </summary>
+    public sealed record StopPolling : INoSerializationVerificationNeeded
+    {
+        public static readonly StopPolling Instance = new();
+    }
 }
 
 /// <summary>What a transport tells its session.</summary>
@@ -63,6 +73,12 @@ internal static class JanusTransportReports
     public sealed record Received(JanusMessage Message) : INoSerializationVerificationNeeded;
 
     /// <summary>
+    /// REST only: the request with this <paramref name="Transaction"/> got no answer from Janus (refused, reset, an HTTP
+    /// error, none in time). The request has failed; the transport goes on.
+    /// </summary>
+    public sealed record SendFailed(string Transaction, string Reason) : INoSerializationVerificationNeeded;
+
+    /// <summary>
     /// REST only: the long poll was answered 404/458, Janus no longer knows the session; polling has stopped.
     /// <see cref="Code"/> is 458 (session not found) also for the bare HTTP 404 that Janus 1.1.2 sends.
     /// </summary>
@@ -71,7 +87,8 @@ internal static class JanusTransportReports
 
 /// <summary>
 /// The connection to Janus failed (refused, dropped, closed, unusable). Thrown by a transport actor so that its
-/// supervisor acts: a REST session claims again over a fresh child, a shared connection is restarted and tells its
-/// sessions <see cref="JanusTransportReports.ConnectionLost"/>.
+/// supervisor acts: a shared connection is restarted and tells its sessions <see cref="JanusTransportReports.ConnectionLost"/>.
+/// A REST transport reports a failed request instead (<see cref="JanusTransportReports.SendFailed"/>) and throws only on a
+/// misuse, which makes its session claim again over a fresh one.
 /// </summary>
 public sealed class JanusTransportException(string message, Exception? inner = null) : JanusException(message, inner);

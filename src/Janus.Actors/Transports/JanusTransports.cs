@@ -1,4 +1,6 @@
+using Akka.Event;
 using Akka.Actor;
+using Janus.Actors.Diagnostics;
 using Janus.Actors.Servers;
 
 namespace Janus.Actors.Transports;
@@ -20,18 +22,34 @@ internal sealed class JanusTransports
     }
 
     /// <summary>
-    /// Every configured server's link, with its shared WebSockets started under <paramref name="factory"/> (named
-    /// <c>janus-connections-{server}</c>) when it has a WebSocket URL.
+    /// Every configured server's link, with its shared WebSockets started in <paramref name="system"/> (named
+    /// <c>janus-connections-{server}</c>) when it has a WebSocket URL, and its REST connections when it has a REST URL
+    /// (closed when the system terminates).
     /// </summary>
-    public static JanusTransports Start(IActorRefFactory factory, JanusOptions options) =>
-        new(options.EffectiveServers().Select(server =>
+    public static JanusTransports Start(ActorSystem system, JanusOptions options)
+    {
+        var transports = new JanusTransports(options.EffectiveServers().Select(server =>
         {
             var serverOptions = options.ForServer(server);
             var connections = server.WebSocketUrl is null
                 ? ActorRefs.Nobody
-                : factory.ActorOf(JanusConnectionPool.Props(serverOptions), JanusConnectionPool.NameFor(server.Name));
-            return new JanusServerLink(server, serverOptions, connections);
+                : system.ActorOf(JanusConnectionPool.Props(serverOptions), JanusConnectionPool.NameFor(server.Name));
+            var rest = server.RestUrl is null
+                ? null
+                : new JanusRestConnections(server, options.RestRequestConnections, Logging.GetLogger(system, typeof(JanusRestConnections)));
+            if (rest is not null) JanusMetrics.Track(rest);
+            return new JanusServerLink(server, serverOptions, connections, rest);
         }));
+        system.RegisterOnTermination(() =>
+        {
+            foreach (var rest in transports.All.Select(link => link.Rest).OfType<JanusRestConnections>())
+            {
+                JanusMetrics.Untrack(rest);
+                rest.Dispose();
+            }
+        });
+        return transports;
+    }
 
     /// <summary>The servers, in configuration order.</summary>
     public IEnumerable<JanusServerLink> All => _servers;
@@ -45,13 +63,15 @@ internal sealed class JanusTransports
 /// <see cref="JanusConnectionPool"/> pins it to: <see cref="JanusTransportCommands.Connect"/> goes to the pool, and the
 /// connection answers <see cref="JanusTransportReports.Connected"/> and, if its socket is lost,
 /// <see cref="JanusTransportReports.ConnectionLost"/>. A REST session starts a transport child of its own
-/// (<see cref="RestProps"/>), whose failures reach it through supervision. Both speak <see cref="JanusTransportCommands"/>.
+/// (<see cref="RestProps"/>) on the server's <see cref="JanusRestConnections"/>. Both speak <see cref="JanusTransportCommands"/>.
 /// </summary>
 /// <param name="Settings">The server as configured.</param>
 /// <param name="Options">The node's options with this server's URLs and credentials (<see cref="JanusOptions.ForServer"/>).</param>
 /// <param name="Connections">The server's <see cref="JanusConnectionPool"/>; <see cref="ActorRefs.Nobody"/> when it has no WebSocket URL.</param>
-internal sealed record JanusServerLink(JanusServerSettings Settings, JanusOptions Options, IActorRef Connections)
+/// <param name="Rest">This node's connections to the server's HTTP transport; null when it has no REST URL.</param>
+internal sealed record JanusServerLink(JanusServerSettings Settings, JanusOptions Options, IActorRef Connections, JanusRestConnections? Rest = null)
 {
     /// <summary>Props of a REST session's transport child; throws when the server has no REST URL.</summary>
-    public Props RestProps() => RestTransportActor.Props(Options);
+    public Props RestProps() => RestTransportActor.Props(Options,
+        Rest ?? throw new InvalidOperationException($"JanusOptions.RestUrl is not set for Janus server '{Settings.Name}': REST sessions need it"));
 }

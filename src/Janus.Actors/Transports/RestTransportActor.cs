@@ -1,36 +1,47 @@
 using Akka.Actor;
 using Akka.Event;
 using Janus.Actors.Protocol;
+using Janus.Actors.Supervision;
 using static Janus.Actors.Transports.JanusTransportCommands;
 using static Janus.Actors.Transports.JanusTransportReports;
 
 namespace Janus.Actors.Transports;
 
 /// <summary>
-/// A session's link to Janus's REST transport (<see cref="JanusOptions.RestUrl"/>). HTTP is stateless, so
-/// <see cref="Connect"/> is answered at once. Each <see cref="Send"/> is a POST whose answer comes back as
-/// <see cref="Received"/>; many may be in flight and answers are forwarded as they complete.
-/// <see cref="StartPolling"/> runs a long-poll loop whose events are forwarded in Janus's order (keepalives dropped);
-/// a new StartPolling replaces the loop, and when Janus no longer knows the session the loop ends with
-/// <see cref="SessionGone"/>. Throws <see cref="JanusTransportException"/> when Janus cannot be reached, answers with an
-/// HTTP error, or times out, and on a Send before <see cref="Connected"/>. Nothing survives a restart: after
-/// Connected the parent sends StartPolling again.
+/// A REST session's link to its Janus server's HTTP transport, for the life of the session's actor (reclaims included). HTTP
+/// is stateless, so <see cref="Connect"/> is answered at once. Each <see cref="Send"/> is a POST on the server's request lane
+/// (<see cref="JanusRestConnections"/>) whose answer comes back as <see cref="Received"/>, or as <see cref="SendFailed"/>
+/// when Janus could not be reached, answered with an HTTP error, or did not answer in time: the request fails, the link
+/// stays. <see cref="StartPolling"/> long-polls the session's events on the poll lane and forwards them in Janus's order
+/// (keepalives dropped) until <see cref="StopPolling"/>; a poll that fails is sent again after a backoff, and one that finds
+/// no session ends the loop with <see cref="SessionGone"/>. A long poll is never cancelled: whatever it brings, whenever it
+/// comes back, is forwarded (see <see cref="JanusRestConnections"/>).
 /// </summary>
-internal sealed class RestTransportActor : ReceiveActor
+internal sealed class RestTransportActor : ReceiveActor, IWithTimers
 {
+    private const string RetryPollTimer = "retry-poll";
+    private const string DrainWindowTimer = "drain-window";
+
     private readonly JanusRestClient _janus;
-    private readonly TimeSpan _drainWindow;
+    private readonly JanusRestConnections _connections;
+    private readonly JanusOptions _options;
+    private readonly ReclaimBackoff _backoff;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
-    // Cancels this incarnation's POSTs in PostStop. Their answers carry its token: after a restart (same ActorRef)
-    // answers and cancellations of the previous incarnation's requests are ignored.
-    private readonly CancellationTokenSource _lifetime = new();
-    private LongPoll? _poll;
+    // Tags this incarnation's HTTP calls: after a restart (same ActorRef) what the previous one's calls bring is ignored.
+    private readonly object _incarnation = new();
+    private long? _polling; // the Janus session whose events the loop fetches; null when the loop is not wanted
+    private bool _loopPollOut; // the loop's long poll is out
+    private int _pollFailures;
+    private bool _deadPollAssumed;
+    private DrainRun? _draining; // the drain whose Drained has not been said yet
 
-    public RestTransportActor(JanusOptions options)
+    public RestTransportActor(JanusOptions options, JanusRestConnections connections)
     {
-        _janus = new JanusRestClient(options, _log);
-        _drainWindow = options.RestDrainWindow;
+        _options = options;
+        _connections = connections;
+        _janus = new JanusRestClient(options, connections, _log);
+        _backoff = new ReclaimBackoff(options.MinReclaimBackoff, options.MaxReclaimBackoff);
         Receive<Connect>(_ => OnConnect());
         Receive<Send>(send => throw JanusTransportFailure.NotConnected(JanusTransportKind.Rest, send));
         Receive<StartPolling>(start => throw JanusTransportFailure.NotConnected(JanusTransportKind.Rest, start));
@@ -38,39 +49,47 @@ internal sealed class RestTransportActor : ReceiveActor
     }
 
     /// <summary>Props for a REST transport; throws at once when <see cref="JanusOptions.RestUrl"/> is missing.</summary>
-    public static Props Props(JanusOptions options)
+    public static Props Props(JanusOptions options, JanusRestConnections connections)
     {
         options.UrlFor(JanusTransportKind.Rest);
-        return Akka.Actor.Props.Create(() => new RestTransportActor(options));
+        return Akka.Actor.Props.Create(() => new RestTransportActor(options, connections));
     }
 
-    protected override void PostStop()
-    {
-        _lifetime.Cancel();
-        _poll?.Cancellation.Cancel();
-    }
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    protected override void PreStart() => _connections.SessionStarted();
+
+    protected override void PostStop() => _connections.SessionStopped();
 
     private void Ready()
     {
         Receive<Connect>(_ => Context.Parent.Tell(new Connected(JanusTransportKind.Rest)));
         Receive<Send>(send => Post(send.Request));
-        Receive<Replied>(replied => replied.Lifetime == _lifetime.Token, replied =>
+        Receive<Replied>(replied => replied.Incarnation == _incarnation, replied =>
         {
             if (replied.Message is { } message)
                 Context.Parent.Tell(new Received(message));
         });
-        Receive<PostFailed>(failed => failed.Lifetime == _lifetime.Token, failed =>
-            throw JanusTransportFailure.Create(JanusTransportKind.Rest, $"POST {failed.Request} to Janus failed", failed.Cause));
+        Receive<PostFailed>(failed => failed.Incarnation == _incarnation, failed =>
+        {
+            var reason = $"POST {failed.Request} to Janus failed: {JanusTransportFailure.RestCallFailed(failed.Cause)}";
+            _log.Debug("{Reason}", reason);
+            Context.Parent.Tell(new SendFailed(failed.Request.Transaction, reason));
+        });
         Receive<StartPolling>(start => StartPolling(start.JanusSessionId));
-        Receive<Drain>(drain => Drain(drain.JanusSessionId));
-        Receive<DrainAnswered>(answered => answered.Lifetime == _lifetime.Token, answered => OnDrained(answered.JanusSessionId, answered.Answer));
-        Receive<Polled>(polled => polled.Poll == _poll, polled => OnPolled(polled.Poll, polled.Answer));
-        Receive<PollFailed>(failed => failed.Poll == _poll, failed =>
-            throw JanusTransportFailure.Create(JanusTransportKind.Rest, "Long poll of Janus failed", failed.Cause));
+        Receive<StopPolling>(_ => _polling = null);
+        Receive<RetryPoll>(_ => PollIfWanted());
+        Receive<Drain>(StartDrain);
+        Receive<DrainWindowLapsed>(lapsed =>
+        {
+            if (ReferenceEquals(lapsed.Drain, _draining)) EndDrain();
+        });
+        Receive<Polled>(polled => polled.Incarnation == _incarnation, OnPolled);
+        Receive<PollFailed>(failed => failed.Incarnation == _incarnation, OnPollFailed);
         IgnoreStaleReports();
     }
 
-    // Answers and cancellations of a replaced poll or of a previous incarnation's requests.
+    // What the calls of a previous incarnation bring.
     private void IgnoreStaleReports() => Receive<HttpReport>(_ => { });
 
     private void OnConnect()
@@ -81,91 +100,167 @@ internal sealed class RestTransportActor : ReceiveActor
 
     private void Post(JanusRequest request)
     {
-        var lifetime = _lifetime.Token;
-        _janus.PostAsync(request, lifetime).PipeTo(
+        var incarnation = _incarnation;
+        _janus.PostAsync(request).PipeTo(
             Self,
-            success: answer => new Replied(lifetime, answer),
-            failure: cause => new PostFailed(lifetime, request, cause));
+            success: answer => new Replied(incarnation, answer),
+            failure: cause => new PostFailed(incarnation, request, cause));
     }
 
     private void StartPolling(long janusSessionId)
     {
-        _poll?.Cancellation.Cancel();
-        _poll = new LongPoll(janusSessionId);
-        Poll(_poll);
+        _polling = janusSessionId;
+        PollIfWanted();
     }
 
-    private void Drain(long janusSessionId)
+    private void PollIfWanted()
     {
-        var lifetime = _lifetime.Token;
-        _janus.DrainAsync(janusSessionId, _drainWindow, lifetime).PipeTo(
+        if (_polling is not { } id || _loopPollOut) return;
+        _loopPollOut = true;
+        Poll(id, drain: null);
+    }
+
+    private void Poll(long janusSessionId, DrainRun? drain)
+    {
+        var incarnation = _incarnation;
+        _janus.PollAsync(janusSessionId).PipeTo(
             Self,
-            success: answer => new DrainAnswered(lifetime, janusSessionId, answer),
-            failure: cause => new PollFailed(null, cause));
+            success: answer => new Polled(incarnation, janusSessionId, drain, answer),
+            failure: cause => new PollFailed(incarnation, janusSessionId, drain, cause));
     }
 
-    private void OnDrained(long janusSessionId, LongPollAnswer answer)
+    /// <summary>
+    /// A session recovered after a crash fetches what Janus queued for it while no process polled, before it claims (a REST
+    /// claim gives the session a new, empty queue). Only with a connection to spare (<see cref="JanusRestConnections.TryStartDrain"/>);
+    /// otherwise, or once the window has passed without an answer, it is told <see cref="Drained"/> at once. The drain's poll
+    /// is not cancelled at the window: it comes back when Janus answers it, and what it brings is forwarded.
+    /// </summary>
+    private void StartDrain(Drain command)
     {
+        if (!_deadPollAssumed)
+        {
+            _connections.AssumeDeadPoll();
+            _deadPollAssumed = true;
+        }
+        if (!_connections.TryStartDrain())
+        {
+            Context.Parent.Tell(new Drained(command.JanusSessionId));
+            return;
+        }
+        var drain = _draining = new DrainRun(command.JanusSessionId);
+        Timers.StartSingleTimer(DrainWindowTimer, new DrainWindowLapsed(drain), _options.RestDrainWindow);
+        Poll(drain.JanusSessionId, drain);
+    }
+
+    private void EndDrain()
+    {
+        Timers.Cancel(DrainWindowTimer);
+        Context.Parent.Tell(new Drained(_draining!.JanusSessionId));
+        _draining = null;
+    }
+
+    private void OnPolled(Polled polled)
+    {
+        if (polled.Drain is { } drain)
+        {
+            OnDrainPolled(drain, polled.Answer);
+            return;
+        }
+        _loopPollOut = false;
+        _pollFailures = 0;
+        switch (polled.Answer)
+        {
+            case LongPollAnswer.Events events:
+                Forward(events);
+                break;
+            case LongPollAnswer.Gone gone:
+                _log.Info("Stopped long-polling: {Reason} ({JanusCode})", gone.Reason, gone.Code);
+                _polling = null;
+                Context.Parent.Tell(new SessionGone(polled.JanusSessionId, gone.Code, gone.Reason));
+                break;
+        }
+        PollIfWanted();
+    }
+
+    /// <summary>
+    /// A drain's poll came back, inside its window (it goes on while full batches come) or after it (the session has claimed
+    /// since: events are forwarded, a missing session is left to the claim to tell).
+    /// </summary>
+    private void OnDrainPolled(DrainRun drain, LongPollAnswer answer)
+    {
+        var inWindow = ReferenceEquals(drain, _draining);
         switch (answer)
         {
             case LongPollAnswer.Events events:
                 if (events.Messages.Count > 0)
                     _log.Info("{Count} events Janus kept for the session while it had no poller", events.Messages.Count);
-                foreach (var message in events.Messages)
-                    Context.Parent.Tell(new Received(message));
-                Context.Parent.Tell(new Drained(janusSessionId));
+                Forward(events);
+                if (inWindow && events.Polled >= _options.LongPollMaxEvents)
+                {
+                    Poll(drain.JanusSessionId, drain); // more may be queued; on the same connection of the budget
+                    return;
+                }
+                if (inWindow) EndDrain();
                 break;
-            case LongPollAnswer.Gone gone:
-                Context.Parent.Tell(new SessionGone(janusSessionId, gone.Code, gone.Reason));
+            case LongPollAnswer.Gone gone when inWindow:
+                Timers.Cancel(DrainWindowTimer);
+                _draining = null;
+                Context.Parent.Tell(new SessionGone(drain.JanusSessionId, gone.Code, gone.Reason));
                 break;
         }
+        _connections.DrainDone();
     }
 
-    private void Poll(LongPoll poll) =>
-        _janus.PollAsync(poll.JanusSessionId, poll.Cancellation.Token).PipeTo(
-            Self,
-            success: answer => new Polled(poll, answer),
-            failure: cause => new PollFailed(poll, cause));
-
-    private void OnPolled(LongPoll poll, LongPollAnswer answer)
+    private void Forward(LongPollAnswer.Events events)
     {
-        switch (answer)
+        foreach (var message in events.Messages)
+            Context.Parent.Tell(new Received(message));
+    }
+
+    private void OnPollFailed(PollFailed failed)
+    {
+        var reason = JanusTransportFailure.RestCallFailed(failed.Cause);
+        if (failed.Drain is { } drain)
         {
-            case LongPollAnswer.Events events:
-                foreach (var message in events.Messages)
-                    Context.Parent.Tell(new Received(message));
-                Poll(poll);
-                break;
-            case LongPollAnswer.Gone gone:
-                _log.Info("Stopped long-polling: {Reason} ({JanusCode})", gone.Reason, gone.Code);
-                Context.Parent.Tell(new SessionGone(poll.JanusSessionId, gone.Code, gone.Reason));
-                _poll = null;
-                break;
+            // Nothing could be drained: the claim that follows finds out whether Janus is there.
+            _log.Debug("Drain of the session failed: {Reason}", reason);
+            _connections.DrainDone();
+            if (ReferenceEquals(drain, _draining)) EndDrain();
+            return;
         }
-    }
-
-    /// <summary>One long-poll loop; replaced loops are cancelled and whatever they still report is ignored.</summary>
-    private sealed class LongPoll(long janusSessionId)
-    {
-        public long JanusSessionId { get; } = janusSessionId;
-        public CancellationTokenSource Cancellation { get; } = new();
+        _loopPollOut = false;
+        _connections.PollFailed(reason);
+        var delay = _backoff.DelayFor(++_pollFailures);
+        _log.Debug("Long poll failed ({Reason}): polling again in {Delay}", reason, delay);
+        Timers.StartSingleTimer(RetryPollTimer, RetryPoll.Instance, delay);
     }
 
     /// <summary>
-    /// What an HTTP call tells the actor when it completes. Not logged as a dead letter: calls that complete after
-    /// the actor stopped are expected. Local to this actor (tokens, exceptions): never serialized.
+    /// What an HTTP call tells the actor when it completes. Not logged as a dead letter: calls that complete after the actor
+    /// stopped are expected (they are never cancelled). Local to this actor (exceptions): never serialized.
     /// </summary>
     private abstract record HttpReport : IDeadLetterSuppression, INoSerializationVerificationNeeded;
 
     /// <summary>Janus's answer to a POST; null when it was dropped (already logged and counted).</summary>
-    private sealed record Replied(CancellationToken Lifetime, JanusMessage? Message) : HttpReport;
+    private sealed record Replied(object Incarnation, JanusMessage? Message) : HttpReport;
 
-    private sealed record PostFailed(CancellationToken Lifetime, JanusRequest Request, Exception Cause) : HttpReport;
+    private sealed record PostFailed(object Incarnation, JanusRequest Request, Exception Cause) : HttpReport;
 
-    private sealed record Polled(LongPoll Poll, LongPollAnswer Answer) : HttpReport;
+    /// <summary>A long poll came back; <paramref name="Drain"/> is set for a drain's.</summary>
+    private sealed record Polled(object Incarnation, long JanusSessionId, DrainRun? Drain, LongPollAnswer Answer) : HttpReport;
 
-    /// <summary>A long poll failed; <see cref="Poll"/> is null for a drain's.</summary>
-    private sealed record PollFailed(LongPoll? Poll, Exception Cause) : HttpReport;
+    private sealed record PollFailed(object Incarnation, long JanusSessionId, DrainRun? Drain, Exception Cause) : HttpReport;
 
-    private sealed record DrainAnswered(CancellationToken Lifetime, long JanusSessionId, LongPollAnswer Answer) : HttpReport;
+    /// <summary>One drain; compared by reference, as a session may drain again after a failed claim.</summary>
+    private sealed class DrainRun(long janusSessionId)
+    {
+        public long JanusSessionId { get; } = janusSessionId;
+    }
+
+    private sealed record DrainWindowLapsed(DrainRun Drain) : INoSerializationVerificationNeeded;
+
+    private sealed record RetryPoll : INoSerializationVerificationNeeded
+    {
+        public static readonly RetryPoll Instance = new();
+    }
 }

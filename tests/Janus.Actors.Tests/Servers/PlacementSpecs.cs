@@ -13,8 +13,9 @@ namespace Janus.Actors.Tests.Servers;
 public sealed class PlacementSpecs
 {
     private static JanusServerSettings Server(string name, int? capacity = null, int weight = 1, string? zone = null, bool retired = false,
-        bool rest = false) => new()
+        bool rest = false, int restConnectionLimit = JanusServerSettings.DefaultRestConnectionLimit) => new()
     {
+        RestConnectionLimit = restConnectionLimit,
         Name = name,
         WebSocketUrl = new Uri($"ws://{name}.example:8188/"),
         RestUrl = rest ? new Uri($"http://{name}.example:8088/janus") : null,
@@ -26,13 +27,15 @@ public sealed class PlacementSpecs
 
     private readonly SessionTable _sessions = new();
 
-    private JanusServerBoard Board(params JanusServerSettings[] servers) => new(servers, new LeastLoadedServerSelector(), _sessions);
+    private JanusServerBoard Board(params JanusServerSettings[] servers) => new(servers, new LeastLoadedServerSelector(), _sessions, RequestConnections);
+
+    private const int RequestConnections = 4;
 
     private static PlaceSession Place(string key, string? zone = null, JanusTransportKind transport = JanusTransportKind.WebSocket,
         params string[] tried) => new(key, transport, zone, tried);
 
-    private void Live(string key, string server) =>
-        _sessions.Set(new JanusSessionInfo(key, 1, JanusSessionStatus.Active, JanusTransportKind.WebSocket, [], null, 0, null, server));
+    private void Live(string key, string server, JanusTransportKind transport = JanusTransportKind.WebSocket) =>
+        _sessions.Set(new JanusSessionInfo(key, 1, JanusSessionStatus.Active, transport, [], null, 0, null, server));
 
     [Fact]
     public void A_burst_of_creates_spreads_evenly_even_before_any_session_reports()
@@ -185,11 +188,71 @@ public sealed class PlacementSpecs
     public void Other_nodes_count_until_they_stop_reporting()
     {
         var board = Board(Server("a"), Server("b"));
-        board.OnOtherNode("node-2", new Dictionary<string, long> { ["a"] = 5 });
+        board.OnOtherNode("node-2", new Dictionary<string, long> { ["a"] = 5 }, null);
 
         Assert.Equal("b", board.Place(Place("s1")).Server);
         Assert.Equal(5, board.Status("a").LiveSessions);
         board.ForgetQuietNodes(DateTime.UtcNow.AddSeconds(1));
         Assert.Equal(0, board.Status("a").LiveSessions);
+    }
+
+    [Fact]
+    public void REST_sessions_fill_a_server_to_its_REST_budget_then_go_to_another_and_WebSocket_ones_do_not_count()
+    {
+        // 10 connections, 4 of them for requests: 6 REST sessions, each with its long poll.
+        var board = Board(Server("a", rest: true, restConnectionLimit: 10), Server("b", rest: true, restConnectionLimit: 10, weight: 0));
+        for (var i = 0; i < 5; i++) Live($"r{i}", "a", JanusTransportKind.Rest);
+        for (var i = 0; i < 50; i++) Live($"w{i}", "a");
+
+        Assert.Equal("a", board.Place(Place("r5", transport: JanusTransportKind.Rest)).Server); // the 6th, in flight
+        Assert.Equal("b", board.Place(Place("r6", transport: JanusTransportKind.Rest)).Server); // a is at 6 of 6
+        Assert.Equal("a", board.Place(Place("w50")).Server); // WebSocket sessions hold no HTTP connection
+        var a = board.Status("a");
+        Assert.Equal((6L, 6L), (a.LiveRestSessions, a.RestSessionLimit));
+    }
+
+    [Fact]
+    public void A_REST_create_beyond_the_only_servers_budget_is_refused_naming_the_server_and_its_limit()
+    {
+        var board = Board(Server("a", rest: true, restConnectionLimit: 6));
+        Live("r0", "a", JanusTransportKind.Rest);
+        Live("r1", "a", JanusTransportKind.Rest);
+
+        var refused = board.Place(Place("r2", transport: JanusTransportKind.Rest));
+
+        Assert.Null(refused.Server);
+        Assert.Contains("Janus server 'a' is at its REST connection budget: 2 REST sessions of 2 (RestConnectionLimit 6 less 4 request connections per node",
+            refused.Refusal);
+        Assert.Equal("a", board.Place(Place("w0")).Server);
+    }
+
+    [Fact]
+    public void A_REST_create_naming_a_server_at_its_budget_is_refused_and_one_with_room_counts_at_once()
+    {
+        var board = Board(Server("a", rest: true, restConnectionLimit: 6));
+        Live("r0", "a", JanusTransportKind.Rest);
+
+        var (first, room) = board.Check(new CreateSession("r1", JanusTransportKind.Rest, Server: "a"));
+        var (second, spent) = board.Check(new CreateSession("r2", JanusTransportKind.Rest, Server: "a"));
+
+        Assert.Null(room);
+        Assert.NotNull(first);
+        Assert.Null(second); // r1 has not reported yet, and already counts
+        Assert.Contains("is at its REST connection budget", Assert.IsType<JanusNoServerAvailableException>(spent).Message);
+        board.Discarded("r1");
+        Assert.Null(board.Check(new CreateSession("r2", JanusTransportKind.Rest, Server: "a")).Refusal);
+    }
+
+    [Fact]
+    public void Other_nodes_REST_sessions_and_their_request_connections_count_against_the_budget()
+    {
+        var board = Board(Server("a", rest: true, restConnectionLimit: 20));
+        board.OnOtherNode("node-2", new Dictionary<string, long> { ["a"] = 7 }, new Dictionary<string, long> { ["a"] = 5 });
+
+        var a = board.Status("a");
+
+        Assert.Equal((5L, 12L), (a.LiveRestSessions, a.RestSessionLimit)); // 20 less 4 request connections on each of 2 nodes
+        Assert.Equal(5L, board.RestOnOtherNodes("a"));
+        Assert.Equal(new Dictionary<string, long> { ["a"] = 0 }, board.LiveRestHere());
     }
 }

@@ -1,3 +1,4 @@
+using Janus.Actors.Servers;
 using Janus.Actors.Protocol;
 using static Janus.Actors.Transports.JanusTransportCommands;
 using static Janus.Actors.Transports.JanusTransportReports;
@@ -13,7 +14,7 @@ public sealed class RestTransportActorSpecs(ITestOutputHelper output) : Transpor
     [Fact]
     public async Task Connects_at_once()
     {
-        var transport = StartTransport(RestTransportActor.Props(Options()));
+        var transport = StartTransport(Props());
 
         transport.Tell(Connect.Instance);
 
@@ -126,7 +127,7 @@ public sealed class RestTransportActorSpecs(ITestOutputHelper output) : Transpor
     }
 
     [Fact]
-    public async Task Drain_of_an_empty_queue_says_drained_after_its_window()
+    public async Task Drain_of_an_empty_queue_says_drained_after_its_window_and_forwards_what_its_poll_brings_later()
     {
         var transport = await ConnectAsync(Options() with { RestDrainWindow = TimeSpan.FromMilliseconds(300) });
 
@@ -134,6 +135,36 @@ public sealed class RestTransportActorSpecs(ITestOutputHelper output) : Transpor
         var unanswered = await _janus.NextRequestAsync(); // Janus holds a long poll while nothing is queued
 
         Assert.Equal("/janus/5?maxev=10", unanswered.PathAndQuery);
+        Assert.Equal(5L, (await ExpectMsgAsync<Drained>()).JanusSessionId);
+        // Not cancelled at the window (Janus would keep its connection anyway): what it brings is the session's.
+        Assert.Equal(1, _connections!.DrainsInFlight);
+        await unanswered.RespondAsync(200, """[{"janus":"event","session_id":5,"sender":9}]""");
+        Assert.Equal(9L, (await ExpectMsgAsync<Received>()).Message.Sender);
+        await AwaitConditionAsync(() => Task.FromResult(_connections.DrainsInFlight == 0 && _connections.PollsInFlight == 0));
+        Assert.True(await _janus.StaysQuietAsync(TimeSpan.FromMilliseconds(200)));
+    }
+
+    [Fact]
+    public async Task Drain_without_a_connection_to_spare_says_drained_at_once_without_polling()
+    {
+        // One request connection, this session's long poll, and the dead process's poll assumed still held: 3 of 3.
+        var transport = await ConnectAsync(Options() with { RestRequestConnections = 1 }, restConnectionLimit: 3);
+
+        transport.Tell(new Drain(5));
+
+        Assert.Equal(5L, (await ExpectMsgAsync<Drained>()).JanusSessionId);
+        Assert.True(await _janus.StaysQuietAsync(TimeSpan.FromMilliseconds(300)));
+    }
+
+    [Fact]
+    public async Task Drain_with_a_connection_to_spare_polls()
+    {
+        var transport = await ConnectAsync(Options() with { RestRequestConnections = 1 }, restConnectionLimit: 4);
+
+        transport.Tell(new Drain(5));
+
+        await (await _janus.NextRequestAsync()).RespondAsync(200, """[{"janus":"event","sender":1}]""");
+        Assert.Equal(1L, (await ExpectMsgAsync<Received>()).Message.Sender);
         Assert.Equal(5L, (await ExpectMsgAsync<Drained>()).JanusSessionId);
     }
 
@@ -203,71 +234,124 @@ public sealed class RestTransportActorSpecs(ITestOutputHelper output) : Transpor
     }
 
     [Fact]
-    public async Task A_new_StartPolling_replaces_the_running_loop()
+    public async Task StartPolling_while_a_poll_is_out_sends_no_second_one()
     {
         var transport = await ConnectAsync();
 
         transport.Tell(new StartPolling(5));
-        var old = await _janus.NextRequestAsync();
-        transport.Tell(new StartPolling(6));
-        var current = await _janus.NextRequestAsync();
-        Assert.Equal("/janus/6?maxev=10", current.PathAndQuery);
+        var poll = await _janus.NextRequestAsync();
+        transport.Tell(new StartPolling(5));
 
-        await old.RespondAsync(200, """[{"janus":"event","session_id":5,"sender":1}]""");
-        await current.RespondAsync(200, """[{"janus":"event","session_id":6,"sender":2}]""");
-
-        Assert.Equal(6L, (await ExpectMsgAsync<Received>()).Message.SessionId);
-        Assert.Equal("/janus/6?maxev=10", (await _janus.NextRequestAsync()).PathAndQuery);
-        await ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
+        Assert.True(await _janus.StaysQuietAsync(TimeSpan.FromMilliseconds(300)));
+        await poll.RespondAsync(200, """[{"janus":"event","session_id":5,"sender":1}]""");
+        Assert.Equal(1L, (await ExpectMsgAsync<Received>()).Message.Sender);
+        Assert.Equal("/janus/5?maxev=10", (await _janus.NextRequestAsync()).PathAndQuery);
     }
 
     [Fact]
-    public async Task Fails_when_Janus_is_down()
+    public async Task StopPolling_forwards_what_the_poll_out_brings_and_polls_no_more()
+    {
+        var transport = await ConnectAsync();
+
+        transport.Tell(new StartPolling(5));
+        var poll = await _janus.NextRequestAsync();
+        transport.Tell(StopPolling.Instance);
+        await poll.RespondAsync(200, """[{"janus":"detached","session_id":5,"sender":1}]""");
+
+        Assert.Equal("detached", (await ExpectMsgAsync<Received>()).Message.Janus);
+        Assert.True(await _janus.StaysQuietAsync(TimeSpan.FromMilliseconds(300)));
+        transport.Tell(new StartPolling(5));
+        Assert.Equal("/janus/5?maxev=10", (await _janus.NextRequestAsync()).PathAndQuery);
+    }
+
+    [Fact]
+    public async Task A_long_poll_is_not_cancelled_when_the_transport_stops()
+    {
+        var transport = await ConnectAsync();
+        transport.Tell(new StartPolling(5));
+        var poll = await _janus.NextRequestAsync();
+        Watch(transport);
+
+        Sys.Stop(transport);
+        await ExpectTerminatedAsync(transport);
+
+        // Janus keeps a poll's connection until it answers it, whatever the client does: so does the count.
+        await Task.Delay(200);
+        Assert.Equal(1, _connections!.PollsInFlight);
+        await poll.RespondAsync(200, """{"janus":"keepalive"}""");
+        await AwaitConditionAsync(() => Task.FromResult(_connections.PollsInFlight == 0));
+    }
+
+    [Fact]
+    public async Task A_post_Janus_cannot_be_reached_for_fails_that_request_and_the_transport_goes_on()
     {
         var transport = await ConnectAsync(Options() with { RestUrl = new Uri($"http://127.0.0.1:{LoopbackPorts.Free()}/janus") });
 
         transport.Tell(new Send(JanusRequests.Create("t1")));
 
-        await ExpectMsgAsync<JanusTransportException>();
+        var failed = await ExpectMsgAsync<SendFailed>();
+        Assert.Equal("t1", failed.Transaction);
+        Assert.StartsWith("POST create", failed.Reason);
+        Assert.Contains("Connection refused", failed.Reason);
+        transport.Tell(new Send(JanusRequests.Create("t2")));
+        Assert.Equal("t2", (await ExpectMsgAsync<SendFailed>()).Transaction);
     }
 
-    [Fact]
-    public async Task Fails_when_a_post_gets_a_server_error()
+    [Theory]
+    [InlineData(500)]
+    [InlineData(404)] // e.g. a wrong base path
+    public async Task A_post_answered_with_an_HTTP_error_fails_that_request_and_the_transport_goes_on(int status)
     {
         var transport = await ConnectAsync();
 
         transport.Tell(new Send(JanusRequests.Create("t1")));
-        await (await _janus.NextRequestAsync()).RespondAsync(500);
+        await (await _janus.NextRequestAsync()).RespondAsync(status);
 
-        await ExpectMsgAsync<JanusTransportException>();
+        var failed = await ExpectMsgAsync<SendFailed>();
+        Assert.Equal("t1", failed.Transaction);
+        Assert.Contains($"HTTP {status}", failed.Reason);
+        transport.Tell(new Send(JanusRequests.KeepAlive("t2", 5)));
+        await AnswerAsync(await _janus.NextRequestAsync(), "/janus/5", "keepalive", "t2");
+        Assert.Equal("t2", (await ExpectMsgAsync<Received>()).Message.Transaction);
     }
 
     [Fact]
-    public async Task Fails_when_a_post_gets_not_found()
+    public async Task A_poll_that_fails_is_sent_again_after_a_backoff_without_troubling_the_session()
     {
-        var transport = await ConnectAsync();
-
-        transport.Tell(new Send(JanusRequests.Create("t1")));
-        await (await _janus.NextRequestAsync()).RespondAsync(404); // e.g. a wrong base path
-
-        await ExpectMsgAsync<JanusTransportException>();
-    }
-
-    [Fact]
-    public async Task Fails_when_a_poll_gets_a_server_error()
-    {
-        var transport = await ConnectAsync();
+        var transport = await ConnectAsync(Options() with { MinReclaimBackoff = TimeSpan.FromMilliseconds(100) });
 
         transport.Tell(new StartPolling(5));
         await (await _janus.NextRequestAsync()).RespondAsync(503);
 
-        await ExpectMsgAsync<JanusTransportException>();
+        var again = await _janus.NextRequestAsync();
+        Assert.Equal(("GET", "/janus/5?maxev=10"), (again.Method, again.PathAndQuery));
+        await again.RespondAsync(200, """[{"janus":"event","sender":3}]""");
+        Assert.Equal(3L, (await ExpectMsgAsync<Received>()).Message.Sender); // nothing before it: no failure reached the session
+    }
+
+    [Fact]
+    public async Task Requests_beyond_the_request_connections_wait_for_one()
+    {
+        var transport = await ConnectAsync(Options() with { RestRequestConnections = 2 });
+
+        foreach (var transaction in new[] { "a", "b", "c" })
+            transport.Tell(new Send(JanusRequests.KeepAlive(transaction, 5)));
+        var first = await _janus.NextRequestAsync();
+        var second = await _janus.NextRequestAsync();
+
+        Assert.True(await _janus.StaysQuietAsync(TimeSpan.FromMilliseconds(300)));
+        Assert.Equal(3, _connections!.RequestsInFlight);
+        await first.RespondAsync(200, """{"janus":"ack"}""");
+        var third = await _janus.NextRequestAsync();
+        await second.RespondAsync(200, """{"janus":"ack"}""");
+        await third.RespondAsync(200, """{"janus":"ack"}""");
+        await AwaitConditionAsync(() => Task.FromResult(_connections.RequestsInFlight == 0));
     }
 
     [Fact]
     public async Task Fails_on_a_send_before_connect()
     {
-        var transport = StartTransport(RestTransportActor.Props(Options()));
+        var transport = StartTransport(Props());
 
         transport.Tell(new Send(JanusRequests.Create("t1")));
 
@@ -277,7 +361,7 @@ public sealed class RestTransportActorSpecs(ITestOutputHelper output) : Transpor
     [Fact]
     public async Task Ignores_what_requests_of_a_previous_incarnation_bring()
     {
-        var transport = StartTransport(RestTransportActor.Props(Options()), Directive.Restart);
+        var transport = StartTransport(Props(), Directive.Restart);
         transport.Tell(Connect.Instance);
         await ExpectMsgAsync<Connected>();
         transport.Tell(new Send(JanusRequests.KeepAlive("old", 5)));
@@ -298,15 +382,27 @@ public sealed class RestTransportActorSpecs(ITestOutputHelper output) : Transpor
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (disposing)
-            _janus.Dispose();
+        if (!disposing) return;
+        _janus.Dispose();
+        _connections?.Dispose();
     }
+
+    private JanusRestConnections? _connections;
 
     private JanusOptions Options() => new() { RestUrl = _janus.RestUrl, RequestTimeout = TimeSpan.FromSeconds(5) };
 
-    private async Task<IActorRef> ConnectAsync(JanusOptions? options = null)
+    /// <summary>The transport on the server's connections (one per spec, as a node has one per server).</summary>
+    private Props Props(JanusOptions? options = null, int restConnectionLimit = JanusServerSettings.DefaultRestConnectionLimit)
     {
-        var transport = StartTransport(RestTransportActor.Props(options ?? Options()));
+        options ??= Options();
+        _connections = new JanusRestConnections(new JanusServerSettings { RestUrl = options.RestUrl, RestConnectionLimit = restConnectionLimit },
+            options.RestRequestConnections, Sys.Log);
+        return RestTransportActor.Props(options, _connections);
+    }
+
+    private async Task<IActorRef> ConnectAsync(JanusOptions? options = null, int restConnectionLimit = JanusServerSettings.DefaultRestConnectionLimit)
+    {
+        var transport = StartTransport(Props(options, restConnectionLimit));
         transport.Tell(Connect.Instance);
         await ExpectMsgAsync(new Connected(JanusTransportKind.Rest));
         return transport;

@@ -1,0 +1,164 @@
+using Akka.Event;
+using Janus.Actors.Servers;
+
+namespace Janus.Actors.Transports;
+
+/// <summary>
+/// This node's connections to one Janus server's HTTP transport, kept inside the server's
+/// <see cref="JanusServerSettings.RestConnectionLimit"/>. Janus's HTTP transport (libmicrohttpd) serves at most
+/// <c>mhd_connection_limit</c> connections; at the limit it accepts no more, and a new connection waits unanswered until one
+/// closes (seen on 1.1.2), so every session that needs one stalls. Two lanes, so that neither starves the other:
+/// <list type="bullet">
+/// <item><see cref="Requests"/>: creates, claims, keep-alives, attaches, messages — at most
+/// <see cref="JanusOptions.RestRequestConnections"/>, kept alive and reused; more requests wait here for one. This is the
+/// bounded pipeline a crash's thousands of claims go through.</item>
+/// <item><see cref="Polls"/>: long polls (<c>GET /janus/{session}</c>), one per REST session with handles, each held until
+/// Janus answers it: an event, or a keepalive after 30 s.</item>
+/// </list>
+/// A long poll is never cancelled once sent: closing our end does not free Janus's (libmicrohttpd does not watch a suspended
+/// connection; it stays in CLOSE_WAIT until Janus answers it, seen), so a cancelled poll would hold Janus's connection while
+/// this count let another one in.
+/// </summary>
+internal sealed class JanusRestConnections : IDisposable
+{
+    /// <summary>
+    /// How long Janus holds a long poll that no event answers (its keepalive timer, fixed in <c>janus_http.c</c>), plus slack for
+    /// its timer thread: a poll of a dead process holds a connection at most this long.
+    /// </summary>
+    public static readonly TimeSpan JanusLongPollHold = TimeSpan.FromSeconds(32);
+
+    private readonly SocketsHttpHandler _requestHandler;
+    private readonly SocketsHttpHandler _pollHandler;
+    private readonly ILoggingAdapter _log;
+    private readonly Queue<DateTime> _deadPollsExpire = new();
+    private int _sessions;
+    private int _requests;
+    private int _polls;
+    private int _drains;
+    private long _lastAnsweredTicks;
+    private int _pollsFailing;
+
+    public JanusRestConnections(JanusServerSettings server, int requestConnections, ILoggingAdapter log)
+    {
+        Server = server.Name;
+        Limit = server.RestConnectionLimit;
+        RequestConnections = Math.Min(requestConnections, Limit - 1);
+        _log = log;
+        // Janus closes a connection idle for 120 s (MHD_OPTION_CONNECTION_TIMEOUT); close ours well before, so a request never
+        // goes out on a connection Janus is closing.
+        _requestHandler = new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = RequestConnections,
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+            PooledConnectionLifetime = TimeSpan.FromMinutes(2), // re-resolves Janus's address from time to time
+        };
+        _pollHandler = new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = Limit - RequestConnections,
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+        };
+        Requests = new HttpClient(_requestHandler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
+        Polls = new HttpClient(_pollHandler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
+    }
+
+    public string Server { get; }
+
+    /// <summary>The server's <see cref="JanusServerSettings.RestConnectionLimit"/>.</summary>
+    public int Limit { get; }
+
+    /// <summary>Connections of the request lane.</summary>
+    public int RequestConnections { get; }
+
+    /// <summary>The request lane: every request's deadline covers its wait for a connection too.</summary>
+    public HttpClient Requests { get; }
+
+    /// <summary>The long-poll lane.</summary>
+    public HttpClient Polls { get; }
+
+    /// <summary>REST sessions of this node on the server (their transports): each may hold a long poll.</summary>
+    public int Sessions => Volatile.Read(ref _sessions);
+
+    /// <summary>Requests sent and not yet answered (waiting for a connection included).</summary>
+    public int RequestsInFlight => Volatile.Read(ref _requests);
+
+    /// <summary>Long polls sent and not yet answered (waiting for a connection included), drains' among them.</summary>
+    public int PollsInFlight => Volatile.Read(ref _polls);
+
+    /// <summary>Drains of recovered sessions still holding a connection.</summary>
+    public int DrainsInFlight => Volatile.Read(ref _drains);
+
+    /// <summary>REST sessions of the other cluster nodes on this server, as they last reported them: they hold polls too.</summary>
+    public long OtherNodesSessions { get; set; }
+
+    /// <summary>When the server last answered anything on these connections; null before its first answer.</summary>
+    public DateTimeOffset? LastAnswered => Volatile.Read(ref _lastAnsweredTicks) is var ticks and > 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+
+    public void SessionStarted() => Interlocked.Increment(ref _sessions);
+
+    public void SessionStopped() => Interlocked.Decrement(ref _sessions);
+
+    public void RequestSent() => Interlocked.Increment(ref _requests);
+
+    public void RequestDone() => Interlocked.Decrement(ref _requests);
+
+    public void PollSent() => Interlocked.Increment(ref _polls);
+
+    public void PollDone() => Interlocked.Decrement(ref _polls);
+
+    /// <summary>Janus answered something (a reply, an error, a long poll): it is reachable, whatever one session's request did.</summary>
+    public void Answered() => Volatile.Write(ref _lastAnsweredTicks, DateTimeOffset.UtcNow.UtcTicks);
+
+    /// <summary>
+    /// A session recovered after a crash: the dead process's long poll of it may still hold one of Janus's connections, for
+    /// up to <see cref="JanusLongPollHold"/> (it cannot be seen from here, so it is assumed).
+    /// </summary>
+    public void AssumeDeadPoll()
+    {
+        lock (_deadPollsExpire) _deadPollsExpire.Enqueue(DateTime.UtcNow + JanusLongPollHold);
+    }
+
+    /// <summary>
+    /// A recovered session may drain what Janus queued for it only with a connection to spare: one beyond a poll for every
+    /// REST session of the server (this node's and the others'), this node's request lane, the dead process's polls assumed
+    /// still held, and the drains under way. When there is none, the session claims at once: the drain is worth less than
+    /// the long polls that bring every session's next events without delay. True, and counted until
+    /// <see cref="DrainDone"/>, when there is one.
+    /// </summary>
+    public bool TryStartDrain()
+    {
+        lock (_deadPollsExpire)
+        {
+            while (_deadPollsExpire.TryPeek(out var expires) && expires < DateTime.UtcNow) _deadPollsExpire.Dequeue();
+            var held = Sessions + OtherNodesSessions + RequestConnections + _deadPollsExpire.Count + DrainsInFlight;
+            if (held >= Limit) return false;
+            Interlocked.Increment(ref _drains);
+            return true;
+        }
+    }
+
+    public void DrainDone() => Interlocked.Decrement(ref _drains);
+
+    /// <summary>A long poll failed (refused, reset, no answer): said once for the server until one is answered again.</summary>
+    public void PollFailed(string reason)
+    {
+        if (Interlocked.Exchange(ref _pollsFailing, 1) == 0)
+            _log.Warning("Long polls of Janus server '{Server}' failing ({Reason}): its REST sessions poll again with backoff", Server, reason);
+    }
+
+    /// <summary>A long poll was answered: ends the outage <see cref="PollFailed"/> reported.</summary>
+    public void PollAnswered()
+    {
+        Answered();
+        if (Volatile.Read(ref _pollsFailing) == 1 && Interlocked.Exchange(ref _pollsFailing, 0) == 1)
+            _log.Info("Long polls of Janus server '{Server}' answered again", Server);
+    }
+
+    public void Dispose()
+    {
+        Requests.Dispose();
+        Polls.Dispose();
+        _requestHandler.Dispose();
+        _pollHandler.Dispose();
+    }
+}
