@@ -74,9 +74,9 @@ public static class JanusConfigFiles
             ("janus", "plugins", "disable", Quote(DisableAllBut(Path.Combine(library, "plugins"), TestPlugins))),
             ("janus", "transports", "disable", Quote(DisableAllBut(Path.Combine(library, "transports"), TestTransports))),
             ("janus", "loggers", "disable", Quote(DisableAllBut(Path.Combine(library, "loggers"), []))),
-            ("janus.transport.http", "general", "mhd_connection_limit", Number(Math.Max(1020, options.FileDescriptorLimit / 2))),
             // The SIP plugin binds one SIP stack per registered handle: keep those on loopback.
             ("janus.plugin.sip", "general", "local_ip", Quote("127.0.0.1")),
+            ("janus.transport.http", "general", "mhd_connection_limit", Number(options.MhdConnectionLimit)),
         ]));
     }
 

@@ -29,6 +29,16 @@ public sealed record JanusServerOptions
     /// </summary>
     public int FileDescriptorLimit { get; init; } = 65536;
 
+    /// <summary>
+    /// <c>mhd_connection_limit</c> of Janus's HTTP transport: how many HTTP connections it serves at once (a REST session's
+    /// long poll holds one). Janus's own default (1,020), as an operator who never heard of it has it — not
+    /// <c>deploy/janus</c>'s, which raises it.
+    /// </summary>
+    public int MhdConnectionLimit { get; init; } = JanusDefaultMhdConnectionLimit;
+
+    /// <summary>Janus's default <c>mhd_connection_limit</c> (<c>FD_SETSIZE - 4</c> in <c>janus_http.c</c>).</summary>
+    public const int JanusDefaultMhdConnectionLimit = 1020;
+
     /// <summary>Janus <c>debug_level</c>: 4 logs every session create/destroy; use 3 (warnings) for load tests.</summary>
     public int DebugLevel { get; init; } = 4;
 

@@ -84,6 +84,7 @@ internal sealed class JanusServerMonitor : ReceiveActor, IWithTimers
     private void OnProbed(Probed probed)
     {
         var reachable = probed.Info is not null;
+        if (!reachable) _server.Rest?.Unreachable($"its info probe failed: {probed.Problem}"); // its REST sessions hear it
         if (reachable != _reachable)
         {
             if (!reachable) _log.Warning("Janus server '{Server}' is unreachable: {Problem}", probed.Server, probed.Problem);

@@ -41,7 +41,7 @@ internal sealed partial class JanusSessionActor
             },
             error: error =>
             {
-                if (error.Code == (int)JanusErrorCode.SessionNotFound) EndAsLost(error.Code, error.Reason ?? "session not found");
+                if (error.Code == (int)JanusErrorCode.SessionNotFound) EndAsGone(error.Code, error.Reason ?? "session not found");
                 else Log.Warning("Keep-alive of {SessionKey} refused: {Code} {Reason}", _key, error.Code, error.Reason);
             },
             unanswered: _ => { }); // counted by the next tick

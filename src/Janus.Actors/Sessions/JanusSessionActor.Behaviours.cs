@@ -146,11 +146,16 @@ internal sealed partial class JanusSessionActor
                 SendKeepAlive();
                 return true;
             case JanusTransportReports.SessionGone gone:
-                EndAsLost(gone.Code, gone.Reason);
+                EndAsGone(gone.Code, gone.Reason);
                 return true;
             case TransportFailed or JanusTransportReports.ConnectionLost when TransportFailure(message) is { } reason:
                 ForgetFailedRestLink(message);
                 Reconnect($"transport failed: {reason}");
+                return true;
+            case JanusTransportReports.SendFailed failed when Sender.Equals(_rest):
+                // Janus's HTTP transport refused or dropped the connection: unreachable, as a lost WebSocket is.
+                OnSendFailed(failed);
+                Reconnect(failed.Reason);
                 return true;
             case AttachHandle c:
                 SendAttach(c);

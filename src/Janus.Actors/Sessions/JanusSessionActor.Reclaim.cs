@@ -114,6 +114,18 @@ internal sealed partial class JanusSessionActor
     }
 
     /// <summary>
+    /// An active session Janus no longer has (458, or a REST long poll's 404). For a REST session whose server was found
+    /// unreachable since it last answered the session (a request or poll refused, a failed probe), that is a restart, as for
+    /// a reclaim; otherwise the session timed out or was destroyed behind this process's back.
+    /// </summary>
+    private void EndAsGone(int code, string reason)
+    {
+        if (Server.Rest?.LastUnreachable is { } unreachable && _lastAnswered is { } answered && unreachable > answered)
+            EndAsGoneWhileReclaiming(code, reason);
+        else EndAsLost(code, reason);
+    }
+
+    /// <summary>
     /// Janus refused the reclaim for good: the claim's answer, or a REST session's draining poll finding no session. A 458
     /// after the connection dropped, while Janus had last answered the session inside the reclaim window, cannot be a
     /// timeout: the server restarted (a restart ends every Janus session). The session says so, and its registry says it

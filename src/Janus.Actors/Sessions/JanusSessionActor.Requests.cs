@@ -46,7 +46,7 @@ internal sealed partial class JanusSessionActor
             {
                 if (handled?.Invoke(caller, error) == true) return;
                 caller.Tell(new Status.Failure(new JanusRequestException(request.Janus, error.Code, error.Reason ?? "")));
-                if (error.Code == (int)JanusErrorCode.SessionNotFound) EndAsLost(error.Code, error.Reason ?? "session not found");
+                if (error.Code == (int)JanusErrorCode.SessionNotFound) EndAsGone(error.Code, error.Reason ?? "session not found");
             },
             unanswered: why =>
             {

@@ -65,7 +65,7 @@ internal sealed class JanusRestClient(JanusOptions options, JanusRestConnections
         {
             connections.PollDone();
         }
-        connections.PollAnswered();
+        connections.Answered();
 
         // Janus 1.1.2 answers an unknown session with a bare 404; a JSON 458 is accepted too.
         if (body.Status == HttpStatusCode.NotFound)

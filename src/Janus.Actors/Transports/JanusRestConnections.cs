@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using Akka.Actor;
 using Akka.Event;
 using Janus.Actors.Servers;
 
@@ -31,12 +33,13 @@ internal sealed class JanusRestConnections : IDisposable
     private readonly SocketsHttpHandler _pollHandler;
     private readonly ILoggingAdapter _log;
     private readonly Queue<DateTime> _deadPollsExpire = new();
-    private int _sessions;
+    private readonly ConcurrentDictionary<IActorRef, byte> _transports = new();
     private int _requests;
     private int _polls;
     private int _drains;
     private long _lastAnsweredTicks;
-    private int _pollsFailing;
+    private long _lastUnreachableTicks;
+    private int _unreachable; // 1 from a failure until the next answer
 
     public JanusRestConnections(JanusServerSettings server, int requestConnections, ILoggingAdapter log)
     {
@@ -77,7 +80,7 @@ internal sealed class JanusRestConnections : IDisposable
     public HttpClient Polls { get; }
 
     /// <summary>REST sessions of this node on the server (their transports): each may hold a long poll.</summary>
-    public int Sessions => Volatile.Read(ref _sessions);
+    public int Sessions => _transports.Count;
 
     /// <summary>Requests sent and not yet answered (waiting for a connection included).</summary>
     public int RequestsInFlight => Volatile.Read(ref _requests);
@@ -92,11 +95,18 @@ internal sealed class JanusRestConnections : IDisposable
     public long OtherNodesSessions { get; set; }
 
     /// <summary>When the server last answered anything on these connections; null before its first answer.</summary>
-    public DateTimeOffset? LastAnswered => Volatile.Read(ref _lastAnsweredTicks) is var ticks and > 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+    public DateTimeOffset? LastAnswered => Time(ref _lastAnsweredTicks);
 
-    public void SessionStarted() => Interlocked.Increment(ref _sessions);
+    /// <summary>
+    /// When the server was last found unreachable (a request or a long poll refused, reset or unanswered; a failed probe);
+    /// null if never. A 458 for a session answered since then cannot be a timeout: Janus restarted.
+    /// </summary>
+    public DateTimeOffset? LastUnreachable => Time(ref _lastUnreachableTicks);
 
-    public void SessionStopped() => Interlocked.Decrement(ref _sessions);
+    /// <summary>A REST session's transport started on these connections: it is told when the server becomes unreachable.</summary>
+    public void SessionStarted(IActorRef transport) => _transports.TryAdd(transport, 0);
+
+    public void SessionStopped(IActorRef transport) => _transports.TryRemove(transport, out _);
 
     public void RequestSent() => Interlocked.Increment(ref _requests);
 
@@ -107,7 +117,29 @@ internal sealed class JanusRestConnections : IDisposable
     public void PollDone() => Interlocked.Decrement(ref _polls);
 
     /// <summary>Janus answered something (a reply, an error, a long poll): it is reachable, whatever one session's request did.</summary>
-    public void Answered() => Volatile.Write(ref _lastAnsweredTicks, DateTimeOffset.UtcNow.UtcTicks);
+    public void Answered()
+    {
+        Volatile.Write(ref _lastAnsweredTicks, DateTimeOffset.UtcNow.UtcTicks);
+        if (Volatile.Read(ref _unreachable) == 1 && Interlocked.Exchange(ref _unreachable, 0) == 1)
+            _log.Info("Janus server '{Server}' answers over REST again", Server);
+    }
+
+    /// <summary>
+    /// The server could not be reached (a request or a long poll refused, reset or unanswered; its probe failed): see
+    /// <see cref="LastUnreachable"/>. The first failure after an answer is said once, and every REST session of the server
+    /// is told (<see cref="JanusTransportReports.ConnectionLost"/>, as a lost WebSocket tells its sessions): it claims again,
+    /// so that it learns at once, when Janus answers again, whether Janus still has it.
+    /// </summary>
+    public void Unreachable(string reason)
+    {
+        Volatile.Write(ref _lastUnreachableTicks, DateTimeOffset.UtcNow.UtcTicks);
+        if (Interlocked.Exchange(ref _unreachable, 1) == 1) return;
+        _log.Warning("Janus server '{Server}' unreachable over REST ({Reason}): its {Count} REST sessions claim again", Server, reason, _transports.Count);
+        var lost = new JanusTransportReports.ConnectionLost($"Janus server '{Server}' unreachable over REST: {reason}");
+        foreach (var transport in _transports.Keys) transport.Tell(lost);
+    }
+
+    private static DateTimeOffset? Time(ref long ticks) => Volatile.Read(ref ticks) is var value and > 0 ? new DateTimeOffset(value, TimeSpan.Zero) : null;
 
     /// <summary>
     /// A session recovered after a crash: the dead process's long poll of it may still hold one of Janus's connections, for
@@ -138,21 +170,6 @@ internal sealed class JanusRestConnections : IDisposable
     }
 
     public void DrainDone() => Interlocked.Decrement(ref _drains);
-
-    /// <summary>A long poll failed (refused, reset, no answer): said once for the server until one is answered again.</summary>
-    public void PollFailed(string reason)
-    {
-        if (Interlocked.Exchange(ref _pollsFailing, 1) == 0)
-            _log.Warning("Long polls of Janus server '{Server}' failing ({Reason}): its REST sessions poll again with backoff", Server, reason);
-    }
-
-    /// <summary>A long poll was answered: ends the outage <see cref="PollFailed"/> reported.</summary>
-    public void PollAnswered()
-    {
-        Answered();
-        if (Volatile.Read(ref _pollsFailing) == 1 && Interlocked.Exchange(ref _pollsFailing, 0) == 1)
-            _log.Info("Long polls of Janus server '{Server}' answered again", Server);
-    }
 
     public void Dispose()
     {

@@ -73,8 +73,8 @@ internal static class JanusTransportReports
     public sealed record Received(JanusMessage Message) : INoSerializationVerificationNeeded;
 
     /// <summary>
-    /// REST only: the request with this <paramref name="Transaction"/> got no answer from Janus (refused, reset, an HTTP
-    /// error, none in time). The request has failed; the transport goes on.
+    /// REST only: the request with this <paramref name="Transaction"/> could not reach Janus (refused, reset, an HTTP error);
+    /// it has failed, and Janus looks unreachable. The transport goes on. A request that is only late is left to its timeout.
     /// </summary>
     public sealed record SendFailed(string Transaction, string Reason) : INoSerializationVerificationNeeded;
 

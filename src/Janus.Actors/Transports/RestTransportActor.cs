@@ -45,6 +45,7 @@ internal sealed class RestTransportActor : ReceiveActor, IWithTimers
         Receive<Connect>(_ => OnConnect());
         Receive<Send>(send => throw JanusTransportFailure.NotConnected(JanusTransportKind.Rest, send));
         Receive<StartPolling>(start => throw JanusTransportFailure.NotConnected(JanusTransportKind.Rest, start));
+        Receive<ConnectionLost>(_ => { }); // its session is not using it yet
         IgnoreStaleReports();
     }
 
@@ -57,9 +58,9 @@ internal sealed class RestTransportActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    protected override void PreStart() => _connections.SessionStarted();
+    protected override void PreStart() => _connections.SessionStarted(Self);
 
-    protected override void PostStop() => _connections.SessionStopped();
+    protected override void PostStop() => _connections.SessionStopped(Self);
 
     private void Ready()
     {
@@ -74,8 +75,13 @@ internal sealed class RestTransportActor : ReceiveActor, IWithTimers
         {
             var reason = $"POST {failed.Request} to Janus failed: {JanusTransportFailure.RestCallFailed(failed.Cause)}";
             _log.Debug("{Reason}", reason);
+            // No answer in time is the session's own request timeout to tell (it runs as long): not a sign Janus is gone, as a
+            // refused or reset connection is — the request may have waited its turn for one of the server's connections.
+            if (failed.Cause is TimeoutException) return;
             Context.Parent.Tell(new SendFailed(failed.Request.Transaction, reason));
+            _connections.Unreachable(reason);
         });
+        Receive<ConnectionLost>(lost => Context.Parent.Tell(lost)); // the server, from its connections
         Receive<StartPolling>(start => StartPolling(start.JanusSessionId));
         Receive<StopPolling>(_ => _polling = null);
         Receive<RetryPoll>(_ => PollIfWanted());
@@ -167,7 +173,6 @@ internal sealed class RestTransportActor : ReceiveActor, IWithTimers
             return;
         }
         _loopPollOut = false;
-        _pollFailures = 0;
         switch (polled.Answer)
         {
             case LongPollAnswer.Events events:
@@ -179,6 +184,7 @@ internal sealed class RestTransportActor : ReceiveActor, IWithTimers
                 Context.Parent.Tell(new SessionGone(polled.JanusSessionId, gone.Code, gone.Reason));
                 break;
         }
+        _pollFailures = 0;
         PollIfWanted();
     }
 
@@ -229,7 +235,7 @@ internal sealed class RestTransportActor : ReceiveActor, IWithTimers
             return;
         }
         _loopPollOut = false;
-        _connections.PollFailed(reason);
+        _connections.Unreachable(reason);
         var delay = _backoff.DelayFor(++_pollFailures);
         _log.Debug("Long poll failed ({Reason}): polling again in {Delay}", reason, delay);
         Timers.StartSingleTimer(RetryPollTimer, RetryPoll.Instance, delay);

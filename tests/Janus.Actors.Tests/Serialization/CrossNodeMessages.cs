@@ -42,6 +42,7 @@ internal static class CrossNodeMessages
         { new SessionList([]), "session-list" },
         { new ServerDrainChanged("janus-b", true), "server-drain" },
         { new ServerLoadReport("akka.tcp://janus-actors@10.0.0.5:4053", new Dictionary<string, long> { ["janus-a"] = 12, ["janus-b"] = 0 }), "server-load" },
+        { new ServerLoadReport("akka.tcp://janus-actors@10.0.0.5:4053", new Dictionary<string, long> { ["janus-a"] = 12 }, new Dictionary<string, long> { ["janus-a"] = 5 }), "server-load" },
 
         { new JanusEventReceived("call-1", JanusMessage.Parse(PluginEvent)), "janus-event" },
         { new JanusEventReceived("call-1", JanusMessage.Parse(MediaEvent)), "janus-event" },

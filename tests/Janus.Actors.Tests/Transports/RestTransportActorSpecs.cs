@@ -293,8 +293,43 @@ public sealed class RestTransportActorSpecs(ITestOutputHelper output) : Transpor
         Assert.Equal("t1", failed.Transaction);
         Assert.StartsWith("POST create", failed.Reason);
         Assert.Contains("Connection refused", failed.Reason);
+        Assert.Contains("unreachable over REST", (await ExpectMsgAsync<ConnectionLost>()).Reason);
         transport.Tell(new Send(JanusRequests.Create("t2")));
         Assert.Equal("t2", (await ExpectMsgAsync<SendFailed>()).Transaction);
+        await ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200)); // the server's outage is told once
+    }
+
+    [Fact]
+    public async Task Every_REST_session_of_a_server_hears_once_that_it_is_unreachable_and_again_after_it_answered()
+    {
+        var first = await ConnectAsync();
+        var second = StartTransport(RestTransportActor.Props(Options(), _connections!));
+        second.Tell(Connect.Instance);
+        await ExpectMsgAsync<Connected>();
+
+        first.Tell(new Send(JanusRequests.KeepAlive("k1", 5)));
+        await (await _janus.NextRequestAsync()).RespondAsync(502);
+        Assert.Equal("k1", (await ExpectMsgAsync<SendFailed>()).Transaction);
+        var told = new List<IActorRef>();
+        for (var i = 0; i < 2; i++)
+        {
+            await ExpectMsgAsync<ConnectionLost>();
+            told.Add(LastSender);
+        }
+        Assert.Equal(new[] { first, second }.OrderBy(t => t.Path.ToString()), told.OrderBy(t => t.Path.ToString()));
+        second.Tell(new Send(JanusRequests.KeepAlive("k2", 5)));
+        await (await _janus.NextRequestAsync()).RespondAsync(502);
+        Assert.Equal("k2", (await ExpectMsgAsync<SendFailed>()).Transaction);
+        await ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
+
+        second.Tell(new Send(JanusRequests.KeepAlive("k3", 5)));
+        await AnswerAsync(await _janus.NextRequestAsync(), "/janus/5", "keepalive", "k3");
+        await ExpectMsgAsync<Received>();
+        first.Tell(new Send(JanusRequests.KeepAlive("k4", 5)));
+        await (await _janus.NextRequestAsync()).RespondAsync(502);
+        await ExpectMsgAsync<SendFailed>();
+        await ExpectMsgAsync<ConnectionLost>();
+        await ExpectMsgAsync<ConnectionLost>();
     }
 
     [Theory]
@@ -310,23 +345,25 @@ public sealed class RestTransportActorSpecs(ITestOutputHelper output) : Transpor
         var failed = await ExpectMsgAsync<SendFailed>();
         Assert.Equal("t1", failed.Transaction);
         Assert.Contains($"HTTP {status}", failed.Reason);
+        await ExpectMsgAsync<ConnectionLost>();
         transport.Tell(new Send(JanusRequests.KeepAlive("t2", 5)));
         await AnswerAsync(await _janus.NextRequestAsync(), "/janus/5", "keepalive", "t2");
         Assert.Equal("t2", (await ExpectMsgAsync<Received>()).Message.Transaction);
     }
 
     [Fact]
-    public async Task A_poll_that_fails_is_sent_again_after_a_backoff_without_troubling_the_session()
+    public async Task A_poll_that_fails_says_the_server_is_unreachable_and_is_sent_again_after_a_backoff()
     {
         var transport = await ConnectAsync(Options() with { MinReclaimBackoff = TimeSpan.FromMilliseconds(100) });
 
         transport.Tell(new StartPolling(5));
         await (await _janus.NextRequestAsync()).RespondAsync(503);
 
+        Assert.Contains("HTTP 503", (await ExpectMsgAsync<ConnectionLost>()).Reason);
         var again = await _janus.NextRequestAsync();
         Assert.Equal(("GET", "/janus/5?maxev=10"), (again.Method, again.PathAndQuery));
         await again.RespondAsync(200, """[{"janus":"event","sender":3}]""");
-        Assert.Equal(3L, (await ExpectMsgAsync<Received>()).Message.Sender); // nothing before it: no failure reached the session
+        Assert.Equal(3L, (await ExpectMsgAsync<Received>()).Message.Sender);
     }
 
     [Fact]
