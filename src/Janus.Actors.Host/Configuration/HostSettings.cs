@@ -37,6 +37,16 @@ public sealed record HostSettings(JanusOptions Janus, JanusJournalOptions Journa
                     ? n
                     : throw new HostConfigurationException("Janus:WebSocketConnections", "must be a whole number from 1 to 64")
                 : new JanusOptions().WebSocketConnections,
+            RestConnectionLimit = Optional(configuration, "Janus:RestConnectionLimit") is { } limit
+                ? int.TryParse(limit, out var most) && most >= 2
+                    ? most
+                    : throw new HostConfigurationException("Janus:RestConnectionLimit", "must be a whole number, at least 2 (Janus's mhd_connection_limit, less what other clients use)")
+                : null,
+            RestRequestConnections = Optional(configuration, "Janus:RestRequestConnections") is { } lane
+                ? int.TryParse(lane, out var width) && width is >= 1 and <= 256
+                    ? width
+                    : throw new HostConfigurationException("Janus:RestRequestConnections", "must be a whole number from 1 to 256")
+                : new JanusOptions().RestRequestConnections,
             ServerProbeInterval = Optional(configuration, "Janus:ServerProbeInterval") is { } interval
                 ? TimeSpan.TryParse(interval, System.Globalization.CultureInfo.InvariantCulture, out var every) && every > TimeSpan.Zero
                     ? every

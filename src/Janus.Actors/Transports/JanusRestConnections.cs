@@ -40,6 +40,8 @@ internal sealed class JanusRestConnections : IDisposable
     private long _lastAnsweredTicks;
     private long _lastUnreachableTicks;
     private int _unreachable; // 1 from a failure until the next answer
+    private int _recovering;
+    private DateTime _recoveringUntil;
 
     public JanusRestConnections(JanusServerSettings server, int requestConnections, ILoggingAdapter log)
     {
@@ -151,18 +153,36 @@ internal sealed class JanusRestConnections : IDisposable
     }
 
     /// <summary>
-    /// A recovered session may drain what Janus queued for it only with a connection to spare: one beyond a poll for every
-    /// REST session of the server (this node's and the others'), this node's request lane, the dead process's polls assumed
-    /// still held, and the drains under way. When there is none, the session claims at once: the drain is worth less than
-    /// the long polls that bring every session's next events without delay. True, and counted until
+    /// This node is about to recover <paramref name="sessions"/> persisted sessions (the start-up scan: every session, so at
+    /// most that many REST ones here). They start at once but reach their drain one by one: until the dead process's polls
+    /// have expired, each counts from the start, with a poll of its own and a dead one.
+    /// </summary>
+    public void Recovering(int sessions)
+    {
+        lock (_deadPollsExpire)
+        {
+            _recovering = sessions;
+            _recoveringUntil = DateTime.UtcNow + JanusLongPollHold;
+        }
+    }
+
+    /// <summary>
+    /// A recovered session may drain what Janus queued for it only with a connection to spare: a drain's long poll that
+    /// finds nothing queued holds its connection for 30 s, whatever the client does. Spare is what is left beside a poll for
+    /// every REST session of the server (this node's, those it is recovering, the other nodes'), this node's request lane,
+    /// the dead process's polls (assumed held until they expire), and the drains under way. When none is, the session claims
+    /// at once: its next events without delay are worth more than the gap's. True, and counted until
     /// <see cref="DrainDone"/>, when there is one.
     /// </summary>
     public bool TryStartDrain()
     {
         lock (_deadPollsExpire)
         {
-            while (_deadPollsExpire.TryPeek(out var expires) && expires < DateTime.UtcNow) _deadPollsExpire.Dequeue();
-            var held = Sessions + OtherNodesSessions + RequestConnections + _deadPollsExpire.Count + DrainsInFlight;
+            var now = DateTime.UtcNow;
+            while (_deadPollsExpire.TryPeek(out var expires) && expires < now) _deadPollsExpire.Dequeue();
+            var recovering = now < _recoveringUntil ? _recovering : 0;
+            var held = Math.Max(Sessions, recovering) + OtherNodesSessions + RequestConnections
+                       + Math.Max(_deadPollsExpire.Count, recovering) + DrainsInFlight;
             if (held >= Limit) return false;
             Interlocked.Increment(ref _drains);
             return true;
