@@ -9,14 +9,35 @@ public static class JanusHostSettings
     /// <summary>The configured name of the <paramref name="index"/>th of several servers given without names.</summary>
     public static string ServerName(int index) => $"janus-{index}";
 
-    /// <summary>One server: the single-server settings. Several: <c>Janus:Servers</c> named <see cref="ServerName"/>.</summary>
-    public static Dictionary<string, string?> For(IReadOnlyList<JanusServer> servers) => servers.Count == 1
-        ? Single(servers[0].Ports)
-        : For(servers.Select((server, i) => (ServerName(i), server)).ToList());
+    /// <summary>
+    /// One server: the single-server settings. Several: <c>Janus:Servers</c> named <see cref="ServerName"/>. With a REST
+    /// connection budget to match each server's <see cref="JanusServerOptions.MhdConnectionLimit"/> where it is raised.
+    /// </summary>
+    public static Dictionary<string, string?> For(IReadOnlyList<JanusServer> servers)
+    {
+        if (servers.Count > 1) return For(servers.Select((server, i) => (ServerName(i), server)).ToList());
+        var settings = Single(servers[0].Ports);
+        if (RestConnectionLimit(servers[0]) is { } limit) settings["Janus:RestConnectionLimit"] = limit;
+        return settings;
+    }
 
-    /// <summary><c>Janus:Servers</c>: each server under its name, with both transports and its Admin API.</summary>
-    public static Dictionary<string, string?> For(IReadOnlyList<(string Name, JanusServer Janus)> servers) =>
-        For(servers.Select(server => (server.Name, server.Janus.Ports, server.Janus.Options.AdminSecret)).ToList());
+    /// <summary><c>Janus:Servers</c>: each server under its name, with both transports, its Admin API and its REST budget.</summary>
+    public static Dictionary<string, string?> For(IReadOnlyList<(string Name, JanusServer Janus)> servers)
+    {
+        var settings = For(servers.Select(server => (server.Name, server.Janus.Ports, server.Janus.Options.AdminSecret)).ToList());
+        foreach (var (i, (_, janus)) in servers.Index())
+            if (RestConnectionLimit(janus) is { } limit) settings[$"Janus:Servers:{i}:RestConnectionLimit"] = limit;
+        return settings;
+    }
+
+    /// <summary>
+    /// The host's REST connection budget for a server whose <c>mhd_connection_limit</c> was raised: 4 below it, as the
+    /// host's default is below Janus's; null for Janus's default, which the host's default already matches.
+    /// </summary>
+    private static string? RestConnectionLimit(JanusServer janus) =>
+        janus.Options.MhdConnectionLimit == JanusServerOptions.JanusDefaultMhdConnectionLimit
+            ? null
+            : (janus.Options.MhdConnectionLimit - 4).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The single-server settings (the server named <c>default</c>): both transports.</summary>
     public static Dictionary<string, string?> Single(JanusServerPorts ports) => new()

@@ -30,4 +30,41 @@ public static class TcpConnections
         }
         return count;
     }
+
+    /// <summary>
+    /// The most connections <see cref="ServedOn"/> counted on <paramref name="port"/> while it ran (sampled every 50 ms on a
+    /// thread of its own, so a busy thread pool cannot miss a peak); disposing stops it.
+    /// </summary>
+    public static PeakSampler SamplePeak(int port) => new(port);
+
+    /// <summary>See <see cref="SamplePeak"/>.</summary>
+    public sealed class PeakSampler : IDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Thread _sampler;
+        private int _max;
+
+        internal PeakSampler(int port)
+        {
+            _sampler = new Thread(() =>
+            {
+                while (!_stop.IsCancellationRequested)
+                {
+                    var now = ServedOn(port);
+                    if (now > Volatile.Read(ref _max)) Volatile.Write(ref _max, now);
+                    _stop.Token.WaitHandle.WaitOne(50);
+                }
+            }) { IsBackground = true, Name = $"tcp-peak-{port}" };
+            _sampler.Start();
+        }
+
+        public int Max => Volatile.Read(ref _max);
+
+        public void Dispose()
+        {
+            _stop.Cancel();
+            _sampler.Join();
+            _stop.Dispose();
+        }
+    }
 }

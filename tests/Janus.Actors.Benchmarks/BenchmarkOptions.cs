@@ -9,6 +9,16 @@ public enum JournalKind
     PostgreSql,
 }
 
+/// <summary>Which Janus transport the benchmark's sessions use.</summary>
+public enum BenchTransport
+{
+    WebSocket,
+    Rest,
+
+    /// <summary>Every other session REST, the rest WebSocket.</summary>
+    Mixed,
+}
+
 /// <summary>Command-line options of the benchmark. <see cref="Parse"/> throws <see cref="UsageException"/> on bad input.</summary>
 public sealed record BenchmarkOptions
 {
@@ -34,6 +44,12 @@ public sealed record BenchmarkOptions
                                   as the next standby); the raw baseline runs just before the kill
           --servers S             spread the sessions over S Janus servers (Janus:Servers, default placement); with
                                   S > 1 each journal runs with one server first, the same N, as the baseline
+          --transport T           websocket | rest | mixed (default websocket): REST sessions each get an echotest
+                                  handle, so each holds a long poll, as a backend's do; their raw baseline claims over
+                                  REST on 16 connections; reported too: the HTTP connections Janus held at peak
+                                  (its side, from the kernel) and a REST echo's latency through the host. Janus keeps
+                                  its default mhd_connection_limit (1,020) up to 1,000 REST sessions per server, and
+                                  is raised beyond (the host's Janus:RestConnectionLimit with it)
           --cluster               the cluster failover scenario (and its single-node baseline)
           --nodes M               cluster nodes, at least 2 (default 3)
           --reclaim-timeout S     Janus reclaim_session_timeout for --cluster (default 60; deploy/janus has 30)
@@ -63,6 +79,7 @@ public sealed record BenchmarkOptions
     public bool Standby { get; init; }
     public int Nodes { get; init; } = 3;
     public int Servers { get; init; } = 1;
+    public BenchTransport Transport { get; init; } = BenchTransport.WebSocket;
     public int ReclaimTimeoutSeconds { get; init; } = 60;
     public bool HelpRequested { get; init; }
 
@@ -87,6 +104,7 @@ public sealed record BenchmarkOptions
                 "--cluster" => options with { Cluster = true, Journals = [JournalKind.PostgreSql] },
                 "--standby" => options with { Standby = true },
                 "--servers" => options with { Servers = Positive(name, Value()) },
+                "--transport" => options with { Transport = ParseTransport(Value()) },
                 "--nodes" => options with { Nodes = Positive(name, Value()) is var nodes and >= 2 ? nodes : throw new UsageException("--nodes must be at least 2") },
                 "-h" or "--help" => options with { HelpRequested = true },
                 "--reclaim-timeout" => options with { ReclaimTimeoutSeconds = Positive(name, Value()) },
@@ -98,6 +116,8 @@ public sealed record BenchmarkOptions
             throw new UsageException("--standby is a single-node scenario: a cluster node never waits as a standby");
         if (options.Servers > 1 && (options.Cluster || options.Standby))
             throw new UsageException("--servers is a single-host scenario: not with --cluster or --standby");
+        if (options.Cluster && options.Transport != BenchTransport.WebSocket)
+            throw new UsageException("--transport is for the single-host scenarios: the cluster one runs WebSocket sessions");
         if (options.Cluster && options.Journals is not [JournalKind.PostgreSql])
             throw new UsageException("--cluster runs on PostgreSQL only (every node shares the journal)");
         return options;
@@ -107,11 +127,27 @@ public sealed record BenchmarkOptions
         (Cluster ? $"cluster of {Nodes}, Janus reclaim_session_timeout {ReclaimTimeoutSeconds} s, " : "") +
         (Standby ? "hot standby take-over, " : "") +
         (Servers > 1 ? $"1 then {Servers} Janus servers, " : "") +
+        $"{Name(Transport)} sessions, " +
         $"{Sessions} sessions, {Runs} run(s) per journal, journals {string.Join(", ", Journals.Select(Name))}, " +
         $"{CreateConcurrency} creates in flight, raw baselines {RawInFlight} claims in flight, poll every {PollInterval.TotalMilliseconds:0} ms" +
         (HostSettings.Count == 0 ? "" : $", host settings {string.Join(" ", HostSettings.Select(s => $"{s.Key}={s.Value}"))}");
 
     public static string Name(JournalKind journal) => journal == JournalKind.Sqlite ? "sqlite" : "postgresql";
+
+    public static string Name(BenchTransport transport) => transport switch
+    {
+        BenchTransport.Rest => "rest",
+        BenchTransport.Mixed => "mixed",
+        _ => "websocket",
+    };
+
+    private static BenchTransport ParseTransport(string value) => value switch
+    {
+        "websocket" => BenchTransport.WebSocket,
+        "rest" => BenchTransport.Rest,
+        "mixed" => BenchTransport.Mixed,
+        _ => throw new UsageException($"--transport must be websocket, rest or mixed, not '{value}'"),
+    };
 
     private static IReadOnlyList<JournalKind> ParseJournals(string value) => value switch
     {

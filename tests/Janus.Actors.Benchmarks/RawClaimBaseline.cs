@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Janus.Actors.Fixtures;
 
 namespace Janus.Actors.Benchmarks;
@@ -10,6 +12,25 @@ namespace Janus.Actors.Benchmarks;
 /// </summary>
 public static class RawClaimBaseline
 {
+    /// <summary>
+    /// REST claims (<c>POST /janus/{session}</c>) on <paramref name="connections"/> kept-alive HTTP connections, as many in
+    /// flight: the ceiling of a REST reclaim, which takes a connection per request.
+    /// </summary>
+    public static async Task<TimeSpan> RestAsync(JanusServer janus, IReadOnlyList<long> sessionIds, int connections)
+    {
+        var clock = Stopwatch.StartNew();
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections });
+        await Parallel.ForEachAsync(sessionIds, new ParallelOptions { MaxDegreeOfParallelism = connections }, async (id, cancellation) =>
+        {
+            using var response = await http.PostAsync(new Uri($"{janus.RestUrl.ToString().TrimEnd('/')}/{id}"),
+                JsonContent.Create(new { janus = "claim", transaction = $"raw-{id}" }), cancellation);
+            var reply = await response.Content.ReadFromJsonAsync<JsonElement>(cancellation);
+            if (reply.GetProperty("janus").GetString() != "success")
+                throw new BenchmarkFailedException($"the raw REST claim of {id} was answered {reply}");
+        });
+        return clock.Elapsed;
+    }
+
     /// <summary>One WebSocket, <paramref name="inFlight"/> claims pipelined on it: the ceiling of any reclaim path.</summary>
     public static async Task<TimeSpan> OneSocketAsync(JanusServer janus, IReadOnlyList<long> sessionIds, int inFlight)
     {

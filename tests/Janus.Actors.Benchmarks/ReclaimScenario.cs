@@ -18,22 +18,45 @@ public sealed class ReclaimScenario(BenchmarkOptions options)
     private static readonly TimeSpan HealthPollInterval = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan LogDrainTimeout = TimeSpan.FromSeconds(5);
 
-    /// <summary>Keep-alives every 15 s (the library's cap, below a third of both timeouts) keep every session alive.</summary>
-    private static JanusServerOptions JanusConfiguration() => new()
+    /// <summary>
+    /// Keep-alives every 15 s (the library's cap, below a third of both timeouts) keep every session alive. Janus's own
+    /// <c>mhd_connection_limit</c> unless a server is to hold more than 1,000 REST sessions (a long poll each): then room for
+    /// them, twice over (a dead host's polls beside the new ones), which the host's REST budget follows (<see cref="JanusHostSettings"/>).
+    /// </summary>
+    private JanusServerOptions JanusConfiguration(int servers)
     {
-        SessionTimeoutSeconds = 120,
-        ReclaimSessionTimeoutSeconds = 60,
-        DebugLevel = 3,
-        // The host and the baseline use a handful of sockets; this only keeps Janus clear of a shell's low default.
-        FileDescriptorLimit = 20_000,
+        var restPerServer = (RestSessions + servers - 1) / servers;
+        return new JanusServerOptions
+        {
+            SessionTimeoutSeconds = 120,
+            ReclaimSessionTimeoutSeconds = 60,
+            DebugLevel = 3,
+            // The host and the baseline use a handful of sockets; this keeps Janus clear of a shell's low default.
+            FileDescriptorLimit = 20_000,
+            MhdConnectionLimit = restPerServer > 1_000 ? 2 * restPerServer + 100 : JanusServerOptions.JanusDefaultMhdConnectionLimit,
+        };
+    }
+
+    /// <summary>How many of the sessions are REST ones: every one, every other one (mixed), or none.</summary>
+    private int RestSessions => options.Transport switch
+    {
+        BenchTransport.Rest => options.Sessions,
+        BenchTransport.Mixed => (options.Sessions + 1) / 2,
+        _ => 0,
     };
+
+    /// <summary>REST connections of the raw baseline, as many as the host's request connections.</summary>
+    private const int RawRestConnections = 16;
+
+    /// <summary>REST echoes timed through the host after each recovery.</summary>
+    private const int EchoSamples = 100;
 
     /// <param name="journal">Which journal the host runs on.</param>
     /// <param name="postgres">The PostgreSQL server for <see cref="JournalKind.PostgreSql"/> (a fresh database per call).</param>
     /// <param name="servers">How many Janus servers the sessions are spread over.</param>
     public async Task<IReadOnlyList<RunResult>> RunAsync(JournalKind journal, PostgresServer? postgres, int servers)
     {
-        var janus = new JanusServers(Enumerable.Range(0, servers).Select(_ => new JanusServer(JanusConfiguration())).ToList());
+        var janus = new JanusServers(Enumerable.Range(0, servers).Select(_ => new JanusServer(JanusConfiguration(servers))).ToList());
         await using var stopJanus = janus;
         await Task.WhenAll(janus.All.Select(server => server.StartAsync()));
         Progress.Log($"{Name(journal)}: {servers} Janus up on ws port(s) {string.Join(", ", janus.All.Select(server => server.Ports.WebSocket))}");
@@ -57,8 +80,9 @@ public sealed class ReclaimScenario(BenchmarkOptions options)
         {
             await host.StartAsync();
             var emptyRss = await IdleRssKiBAsync(host);
-            var (sessions, placed) = await CreateSessionsAsync(host);
+            var (sessions, placed, restHandles) = await CreateSessionsAsync(host);
             janus.Placed = placed;
+            janus.Rest = restHandles.Keys.ToHashSet();
             var spread = placed.Values.GroupBy(server => server).ToDictionary(g => g.Key, g => g.Count());
             if (servers > 1)
                 Progress.Log($"placement over {servers} servers: {string.Join(", ", spread.OrderBy(s => s.Key).Select(s => $"{s.Key} {s.Value}"))}");
@@ -66,7 +90,8 @@ public sealed class ReclaimScenario(BenchmarkOptions options)
             var rssPerSession = (await IdleRssKiBAsync(host) - emptyRss) / sessions.Count;
             Progress.Log($"host RSS: {emptyRss / 1024:0} MiB with no session, {rssPerSession:0.0} KiB more per idle session");
 
-            await RawClaimBaseline.OneSocketAsync(janus.All[0], janus.IdsOn(0, sessions).Take(options.RawInFlight).ToArray(), options.RawInFlight); // JIT
+            if (janus.WebSocketIdsOn(0, sessions).Take(options.RawInFlight).ToArray() is { Length: > 0 } warmUp)
+                await RawClaimBaseline.OneSocketAsync(janus.All[0], warmUp, options.RawInFlight); // JIT
             var results = new List<RunResult>();
             var (holder, waiting) = (host, standby);
             if (waiting is not null) await StartStandbyAsync(waiting);
@@ -80,12 +105,19 @@ public sealed class ReclaimScenario(BenchmarkOptions options)
                     await StartStandbyAsync(waiting);
                 }
                 await VerifyAsync(holder, janus, sessions, $"after restart {run}");
+                var echo = await TimeRestEchoesAsync(holder, restHandles);
                 var result = new RunResult(journal, sessions.Count, run, recovery.RestartToHealthy, recovery.KillToAllActive,
-                    recovery.RestartToAllActive, recovery.RawOneSocket, load, rssPerSession, recovery.Timeline, servers, spread);
+                    recovery.RestartToAllActive, recovery.RawOneSocket, load, rssPerSession, recovery.Timeline, servers, spread)
+                {
+                    Transport = options.Transport,
+                    JanusHttpConnectionsPeak = recovery.JanusHttpConnectionsPeak,
+                    RestEcho = echo,
+                };
                 results.Add(result);
                 Progress.Log($"{Name(journal)} run {run} (load {load:0.00}): SIGKILL → all active {Ms(result.KillToAllActive)}, restart → healthy " +
-                             $"{Ms(result.RestartToHealthy)}, {result.SessionsPerSecond:0} sessions/s; raw one socket on the idle Janus {Ms(recovery.RawOneSocket)} " +
-                             $"({result.RatioToOneSocket:0.0}×)");
+                             $"{Ms(result.RestartToHealthy)}, {result.SessionsPerSecond:0} sessions/s; raw claims on the idle Janus {Ms(recovery.RawOneSocket)} " +
+                             $"({result.RatioToOneSocket:0.0}×); Janus's HTTP connections at peak {recovery.JanusHttpConnectionsPeak}" +
+                             (echo is { } e ? $"; REST echo through the host p50 {e.Median.TotalMilliseconds:0.0} ms, p95 {e.P95.TotalMilliseconds:0.0} ms" : ""));
             }
             // Gracefully, so a host started with an EventPipe trace (--host-setting DOTNET_EnableEventPipe=1) finishes its file.
             await holder.StopAsync();
@@ -113,26 +145,57 @@ public sealed class ReclaimScenario(BenchmarkOptions options)
     }
 
     /// <summary>
-    /// Creates N WebSocket sessions through the API, <see cref="BenchmarkOptions.CreateConcurrency"/> at a time; returns
-    /// their Janus ids and the server each was placed on.
+    /// Creates N sessions through the API, <see cref="BenchmarkOptions.CreateConcurrency"/> at a time, REST ones with an
+    /// echotest handle each (so each holds a long poll, as a backend's do); returns their Janus ids, the server each was
+    /// placed on, and the REST ones' handles.
     /// </summary>
-    private async Task<(IReadOnlyDictionary<string, long> Ids, IReadOnlyDictionary<string, string> Servers)> CreateSessionsAsync(HostProcess host)
+    private async Task<(IReadOnlyDictionary<string, long> Ids, IReadOnlyDictionary<string, string> Servers, IReadOnlyDictionary<string, long> RestHandles)>
+        CreateSessionsAsync(HostProcess host)
     {
         var sessions = new ConcurrentDictionary<string, long>();
         var servers = new ConcurrentDictionary<string, string>();
+        var handles = new ConcurrentDictionary<string, long>();
         var keys = Enumerable.Range(1, options.Sessions).Select(i => $"bench-{i:D6}");
         var clock = Stopwatch.StartNew();
-        await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = options.CreateConcurrency }, async (key, _) =>
+        await Parallel.ForEachAsync(keys.Index(), new ParallelOptions { MaxDegreeOfParallelism = options.CreateConcurrency }, async (numbered, _) =>
         {
-            using var response = await host.PostJsonAsync("v1/sessions", new { key, transport = "websocket" });
+            var (i, key) = numbered;
+            var rest = options.Transport == BenchTransport.Rest || (options.Transport == BenchTransport.Mixed && i % 2 == 0);
+            using var response = await host.PostJsonAsync("v1/sessions", new { key, transport = rest ? "rest" : "websocket" });
             var session = await host.ReadJsonAsync(response, HttpStatusCode.Created);
             if (session.GetProperty("state").GetString() != "active")
                 throw new BenchmarkFailedException($"{key} was created in state {session.GetProperty("state")}, not active");
             sessions[key] = session.GetProperty("janusSessionId").GetInt64();
             servers[key] = session.GetProperty("server").GetString()!;
+            if (!rest) return;
+            using var attached = await host.PostJsonAsync($"v1/sessions/{key}/handles", new { plugin = "janus.plugin.echotest" });
+            handles[key] = (await host.ReadJsonAsync(attached, HttpStatusCode.Created)).GetProperty("handleId").GetInt64();
         });
-        Progress.Log($"created {sessions.Count} sessions through the API in {Ms(clock.Elapsed)} ({sessions.Count / clock.Elapsed.TotalSeconds:0}/s)");
-        return (sessions, servers);
+        Progress.Log($"created {sessions.Count} sessions ({handles.Count} REST with a handle) through the API in {Ms(clock.Elapsed)} " +
+                     $"({sessions.Count / clock.Elapsed.TotalSeconds:0}/s)");
+        return (sessions, servers, handles);
+    }
+
+    /// <summary>
+    /// <see cref="EchoSamples"/> echotest messages through the host on REST sessions, 8 at a time: each reply is a plugin event
+    /// that comes back on the session's long poll, so this is what a REST session's request costs beside all the others.
+    /// </summary>
+    private static async Task<EchoLatency?> TimeRestEchoesAsync(HostProcess host, IReadOnlyDictionary<string, long> restHandles)
+    {
+        if (restHandles.Count == 0) return null;
+        var sample = restHandles.OrderBy(h => h.Key, StringComparer.Ordinal).Where((_, i) => i % Math.Max(1, restHandles.Count / EchoSamples) == 0).Take(EchoSamples).ToList();
+        var times = new ConcurrentBag<TimeSpan>();
+        await Parallel.ForEachAsync(sample, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (handle, _) =>
+        {
+            var clock = Stopwatch.StartNew();
+            using var response = await host.PostJsonAsync($"v1/sessions/{handle.Key}/handles/{handle.Value}/messages", new { body = new { audio = true } });
+            var reply = await host.ReadJsonAsync(response, HttpStatusCode.OK);
+            if (reply.GetProperty("plugindata").GetProperty("data").GetProperty("result").GetString() != "ok")
+                throw new BenchmarkFailedException($"the echotest of {handle.Key} answered {reply}");
+            times.Add(clock.Elapsed);
+        });
+        var sorted = times.Order().ToList();
+        return new EchoLatency(sorted[sorted.Count / 2], sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(sorted.Count * 0.95) - 1)]);
     }
 
     /// <summary>
@@ -145,6 +208,7 @@ public sealed class ReclaimScenario(BenchmarkOptions options)
         await host.KillAsync();
         var killToExit = Stopwatch.GetElapsedTime(killed);
         var rawOneSocket = await RawClaimAsync(janus, sessions);
+        using var peak = janus.SampleHttpPeak();
 
         var launchedAt = DateTime.Now;
         var launched = Stopwatch.GetTimestamp();
@@ -167,7 +231,8 @@ public sealed class ReclaimScenario(BenchmarkOptions options)
                 KillToAllActive: killToExit + allActiveAt,
                 RestartToAllActive: allActiveAt,
                 rawOneSocket,
-                RecoveryTimeline.Parse(log, launchedAt, milestones with { Healthy = restartToHealthy }));
+                RecoveryTimeline.Parse(log, launchedAt, milestones with { Healthy = restartToHealthy }),
+                peak.Max);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
@@ -202,6 +267,7 @@ public sealed class ReclaimScenario(BenchmarkOptions options)
     private async Task<Recovery> KillAndTakeOverAsync(HostProcess holder, HostProcess standby, JanusServers janus, IReadOnlyDictionary<string, long> sessions)
     {
         var rawOneSocket = await RawClaimAsync(janus, sessions);
+        using var peak = janus.SampleHttpPeak();
         var logBefore = standby.Log().Length;
         var killedAt = DateTime.Now;
         var killed = Stopwatch.GetTimestamp();
@@ -214,7 +280,7 @@ public sealed class ReclaimScenario(BenchmarkOptions options)
             var allActive = milestones.AllActive!.Value;
             await LogSinceLaunchAsync(standby, sessions.Count); // every reclaim line has arrived
             var log = standby.Log()[logBefore..];
-            return new Recovery(TimeSpan.Zero, allActive, allActive, rawOneSocket, RecoveryTimeline.Parse(log, killedAt, milestones));
+            return new Recovery(TimeSpan.Zero, allActive, allActive, rawOneSocket, RecoveryTimeline.Parse(log, killedAt, milestones), peak.Max);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
@@ -223,11 +289,18 @@ public sealed class ReclaimScenario(BenchmarkOptions options)
         }
     }
 
-    /// <summary>The raw ceiling: one socket per server claiming that server's sessions, all servers at once.</summary>
+    /// <summary>
+    /// The raw ceiling, all servers at once: per server one socket claiming its WebSocket sessions, and
+    /// <see cref="RawRestConnections"/> HTTP connections claiming its REST ones.
+    /// </summary>
     private async Task<TimeSpan> RawClaimAsync(JanusServers janus, IReadOnlyDictionary<string, long> sessions)
     {
         var clock = Stopwatch.StartNew();
-        await Task.WhenAll(janus.All.Select((server, i) => RawClaimBaseline.OneSocketAsync(server, janus.IdsOn(i, sessions).ToArray(), options.RawInFlight)));
+        await Task.WhenAll(janus.All.SelectMany((server, i) => new[]
+        {
+            janus.WebSocketIdsOn(i, sessions).ToArray() is { Length: > 0 } ws ? RawClaimBaseline.OneSocketAsync(server, ws, options.RawInFlight) : Task.FromResult(TimeSpan.Zero),
+            janus.RestIdsOn(i, sessions).ToArray() is { Length: > 0 } rest ? RawClaimBaseline.RestAsync(server, rest, RawRestConnections) : Task.FromResult(TimeSpan.Zero),
+        }));
         return clock.Elapsed;
     }
 
@@ -339,10 +412,24 @@ public sealed class ReclaimScenario(BenchmarkOptions options)
         /// <summary>Session key → the server it was placed on (its configured name).</summary>
         public IReadOnlyDictionary<string, string> Placed { get; set; } = new Dictionary<string, string>();
 
+        /// <summary>The keys of the REST sessions.</summary>
+        public IReadOnlySet<string> Rest { get; set; } = new HashSet<string>();
+
         /// <summary>The Janus ids of the sessions on the <paramref name="index"/>th server.</summary>
-        public IEnumerable<long> IdsOn(int index, IReadOnlyDictionary<string, long> sessions) => All.Count == 1
-            ? sessions.Values
-            : sessions.Where(s => Placed[s.Key] == JanusHostSettings.ServerName(index)).Select(s => s.Value);
+        public IEnumerable<long> IdsOn(int index, IReadOnlyDictionary<string, long> sessions) => On(index, sessions).Select(s => s.Value);
+
+        public IEnumerable<long> WebSocketIdsOn(int index, IReadOnlyDictionary<string, long> sessions) =>
+            On(index, sessions).Where(s => !Rest.Contains(s.Key)).Select(s => s.Value);
+
+        public IEnumerable<long> RestIdsOn(int index, IReadOnlyDictionary<string, long> sessions) =>
+            On(index, sessions).Where(s => Rest.Contains(s.Key)).Select(s => s.Value);
+
+        /// <summary>The most HTTP connections any one server held while it ran (its side, from the kernel).</summary>
+        public HttpPeak SampleHttpPeak() => new(All.Select(server => TcpConnections.SamplePeak(server.Ports.Http)).ToList());
+
+        private IEnumerable<KeyValuePair<string, long>> On(int index, IReadOnlyDictionary<string, long> sessions) => All.Count == 1
+            ? sessions
+            : sessions.Where(s => Placed[s.Key] == JanusHostSettings.ServerName(index));
 
         public async ValueTask DisposeAsync()
         {
@@ -381,7 +468,18 @@ public sealed class ReclaimScenario(BenchmarkOptions options)
     private static string Ms(TimeSpan duration) => $"{duration.TotalMilliseconds:0} ms";
 
     private sealed record Recovery(TimeSpan RestartToHealthy, TimeSpan KillToAllActive, TimeSpan RestartToAllActive, TimeSpan RawOneSocket,
-        RecoveryTimeline Timeline);
+        RecoveryTimeline Timeline, int JanusHttpConnectionsPeak);
+
+    /// <summary>The peak samplers of every server's HTTP port.</summary>
+    private sealed class HttpPeak(IReadOnlyList<TcpConnections.PeakSampler> samplers) : IDisposable
+    {
+        public int Max => samplers.Max(sampler => sampler.Max);
+
+        public void Dispose()
+        {
+            foreach (var sampler in samplers) sampler.Dispose();
+        }
+    }
 
     /// <summary>One element of <c>GET /v1/sessions</c>, as much of it as the benchmark checks.</summary>
     private sealed record SessionView(string Key, long? JanusSessionId, string State, int Reclaims, string? LastError)

@@ -14,10 +14,13 @@ public static class Report
         ("restart→healthy ms", r => r.RestartToHealthy.TotalMilliseconds, "0"),
         ("SIGKILL→all-active ms", r => r.KillToAllActive.TotalMilliseconds, "0"),
         ("sessions/s", r => r.SessionsPerSecond, "0"),
-        ("raw 1-socket ms", r => r.RawOneSocket.TotalMilliseconds, "0"),
-        ("lib/raw 1-socket", r => r.RatioToOneSocket, "0.0"),
+        ("raw claims ms", r => r.RawOneSocket.TotalMilliseconds, "0"),
+        ("lib/raw", r => r.RatioToOneSocket, "0.0"),
         ("load", r => r.Load, "0.00"),
         ("RSS KiB/session", r => r.RssPerSessionKiB, "0.0"),
+        ("Janus HTTP conns peak", r => r.JanusHttpConnectionsPeak, "0"),
+        ("REST echo p50 ms", r => r.RestEcho?.Median.TotalMilliseconds ?? double.NaN, "0.0"),
+        ("REST echo p95 ms", r => r.RestEcho?.P95.TotalMilliseconds ?? double.NaN, "0.0"),
     ];
 
     public static string Format(IReadOnlyList<RunResult> results)
@@ -27,12 +30,13 @@ public static class Report
         foreach (var journal in results.GroupBy(r => (r.Journal, r.Sessions, r.Servers)))
         {
             var runs = journal.ToList();
-            var name = BenchmarkOptions.Name(journal.Key.Journal) + (journal.Key.Servers > 1 ? $" ×{journal.Key.Servers} Janus" : "");
+            var name = BenchmarkOptions.Name(journal.Key.Journal) + (journal.Key.Servers > 1 ? $" ×{journal.Key.Servers} Janus" : "") +
+                       $" {BenchmarkOptions.Name(journal.First().Transport)}";
             var n = journal.Key.Sessions.ToString(CultureInfo.InvariantCulture);
-            rows.AddRange(runs.Select(r => Row(name, n, $"run {r.Run}", Columns.Select(c => c.Value(r).ToString(c.Format, CultureInfo.InvariantCulture)))));
-            rows.Add(Row(name, n, "median", Columns.Select(c => Median(runs.Select(c.Value)).ToString(c.Format, CultureInfo.InvariantCulture))));
-            rows.Add(Row(name, n, "min", Columns.Select(c => runs.Min(c.Value).ToString(c.Format, CultureInfo.InvariantCulture))));
-            rows.Add(Row(name, n, "max", Columns.Select(c => runs.Max(c.Value).ToString(c.Format, CultureInfo.InvariantCulture))));
+            rows.AddRange(runs.Select(r => Row(name, n, $"run {r.Run}", Columns.Select(c => Cell(c.Value(r), c.Format)))));
+            rows.Add(Row(name, n, "median", Columns.Select(c => Cell(Median(runs.Select(c.Value)), c.Format))));
+            rows.Add(Row(name, n, "min", Columns.Select(c => Cell(runs.Min(c.Value), c.Format))));
+            rows.Add(Row(name, n, "max", Columns.Select(c => Cell(runs.Max(c.Value), c.Format))));
         }
         AppendTable(text, ["journal", "N", "", .. Columns.Select(c => c.Header)], rows);
         AppendServers(text, results);
@@ -75,6 +79,9 @@ public static class Report
     }
 
     private static string[] Row(string journal, string n, string label, IEnumerable<string> values) => [journal, n, label, .. values];
+
+    /// <summary>A number, or "-" for one the run does not have (a REST figure without REST sessions).</summary>
+    private static string Cell(double value, string format) => double.IsNaN(value) ? "-" : value.ToString(format, CultureInfo.InvariantCulture);
 
     internal static double Median(IEnumerable<double> values)
     {

@@ -8,7 +8,8 @@ namespace Janus.Actors.Benchmarks;
 /// <param name="KillToAllActive">SIGKILL sent → every session active, less the raw baseline run in between: the kill's own
 /// wait for the process to exit plus <paramref name="RestartToAllActive"/>.</param>
 /// <param name="RestartToAllActive">Host process launched → every session active: the sessions/s denominator.</param>
-/// <param name="RawOneSocket">One raw WebSocket claiming every session, pipelined, while the host is dead (Janus idle).</param>
+/// <param name="RawOneSocket">The raw claims of every session while the host is dead (Janus idle): one WebSocket per server,
+/// pipelined, for the WebSocket ones, and 16 HTTP connections per server for the REST ones.</param>
 /// <param name="Load">The machine's one-minute load average when the run started.</param>
 /// <param name="RssPerSessionKiB">Host RSS with every session idle, less the RSS of the same host with none, per session.</param>
 /// <param name="Timeline">Where the recovery's time went, from the host's own log.</param>
@@ -28,8 +29,20 @@ public sealed record RunResult(
     int Servers,
     IReadOnlyDictionary<string, int> Spread)
 {
+    /// <summary>The sessions' transport.</summary>
+    public BenchTransport Transport { get; init; }
+
+    /// <summary>The most HTTP connections one Janus server held during the recovery (its side: the dead host's polls too).</summary>
+    public int JanusHttpConnectionsPeak { get; init; }
+
+    /// <summary>A REST echo's round trip through the host after the recovery; null without REST sessions.</summary>
+    public EchoLatency? RestEcho { get; init; }
+
     public double SessionsPerSecond => Sessions / RestartToAllActive.TotalSeconds;
 
     /// <summary>Library (SIGKILL → all active) over the raw claim (one socket per server): how far from the ceiling.</summary>
     public double RatioToOneSocket => KillToAllActive / RawOneSocket;
 }
+
+/// <summary>The median and 95th percentile of a sample of round trips.</summary>
+public sealed record EchoLatency(TimeSpan Median, TimeSpan P95);

@@ -22,7 +22,7 @@ public sealed class RestAtScaleSpecs(ITestOutputHelper output)
         const int sessionTimeout = 15;
         await using var janus = await StartJanusAsync(new JanusServerOptions { SessionTimeoutSeconds = sessionTimeout });
         await using var host = await StartHostAsync(janus);
-        using var peak = new PeakConnections(janus.Ports.Http);
+        using var peak = TcpConnections.SamplePeak(janus.Ports.Http);
 
         var sessions = await CreateAsync(host, 1_000, "call");
         using (var refused = await host.PostJsonAsync("v1/sessions", """{"key":"one-too-many","transport":"rest"}"""))
@@ -48,7 +48,7 @@ public sealed class RestAtScaleSpecs(ITestOutputHelper output)
 
         await host.KillAsync();
         var killed = Stopwatch.StartNew();
-        using var peak = new PeakConnections(janus.Ports.Http);
+        using var peak = TcpConnections.SamplePeak(janus.Ports.Http);
         output.WriteLine($"Janus holds {TcpConnections.ServedOn(janus.Ports.Http, closeWaitOnly: true)} long polls of the dead host");
         await host.StartAsync();
 
@@ -131,7 +131,7 @@ public sealed class RestAtScaleSpecs(ITestOutputHelper output)
         await using var janus = await StartJanusAsync(new JanusServerOptions { SessionTimeoutSeconds = 30 });
         await using var host = await StartHostAsync(janus);
         var live = await CreateAsync(host, 200, "live");
-        using var peak = new PeakConnections(janus.Ports.Http);
+        using var peak = TcpConnections.SamplePeak(janus.Ports.Http);
 
         var calls = Stopwatch.StartNew();
         var failures = new ConcurrentBag<string>();
@@ -231,35 +231,5 @@ public sealed class RestAtScaleSpecs(ITestOutputHelper output)
             s.GetProperty("key").GetString()!,
             s.GetProperty("janusSessionId").ValueKind == JsonValueKind.Number ? s.GetProperty("janusSessionId").GetInt64() : null,
             s.GetProperty("state").GetString()!)).ToList();
-    }
-
-    /// <summary>The most TCP connections Janus's HTTP port held while it was sampled (every 50 ms, on a thread of its own).</summary>
-    private sealed class PeakConnections : IDisposable
-    {
-        private readonly CancellationTokenSource _stop = new();
-        private readonly Thread _sampler;
-        private int _max;
-
-        public PeakConnections(int port)
-        {
-            _sampler = new Thread(() =>
-            {
-                while (!_stop.IsCancellationRequested)
-                {
-                    var now = TcpConnections.ServedOn(port);
-                    if (now > Volatile.Read(ref _max)) Volatile.Write(ref _max, now);
-                    _stop.Token.WaitHandle.WaitOne(50);
-                }
-            }) { IsBackground = true };
-            _sampler.Start();
-        }
-
-        public int Max => Volatile.Read(ref _max);
-
-        public void Dispose()
-        {
-            _stop.Cancel();
-            _sampler.Join();
-        }
     }
 }
