@@ -53,6 +53,16 @@ public static class JanusConfigFiles
         }
     }
 
+    /// <summary>
+    /// The <c>mhd_connection_limit</c> <c>deploy/janus</c> gives Janus's HTTP transport, which a host of a local Janus
+    /// rendered from it keeps its <c>Janus:RestConnectionLimit</c> 4 below; null when the template leaves Janus's default.
+    /// </summary>
+    public static int? DeployedMhdConnectionLimit() =>
+        Regex.Match(File.ReadAllText(Path.Combine(TemplateFolder, "janus.transport.http.jcfg")), @"^\s*mhd_connection_limit\s*=\s*(\d+)", RegexOptions.Multiline) is
+        { Success: true } found
+            ? int.Parse(found.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)
+            : null;
+
     /// <summary>The configuration of a test Janus (see <see cref="JanusServerOptions"/>).</summary>
     public static void Write(string folder, JanusServerOptions options, JanusServerPorts ports)
     {

@@ -32,6 +32,11 @@ public sealed class LocalJanusServers(LaunchSettings settings) : IAsyncDisposabl
         var hostSettings = _servers.Count == 1
             ? JanusHostSettings.Single(_servers[0].Ports)
             : JanusHostSettings.For(_servers.Select((server, index) => (names[index], server.Ports, server.AdminSecret())).ToList());
+        // Rendered from deploy/janus: the REST budget follows its mhd_connection_limit.
+        if (JanusConfigFiles.DeployedMhdConnectionLimit() is { } served)
+            foreach (var (index, _) in _servers.Index())
+                hostSettings[_servers.Count == 1 ? "Janus:RestConnectionLimit" : $"Janus:Servers:{index}:RestConnectionLimit"] =
+                    (served - 4).ToString(System.Globalization.CultureInfo.InvariantCulture);
         // Environment variables as the hosts read them: Janus__Servers__0__Name for Janus:Servers:0:Name.
         foreach (var (key, value) in hostSettings) Environment.SetEnvironmentVariable(key.Replace(":", "__", StringComparison.Ordinal), value);
         if (_servers.Count > 1) Say.Line($"{_servers.Count} Janus servers: {string.Join(", ", names)}");

@@ -52,13 +52,16 @@ public sealed record SessionResponse(
 
 /// <summary>
 /// <c>GET /v1/servers</c>: a Janus server as this host sees it — <c>state</c> is up, draining, unreachable or retired;
-/// <c>liveSessions</c> counts its sessions not ended (in a cluster: the whole cluster's, as last reported); <c>janus</c>
-/// is what its <c>info</c> last said. No URL or secret is shown.
+/// <c>liveSessions</c> counts its sessions not ended (in a cluster: the whole cluster's, as last reported), and
+/// <c>liveRestSessions</c> the REST ones among them against <c>restSessionLimit</c> (its REST connection budget, without a
+/// REST URL absent); <c>janus</c> is what its <c>info</c> last said. No URL or secret is shown.
 /// </summary>
 public sealed record ServerResponse(
     string Name,
     string State,
     long LiveSessions,
+    long LiveRestSessions,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? RestSessionLimit,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Capacity,
     int Weight,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Zone,
@@ -69,6 +72,8 @@ public sealed record ServerResponse(
         server.Name,
         server.State.ToString().ToLowerInvariant(),
         server.LiveSessions,
+        server.LiveRestSessions,
+        server.RestSessionLimit,
         server.Settings.Capacity,
         server.Settings.Weight,
         server.Settings.Zone,

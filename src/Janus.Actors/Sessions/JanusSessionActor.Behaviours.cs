@@ -98,8 +98,8 @@ internal sealed partial class JanusSessionActor
                 if (!TriedAnotherServer($"unreachable: {reason}"))
                     FailCreation(new JanusSessionUnavailableException(_key, JanusSessionStatus.Creating, $"Janus server '{_state.Server}' unreachable: {reason}"));
                 return true;
-            case JanusTransportReports.SendFailed failed when Sender.Equals(_transport):
-                // A create or adoption Janus's HTTP transport did not take: like an unreachable server.
+            case JanusTransportReports.SendFailed { Unreachable: true } failed when Sender.Equals(_transport):
+                // A create or adoption that could not reach Janus's HTTP transport: the server is unreachable.
                 if (!TriedAnotherServer($"unreachable: {failed.Reason}")) OnSendFailed(failed);
                 return true;
             default:
@@ -151,11 +151,6 @@ internal sealed partial class JanusSessionActor
             case TransportFailed or JanusTransportReports.ConnectionLost when TransportFailure(message) is { } reason:
                 ForgetFailedRestLink(message);
                 Reconnect($"transport failed: {reason}");
-                return true;
-            case JanusTransportReports.SendFailed failed when Sender.Equals(_rest):
-                // Janus's HTTP transport refused or dropped the connection: unreachable, as a lost WebSocket is.
-                OnSendFailed(failed);
-                Reconnect(failed.Reason);
                 return true;
             case AttachHandle c:
                 SendAttach(c);

@@ -67,10 +67,15 @@ internal sealed partial class JanusSessionActor
         _connecting = false;
     }
 
-    /// <summary>A REST child failed (it throws only when misused): its supervisor stopped it; the next connect starts another.</summary>
+    /// <summary>
+    /// A REST child failed (it throws only when misused): its supervisor stopped it, and the next connect starts another,
+    /// which claims (the stopped one's long poll may still wait in Janus).
+    /// </summary>
     private void ForgetFailedRestLink(object message)
     {
-        if (message is TransportFailed failed && failed.Transport.Equals(_rest)) _rest = null;
+        if (message is not TransportFailed failed || !failed.Transport.Equals(_rest)) return;
+        _rest = null;
+        _claimed = false;
     }
 
     /// <summary>

@@ -73,10 +73,11 @@ internal static class JanusTransportReports
     public sealed record Received(JanusMessage Message) : INoSerializationVerificationNeeded;
 
     /// <summary>
-    /// REST only: the request with this <paramref name="Transaction"/> could not reach Janus (refused, reset, an HTTP error);
-    /// it has failed, and Janus looks unreachable. The transport goes on. A request that is only late is left to its timeout.
+    /// REST only: the request with this <paramref name="Transaction"/> got no answer (refused, closed, an HTTP error): it has
+    /// failed; the transport goes on. <paramref name="Unreachable"/>: Janus could not be reached at all (then every REST
+    /// session of the server is told <see cref="ConnectionLost"/> too). A request that is only late is left to its timeout.
     /// </summary>
-    public sealed record SendFailed(string Transaction, string Reason) : INoSerializationVerificationNeeded;
+    public sealed record SendFailed(string Transaction, string Reason, bool Unreachable) : INoSerializationVerificationNeeded;
 
     /// <summary>
     /// REST only: the long poll was answered 404/458, Janus no longer knows the session; polling has stopped.

@@ -73,13 +73,14 @@ internal sealed class RestTransportActor : ReceiveActor, IWithTimers
         });
         Receive<PostFailed>(failed => failed.Incarnation == _incarnation, failed =>
         {
-            var reason = $"POST {failed.Request} to Janus failed: {JanusTransportFailure.RestCallFailed(failed.Cause)}";
-            _log.Debug("{Reason}", reason);
-            // No answer in time is the session's own request timeout to tell (it runs as long): not a sign Janus is gone, as a
-            // refused or reset connection is — the request may have waited its turn for one of the server's connections.
+            // No answer in time is the session's own request timeout to tell (it runs as long), and no sign Janus is gone:
+            // the request may have waited its turn for one of the server's connections.
             if (failed.Cause is TimeoutException) return;
-            Context.Parent.Tell(new SendFailed(failed.Request.Transaction, reason));
-            _connections.Unreachable(reason);
+            var (why, unreachable) = JanusTransportFailure.RestCallFailed(failed.Cause);
+            var reason = $"POST {failed.Request} to Janus failed: {why}";
+            _log.Debug("{Reason}", reason);
+            Context.Parent.Tell(new SendFailed(failed.Request.Transaction, reason, unreachable));
+            if (unreachable) _connections.Unreachable(reason);
         });
         Receive<ConnectionLost>(lost => Context.Parent.Tell(lost)); // the server, from its connections
         Receive<StartPolling>(start => StartPolling(start.JanusSessionId));
@@ -225,7 +226,7 @@ internal sealed class RestTransportActor : ReceiveActor, IWithTimers
 
     private void OnPollFailed(PollFailed failed)
     {
-        var reason = JanusTransportFailure.RestCallFailed(failed.Cause);
+        var (reason, unreachable) = JanusTransportFailure.RestCallFailed(failed.Cause);
         if (failed.Drain is { } drain)
         {
             // Nothing could be drained: the claim that follows finds out whether Janus is there.
@@ -235,7 +236,7 @@ internal sealed class RestTransportActor : ReceiveActor, IWithTimers
             return;
         }
         _loopPollOut = false;
-        _connections.Unreachable(reason);
+        if (unreachable) _connections.Unreachable(reason);
         var delay = _backoff.DelayFor(++_pollFailures);
         _log.Debug("Long poll failed ({Reason}): polling again in {Delay}", reason, delay);
         Timers.StartSingleTimer(RetryPollTimer, RetryPoll.Instance, delay);

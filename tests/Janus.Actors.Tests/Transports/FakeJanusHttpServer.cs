@@ -101,6 +101,9 @@ internal sealed class FakeHttpExchange(HttpListenerContext context, string body)
 
     public string Body { get; } = body;
 
+    /// <summary>Closes the connection without an answer, as Janus does to a long poll whose session it destroyed meanwhile.</summary>
+    public void CloseWithoutAnswer() => context.Response.Abort();
+
     /// <summary>Answers with <paramref name="status"/> and, unless null, a JSON body.</summary>
     public async Task RespondAsync(int status, string? json = null)
     {

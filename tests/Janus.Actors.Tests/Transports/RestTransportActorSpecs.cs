@@ -333,9 +333,11 @@ public sealed class RestTransportActorSpecs(ITestOutputHelper output) : Transpor
     }
 
     [Theory]
-    [InlineData(500)]
-    [InlineData(404)] // e.g. a wrong base path
-    public async Task A_post_answered_with_an_HTTP_error_fails_that_request_and_the_transport_goes_on(int status)
+    [InlineData(500, false)]
+    [InlineData(404, false)] // e.g. a wrong base path
+    [InlineData(502, true)] // a proxy that cannot reach Janus
+    [InlineData(504, true)]
+    public async Task A_post_answered_with_an_HTTP_error_fails_that_request_and_the_transport_goes_on(int status, bool unreachable)
     {
         var transport = await ConnectAsync();
 
@@ -343,9 +345,9 @@ public sealed class RestTransportActorSpecs(ITestOutputHelper output) : Transpor
         await (await _janus.NextRequestAsync()).RespondAsync(status);
 
         var failed = await ExpectMsgAsync<SendFailed>();
-        Assert.Equal("t1", failed.Transaction);
+        Assert.Equal(("t1", unreachable), (failed.Transaction, failed.Unreachable));
         Assert.Contains($"HTTP {status}", failed.Reason);
-        await ExpectMsgAsync<ConnectionLost>();
+        if (unreachable) await ExpectMsgAsync<ConnectionLost>();
         transport.Tell(new Send(JanusRequests.KeepAlive("t2", 5)));
         await AnswerAsync(await _janus.NextRequestAsync(), "/janus/5", "keepalive", "t2");
         Assert.Equal("t2", (await ExpectMsgAsync<Received>()).Message.Transaction);
@@ -364,6 +366,18 @@ public sealed class RestTransportActorSpecs(ITestOutputHelper output) : Transpor
         Assert.Equal(("GET", "/janus/5?maxev=10"), (again.Method, again.PathAndQuery));
         await again.RespondAsync(200, """[{"janus":"event","sender":3}]""");
         Assert.Equal(3L, (await ExpectMsgAsync<Received>()).Message.Sender);
+    }
+
+    [Fact]
+    public async Task A_poll_Janus_closes_without_an_answer_is_sent_again_and_says_nothing_of_the_server()
+    {
+        var transport = await ConnectAsync(Options() with { MinReclaimBackoff = TimeSpan.FromMilliseconds(100) });
+
+        transport.Tell(new StartPolling(5));
+        (await _janus.NextRequestAsync()).CloseWithoutAnswer(); // the session destroyed as an event reached it (janus_http.c)
+
+        await (await _janus.NextRequestAsync()).RespondAsync(200, """[{"janus":"event","sender":4}]""");
+        Assert.Equal(4L, (await ExpectMsgAsync<Received>()).Message.Sender); // no ConnectionLost before it
     }
 
     [Fact]
