@@ -21,7 +21,7 @@ internal sealed class JanusServerBoard
         public JanusServerInfo? Info { get; set; }
         public string? Problem { get; set; }
         public bool DrainedHere { get; set; }
-        /// <summary>Creates placed (or, naming it, let through) here that have not reported yet: when, and their transport.</summary>
+        /// <summary>Creates placed here, or naming it, that have not reported yet: when, and their transport.</summary>
         public Dictionary<string, (DateTime At, JanusTransportKind Transport)> Placing { get; } = new(StringComparer.Ordinal);
         public Dictionary<string, long> OnOtherNodes { get; } = new(StringComparer.Ordinal);
         public Dictionary<string, long> RestOnOtherNodes { get; } = new(StringComparer.Ordinal);
@@ -191,8 +191,13 @@ internal sealed class JanusServerBoard
             return (null, new JanusNoServerAvailableException($"Janus server '{create.Server}' is draining: it takes no new sessions"));
         if (RestBudgetSpent(status, create.Transport) is { } spent)
             return (null, new JanusNoServerAvailableException(spent));
-        _byName[create.Server].Placing[create.Key] = (DateTime.UtcNow, create.Transport);
         return (create, null);
+    }
+
+    /// <summary>A create that named its server is under way there (<see cref="CreatingOn"/>): it counts at once.</summary>
+    public void Creating(CreatingOn creating)
+    {
+        if (_byName.TryGetValue(creating.Server, out var entry)) entry.Placing[creating.Key] = (DateTime.UtcNow, creating.Transport);
     }
 
     /// <summary>Where a create that names no server goes: the selector's choice among the servers' current states and loads.</summary>

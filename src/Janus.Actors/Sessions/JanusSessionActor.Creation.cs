@@ -16,7 +16,11 @@ internal sealed partial class JanusSessionActor
         _creation = (command, Sender);
         _state = _state with { Transport = command.Transport };
         Enter(JanusSessionStatus.Creating);
-        if (command.Server is { } named) CreateOn(named); // the registry checked it is configured and open
+        if (command.Server is { } named)
+        {
+            _registry.Tell(new CreatingOn(_key, named, command.Transport)); // the registry checked it is configured and open
+            CreateOn(named);
+        }
         else AskForServer();
     }
 

@@ -37,6 +37,7 @@ internal sealed partial class JanusSessionRegistry
             _topology.ShareWithOtherNodes(new ServerLoadReport(NodeAddress, _servers.LiveHere(), _servers.LiveRestHere()));
         });
         Receive<PlaceSession>(place => Sender.Tell(_servers.Place(place)));
+        Receive<CreatingOn>(_servers.Creating);
         Receive<SessionOnUnknownServer>(stranded => _serverWatch.Stranded(stranded.Server, Timers));
         Receive<SessionLostToRestart>(lost => _serverWatch.LostToRestart(lost.Server, Timers));
         Receive<JanusServerWatch.Report>(report => _serverWatch.OnReport(report, Timers, _scanning || _unregistered.Count > 0));

@@ -45,6 +45,12 @@ internal static class SessionRegistryProtocol
     /// <summary>The server chosen for a <see cref="PlaceSession"/>, or why none can take it.</summary>
     internal sealed record SessionPlaced(string? Server, string? Refusal) : INoSerializationVerificationNeeded;
 
+    /// <summary>
+    /// From a session created on the server its create named: it counts there from now, as a placed one does, until it
+    /// reports or fails. Told to the registry of the node the session lives on, which is the one that hears its end.
+    /// </summary>
+    internal sealed record CreatingOn(string Key, string Server, JanusTransportKind Transport) : INoSerializationVerificationNeeded;
+
     /// <summary>A session recovered on a Janus server the configuration does not have: it waits, neither claimed nor ended.</summary>
     internal sealed record SessionOnUnknownServer(string Server) : INoSerializationVerificationNeeded;
 

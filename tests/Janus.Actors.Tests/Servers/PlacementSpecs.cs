@@ -227,12 +227,13 @@ public sealed class PlacementSpecs
     }
 
     [Fact]
-    public void A_REST_create_naming_a_server_at_its_budget_is_refused_and_one_with_room_counts_at_once()
+    public void A_REST_create_naming_a_server_at_its_budget_is_refused_and_one_under_way_there_counts_at_once()
     {
         var board = Board(Server("a", rest: true, restConnectionLimit: 6));
         Live("r0", "a", JanusTransportKind.Rest);
 
         var (first, room) = board.Check(new CreateSession("r1", JanusTransportKind.Rest, Server: "a"));
+        board.Creating(new CreatingOn("r1", "a", JanusTransportKind.Rest)); // what its session tells its own node
         var (second, spent) = board.Check(new CreateSession("r2", JanusTransportKind.Rest, Server: "a"));
 
         Assert.Null(room);
