@@ -19,6 +19,7 @@ public static class Report
         ("load", r => r.Load, "0.00"),
         ("RSS KiB/session", r => r.RssPerSessionKiB, "0.0"),
         ("Janus HTTP conns peak", r => r.JanusHttpConnectionsPeak, "0"),
+        ("SIGKILL→REST events flow ms", r => r.KillToRestEventsFlow?.TotalMilliseconds ?? double.NaN, "0"),
         ("REST echo p50 ms", r => r.RestEcho?.Median.TotalMilliseconds ?? double.NaN, "0.0"),
         ("REST echo p95 ms", r => r.RestEcho?.P95.TotalMilliseconds ?? double.NaN, "0.0"),
     ];

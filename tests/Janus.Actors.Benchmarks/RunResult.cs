@@ -35,8 +35,11 @@ public sealed record RunResult(
     /// <summary>The most HTTP connections one Janus server held during the recovery (its side: the dead host's polls too).</summary>
     public int JanusHttpConnectionsPeak { get; init; }
 
-    /// <summary>A REST echo's round trip through the host after the recovery; null without REST sessions.</summary>
+    /// <summary>A REST echo's round trip through the host with every session created (before the kills); null without REST sessions.</summary>
     public EchoLatency? RestEcho { get; init; }
+
+    /// <summary>SIGKILL → every REST session answered an echo (its events flow again); null without REST sessions.</summary>
+    public TimeSpan? KillToRestEventsFlow { get; init; }
 
     public double SessionsPerSecond => Sessions / RestartToAllActive.TotalSeconds;
 

@@ -169,10 +169,11 @@ internal sealed class JanusRestConnections : IDisposable
     /// <summary>
     /// A recovered session may drain what Janus queued for it only with a connection to spare: a drain's long poll that
     /// finds nothing queued holds its connection for 30 s, whatever the client does. Spare is what is left beside a poll for
-    /// every REST session of the server (this node's, those it is recovering, the other nodes'), this node's request lane,
-    /// the dead process's polls (assumed held until they expire), and the drains under way. When none is, the session claims
-    /// at once: its next events without delay are worth more than the gap's. True, and counted until
-    /// <see cref="DrainDone"/>, when there is one.
+    /// every REST session of the server (this node's, those it is recovering, the other nodes'), this node's request lane and
+    /// the dead process's polls (assumed held until they expire). All or none: while this node recovers N sessions they drain
+    /// only with N to spare — a few drained, arbitrarily, would only leave their drains' connections held when the next
+    /// crash comes. Without, the session claims at once: its next events without delay are worth more than the gap's. True,
+    /// and counted until <see cref="DrainDone"/>, when it may.
     /// </summary>
     public bool TryStartDrain()
     {
@@ -181,9 +182,8 @@ internal sealed class JanusRestConnections : IDisposable
             var now = DateTime.UtcNow;
             while (_deadPollsExpire.TryPeek(out var expires) && expires < now) _deadPollsExpire.Dequeue();
             var recovering = now < _recoveringUntil ? _recovering : 0;
-            var held = Math.Max(Sessions, recovering) + OtherNodesSessions + RequestConnections
-                       + Math.Max(_deadPollsExpire.Count, recovering) + DrainsInFlight;
-            if (held >= Limit) return false;
+            var spare = Limit - (Math.Max(Sessions, recovering) + OtherNodesSessions + RequestConnections + Math.Max(_deadPollsExpire.Count, recovering));
+            if (spare < Math.Max(1, recovering) || DrainsInFlight >= spare) return false;
             Interlocked.Increment(ref _drains);
             return true;
         }
