@@ -15,27 +15,59 @@ public static class TcpConnections
     /// <summary>Connections on the server side of <paramref name="port"/>; <paramref name="closeWaitOnly"/>: only those whose client has gone.</summary>
     public static int ServedOn(int port, bool closeWaitOnly = false)
     {
+        var states = StatesOn(port);
+        return closeWaitOnly ? states.GetValueOrDefault("CLOSE_WAIT") : states.Values.Sum();
+    }
+
+    /// <summary>The connections on the server side of <paramref name="port"/> by TCP state (ESTABLISHED, SYN_RECV, CLOSE_WAIT).</summary>
+    public static IReadOnlyDictionary<string, int> StatesOn(int port)
+    {
         var hexPort = ":" + port.ToString("X4", CultureInfo.InvariantCulture);
-        var count = 0;
-        foreach (var table in new[] { "/proc/net/tcp", "/proc/net/tcp6" })
+        var states = new Dictionary<string, int>();
+        foreach (var fields in Rows())
         {
-            if (!File.Exists(table)) continue;
-            foreach (var line in File.ReadLines(table).Skip(1))
-            {
-                var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                if (fields.Length > 3 && fields[1].EndsWith(hexPort, StringComparison.Ordinal)
-                    && (closeWaitOnly ? fields[3] == "08" : Held.Contains(fields[3])))
-                    count++;
-            }
+            if (!fields[1].EndsWith(hexPort, StringComparison.Ordinal) || !Held.Contains(fields[3])) continue;
+            var state = fields[3] switch { "01" => "ESTABLISHED", "03" => "SYN_RECV", _ => "CLOSE_WAIT" };
+            states[state] = states.GetValueOrDefault(state) + 1;
         }
-        return count;
+        return states;
     }
 
     /// <summary>
-    /// The most connections <see cref="ServedOn"/> counted on <paramref name="port"/> while it ran (sampled every 50 ms on a
-    /// thread of its own, so a busy thread pool cannot miss a peak); disposing stops it.
+    /// The connections process <paramref name="pid"/> holds to <paramref name="port"/> (its sockets, established or
+    /// connecting): what a client really uses of a server's connections, whatever the server has yet to notice.
     /// </summary>
-    public static PeakSampler SamplePeak(int port) => new(port);
+    public static int OpenedBy(int pid, int port)
+    {
+        var sockets = new HashSet<string>(StringComparer.Ordinal);
+        try
+        {
+            foreach (var fd in Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd"))
+                if (new FileInfo(fd).LinkTarget is { } target && target.StartsWith("socket:[", StringComparison.Ordinal))
+                    sockets.Add(target[8..^1]);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return 0; // the process is gone, or closed a descriptor while it was read
+        }
+        var hexPort = ":" + port.ToString("X4", CultureInfo.InvariantCulture);
+        // 01 ESTABLISHED, 02 SYN_SENT; the inode is the tenth field.
+        return Rows().Count(fields => fields.Length > 9 && fields[2].EndsWith(hexPort, StringComparison.Ordinal)
+                                      && fields[3] is "01" or "02" && sockets.Contains(fields[9]));
+    }
+
+    private static IEnumerable<string[]> Rows() =>
+        new[] { "/proc/net/tcp", "/proc/net/tcp6" }.Where(File.Exists)
+            .SelectMany(table => File.ReadLines(table).Skip(1))
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(fields => fields.Length > 3);
+
+    /// <summary>
+    /// The most connections <see cref="ServedOn"/> counted on <paramref name="port"/> while it ran (sampled every 50 ms on a
+    /// thread of its own, so a busy thread pool cannot miss a peak), and with <paramref name="clientPid"/> the most that
+    /// process held to it (<see cref="OpenedBy"/>); disposing stops it.
+    /// </summary>
+    public static PeakSampler SamplePeak(int port, int? clientPid = null) => new(port, clientPid);
 
     /// <summary>See <see cref="SamplePeak"/>.</summary>
     public sealed class PeakSampler : IDisposable
@@ -44,21 +76,37 @@ public static class TcpConnections
         private readonly Thread _sampler;
         private int _max;
 
-        internal PeakSampler(int port)
+        private int _clientMax;
+
+        internal PeakSampler(int port, int? clientPid)
         {
             _sampler = new Thread(() =>
             {
                 while (!_stop.IsCancellationRequested)
                 {
-                    var now = ServedOn(port);
-                    if (now > Volatile.Read(ref _max)) Volatile.Write(ref _max, now);
+                    var states = StatesOn(port);
+                    var now = states.Values.Sum();
+                    if (now > Volatile.Read(ref _max))
+                    {
+                        AtMax = string.Join(", ", states.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Value} {s.Key}"));
+                        Volatile.Write(ref _max, now);
+                    }
+                    if (clientPid is { } pid && OpenedBy(pid, port) is var held && held > Volatile.Read(ref _clientMax))
+                        Volatile.Write(ref _clientMax, held);
                     _stop.Token.WaitHandle.WaitOne(50);
                 }
             }) { IsBackground = true, Name = $"tcp-peak-{port}" };
             _sampler.Start();
         }
 
+        /// <summary>The most connections the server side of the port held.</summary>
         public int Max => Volatile.Read(ref _max);
+
+        /// <summary>The most connections the client process held to the port.</summary>
+        public int ClientMax => Volatile.Read(ref _clientMax);
+
+        /// <summary>The connections by TCP state when <see cref="Max"/> was seen.</summary>
+        public string AtMax { get; private set; } = "none";
 
         public void Dispose()
         {

@@ -46,7 +46,8 @@ public sealed record JanusOptions
     /// Connections each node keeps to each Janus server's HTTP transport for requests (create, claim, keep-alive, attach,
     /// message, …), reused from one request to the next. More requests wait their turn for one, so that a burst (10,000
     /// claims after a crash) never takes the connections long polls need; they never wait behind a long poll, which has
-    /// connections of its own. Counted in <see cref="JanusServerSettings.RestConnectionLimit"/>.
+    /// connections of its own. One of them carries the server's <c>info</c> probe. Counted in
+    /// <see cref="JanusServerSettings.RestConnectionLimit"/>.
     /// </summary>
     public int RestRequestConnections { get; init; } = 16;
 
@@ -172,7 +173,7 @@ public sealed record JanusOptions
         if (WebSocketConnections is < 1 or > 64) problems.Add($"{nameof(WebSocketConnections)} must be from 1 to 64");
         if (MaxMessageBytes < 1024) problems.Add($"{nameof(MaxMessageBytes)} must be at least 1024");
         if (LongPollMaxEvents < 1) problems.Add($"{nameof(LongPollMaxEvents)} must be at least 1");
-        if (RestRequestConnections is < 1 or > 256) problems.Add($"{nameof(RestRequestConnections)} must be from 1 to 256");
+        if (RestRequestConnections is < 2 or > 256) problems.Add($"{nameof(RestRequestConnections)} must be from 2 to 256 (one carries the info probe)");
         problems.AddRange(EffectiveServers().Where(server => server.RestUrl is not null && server.RestConnectionLimit <= RestRequestConnections)
             .Select(server => $"server '{server.Name}': RestConnectionLimit ({server.RestConnectionLimit}) must exceed {nameof(RestRequestConnections)} " +
                               $"({RestRequestConnections}), or no REST session has a connection for its long poll"));

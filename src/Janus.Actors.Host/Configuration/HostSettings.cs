@@ -43,9 +43,9 @@ public sealed record HostSettings(JanusOptions Janus, JanusJournalOptions Journa
                     : throw new HostConfigurationException("Janus:RestConnectionLimit", "must be a whole number, at least 2 (Janus's mhd_connection_limit, less what other clients use)")
                 : null,
             RestRequestConnections = Optional(configuration, "Janus:RestRequestConnections") is { } lane
-                ? int.TryParse(lane, out var width) && width is >= 1 and <= 256
+                ? int.TryParse(lane, out var width) && width is >= 2 and <= 256
                     ? width
-                    : throw new HostConfigurationException("Janus:RestRequestConnections", "must be a whole number from 1 to 256")
+                    : throw new HostConfigurationException("Janus:RestRequestConnections", "must be a whole number from 2 to 256 (one carries the info probe)")
                 : new JanusOptions().RestRequestConnections,
             ServerProbeInterval = Optional(configuration, "Janus:ServerProbeInterval") is { } interval
                 ? TimeSpan.TryParse(interval, System.Globalization.CultureInfo.InvariantCulture, out var every) && every > TimeSpan.Zero

@@ -25,13 +25,18 @@ public sealed class JanusServerUnavailableException(string message, Exception? i
 /// </summary>
 public static class JanusServerProbe
 {
-    private static readonly HttpClient Http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(1) })
+    // Not pooled: a readiness check or the start-up log asks now and then, and a connection kept idle meanwhile would be one
+    // of Janus's HTTP connections that no REST budget counts (the monitor probes on its server's own, counted one).
+    private static readonly HttpClient Http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.Zero })
     {
         Timeout = Timeout.InfiniteTimeSpan, // the caller's token bounds each probe
     };
 
     /// <exception cref="JanusServerUnavailableException">Janus refused the connection, answered something else, or not before <paramref name="cancellationToken"/>.</exception>
-    public static async Task<JanusServerInfo> InfoAsync(JanusOptions options, CancellationToken cancellationToken)
+    public static Task<JanusServerInfo> InfoAsync(JanusOptions options, CancellationToken cancellationToken) => InfoAsync(options, Http, cancellationToken);
+
+    /// <summary>As <see cref="InfoAsync(JanusOptions, CancellationToken)"/>, over REST on <paramref name="http"/> (a server's own probe connection).</summary>
+    internal static async Task<JanusServerInfo> InfoAsync(JanusOptions options, HttpClient http, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         var url = options.RestUrl ?? options.WebSocketUrl ?? throw new ArgumentException("neither a REST nor a WebSocket URL is configured", nameof(options));
@@ -39,7 +44,7 @@ public static class JanusServerProbe
         try
         {
             var json = options.RestUrl is { } rest
-                ? await RestInfoAsync(rest, cancellationToken).ConfigureAwait(false)
+                ? await RestInfoAsync(http, rest, cancellationToken).ConfigureAwait(false)
                 : await WebSocketInfoAsync(options.WebSocketUrl!, options.ApiSecret, options.Token, cancellationToken).ConfigureAwait(false);
             return Parse(json, shown);
         }
@@ -74,9 +79,9 @@ public static class JanusServerProbe
         })).ConfigureAwait(false);
     }
 
-    private static async Task<string> RestInfoAsync(Uri restUrl, CancellationToken cancellationToken)
+    private static async Task<string> RestInfoAsync(HttpClient http, Uri restUrl, CancellationToken cancellationToken)
     {
-        using var response = await Http.GetAsync(new Uri(restUrl.ToString().TrimEnd('/') + "/info"), cancellationToken).ConfigureAwait(false);
+        using var response = await http.GetAsync(new Uri(restUrl.ToString().TrimEnd('/') + "/info"), cancellationToken).ConfigureAwait(false);
         var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
             throw new HttpRequestException($"HTTP {(int)response.StatusCode}");

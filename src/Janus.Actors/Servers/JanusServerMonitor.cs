@@ -62,18 +62,22 @@ internal sealed class JanusServerMonitor : ReceiveActor, IWithTimers
     {
         var name = _server.Settings.Name;
         var timeout = _server.Options.RequestTimeout;
-        InfoAsync(_server.Options, timeout).PipeTo(Self,
+        InfoAsync(_server, timeout).PipeTo(Self,
             success: info => new Probed(name, info, null),
             failure: cause => new Probed(name, null, (cause.InnerException ?? cause).Message));
     }
 
     /// <summary>REST first (cheapest); a server whose REST transport is down but whose WebSocket answers is still up.</summary>
-    private static async Task<JanusServerInfo> InfoAsync(JanusOptions options, TimeSpan timeout)
+    private static async Task<JanusServerInfo> InfoAsync(JanusServerLink server, TimeSpan timeout)
     {
+        var options = server.Options;
         using var cancel = new CancellationTokenSource(timeout);
         try
         {
-            return await JanusServerProbe.InfoAsync(options, cancel.Token).ConfigureAwait(false);
+            // Over REST on the server's own probe connection, counted in its REST budget.
+            return server.Rest is { } rest
+                ? await JanusServerProbe.InfoAsync(options, rest.Probe, cancel.Token).ConfigureAwait(false)
+                : await JanusServerProbe.InfoAsync(options, cancel.Token).ConfigureAwait(false);
         }
         catch (JanusServerUnavailableException) when (options is { RestUrl: not null, WebSocketUrl: not null })
         {

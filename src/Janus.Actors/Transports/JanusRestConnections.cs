@@ -31,6 +31,7 @@ internal sealed class JanusRestConnections : IDisposable
 
     private readonly SocketsHttpHandler _requestHandler;
     private readonly SocketsHttpHandler _pollHandler;
+    private readonly SocketsHttpHandler _probeHandler;
     private readonly ILoggingAdapter _log;
     private readonly Queue<DateTime> _deadPollsExpire = new();
     private readonly ConcurrentDictionary<IActorRef, byte> _transports = new();
@@ -49,34 +50,39 @@ internal sealed class JanusRestConnections : IDisposable
         Limit = server.RestConnectionLimit;
         RequestConnections = Math.Min(requestConnections, Limit - 1);
         _log = log;
-        // Janus closes a connection idle for 120 s (MHD_OPTION_CONNECTION_TIMEOUT); close ours well before, so a request never
-        // goes out on a connection Janus is closing.
-        _requestHandler = new SocketsHttpHandler
-        {
-            MaxConnectionsPerServer = RequestConnections,
-            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
-            PooledConnectionLifetime = TimeSpan.FromMinutes(2), // re-resolves Janus's address from time to time
-        };
-        _pollHandler = new SocketsHttpHandler
-        {
-            MaxConnectionsPerServer = Limit - RequestConnections,
-            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
-            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-        };
+        _requestHandler = Handler(Math.Max(1, RequestConnections - 1));
+        _probeHandler = Handler(1);
+        _pollHandler = Handler(Limit - RequestConnections);
         Requests = new HttpClient(_requestHandler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
+        Probe = new HttpClient(_probeHandler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
         Polls = new HttpClient(_pollHandler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
     }
+
+    // Janus closes a connection idle for 120 s (MHD_OPTION_CONNECTION_TIMEOUT): ours close well before, so a request never
+    // goes out on a connection Janus is closing; a poll's is never idle long. Pooled connections live on: each new one is a
+    // connection more for Janus while the old one closes.
+    private static SocketsHttpHandler Handler(int connections) => new()
+    {
+        MaxConnectionsPerServer = connections,
+        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+    };
 
     public string Server { get; }
 
     /// <summary>The server's <see cref="JanusServerSettings.RestConnectionLimit"/>.</summary>
     public int Limit { get; }
 
-    /// <summary>Connections of the request lane.</summary>
+    /// <summary>Connections for requests, the info probe's among them.</summary>
     public int RequestConnections { get; }
 
-    /// <summary>The request lane: every request's deadline covers its wait for a connection too.</summary>
+    /// <summary>The request lane, all of <see cref="RequestConnections"/> but the probe's: every request's deadline covers its wait for a connection too.</summary>
     public HttpClient Requests { get; }
+
+    /// <summary>
+    /// The server's <c>info</c> probe (<see cref="Servers.JanusServerMonitor"/>), on a connection of its own: behind a crash's
+    /// thousands of claims it would come late, and a probe that comes late says the server is unreachable.
+    /// </summary>
+    public HttpClient Probe { get; }
 
     /// <summary>The long-poll lane.</summary>
     public HttpClient Polls { get; }
@@ -194,8 +200,10 @@ internal sealed class JanusRestConnections : IDisposable
     public void Dispose()
     {
         Requests.Dispose();
+        Probe.Dispose();
         Polls.Dispose();
         _requestHandler.Dispose();
+        _probeHandler.Dispose();
         _pollHandler.Dispose();
     }
 }

@@ -29,6 +29,9 @@ public sealed class HostConfigurationSpecs
         { "Janus:ServerProbeInterval", ["Janus:WebSocketUrl=ws://127.0.0.1:9/", "Janus:ServerProbeInterval=soon"] },
         { "Janus:WebSocketConnections", ["Janus:WebSocketUrl=ws://127.0.0.1:9/", "Janus:WebSocketConnections=0"] },
         { "Janus:WebSocketConnections", ["Janus:WebSocketUrl=ws://127.0.0.1:9/", "Janus:WebSocketConnections=many"] },
+        { "Janus:RestConnectionLimit", ["Janus:RestUrl=http://127.0.0.1:9/janus", "Janus:RestConnectionLimit=lots"] },
+        { "RestConnectionLimit (10) must exceed RestRequestConnections (16)", ["Janus:RestUrl=http://127.0.0.1:9/janus", "Janus:RestConnectionLimit=10"] },
+        { "Janus:RestRequestConnections", ["Janus:RestUrl=http://127.0.0.1:9/janus", "Janus:RestRequestConnections=1"] },
         { "Journal:Provider", ["Janus:WebSocketUrl=ws://127.0.0.1:9/", "Journal:Provider=mysql"] },
         { "Journal:ConnectionString", ["Janus:WebSocketUrl=ws://127.0.0.1:9/", "Journal:Provider=postgresql"] },
         {

@@ -20,6 +20,19 @@ public sealed class JanusOptionsValidationSpecs
         { Valid with { WebSocketConnections = 65 }, "WebSocketConnections must be from 1 to 64" },
         { Valid with { MaxMissedKeepAlives = 0 }, "MaxMissedKeepAlives must be at least 1" },
         { Valid with { MaxMessageBytes = 10 }, "MaxMessageBytes must be at least 1024" },
+        { Valid with { RestRequestConnections = 1 }, "RestRequestConnections must be from 2 to 256 (one carries the info probe)" },
+        {
+            Valid with { RestUrl = new Uri("http://127.0.0.1:8088/janus"), RestConnectionLimit = 16 },
+            "server 'default': RestConnectionLimit (16) must exceed RestRequestConnections (16), or no REST session has a connection for its long poll"
+        },
+        {
+            new JanusOptions { RestConnectionLimit = 500, Servers = [new Janus.Actors.Servers.JanusServerSettings { Name = "a", RestUrl = new Uri("http://127.0.0.1:8088/janus") }] },
+            "set Servers or the single-server settings (WebSocketUrl, RestUrl, ApiSecret, Token, RestConnectionLimit), not both"
+        },
+        {
+            new JanusOptions { Servers = [new Janus.Actors.Servers.JanusServerSettings { Name = "a", RestUrl = new Uri("http://127.0.0.1:8088/janus"), RestConnectionLimit = 1 }] },
+            "server 'a': RestConnectionLimit must be at least 2"
+        },
     };
 
     [Theory]

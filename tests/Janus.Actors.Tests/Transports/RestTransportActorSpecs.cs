@@ -147,8 +147,8 @@ public sealed class RestTransportActorSpecs(ITestOutputHelper output) : Transpor
     [Fact]
     public async Task Drain_without_a_connection_to_spare_says_drained_at_once_without_polling()
     {
-        // One request connection, this session's long poll, and the dead process's poll assumed still held: 3 of 3.
-        var transport = await ConnectAsync(Options() with { RestRequestConnections = 1 }, restConnectionLimit: 3);
+        // Two request connections, this session's long poll, and the dead process's poll assumed still held: 4 of 4.
+        var transport = await ConnectAsync(Options() with { RestRequestConnections = 2 }, restConnectionLimit: 4);
 
         transport.Tell(new Drain(5));
 
@@ -159,7 +159,7 @@ public sealed class RestTransportActorSpecs(ITestOutputHelper output) : Transpor
     [Fact]
     public async Task Drain_with_a_connection_to_spare_polls()
     {
-        var transport = await ConnectAsync(Options() with { RestRequestConnections = 1 }, restConnectionLimit: 4);
+        var transport = await ConnectAsync(Options() with { RestRequestConnections = 2 }, restConnectionLimit: 5);
 
         transport.Tell(new Drain(5));
 
@@ -383,7 +383,7 @@ public sealed class RestTransportActorSpecs(ITestOutputHelper output) : Transpor
     [Fact]
     public async Task Requests_beyond_the_request_connections_wait_for_one()
     {
-        var transport = await ConnectAsync(Options() with { RestRequestConnections = 2 });
+        var transport = await ConnectAsync(Options() with { RestRequestConnections = 3 }); // two for requests, one for the info probe
 
         foreach (var transaction in new[] { "a", "b", "c" })
             transport.Tell(new Send(JanusRequests.KeepAlive(transaction, 5)));
