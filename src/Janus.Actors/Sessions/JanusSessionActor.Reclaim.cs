@@ -24,9 +24,9 @@ internal sealed partial class JanusSessionActor
         ReleaseTransport();
 
         var delay = _backoff.DelayFor(_reclaimAttempt);
-        // Janus answering anything on the server's HTTP connections (another session's request, a long poll) means it is
-        // reachable, however long this session's claims wait their turn: the window counts from its last answer.
-        if (_unreachableSince is { } unreachable && Server.Rest?.LastAnswered is { } answered && answered > unreachable)
+        // A REST session's Janus answering anything on the server's HTTP connections (another session's request, a long poll)
+        // is reachable, however long this session's claims wait their turn: the window counts from its last answer.
+        if (RestConnections is { LastAnswered: { } answered } && _unreachableSince is { } unreachable && answered > unreachable)
             _unreachableSince = answered;
         if (_unreachableSince is { } since && DateTimeOffset.UtcNow + delay > since + ReclaimWindow())
         {
@@ -120,10 +120,13 @@ internal sealed partial class JanusSessionActor
     /// </summary>
     private void EndAsGone(int code, string reason)
     {
-        if (Server.Rest?.LastUnreachable is { } unreachable && _lastAnswered is { } answered && unreachable > answered)
+        if (RestConnections is { LastUnreachable: { } unreachable } && _lastAnswered is { } answered && unreachable > answered)
             EndAsGoneWhileReclaiming(code, reason);
         else EndAsLost(code, reason);
     }
+
+    /// <summary>A REST session's server connections; null for a WebSocket session, whose reachability is its socket's.</summary>
+    private JanusRestConnections? RestConnections => _state.Transport == JanusTransportKind.Rest ? Server.Rest : null;
 
     /// <summary>
     /// Janus refused the reclaim for good: the claim's answer, or a REST session's draining poll finding no session. A 458

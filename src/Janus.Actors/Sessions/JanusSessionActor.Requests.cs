@@ -7,7 +7,7 @@ using static Janus.Actors.Sessions.JanusSessionEvents;
 
 namespace Janus.Actors.Sessions;
 
-// Requests to Janus: each one declares its outcomes (success, error, timeout) where it is sent; replies find them by transaction.
+// Requests to Janus: each one declares its outcomes (success, error, no answer) where it is sent; replies find them by transaction.
 internal sealed partial class JanusSessionActor
 {
     /// <summary>
