@@ -511,7 +511,7 @@ public sealed class ReclaimScenario(BenchmarkOptions options)
 
     private static string Ms(TimeSpan duration) => $"{duration.TotalMilliseconds:0} ms";
 
-    /// <param name="Killed">The <see cref="Stopwatch"/> timestamp of the SIGKILL.</param>
+    /// <summary>One recovery's figures, and the <see cref="Stopwatch"/> timestamp of its SIGKILL (<c>Killed</c>).</summary>
     private sealed record Recovery(TimeSpan RestartToHealthy, TimeSpan KillToAllActive, TimeSpan RestartToAllActive, TimeSpan RawOneSocket,
         RecoveryTimeline Timeline, int JanusHttpConnectionsPeak, long Killed);
 

@@ -4,8 +4,8 @@ using Janus.Actors.Sessions;
 namespace Janus.Actors.Cluster;
 
 /// <summary>
-/// Routes a session command to the entity named by its session key; shards are a hash of the key.
-/// <see cref="ShardRegion.StartEntity"/> (remember-entities restarting a session) is routed the same way.
+/// Routes a session command to the entity named by its session key; shards are a hash of the key. Sharding routes its own
+/// <see cref="ShardRegion.StartEntity"/> (remember-entities restarting a session) by itself since Akka.NET 1.5.15.
 /// </summary>
 internal sealed class JanusSessionMessageExtractor(int shards) : HashCodeMessageExtractor(shards)
 {
@@ -15,10 +15,5 @@ internal sealed class JanusSessionMessageExtractor(int shards) : HashCodeMessage
     /// </summary>
     public const int DefaultShards = 100;
 
-    public override string? EntityId(object message) => message switch
-    {
-        IJanusSessionCommand command => command.Key,
-        ShardRegion.StartEntity start => start.EntityId,
-        _ => null,
-    };
+    public override string? EntityId(object message) => (message as IJanusSessionCommand)?.Key;
 }
