@@ -29,6 +29,9 @@ public static class HostLogging
         builder.Services.AddSerilog((services, logger) => Console(logger
             .MinimumLevel.Information()
             .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
+            // The health-check service logs every unhealthy check of every probe as an Error: a standby or a Janus outage
+            // would print one each few seconds under an orchestrator. /readyz says a change of readiness once instead.
+            .MinimumLevel.Override("Microsoft.Extensions.Diagnostics.HealthChecks", LogEventLevel.Fatal)
             .ReadFrom.Configuration(builder.Configuration)
             .ReadFrom.Services(services)
             .Enrich.FromLogContext()
