@@ -68,6 +68,8 @@ ensure_test_dependencies() {
     command -v docker-compose >/dev/null || apt_install docker-compose
     # The status page is checked in headless Chromium.
     command -v chromium >/dev/null || apt_install chromium
+    # Clients generated from the OpenAPI document are built with npm packages and run with Node.js.
+    command -v npm >/dev/null || apt_install nodejs npm
     ensure_postgres_binaries
 }
 

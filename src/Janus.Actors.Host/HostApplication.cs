@@ -41,6 +41,7 @@ public static class HostApplication
         {
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, HostJsonContext.Api);
             json.SerializerOptions.Encoder = HostJsonContext.Api.Options.Encoder;
+            json.SerializerOptions.NumberHandling = HostJsonContext.Api.Options.NumberHandling;
         });
 
         // Also bridges Akka's logs to Microsoft.Extensions.Logging (hence Serilog) and creates the SQLite file's directory.

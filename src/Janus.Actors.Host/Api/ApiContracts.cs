@@ -12,13 +12,13 @@ namespace Janus.Actors.Host.Api;
 /// <see cref="Server"/> names the Janus server (required to adopt when several are configured); without it the session
 /// is placed, preferring <see cref="Zone"/> when given.
 /// </summary>
-public sealed record CreateSessionRequest(string? Key, string? Transport, long? AdoptJanusSessionId, string? Server = null, string? Zone = null);
+public sealed record CreateSessionRequest(string Key, string? Transport = null, long? AdoptJanusSessionId = null, string? Server = null, string? Zone = null);
 
 /// <summary><c>POST /v1/sessions/{key}/handles</c>.</summary>
-public sealed record AttachHandleRequest(string? Plugin, string? OpaqueId);
+public sealed record AttachHandleRequest(string Plugin, string? OpaqueId = null);
 
 /// <summary><c>POST /v1/sessions/{key}/handles/{handleId}/messages</c>: a plugin message and an optional JSEP.</summary>
-public sealed record SendMessageRequest(JsonElement? Body, JsonElement? Jsep);
+public sealed record SendMessageRequest(JsonElement? Body, JsonElement? Jsep = null);
 
 /// <summary>
 /// <c>POST /v1/sessions/{key}/handles/{handleId}/trickle</c>: one ICE candidate as the browser's RTCIceCandidate gives
@@ -136,6 +136,13 @@ public sealed record MissedNotice(string Key, bool EventsMayHaveBeenMissed);
 
 public sealed record EndedNotice(string Key, JanusSessionStatus State, SessionErrorResponse? Error);
 
+/// <summary>
+/// The <c>janus-event</c> event: a message Janus sent for the session (an <c>event</c> with its <c>plugindata</c>,
+/// <c>webrtcup</c>, <c>media</c>, <c>hangup</c>, <c>detached</c>, …) as Janus wrote it. <see cref="EventStream"/> writes
+/// this shape directly, the event's JSON untouched.
+/// </summary>
+public sealed record JanusEventNotice(string Key, JsonElement Event);
+
 /// <summary>The API's names for <see cref="JanusTransportKind"/>.</summary>
 public static class TransportNames
 {
@@ -161,7 +168,7 @@ public static class TransportNames
 /// Source-generated JSON metadata for the HTTP API (camelCase). Use <see cref="Api"/>: its encoder leaves quotes and
 /// apostrophes in error messages readable (the API only serves application/json, never HTML).
 /// </summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, NumberHandling = JsonNumberHandling.Strict)]
 [JsonSerializable(typeof(CreateSessionRequest))]
 [JsonSerializable(typeof(AttachHandleRequest))]
 [JsonSerializable(typeof(SendMessageRequest))]
@@ -176,6 +183,7 @@ public static class TransportNames
 [JsonSerializable(typeof(ReclaimedNotice))]
 [JsonSerializable(typeof(EndedNotice))]
 [JsonSerializable(typeof(MissedNotice))]
+[JsonSerializable(typeof(JanusEventNotice))]
 [JsonSerializable(typeof(ClusterResponse))]
 [JsonSerializable(typeof(ServerResponse[]))]
 [JsonSerializable(typeof(DrainResponse))]
@@ -184,5 +192,8 @@ public sealed partial class HostJsonContext : JsonSerializerContext
     public static HostJsonContext Api { get; } = new(new JsonSerializerOptions(JsonSerializerDefaults.Web)
     {
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        // Numbers are JSON numbers (Janus ids fit in 53 bits): the web defaults' numbers-as-strings would make every id
+        // "integer or string" in the OpenAPI document, and in every client generated from it.
+        NumberHandling = JsonNumberHandling.Strict,
     });
 }

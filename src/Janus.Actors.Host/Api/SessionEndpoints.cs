@@ -17,7 +17,8 @@ public static class SessionEndpoints
         var sessions = app.MapGroup("/v1/sessions").WithTags("Sessions");
         sessions.MapPost("/", CreateAsync).WithName("CreateSession")
             .WithSummary("Create a Janus session under a key, or adopt an existing one by claiming its id")
-            .Accepts<CreateSessionRequest>(Json).WithProblems(400, 409, 413, 415, 502, 503, 504);
+            .Accepts<CreateSessionRequest>(Json).WithRequestExample("""{"key":"call-1","transport":"websocket"}""")
+            .WithProblems(400, 409, 413, 415, 502, 503, 504);
         var servers = app.MapGroup("/v1/servers").WithTags("Servers");
         servers.MapGet("/", async (IJanusSessions facade, CancellationToken cancellationToken) =>
                 TypedResults.Ok((await facade.ListServersAsync(cancellationToken)).Select(ServerResponse.From).ToArray()))
@@ -31,17 +32,19 @@ public static class SessionEndpoints
             .WithName("UndrainServer").WithProblems(400, 404).WithSummary("Place new sessions on the server again");
         sessions.MapGet("/", ListAsync).WithName("ListSessions")
             .WithSummary("A page of sessions in key order (?limit=&after=&state=); the Link header names the next page")
-            .WithProblems(400);
+            .WithSessionPageQuery().WithProblems(400);
         app.MapGet("/v1/session-counts", CountAsync).WithName("CountSessions").WithTags("Sessions")
             .WithSummary("How many sessions are in each state");
         sessions.MapGet("/{key}", GetAsync).WithName("GetSession").WithSummary("One session").WithProblems(400, 404);
         sessions.MapDelete("/{key}", DestroyAsync).WithName("DestroySession")
             .WithSummary("Destroy the session in Janus (stopping the host never does)").WithProblems(400, 404, 409, 502, 503, 504);
         sessions.MapPost("/{key}/handles", AttachAsync).WithName("AttachHandle").WithSummary("Attach a plugin handle")
-            .Accepts<AttachHandleRequest>(Json).WithProblems(400, 404, 409, 413, 415, 502, 503, 504);
+            .Accepts<AttachHandleRequest>(Json).WithRequestExample("""{"plugin":"janus.plugin.echotest"}""")
+            .WithProblems(400, 404, 409, 413, 415, 502, 503, 504);
         sessions.MapPost("/{key}/handles/{handleId:long}/messages", SendAsync).WithName("SendPluginMessage")
             .WithSummary("Send a plugin message; the answer is the plugin's synchronous reply or its asynchronous event")
-            .Accepts<SendMessageRequest>(Json).WithProblems(400, 404, 409, 413, 415, 502, 503, 504);
+            .Accepts<SendMessageRequest>(Json).WithRequestExample("""{"body":{"audio":true}}""")
+            .WithProblems(400, 404, 409, 413, 415, 502, 503, 504);
         sessions.MapPost("/{key}/handles/{handleId:long}/trickle", TrickleAsync).WithName("Trickle")
             .WithSummary("An ICE candidate for the handle's PeerConnection")
             .Accepts<TrickleRequest>(Json).WithProblems(400, 404, 409, 413, 415, 502, 503, 504);
@@ -53,7 +56,14 @@ public static class SessionEndpoints
                     string key) => EventStream.WriteAsync(context, facade, subscriptions, ApiInput.Key(key), lifetime.ApplicationStopping))
             .WithName("SessionEvents")
             .WithSummary("The session's notices as server-sent events (janus-event, reclaimed, ended); Last-Event-ID resumes")
-            .Produces(StatusCodes.Status200OK, contentType: EventStream.ContentType).WithProblems(400, 404);
+            .Produces(StatusCodes.Status200OK, contentType: EventStream.ContentType).WithProblems(400, 404)
+            .WithEventStreamNotices(new Dictionary<string, Type>
+            {
+                [EventStream.JanusEvent] = typeof(JanusEventNotice),
+                [EventStream.Reclaimed] = typeof(ReclaimedNotice),
+                [EventStream.Ended] = typeof(EndedNotice),
+                [EventStream.Missed] = typeof(MissedNotice),
+            });
         return app;
     }
 

@@ -103,6 +103,7 @@ public sealed class HostApiSpecs(TokenProtectedHost fixture) : IClassFixture<Tok
         { "v1/sessions", "[1,2]", "not valid JSON" },
         { "v1/sessions", "null", "JSON object" },
         { "v1/sessions", """{"key":42}""", "not valid JSON" },
+        { "v1/sessions", """{"key":"call-1","adoptJanusSessionId":"4242"}""", "not valid JSON" }, // numbers are JSON numbers, as documented
         { "v1/sessions", """{"transport":"websocket"}""", "key is required" },
         { "v1/sessions", """{"key":"   "}""", "key is required" },
         { "v1/sessions", $$"""{"key":"{{new string('k', 129)}}"}""", "longer than 128" },
