@@ -1,19 +1,18 @@
 namespace Janus.Actors.Tests.Fixtures;
 
-/// <summary>A program run to its end in a folder (npm, node, a compiler): its exit code and everything it printed.</summary>
+/// <summary>A program run to its end (dotnet, npm, node, a compiler): its exit code and everything it printed.</summary>
 public static class Command
 {
-    public static async Task<(int ExitCode, string Output)> RunAsync(string folder, TimeSpan timeout, string file, params string[] arguments)
+    /// <summary>Runs <paramref name="file"/> in <paramref name="folder"/> (<see cref="ChildProcess.StartInfo"/>).</summary>
+    public static Task<(int ExitCode, string Output)> RunAsync(string folder, TimeSpan timeout, string file, params string[] arguments) =>
+        RunAsync(ChildProcess.StartInfo(file, folder, arguments), timeout);
+
+    /// <summary>Runs what <paramref name="info"/> describes; kills it, with its children, and throws when it takes longer than <paramref name="timeout"/>.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(ProcessStartInfo info, TimeSpan timeout)
     {
-        var info = new ProcessStartInfo(file)
-        {
-            WorkingDirectory = folder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments) info.ArgumentList.Add(argument);
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"{file} did not start");
+        var command = $"{info.FileName} {string.Join(' ', info.ArgumentList)}";
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"{command} did not start");
+        process.StandardInput.Close();
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
         using var deadline = new CancellationTokenSource(timeout);
@@ -24,7 +23,7 @@ public static class Command
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} {string.Join(' ', arguments)} did not finish within {timeout.TotalSeconds:0} s:\n{await output}{await errors}");
+            throw new TimeoutException($"{command} did not finish within {timeout}:\n{await output}\n{await errors}");
         }
         return (process.ExitCode, await output + await errors);
     }

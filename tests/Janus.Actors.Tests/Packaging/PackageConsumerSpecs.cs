@@ -72,21 +72,8 @@ public sealed class PackageConsumerSpecs(JanusFixture janus) : IClassFixture<Jan
     {
         var info = ChildProcess.StartInfo("dotnet", workingDirectory, arguments);
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        using var process = Process.Start(info)!;
-        var errors = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEndAsync();
-        using var patience = new CancellationTokenSource(DotnetPatience);
-        try
-        {
-            await process.WaitForExitAsync(patience.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet {string.Join(' ', arguments)} did not finish within {DotnetPatience}:\n{await output}\n{await errors}");
-        }
-        var all = await output + await errors;
-        Assert.True(process.ExitCode == 0, $"dotnet {string.Join(' ', arguments)} exited with {process.ExitCode}:\n{all}");
+        var (exitCode, all) = await Command.RunAsync(info, DotnetPatience);
+        Assert.True(exitCode == 0, $"dotnet {string.Join(' ', arguments)} exited with {exitCode}:\n{all}");
         return all;
     }
 
