@@ -159,29 +159,6 @@ public static class HostApplication
         }
     }
 
-    /// <summary>
-    /// Asks Janus for <c>info</c> once and logs what it says. Never fatal: sessions wait for Janus and reclaim when it is
-    /// back. Warns when <c>reclaim_session_timeout</c> is 0 (WebSocket sessions cannot survive a crash then).
-    /// </summary>
-    public static async Task LogJanusAsync(WebApplication app, HostSettings settings)
-    {
-        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Janus.Actors.Host");
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(3));
-        foreach (var (server, info, problem) in await JanusServerProbe.InfoOfEachAsync(settings.Janus, timeout.Token))
-        {
-            if (info is null)
-            {
-                logger.LogWarning("Janus server {Server}: {Failure}; starting anyway: sessions are reclaimed once Janus answers", server.Name, problem);
-                continue;
-            }
-            logger.LogInformation("Janus server {Server}: Janus {JanusVersion} answers: session_timeout {SessionTimeout} s, reclaim_session_timeout {ReclaimSessionTimeout} s",
-                server.Name, info.Version, info.SessionTimeoutSeconds, info.ReclaimSessionTimeoutSeconds);
-            if (info.ReclaimSessionTimeoutSeconds == 0 && server.WebSocketUrl is not null)
-                logger.LogWarning("Janus server {Server} reports reclaim_session_timeout = 0: WebSocket sessions die with this process. Set it in janus.jcfg (deploy/janus/janus.jcfg uses 60)",
-                    server.Name);
-        }
-    }
-
     /// <summary>Logs what the host is about to serve (never a secret) and warns about an exposed, token-less API.</summary>
     public static void LogStartup(WebApplication app, HostSettings settings)
     {

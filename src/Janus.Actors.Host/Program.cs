@@ -11,14 +11,12 @@ try
     var settings = app.Services.GetRequiredService<HostSettings>();
     HostApplication.LogStartup(app, settings);
     await HostApplication.CheckJournalAsync(settings);
-    // Informational and never fatal: asked while the host starts, not before (it cost ~0.2 s of every recovery).
-    var janusInfo = HostApplication.GeneratingApiDocument ? Task.CompletedTask : HostApplication.LogJanusAsync(app, settings);
+    // What each Janus server is (version, timeouts) or why it does not answer is said by its home in the library, never fatally.
     // The sessions stop the host when the journal holds sessions on a Janus server no longer configured (they log why).
     Akka.Actor.CoordinatedShutdown.Reason? stoppedFor = null;
     app.Lifetime.ApplicationStopping.Register(() =>
         stoppedFor = Akka.Actor.CoordinatedShutdown.Get(app.Services.GetRequiredService<Akka.Actor.ActorSystem>()).ShutdownReason);
     await app.RunAsync();
-    await janusInfo;
     return stoppedFor is Janus.Actors.Servers.JanusServerRemovedReason removed ? removed.ExitCode : 0;
 }
 catch (HostConfigurationException e)

@@ -1,27 +1,31 @@
 using Janus.Actors.Hosting;
+using Janus.Actors.Servers;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Options;
 
 namespace Janus.Actors.Diagnostics;
 
 /// <summary>
-/// Janus answers <c>info</c> (<see cref="JanusServerProbe"/>): with several servers, at least one in service does (the
-/// others' sessions wait and reclaim, and placement skips them; <c>GET /v1/servers</c> shows which). When healthy,
-/// <see cref="HealthCheckResult.Data"/> holds what the first answering server said: <c>version</c>, <c>session_timeout</c>
-/// and <c>reclaim_session_timeout</c> (seconds).
+/// Janus answers <c>info</c>, as the servers' homes last found it (every <see cref="JanusOptions.ServerProbeInterval"/>,
+/// the same state <c>GET /v1/servers</c> shows): with several servers, at least one in service does (the others' sessions
+/// wait and reclaim, and placement skips them). When healthy, <see cref="HealthCheckResult.Data"/> holds what the first
+/// answering server said: <c>version</c>, <c>session_timeout</c> and <c>reclaim_session_timeout</c> (seconds).
 /// </summary>
-internal sealed class JanusServerHealthCheck(IOptions<JanusSessionsOptions> options) : TimedHealthCheck(TimeSpan.FromSeconds(3))
+internal sealed class JanusServerHealthCheck(IJanusSessions sessions) : TimedHealthCheck(TimeSpan.FromSeconds(3))
 {
-    protected override string Subject => "Janus";
+    protected override string Subject => "the Janus servers' homes";
 
     protected override async Task<HealthCheckResult> CheckAsync(HealthStatus failure, CancellationToken cancellationToken)
     {
-        var answers = await JanusServerProbe.InfoOfEachAsync(options.Value.Janus, cancellationToken).ConfigureAwait(false);
-        if (answers.FirstOrDefault(answer => answer.Info is not null)?.Info is not { } info)
-            return new HealthCheckResult(failure, string.Join("; ", answers.Select(answer => answer.Problem)));
-        var silent = answers.Where(answer => answer.Info is null).Select(answer => answer.Server.Name).ToList();
+        var servers = (await sessions.ListServersAsync(cancellationToken).ConfigureAwait(false))
+            .Where(server => server.State != JanusServerState.Retired).ToList();
+        var answering = servers.Where(server => server is { Problem: null, Info: not null }).ToList();
+        if (answering.Count == 0)
+            return new HealthCheckResult(failure, string.Join("; ", servers.Select(server =>
+                $"Janus server '{server.Name}': {server.Problem ?? "not probed yet"}")));
+        var info = answering[0].Info!;
+        var silent = servers.Except(answering).Select(server => server.Name).ToList();
         return HealthCheckResult.Healthy(
-            silent.Count == 0 ? $"Janus {info.Version} answers" : $"Janus answers on {answers.Count - silent.Count} of {answers.Count} servers (not: {string.Join(", ", silent)})",
+            silent.Count == 0 ? $"Janus {info.Version} answers" : $"Janus answers on {answering.Count} of {servers.Count} servers (not: {string.Join(", ", silent)})",
             new Dictionary<string, object>
             {
                 [JanusHealthChecks.VersionKey] = info.Version ?? "",

@@ -15,7 +15,7 @@ public static class JanusHealthChecks
     /// <summary>The journal answers <c>SELECT 1</c> (within 5 s).</summary>
     public const string Journal = "janus-journal";
 
-    /// <summary>Janus answers <c>info</c> (within 3 s); its data holds <see cref="VersionKey"/>, <see cref="SessionTimeoutKey"/>, <see cref="ReclaimSessionTimeoutKey"/>.</summary>
+    /// <summary>Janus answers <c>info</c> (its servers' last probe, as <c>GET /v1/servers</c> shows it); its data holds <see cref="VersionKey"/>, <see cref="SessionTimeoutKey"/>, <see cref="ReclaimSessionTimeoutKey"/>.</summary>
     public const string Server = "janus-server";
 
     /// <summary>Every persisted session is registered after a start and this process is not a standby; on a cluster node, the node is up.</summary>

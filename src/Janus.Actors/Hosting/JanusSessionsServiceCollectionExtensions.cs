@@ -108,7 +108,7 @@ public static class JanusSessionsServiceCollectionExtensions
         builder.WithActors((system, registry, resolver) =>
         {
             var sessions = system.ActorOf(
-                JanusSessionRegistry.Props(janus, JanusTransports.Start(system, janus), readJournalPluginId,
+                JanusSessionRegistry.Props(janus, JanusServers.Start(system, janus), readJournalPluginId,
                     resolver.GetService<JournalLeaseGate>(), resolver.GetService<IJanusServerSelector>()),
                 JanusSessionRegistry.Name);
             registry.Register<IJanusSessions>(sessions);
@@ -125,12 +125,12 @@ public static class JanusSessionsServiceCollectionExtensions
             if (system.Name != JanusClusterOptions.SystemName)
                 throw new InvalidOperationException(
                     $"A cluster node's ActorSystem must be named '{JanusClusterOptions.SystemName}' (JanusClusterOptions.SystemName), not '{system.Name}': the seed addresses name it");
-            var transports = JanusTransports.Start(system, janus);
-            var sessions = system.ActorOf(JanusSessionRegistry.ClusterProps(janus, transports, resolver.GetService<IJanusServerSelector>()),
+            var servers = JanusServers.Start(system, janus);
+            var sessions = system.ActorOf(JanusSessionRegistry.ClusterProps(janus, servers, resolver.GetService<IJanusServerSelector>()),
                 JanusSessionRegistry.Name);
             ClusterSharding.Get(system).Start(
                 ClusterSessionTopology.ShardTypeName,
-                key => JanusSessionActor.Props(key, janus, sessions, transports, cluster.Node),
+                key => JanusSessionActor.Props(key, janus, sessions, servers, cluster.Node),
                 ClusterShardingSettings.Create(system),
                 new JanusSessionMessageExtractor(JanusSessionMessageExtractor.DefaultShards));
             registry.Register<IJanusSessions>(sessions);

@@ -52,7 +52,7 @@ internal sealed class JanusServerBoard
 
     public bool Knows(string server) => _byName.ContainsKey(server);
 
-    public void Probed(JanusServerMonitor.Probed probed)
+    public void Probed(JanusServerActor.Probed probed)
     {
         if (!_byName.TryGetValue(probed.Server, out var entry)) return;
         if (probed.Info is { } info) entry.Info = info;

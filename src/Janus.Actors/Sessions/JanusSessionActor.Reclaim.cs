@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using Janus.Actors.Diagnostics;
 using Janus.Actors.Protocol;
+using Janus.Actors.Servers;
 using static Janus.Actors.Supervision.SessionRegistryProtocol;
 using Janus.Actors.Supervision;
 using Janus.Actors.Transports;
@@ -19,6 +20,7 @@ internal sealed partial class JanusSessionActor
     private void BeginReclaim()
     {
         Enter(JanusSessionStatus.Reclaiming);
+        if (_reclaimAttempt == 0) Server.Home.Tell(new JanusServerActor.SessionReclaiming(_key));
         _reclaimStarted = DateTimeOffset.UtcNow;
         ReportChanged();
         ReleaseTransport();
@@ -33,6 +35,7 @@ internal sealed partial class JanusSessionActor
             var lapsed = $"Janus unreachable since {since:HH:mm:ss} UTC ({_reclaimAttempt} failed attempts): its reclaim window has lapsed";
             if (ClaimFailureDecider.Decide(new JanusSessionReclaimException(_key, JanusId, null, lapsed, windowLapsed: true)) == Directive.Stop)
             {
+                Server.Home.Tell(new JanusServerActor.SessionReclaimEnded(_key, null, ServerRestarted: false));
                 EndAsLost(null, lapsed);
                 return;
             }
@@ -84,6 +87,7 @@ internal sealed partial class JanusSessionActor
         _unreachableSince = null;
         _reclaims++;
         _claimed = true;
+        Server.Home.Tell(new JanusServerActor.SessionReclaimed(_key));
         BecomeActive(reclaimed: true);
     }
 
@@ -131,17 +135,16 @@ internal sealed partial class JanusSessionActor
     /// <summary>
     /// Janus refused the reclaim for good: the claim's answer, or a REST session's draining poll finding no session. A 458
     /// after the connection dropped, while Janus had last answered the session inside the reclaim window, cannot be a
-    /// timeout: the server restarted (a restart ends every Janus session). The session says so, and its registry says it
-    /// once for the whole server. After this process's own restart nothing is known of the gap: plain 458.
+    /// timeout: the server restarted (a restart ends every Janus session). The session says so, and its server's home says
+    /// it once for the whole server. After this process's own restart nothing is known of the gap: plain 458.
     /// </summary>
     private void EndAsGoneWhileReclaiming(int code, string reason)
     {
-        if (code == (int)JanusErrorCode.SessionNotFound && _lastAnswered is { } last && DateTimeOffset.UtcNow - last < ReclaimWindow())
-        {
-            _registry.Tell(new SessionLostToRestart(_state.Server));
-            EndAsLost(code, $"server restart: Janus server '{_state.Server}' no longer has the session {(DateTimeOffset.UtcNow - last).TotalSeconds:0} s " +
+        var restarted = code == (int)JanusErrorCode.SessionNotFound && _lastAnswered is { } last && DateTimeOffset.UtcNow - last < ReclaimWindow();
+        Server.Home.Tell(new JanusServerActor.SessionReclaimEnded(_key, code, restarted));
+        if (restarted)
+            EndAsLost(code, $"server restart: Janus server '{_state.Server}' no longer has the session {(DateTimeOffset.UtcNow - _lastAnswered!.Value).TotalSeconds:0} s " +
                             $"after it last answered, inside its reclaim window: the server restarted ({code} {reason})", quietly: true);
-        }
         else EndAsLost(code, reason);
     }
 

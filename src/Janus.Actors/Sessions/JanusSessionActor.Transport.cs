@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Janus.Actors.Protocol;
+using Janus.Actors.Servers;
 using Janus.Actors.Transports;
 using static Janus.Actors.Supervision.SessionRegistryProtocol;
 
@@ -24,7 +25,7 @@ internal sealed partial class JanusSessionActor
             return;
         }
         Server.Options.UrlFor(JanusTransportKind.WebSocket); // no WebSocket URL: fails here, as a create with it must
-        Server.Connections.Tell(JanusTransportCommands.Connect.Instance);
+        Server.Home.Tell(JanusTransportCommands.Connect.Instance);
     }
 
     /// <summary>
@@ -34,7 +35,7 @@ internal sealed partial class JanusSessionActor
     private bool IsAnswerToConnect() => _connecting && (IsOwnServersConnection() || Sender.Equals(_rest));
 
     private bool IsOwnServersConnection() =>
-        _state.Transport == JanusTransportKind.WebSocket && Sender.Path.Parent.Equals(Server.Connections.Path);
+        _state.Transport == JanusTransportKind.WebSocket && Server.IsConnection(Sender);
 
     /// <summary>Requests go to the transport that answered; the <c>info</c> a shared connection fetched is this session's too.</summary>
     private void OnConnected(JanusTransportReports.Connected connected)
@@ -93,7 +94,7 @@ internal sealed partial class JanusSessionActor
     /// The session's own Janus server. A session recovered on a server the configuration no longer has never gets here: it
     /// reports that and waits (<c>OnRecovered</c>).
     /// </summary>
-    private JanusServerLink Server => _transports.Find(_state.Server)
+    private JanusServerLink Server => _servers.Find(_state.Server)
         ?? throw new InvalidOperationException($"Janus server '{_state.Server}' of session {_key} is not configured");
 
     /// <summary>
@@ -103,15 +104,14 @@ internal sealed partial class JanusSessionActor
     private void LeaveServer()
     {
         ReleaseTransport();
-        if (_state.Transport == JanusTransportKind.WebSocket) Server.Connections.Tell(JanusTransportCommands.SessionStopped.Instance);
+        if (_state.Transport == JanusTransportKind.WebSocket) Server.Home.Tell(JanusTransportCommands.SessionStopped.Instance);
         if (_rest is { } rest) Context.Stop(rest);
         _rest = null;
     }
 
     private void OnServerInfo(JanusMessage info)
     {
-        _timeouts = ServerTimeouts.From(info);
-        _registry.Tell(new ServerInfoLearned(_state.Server, info.ServerSessionTimeout ?? 0, info.ServerReclaimSessionTimeout ?? 0));
+        _timeouts = ServerTimeouts.From(JanusServerInfo.From(info));
         var period = _timeouts.KeepAlivePeriod(_options.KeepAliveInterval, _state.Transport);
         if (period != _keepAlivePeriod)
         {

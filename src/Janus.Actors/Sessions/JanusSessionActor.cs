@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Actor.Internal;
 using Akka.Cluster.Sharding;
 using Akka.Persistence;
+using Janus.Actors.Servers;
 using Janus.Actors.Supervision;
 using Janus.Actors.Transports;
 using static Janus.Actors.Supervision.SessionRegistryProtocol;
@@ -39,22 +40,22 @@ internal sealed partial class JanusSessionActor : PersistentActor, IWithTimers
     /// <param name="key">The caller's name for the session.</param>
     /// <param name="options">How to reach Janus.</param>
     /// <param name="registry">Receives the session's snapshots and notices (its node's <see cref="JanusSessionRegistry"/>).</param>
-    /// <param name="transports">The node's links to its Janus servers.</param>
+    /// <param name="servers">The node's links to its Janus servers.</param>
     /// <param name="node">This cluster node (<c>host:port</c>) when the session is a sharded entity; null on a single node.</param>
-    public static Props Props(string key, JanusOptions options, IActorRef registry, JanusTransports transports,
+    public static Props Props(string key, JanusOptions options, IActorRef registry, JanusServers servers,
         string? node = null) =>
-        Akka.Actor.Props.CreateBy(new Producer(key, options, registry, transports, node));
+        Akka.Actor.Props.CreateBy(new Producer(key, options, registry, servers, node));
 
     /// <summary>
     /// Builds the actor with a plain constructor call: <c>Props.Create(() => new ...)</c> compiles its expression on every
     /// call, which costs more than the actor itself when ten thousand sessions start at once.
     /// </summary>
-    private sealed class Producer(string key, JanusOptions options, IActorRef registry, JanusTransports transports,
+    private sealed class Producer(string key, JanusOptions options, IActorRef registry, JanusServers servers,
         string? node) : IIndirectActorProducer
     {
         public Type ActorType => typeof(JanusSessionActor);
 
-        public ActorBase Produce() => new JanusSessionActor(key, options, registry, transports, node);
+        public ActorBase Produce() => new JanusSessionActor(key, options, registry, servers, node);
 
         public void Release(ActorBase actor) { }
     }
@@ -80,7 +81,7 @@ internal sealed partial class JanusSessionActor : PersistentActor, IWithTimers
     private readonly string _key;
     private readonly JanusOptions _options;
     private readonly IActorRef _registry;
-    private readonly JanusTransports _transports;
+    private readonly JanusServers _servers;
     private readonly string? _node;
     private readonly ReclaimBackoff _backoff;
     private readonly PendingRequests _pending = new();
@@ -105,13 +106,13 @@ internal sealed partial class JanusSessionActor : PersistentActor, IWithTimers
     private DateTimeOffset _reclaimStarted = DateTimeOffset.UtcNow;
     private DateTimeOffset? _lastAnswered; // Janus last answered one of this session's requests, in this process
 
-    public JanusSessionActor(string key, JanusOptions options, IActorRef registry, JanusTransports transports,
+    public JanusSessionActor(string key, JanusOptions options, IActorRef registry, JanusServers servers,
         string? node = null)
     {
         _key = key;
         _options = options;
         _registry = registry;
-        _transports = transports;
+        _servers = servers;
         _node = node;
         _backoff = new ReclaimBackoff(options.MinReclaimBackoff, options.MaxReclaimBackoff);
         _keepAlivePeriod = options.KeepAliveInterval;
@@ -131,8 +132,8 @@ internal sealed partial class JanusSessionActor : PersistentActor, IWithTimers
     /// <summary>A WebSocket session leaves its shared connection's routes.</summary>
     protected override void PostStop()
     {
-        if (_state.Transport == JanusTransportKind.WebSocket && _transports.Find(_state.Server) is { } server)
-            server.Connections.Tell(JanusTransportCommands.SessionStopped.Instance);
+        if (_state.Transport == JanusTransportKind.WebSocket && _servers.Find(_state.Server) is { } server)
+            server.Home.Tell(JanusTransportCommands.SessionStopped.Instance);
         base.PostStop();
     }
 
@@ -163,7 +164,7 @@ internal sealed partial class JanusSessionActor : PersistentActor, IWithTimers
         }
 
         if (_state.IsNew) return; // it stays Idle
-        if (_transports.Find(_state.Server) is not { } server)
+        if (_servers.Find(_state.Server) is not { } server)
         {
             Strand();
             return;

@@ -1,4 +1,4 @@
-using Janus.Actors.Protocol;
+using Janus.Actors.Servers;
 using Janus.Actors.Transports;
 
 namespace Janus.Actors.Sessions;
@@ -6,8 +6,8 @@ namespace Janus.Actors.Sessions;
 /// <summary>The server's <c>session_timeout</c> and <c>reclaim_session_timeout</c>, as <c>info</c> reports them (0 = off).</summary>
 internal sealed record ServerTimeouts(TimeSpan Session, TimeSpan Reclaim)
 {
-    public static ServerTimeouts From(JanusMessage info) =>
-        new(TimeSpan.FromSeconds(info.ServerSessionTimeout ?? 0), TimeSpan.FromSeconds(info.ServerReclaimSessionTimeout ?? 0));
+    public static ServerTimeouts From(JanusServerInfo info) =>
+        new(TimeSpan.FromSeconds(info.SessionTimeoutSeconds), TimeSpan.FromSeconds(info.ReclaimSessionTimeoutSeconds));
 
     /// <summary>
     /// Keep-alives must land well inside both windows: on Janus 1.1.2 the reclaim window counts from the

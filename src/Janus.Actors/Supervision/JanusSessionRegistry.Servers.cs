@@ -5,7 +5,7 @@ using static Janus.Actors.Supervision.SessionRegistryProtocol;
 
 namespace Janus.Actors.Supervision;
 
-// The Janus servers: this node's monitors, the other nodes' reports and drains, placement, and what is said once per server.
+// The Janus servers: what their homes on this node found, the other nodes' reports and drains, and placement.
 internal sealed partial class JanusSessionRegistry
 {
     private void ReceiveServerMessages()
@@ -13,8 +13,8 @@ internal sealed partial class JanusSessionRegistry
         Receive<ListServers>(_ => Sender.Tell(new ServerList(_servers.Statuses())));
         Receive<DrainServer>(OnDrain);
 
-        Receive<JanusServerMonitor.Probed>(_servers.Probed);
-        Receive<JanusServerMonitor.AdminApplied>(applied =>
+        Receive<JanusServerActor.Probed>(_servers.Probed);
+        Receive<JanusServerActor.AdminApplied>(applied =>
         {
             if (applied.Problem is null) _servers.JanusAccepts(applied.Server, applied.Accept);
             applied.ReplyTo.Tell(new JanusDrainResult(_servers.Status(applied.Server), applied.Problem));
@@ -38,9 +38,8 @@ internal sealed partial class JanusSessionRegistry
         });
         Receive<PlaceSession>(place => Sender.Tell(_servers.Place(place)));
         Receive<CreatingOn>(_servers.Creating);
-        Receive<SessionOnUnknownServer>(stranded => _serverWatch.Stranded(stranded.Server, Timers));
-        Receive<SessionLostToRestart>(lost => _serverWatch.LostToRestart(lost.Server, Timers));
-        Receive<JanusServerWatch.Report>(report => _serverWatch.OnReport(report, Timers, _scanning || _unregistered.Count > 0));
+        Receive<SessionOnUnknownServer>(stranded => _stranded.Stranded(stranded.Server, Timers));
+        Receive<StrandedSessions.Report>(_ => _stranded.OnReport(Timers, _scanning || _unregistered.Count > 0));
     }
 
     /// <summary>
@@ -58,22 +57,22 @@ internal sealed partial class JanusSessionRegistry
         _topology.ShareWithOtherNodes(new ServerDrainChanged(drain.Server, drain.Drain));
         _log.Info(drain.Drain ? "Janus server '{Server}' drained: no new sessions are placed there" : "Janus server '{Server}' undrained: it takes new sessions again",
             drain.Server);
-        if (_monitors.TryGetValue(drain.Server, out var monitor)) monitor.Tell(new JanusServerMonitor.SetAcceptNewSessions(!drain.Drain, Sender));
-        else Sender.Tell(new JanusDrainResult(_servers.Status(drain.Server), "the server is retired"));
+        var home = _homes.Find(drain.Server)!;
+        if (home.Settings.Retired) Sender.Tell(new JanusDrainResult(_servers.Status(drain.Server), "the server is retired"));
+        else home.Home.Tell(new JanusServerActor.SetAcceptNewSessions(!drain.Drain, Sender));
     }
 
-    /// <summary>A monitor per server in service, and this node's load report for the others (a no-op on one node).</summary>
-    private void StartServerMonitors()
+    /// <summary>What every server's home finds, and this node's load report for the others (a no-op on one node).</summary>
+    private void FollowServers()
     {
-        foreach (var link in _transports.All.Where(link => !link.Settings.Retired))
-            _monitors[link.Settings.Name] = Context.ActorOf(JanusServerMonitor.Props(link), "server-" + link.Settings.Name);
+        foreach (var link in _homes.All) link.Home.Tell(JanusServerActor.Subscribe.Instance);
         Timers.StartPeriodicTimer("server-load", ShareServerLoad.Instance, _options.ServerProbeInterval);
     }
 
     /// <summary>The other nodes' REST sessions hold connections of the same servers: a recovering session drains only beside them.</summary>
     private void TellRestConnectionsOfOtherNodes()
     {
-        foreach (var link in _transports.All)
+        foreach (var link in _homes.All)
             if (link.Rest is { } rest) rest.OtherNodesSessions = _servers.RestOnOtherNodes(link.Settings.Name);
     }
 

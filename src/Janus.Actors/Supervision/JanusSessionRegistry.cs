@@ -25,51 +25,46 @@ internal sealed partial class JanusSessionRegistry : ReceiveActor, IWithTimers
 
     /// <summary>One node: the registry starts the region of its sessions, which reads the journal once the lease (if any) is held.</summary>
     /// <param name="options">How sessions reach Janus.</param>
-    /// <param name="transports">The node's links to its Janus servers.</param>
+    /// <param name="servers">The node's links to its Janus servers.</param>
     /// <param name="readJournalPluginId">Query plugin listing persisted sessions at start-up; null to skip the scan.</param>
     /// <param name="lease">When the journal may be read (a hot standby waits for the lease); null: at once.</param>
     /// <param name="selector">Places new sessions that name no server; null: <see cref="LeastLoadedServerSelector"/>.</param>
-    public static Props Props(JanusOptions options, JanusTransports transports, string? readJournalPluginId, JournalLeaseGate? lease = null,
+    public static Props Props(JanusOptions options, JanusServers servers, string? readJournalPluginId, JournalLeaseGate? lease = null,
         IJanusServerSelector? selector = null) =>
-        Akka.Actor.Props.Create(() => new JanusSessionRegistry(options, transports, selector ?? new LeastLoadedServerSelector(), (context, timers) =>
+        Akka.Actor.Props.Create(() => new JanusSessionRegistry(options, servers, selector ?? new LeastLoadedServerSelector(), (context, timers) =>
             new LocalSessionTopology(context, timers,
-                context.ActorOf(LocalSessionRegion.Props(options, transports, context.Self, readJournalPluginId, lease), "sessions"), lease),
+                context.ActorOf(LocalSessionRegion.Props(options, servers, context.Self, readJournalPluginId, lease), "sessions"), lease),
             true));
 
     /// <summary>A cluster node: sessions are sharded entities started by sharding, after this registry.</summary>
-    public static Props ClusterProps(JanusOptions options, JanusTransports transports, IJanusServerSelector? selector = null) =>
-        Akka.Actor.Props.Create(() => new JanusSessionRegistry(options, transports, selector ?? new LeastLoadedServerSelector(), (context, _) =>
+    public static Props ClusterProps(JanusOptions options, JanusServers servers, IJanusServerSelector? selector = null) =>
+        Akka.Actor.Props.Create(() => new JanusSessionRegistry(options, servers, selector ?? new LeastLoadedServerSelector(), (context, _) =>
             ClusterSessionTopology.Start(context, JanusSessions.AskTimeout(options)), false));
 
     private readonly TimeSpan _askTimeout;
     private readonly JanusOptions _options;
-    private readonly JanusTransports _transports;
+    private readonly JanusServers _homes;
     private readonly JanusServerBoard _servers;
-    private readonly JanusServerWatch _serverWatch;
-    private readonly Dictionary<string, IActorRef> _monitors = new(StringComparer.Ordinal);
+    private readonly StrandedSessions _stranded;
     private readonly Func<IActorContext, ITimerScheduler, ISessionTopology> _createTopology;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly SessionTable _sessions = new();
     private readonly Dictionary<IActorRef, string> _keyOfSession = new();
-    private readonly ReclaimTimeoutWarning _reclaimWarning;
-    private readonly JanusRestartWatch _restartWatch;
     /// <summary>Sessions the start-up scan started that have not reported yet: the node is not ready until none is left.</summary>
     private readonly HashSet<string> _unregistered = new();
     private ISessionTopology _topology = null!;
     private bool _scanning;
 
-    public JanusSessionRegistry(JanusOptions options, JanusTransports transports, IJanusServerSelector selector,
+    public JanusSessionRegistry(JanusOptions options, JanusServers servers, IJanusServerSelector selector,
         Func<IActorContext, ITimerScheduler, ISessionTopology> topology, bool scans)
     {
         _askTimeout = JanusSessions.AskTimeout(options);
         _options = options;
-        _transports = transports;
-        _servers = new JanusServerBoard(transports.All.Select(link => link.Settings), selector, _sessions, options.RestRequestConnections);
-        _serverWatch = new JanusServerWatch(_log, Context.System, options.MaxReclaimBackoff + TimeSpan.FromSeconds(1));
+        _homes = servers;
+        _servers = new JanusServerBoard(servers.All.Select(link => link.Settings), selector, _sessions, options.RestRequestConnections);
+        _stranded = new StrandedSessions(_log, Context.System, options.MaxReclaimBackoff + TimeSpan.FromSeconds(1));
         _createTopology = topology;
         _scanning = scans;
-        _reclaimWarning = new ReclaimTimeoutWarning(_log);
-        _restartWatch = new JanusRestartWatch(_log);
 
         // From the façade on this node.
         Receive<ListSessions>(_ => _topology.ListAsync(_sessions.Sessions.ToList()).PipeTo(Sender));
@@ -95,7 +90,6 @@ internal sealed partial class JanusSessionRegistry : ReceiveActor, IWithTimers
             _sessions.Remove(d.Key);
             _servers.Discarded(d.Key);
         });
-        Receive<ServerInfoLearned>(_reclaimWarning.Check);
         Receive<Terminated>(t =>
         {
             if (_keyOfSession.Remove(t.ActorRef, out var key)) OnSessionStopped(key);
@@ -114,7 +108,7 @@ internal sealed partial class JanusSessionRegistry : ReceiveActor, IWithTimers
     {
         _topology = _createTopology(Context, Timers);
         _sessions.Track();
-        StartServerMonitors();
+        FollowServers();
     }
 
 
@@ -197,7 +191,6 @@ internal sealed partial class JanusSessionRegistry : ReceiveActor, IWithTimers
         _sessions.Set(info);
         _unregistered.Remove(info.Key);
         if (_keyOfSession.TryAdd(Sender, info.Key)) Context.Watch(Sender);
-        _restartWatch.Observe(info, _scanning);
         if (info.State == JanusSessionStatus.Reclaiming) _topology.KeepUnheard(info.Key);
     }
 

@@ -73,7 +73,7 @@ internal sealed partial class LocalSessionRegion
         if (_held is not { } held) return; // a retried scan answered twice
         var keys = found.PersistenceIds.Select(id => id[JanusSessionActor.PersistenceIdPrefix.Length..]).ToList();
         // Before they start: the first to recover must already count the rest (see JanusRestConnections.Recovering).
-        foreach (var link in _transports.All) link.Rest?.Recovering(keys.Count);
+        foreach (var link in _servers.All) link.Rest?.Recovering(keys.Count);
         foreach (var key in keys) StartSession(key);
         if (_readJournalPluginId is not null)
             _log.Info("Journal scanned: {Count} persisted sessions started for recovery", keys.Count);

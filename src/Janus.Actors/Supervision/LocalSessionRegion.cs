@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Event;
+using Janus.Actors.Servers;
 using Janus.Actors.Cluster;
 using Janus.Actors.Persistence;
 using Janus.Actors.Sessions;
@@ -21,13 +22,13 @@ namespace Janus.Actors.Supervision;
 internal sealed partial class LocalSessionRegion : ReceiveActor, IWithTimers
 {
     /// <param name="options">How sessions reach Janus.</param>
-    /// <param name="transports">The node's links to its Janus servers.</param>
+    /// <param name="servers">The node's links to its Janus servers.</param>
     /// <param name="registry">Receives the sessions' snapshots and notices, and <see cref="ScanCompleted"/>.</param>
     /// <param name="readJournalPluginId">Query plugin listing persisted sessions; null to skip the scan.</param>
     /// <param name="lease">When the journal may be read (a hot standby waits for the lease); null: at once.</param>
-    public static Props Props(JanusOptions options, JanusTransports transports, IActorRef registry, string? readJournalPluginId,
+    public static Props Props(JanusOptions options, JanusServers servers, IActorRef registry, string? readJournalPluginId,
         JournalLeaseGate? lease) =>
-        Akka.Actor.Props.Create(() => new LocalSessionRegion(options, transports, registry, readJournalPluginId, lease));
+        Akka.Actor.Props.Create(() => new LocalSessionRegion(options, servers, registry, readJournalPluginId, lease));
 
     /// <summary>Start a session again after its journal failed under it; also the key of its timer, which says it is restarting.</summary>
     private sealed record RestartSession(string Key) : INoSerializationVerificationNeeded;
@@ -38,7 +39,7 @@ internal sealed partial class LocalSessionRegion : ReceiveActor, IWithTimers
     }
 
     private readonly JanusOptions _options;
-    private readonly JanusTransports _transports;
+    private readonly JanusServers _servers;
     private readonly IActorRef _registry;
     private readonly string? _readJournalPluginId;
     private readonly JanusSessionMessageExtractor _extractor = new(JanusSessionMessageExtractor.DefaultShards);
@@ -52,11 +53,11 @@ internal sealed partial class LocalSessionRegion : ReceiveActor, IWithTimers
     /// <summary>Requests held until the journal has been read (or the lease granted).</summary>
     private List<(IActorRef Sender, object Message)>? _held = [];
 
-    public LocalSessionRegion(JanusOptions options, JanusTransports transports, IActorRef registry, string? readJournalPluginId,
+    public LocalSessionRegion(JanusOptions options, JanusServers servers, IActorRef registry, string? readJournalPluginId,
         JournalLeaseGate? lease)
     {
         _options = options;
-        _transports = transports;
+        _servers = servers;
         _registry = registry;
         _readJournalPluginId = readJournalPluginId;
         _restartBackoff = new ReclaimBackoff(options.MinReclaimBackoff, options.MaxReclaimBackoff);
@@ -134,7 +135,7 @@ internal sealed partial class LocalSessionRegion : ReceiveActor, IWithTimers
     {
         var name = Uri.EscapeDataString(key);
         if (Context.Child(name) is var running && !running.IsNobody()) return running;
-        var session = Context.ActorOf(JanusSessionActor.Props(key, _options, _registry, _transports), name);
+        var session = Context.ActorOf(JanusSessionActor.Props(key, _options, _registry, _servers), name);
         _keyOfSession[session] = key;
         Context.Watch(session);
         return session;

@@ -7,7 +7,7 @@ namespace Janus.Actors.Supervision;
 /// <summary>Messages between session actors, their region and the registry of sessions (<see cref="JanusSessionRegistry"/>).</summary>
 internal static class SessionRegistryProtocol
 {
-    // SessionChanged, Publish, SessionDiscarded and ServerInfoLearned go from a session to its node's registry:
+    // SessionChanged, Publish and SessionDiscarded go from a session to its node's registry:
     // never serialized, not even by serialize-messages. ListSessions and SessionList cross nodes (JanusMessageSerializer).
 
     /// <summary>A session's new snapshot (state, handles, last error).</summary>
@@ -32,9 +32,6 @@ internal static class SessionRegistryProtocol
     /// <summary>From the <see cref="LocalSessionRegion"/>: the journal was read and these persisted sessions were started.</summary>
     internal sealed record ScanCompleted(IReadOnlyList<string> Keys) : INoSerializationVerificationNeeded;
 
-    /// <summary>Janus's <c>info</c> as a session of <paramref name="Server"/> read it.</summary>
-    internal sealed record ServerInfoLearned(string Server, int SessionTimeoutSeconds, int ReclaimSessionTimeoutSeconds) : INoSerializationVerificationNeeded;
-
     /// <summary>
     /// From a session created without a named server: where should it live? Answered with <see cref="SessionPlaced"/>;
     /// asked again, with the servers already <paramref name="Tried"/>, when one refused (472) or could not be reached.
@@ -53,9 +50,6 @@ internal static class SessionRegistryProtocol
 
     /// <summary>A session recovered on a Janus server the configuration does not have: it waits, neither claimed nor ended.</summary>
     internal sealed record SessionOnUnknownServer(string Server) : INoSerializationVerificationNeeded;
-
-    /// <summary>A session ended lost because its Janus server restarted (<c>JanusSessionActor.LostToServerRestart</c>).</summary>
-    internal sealed record SessionLostToRestart(string Server) : INoSerializationVerificationNeeded;
 
     /// <summary>Answered with a <see cref="ServerList"/>: every configured Janus server as this node sees it.</summary>
     internal sealed record ListServers : INoSerializationVerificationNeeded

@@ -5,7 +5,7 @@ using static Janus.Actors.Transports.JanusTransportCommands;
 namespace Janus.Actors.Transports;
 
 /// <summary>
-/// The WebSockets of one node to one Janus server: <see cref="JanusOptions.WebSocketConnections"/> children
+/// The WebSockets of one node to one Janus server, a child of its home (<c>Servers.JanusServerActor</c>): <see cref="JanusOptions.WebSocketConnections"/> children
 /// <c>connection-0</c>… (<see cref="JanusConnectionActor"/>), restarted whenever they fail. A session's
 /// <see cref="Connect"/> and <see cref="SessionStopped"/> go to the connection the session is pinned to (by the session
 /// actor's name, so a session keeps its socket for the life of the process); the session sends its requests to that
@@ -13,9 +13,6 @@ namespace Janus.Actors.Transports;
 /// </summary>
 internal sealed class JanusConnectionPool : ReceiveActor
 {
-    /// <summary>The actor name under <c>/user</c> of the pool of the server named <paramref name="server"/>.</summary>
-    public static string NameFor(string server) => "janus-connections-" + server;
-
     private readonly IActorRef[] _connections;
 
     public JanusConnectionPool(JanusOptions options)

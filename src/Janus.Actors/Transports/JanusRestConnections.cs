@@ -79,7 +79,7 @@ internal sealed class JanusRestConnections : IDisposable
     public HttpClient Requests { get; }
 
     /// <summary>
-    /// The server's <c>info</c> probe (<see cref="Servers.JanusServerMonitor"/>), on a connection of its own: behind a crash's
+    /// The server's <c>info</c> probe (its home, <c>Servers.JanusServerActor</c>), on a connection of its own: behind a crash's
     /// thousands of claims it would come late, and a probe that comes late says the server is unreachable.
     /// </summary>
     public HttpClient Probe { get; }

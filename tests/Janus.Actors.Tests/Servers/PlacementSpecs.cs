@@ -70,11 +70,11 @@ public sealed class PlacementSpecs
     public void An_unreachable_server_takes_sessions_only_while_no_server_is_up()
     {
         var board = Board(Server("down"), Server("up"));
-        board.Probed(new JanusServerMonitor.Probed("down", null, "connection refused"));
+        board.Probed(new JanusServerActor.Probed("down", null, "connection refused"));
         Live("busy", "up");
 
         Assert.Equal("up", board.Place(Place("s1")).Server);
-        board.Probed(new JanusServerMonitor.Probed("up", null, "connection refused"));
+        board.Probed(new JanusServerActor.Probed("up", null, "connection refused"));
         Assert.Equal("down", board.Place(Place("s2")).Server); // the emptier of two unreachable servers
     }
 
@@ -105,7 +105,7 @@ public sealed class PlacementSpecs
         var board = Board(Server("drained", rest: true), Server("down", rest: true), Server("old", retired: true, rest: true), Server("refused", rest: true),
             Server("ws-only"));
         board.SetDrained("drained", true);
-        board.Probed(new JanusServerMonitor.Probed("down", null, "connection refused"));
+        board.Probed(new JanusServerActor.Probed("down", null, "connection refused"));
 
         // Nothing up: the unreachable one is tried (its probe may be stale), once.
         Assert.Equal("down", board.Place(Place("s1", transport: JanusTransportKind.Rest, tried: "refused")).Server);
@@ -123,7 +123,7 @@ public sealed class PlacementSpecs
     public void Janus_saying_it_accepts_no_new_sessions_makes_the_server_draining()
     {
         var board = Board(Server("a"), Server("b"));
-        board.Probed(new JanusServerMonitor.Probed("a", new JanusServerInfo("1.1.2", 30, 20, AcceptingNewSessions: false), null));
+        board.Probed(new JanusServerActor.Probed("a", new JanusServerInfo("1.1.2", 30, 20, AcceptingNewSessions: false), null));
 
         Assert.Equal(JanusServerState.Draining, board.Status("a").State);
         Assert.Equal("b", board.Place(Place("s1")).Server);

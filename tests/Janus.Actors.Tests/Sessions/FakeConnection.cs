@@ -22,18 +22,21 @@ internal sealed class FakeConnection : ReceiveActor
         Akka.Actor.Props.Create(() => new FakeConnection(probe, refuseConnections));
 
     /// <summary>
-    /// The connection inside a pool of one, as a session finds it: its <see cref="JanusConnectionPool"/> forwards, and the
-    /// connection that answers is the pool's child (a session takes answers only from its own server's pool).
+    /// The connection inside a server's home with one connection, as a session finds it: the home passes transport
+    /// commands on, and the connection that answers lives under it (a session takes answers only from its own server's
+    /// connections). What sessions tell the home about their reclaims goes to <paramref name="serverNews"/>, or nowhere.
     /// </summary>
-    public static Props Pool(TestProbe probe, bool refuseConnections = false) =>
-        Akka.Actor.Props.Create(() => new PoolOfOne(Props(probe, refuseConnections)));
+    public static Props Home(TestProbe probe, bool refuseConnections = false, TestProbe? serverNews = null) =>
+        Akka.Actor.Props.Create(() => new HomeOfOne(Props(probe, refuseConnections), serverNews));
 
-    private sealed class PoolOfOne : ReceiveActor
+    private sealed class HomeOfOne : ReceiveActor
     {
-        public PoolOfOne(Props connection)
+        public HomeOfOne(Props connection, TestProbe? serverNews)
         {
             var child = Context.ActorOf(connection, "connection-0");
-            ReceiveAny(child.Forward);
+            Receive<JanusTransportCommands.Connect>(child.Forward);
+            Receive<JanusTransportCommands.SessionStopped>(child.Forward);
+            ReceiveAny(news => serverNews?.Ref.Forward(news));
         }
     }
 

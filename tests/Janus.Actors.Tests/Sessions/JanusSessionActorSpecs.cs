@@ -38,11 +38,13 @@ public sealed class JanusSessionActorSpecs : TestKit
 
     private readonly TestProbe _transport;
     private readonly TestProbe _registry;
+    private readonly TestProbe _serverNews;
 
     public JanusSessionActorSpecs() : base(Hocon)
     {
         _transport = CreateTestProbe("transport");
         _registry = CreateTestProbe("registry");
+        _serverNews = CreateTestProbe("server-news");
         // The one server takes every session (placement proper is JanusServerBoard's, with its own specs).
         _registry.SetAutoPilot(new DelegateAutoPilot((sender, message) =>
         {
@@ -60,8 +62,8 @@ public sealed class JanusSessionActorSpecs : TestKit
     {
         var janus = options ?? Options;
         var server = new JanusServerLink(new JanusServerSettings { WebSocketUrl = janus.WebSocketUrl }, janus,
-            Sys.ActorOf(FakeConnection.Pool(_transport, refuseConnections)));
-        return JanusSessionActor.Props(key, janus, _registry.Ref, new JanusTransports([server]));
+            Sys.ActorOf(FakeConnection.Home(_transport, refuseConnections, _serverNews)));
+        return JanusSessionActor.Props(key, janus, _registry.Ref, new JanusServers([server]));
     }
 
     /// <summary>Waits for the (next) Connect, skipping what an earlier incarnation sent, and answers it.</summary>
@@ -151,6 +153,9 @@ public sealed class JanusSessionActorSpecs : TestKit
         var lost = ExpectState(JanusSessionStatus.Lost);
         Assert.Equal(new JanusSessionError(458, "No such session 4242"), lost.LastError);
         _registry.FishForMessage<Publish>(p => p.Notice is SessionEnded { State: JanusSessionStatus.Lost });
+        // Its server's home hears how the reclaim ended (it says "restarted" once for the server when all its claims do).
+        _serverNews.FishForMessage<JanusServerActor.SessionReclaiming>(r => r.Key == "call-1");
+        Assert.Equal(new JanusServerActor.SessionReclaimEnded("call-1", 458, ServerRestarted: false), _serverNews.ExpectMsg<JanusServerActor.SessionReclaimEnded>());
         // It answers whatever reaches it until its region, to which it passivated, tells it to stop.
         session.Tell(new SendPluginMessage("call-1", 1, System.Text.Json.JsonDocument.Parse("{}").RootElement));
         Assert.Equal(JanusSessionStatus.Lost, Assert.IsType<JanusSessionUnavailableException>(ExpectMsg<Status.Failure>().Cause).State);
