@@ -13,7 +13,7 @@ internal sealed partial class JanusSessionActor
 {
     private void BecomeActive(bool reclaimed)
     {
-        Enter(JanusSessionStatus.Active);
+        Enter(SessionPhase.Active);
         _unansweredKeepAlives = 0;
         Timers.StartPeriodicTimer(KeepAliveTimer, KeepAliveTick.Instance, _keepAlivePeriod);
         PollWhileHandles();

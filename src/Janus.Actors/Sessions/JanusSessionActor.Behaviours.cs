@@ -28,31 +28,37 @@ internal sealed partial class JanusSessionActor
     }
 
     /// <summary>
-    /// The one place a session changes state: its status (what callers and subscribers see) and its behaviour (what it
-    /// handles) move together. Idle and Discarded are the two behaviours without a session: before a create, after a
-    /// failed one.
+    /// The one place a session changes state: its phase, and with it the status callers and subscribers see and the
+    /// behaviour that handles its messages, move together, along the legal moves only (<see cref="SessionPhases.CanMove"/>).
     /// </summary>
-    private void Enter(JanusSessionStatus status, Receive? behaviour = null)
+    private void Enter(SessionPhase phase)
     {
-        _status = status;
-        Become(behaviour ?? status switch
+        if (!SessionPhases.CanMove(_phase, phase))
+            throw new InvalidOperationException($"Session {_key} cannot move from {_phase} to {phase}");
+        _phase = phase;
+        Become(phase switch
         {
-            JanusSessionStatus.Creating => Creating,
-            JanusSessionStatus.Reclaiming => Reclaiming,
-            JanusSessionStatus.Active => Active,
-            _ => Ended,
+            SessionPhase.Idle => Idle,
+            SessionPhase.Creating => Creating,
+            SessionPhase.Discarded => Discarded,
+            SessionPhase.Reclaiming => Reclaiming,
+            SessionPhase.Active => Active,
+            _ => Ended, // stranded, lost, destroyed: answer what it is, refuse the rest
         });
     }
 
+    /// <summary>What callers and subscribers see.</summary>
+    private JanusSessionStatus Status => SessionPhases.StatusOf(_phase);
+
     /// <summary>
     /// Recovered on a Janus server the configuration no longer has (and not marked retired): it cannot claim, and must not
-    /// end — Janus may well still hold the session. It is still reclaiming, and behaves like an ended session (answers what
+    /// end — Janus may well still hold the session. It shows reclaiming, and behaves like an ended session (answers what
     /// it is, refuses the rest) while its registry stops the node.
     /// </summary>
     private void Strand()
     {
         _state = _state with { LastError = new JanusSessionError(null, $"its Janus server '{_state.Server}' is not configured") };
-        Enter(JanusSessionStatus.Reclaiming, Ended);
+        Enter(SessionPhase.Stranded);
         ReportChanged();
         _registry.Tell(new SessionOnUnknownServer(_state.Server));
     }
@@ -236,8 +242,8 @@ internal sealed partial class JanusSessionActor
                 Sender.Tell(Snapshot());
                 return true;
             default:
-                Sender.Tell(new Status.Failure(new JanusSessionUnavailableException(_key, _status,
-                    _status == JanusSessionStatus.Reclaiming ? _state.LastError!.Reason : "the session has ended")));
+                Sender.Tell(new Status.Failure(new JanusSessionUnavailableException(_key, Status,
+                    _phase == SessionPhase.Stranded ? _state.LastError!.Reason : "the session has ended")));
                 return true;
         }
     }

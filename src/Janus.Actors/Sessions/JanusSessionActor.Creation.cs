@@ -15,7 +15,7 @@ internal sealed partial class JanusSessionActor
     {
         _creation = (command, Sender);
         _state = _state with { Transport = command.Transport };
-        Enter(JanusSessionStatus.Creating);
+        Enter(SessionPhase.Creating);
         if (command.Server is { } named)
         {
             _registry.Tell(new CreatingOn(_key, named, command.Transport)); // the registry checked it is configured and open
@@ -112,7 +112,7 @@ internal sealed partial class JanusSessionActor
         _creation = null;
         CancelPending();
         _registry.Tell(new SessionDiscarded(_key));
-        Become(Discarded);
+        Enter(SessionPhase.Discarded);
         StopSession();
     }
 }

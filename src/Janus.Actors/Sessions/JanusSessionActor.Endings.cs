@@ -22,7 +22,8 @@ internal sealed partial class JanusSessionActor
         {
             _state = _state.Apply(e);
             Log.Info("Destroyed Janus session of {SessionKey}", _key);
-            End(JanusSessionStatus.Destroyed);
+            Enter(SessionPhase.Destroyed);
+            End();
             replyTo.Tell(CommandDone.Instance);
             StopSession();
         });
@@ -30,25 +31,25 @@ internal sealed partial class JanusSessionActor
     /// <summary>Janus no longer has the session. Persisted so no later recovery claims it again; then it passivates (<see cref="StopSession"/>).</summary>
     private void EndAsLost(int? code, string reason, bool quietly = false)
     {
-        if (_status is JanusSessionStatus.Lost or JanusSessionStatus.Destroyed) return;
-        Enter(JanusSessionStatus.Lost);
+        if (_phase is SessionPhase.Lost or SessionPhase.Destroyed) return;
+        Enter(SessionPhase.Lost); // at once: nothing else is handled while the end is written
         Persist(new SessionLost(code, reason), e =>
         {
             _state = _state.Apply(e);
             if (quietly) Log.Info("Session {SessionKey} lost: {Code} {Reason}", _key, code, reason);
             else Log.Warning("Session {SessionKey} lost: {Code} {Reason}", _key, code, reason);
-            End(JanusSessionStatus.Lost);
+            End();
             StopSession();
         });
     }
 
-    private void End(JanusSessionStatus status)
+    /// <summary>The session entered Lost or Destroyed and its end is persisted: everyone waiting or listening learns it.</summary>
+    private void End()
     {
         Timers.CancelAll();
-        FailAllPending(new JanusSessionUnavailableException(_key, status, "the session has ended"));
-        Enter(status);
+        FailAllPending(new JanusSessionUnavailableException(_key, Status, "the session has ended"));
         ReportChanged();
-        _registry.Tell(new Publish(new SessionEnded(_key, status, _state.LastError)));
+        _registry.Tell(new Publish(new SessionEnded(_key, Status, _state.LastError)));
         Stash.UnstashAll();
     }
 
@@ -56,7 +57,7 @@ internal sealed partial class JanusSessionActor
     {
         // The journal is down: the actor stops (Akka's rule for persistence failures) and its region
         // starts it again with backoff. Whoever waits for this write learns now, not after a timeout.
-        var failure = new JanusSessionUnavailableException(_key, _status, $"journal unavailable: {cause.Message}");
+        var failure = new JanusSessionUnavailableException(_key, Status, $"journal unavailable: {cause.Message}");
         if (_creation is { } creation)
         {
             creation.ReplyTo.Tell(new Status.Failure(failure));

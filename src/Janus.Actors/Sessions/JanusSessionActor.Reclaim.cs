@@ -19,7 +19,7 @@ internal sealed partial class JanusSessionActor
     /// </summary>
     private void BeginReclaim()
     {
-        Enter(JanusSessionStatus.Reclaiming);
+        Enter(SessionPhase.Reclaiming);
         if (_reclaimAttempt == 0) Server.Home.Tell(new JanusServerActor.SessionReclaiming(_key));
         _reclaimStarted = DateTimeOffset.UtcNow;
         ReportChanged();
@@ -32,13 +32,9 @@ internal sealed partial class JanusSessionActor
             _unreachableSince = answered;
         if (_unreachableSince is { } since && DateTimeOffset.UtcNow + delay > since + ReclaimWindow())
         {
-            var lapsed = $"Janus unreachable since {since:HH:mm:ss} UTC ({_reclaimAttempt} failed attempts): its reclaim window has lapsed";
-            if (ClaimFailureDecider.Decide(new JanusSessionReclaimException(_key, JanusId, null, lapsed, windowLapsed: true)) == Directive.Stop)
-            {
-                Server.Home.Tell(new JanusServerActor.SessionReclaimEnded(_key, null, ServerRestarted: false));
-                EndAsLost(null, lapsed);
-                return;
-            }
+            Server.Home.Tell(new JanusServerActor.SessionReclaimEnded(_key, null, ServerRestarted: false));
+            EndAsLost(null, $"Janus unreachable since {since:HH:mm:ss} UTC ({_reclaimAttempt} failed attempts): its reclaim window has lapsed");
+            return;
         }
 
         if (delay == TimeSpan.Zero)
@@ -92,7 +88,7 @@ internal sealed partial class JanusSessionActor
     }
 
     /// <summary>
-    /// A claim failed. A final answer from Janus (<see cref="ClaimFailureDecider"/>) ends the session as lost; anything else
+    /// A claim failed. A final answer from Janus (<see cref="ClaimFailures"/>) ends the session as lost; anything else
     /// (no answer, no connection) tries again after the backoff, inside this actor: nothing is replayed from the journal. One warning
     /// per outage: the first failure of a reclaim, unless its shared connection has already said so for all its sessions;
     /// the retries are Debug, and the end says how many there were.
@@ -101,8 +97,7 @@ internal sealed partial class JanusSessionActor
     {
         JanusMetrics.Claims.Add(1, new("outcome", "failed"), new("code", error?.Code ?? 0));
         FailAllPending(new JanusSessionUnavailableException(_key, JanusSessionStatus.Reclaiming, reason));
-        if (error is { } answer
-            && ClaimFailureDecider.Decide(new JanusSessionReclaimException(_key, JanusId, answer.Code, answer.Reason ?? reason)) == Directive.Stop)
+        if (error is { } answer && ClaimFailures.EndsTheSession(answer.Code))
         {
             EndAsGoneWhileReclaiming(answer.Code, answer.Reason ?? reason);
             return;

@@ -51,7 +51,7 @@ internal sealed partial class JanusSessionActor
             unanswered: why =>
             {
                 unanswered?.Invoke();
-                caller.Tell(new Status.Failure(new JanusSessionUnavailableException(_key, _status, why)));
+                caller.Tell(new Status.Failure(new JanusSessionUnavailableException(_key, Status, why)));
             });
     }
 

@@ -12,7 +12,7 @@ namespace Janus.Actors.Sessions;
 /// <summary>
 /// One Janus session, keyed by the caller's session key and persisted as <c>janus-session-{key}</c>.
 /// After a crash it recovers its Janus session id from the journal, claims it on a fresh transport, and only
-/// then restarts keep-alives with that id. A claim Janus refuses for good (<see cref="ClaimFailureDecider"/>) persists the
+/// then restarts keep-alives with that id. A claim Janus refuses for good (<see cref="ClaimFailures"/>) persists the
 /// session as lost and ends it; a transient failure (no connection, no answer) makes the session claim again over a fresh
 /// transport after a backoff, inside the actor, until Janus has been unreachable for a whole reclaim window.
 /// Stopping this actor never destroys the Janus session; only <see cref="DestroySession"/> does.
@@ -21,16 +21,19 @@ namespace Janus.Actors.Sessions;
 /// </summary>
 /// <remarks>
 /// One file per phase (<c>JanusSessionActor.*.cs</c>). <c>Enter</c> (<c>JanusSessionActor.Behaviours.cs</c>) is the one
-/// place a session changes state: its status and its behaviour move together. Each request to Janus declares its three
-/// outcomes (success, error, no answer) where it is sent (<c>Send</c>), so a claim or a create reads top to bottom:
+/// place a session changes phase (<see cref="SessionPhase"/>): its status and its behaviour move together, along the legal
+/// moves only (<see cref="SessionPhases.CanMove"/>). Each request to Janus declares its three outcomes (success, error, no
+/// answer) where it is sent (<c>Send</c>), so a claim or a create reads top to bottom:
 /// <code>
-/// recovered, nothing persisted → Idle ─CreateSession→ Creating ─created / adopted→ Active            (Creation)
-///                                                          └─failed→ Discarded: stops, the key is free again
-/// recovered with a Janus id ───→ Reclaiming ─claimed→ Active ─transport lost→ Reclaiming            (Reclaim)
-///                                     │  └─no answer→ retry on a timer (backoff), still Reclaiming
-///                                     └─458, or Janus unreachable for a whole window→ Ended (lost)  (Endings)
-/// Active ─DestroySession→ Ended (destroyed); Active ─458 on a request→ Ended (lost)                 (Requests)
-/// recovered ended ─────────────→ Ended: answers what it is, refuses the rest, stops
+/// Recovering ─nothing persisted→ Idle ─CreateSession→ Creating ─created / adopted→ Active                    (Creation)
+///                                                        │  └─472 or unreachable, placed→ next server, still Creating
+///                                                        └─failed→ Discarded: stops, the key is free again
+/// Recovering ─a Janus id→ Reclaiming ─claimed→ Active ─transport lost, keep-alives unanswered→ Reclaiming      (Reclaim)
+///                            │  └─no answer→ retry on a timer (backoff), still Reclaiming
+///                            └─458/403/457 (ClaimFailures), or unreachable for a whole window→ Lost         (Endings)
+/// Active ─DestroySession→ Destroyed; Active ─458 on a request→ Lost                                         (Requests)
+/// Recovering ─on a retired server→ Lost; ─on a server not configured→ Stranded (shows reclaiming, the node stops)
+/// Recovering ─ended→ Lost or Destroyed; Lost, Destroyed, Stranded: answer what they are, refuse the rest, stop
 /// </code>
 /// </remarks>
 internal sealed partial class JanusSessionActor : PersistentActor, IWithTimers
@@ -87,7 +90,7 @@ internal sealed partial class JanusSessionActor : PersistentActor, IWithTimers
     private readonly PendingRequests _pending = new();
 
     private PersistedSession _state = PersistedSession.Empty;
-    private JanusSessionStatus _status = JanusSessionStatus.Creating; // changed by Enter only, with the behaviour
+    private SessionPhase _phase = SessionPhase.Recovering; // changed by Enter only, with the behaviour
     private IActorRef? _transport; // the shared connection or the REST child that answered Connected
     private IActorRef? _rest; // a REST session's child, kept across reclaims on its server
     private bool _connecting; // a Connect is out: its answer (or a WebSocket's ConnectionLost) is this session's
@@ -157,13 +160,17 @@ internal sealed partial class JanusSessionActor : PersistentActor, IWithTimers
     {
         if (_state.Ended is { } ended)
         {
-            Enter(ended);
+            Enter(ended == JanusSessionStatus.Destroyed ? SessionPhase.Destroyed : SessionPhase.Lost);
             ReportChanged();
             StopSession();
             return;
         }
 
-        if (_state.IsNew) return; // it stays Idle
+        if (_state.IsNew)
+        {
+            Enter(SessionPhase.Idle);
+            return;
+        }
         if (_servers.Find(_state.Server) is not { } server)
         {
             Strand();
@@ -193,7 +200,7 @@ internal sealed partial class JanusSessionActor : PersistentActor, IWithTimers
     private IActorRef Transport => _transport ?? throw new InvalidOperationException("transport not connected");
 
     private JanusSessionInfo Snapshot() =>
-        new(_key, _state.JanusSessionId, _status, _state.Transport, _state.Handles.Values.ToList(), _state.LastError, _reclaims, _node, _state.Server);
+        new(_key, _state.JanusSessionId, Status, _state.Transport, _state.Handles.Values.ToList(), _state.LastError, _reclaims, _node, _state.Server);
 
     /// <summary>
     /// A session that ended (or whose creation failed, or that was never created) has reported it and stops without

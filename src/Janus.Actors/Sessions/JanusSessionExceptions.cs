@@ -53,10 +53,7 @@ public sealed class JanusSessionReclaimException : JanusException
     /// True when retrying cannot help: Janus refused the claim (458 session not found, 403 unauthorized,
     /// 457 invalid request path), or the reclaim window lapsed while Janus was unreachable.
     /// </summary>
-    public bool IsFinal => _windowLapsed || JanusCode is { } code && IsFinalCode(code);
-
-    /// <summary>Janus's answers to a claim that no retry can change: 458 session not found, 403 unauthorized, 457 invalid path.</summary>
-    internal static bool IsFinalCode(int janusCode) => janusCode is 458 or 403 or 457;
+    public bool IsFinal => _windowLapsed || JanusCode is { } code && ClaimFailures.EndsTheSession(code);
 
     /// <inheritdoc />
     public override void GetObjectData(SerializationInfo info, StreamingContext context)

@@ -1,6 +1,9 @@
-namespace Janus.Actors.Supervision;
+namespace Janus.Actors;
 
-/// <summary>Exponential backoff with jitter for reclaim attempts, bounded by the reclaim deadline.</summary>
+/// <summary>
+/// Exponential backoff with jitter between <see cref="JanusOptions.MinReclaimBackoff"/> and <see cref="JanusOptions.MaxReclaimBackoff"/>:
+/// a session's reclaim attempts, a REST transport's failed long polls, a region's restarts of a session after a journal failure.
+/// </summary>
 internal sealed record ReclaimBackoff(TimeSpan Min, TimeSpan Max, double RandomFactor = 0.2)
 {
     /// <summary>The delay before attempt <paramref name="attempt"/> (1 = first retry): Min·2^(attempt-1), capped, plus jitter.</summary>
