@@ -65,6 +65,9 @@ public sealed record JanusOptions
     /// <summary>How long a request may wait for its reply (for plugin messages: for the plugin's answer).</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long a caller waits for a session: a create waits for a connection and a reply, a plugin message for an ack and an event.</summary>
+    internal TimeSpan AskTimeout => RequestTimeout * 2 + TimeSpan.FromSeconds(5);
+
     /// <summary>
     /// Upper bound of the keep-alive period. The period used is the smallest of this and a third of the
     /// server's <c>session_timeout</c> and <c>reclaim_session_timeout</c> (read with <c>info</c>).

@@ -85,7 +85,7 @@ public static class ApiDocument
         {
             operation.Parameters ??= [];
             operation.Parameters.Add(Query("state", "Only sessions in this state",
-                new OpenApiSchema { Type = JsonSchemaType.String, Enum = [.. Enum.GetValues<Janus.Actors.Sessions.JanusSessionStatus>().Select(s => (JsonNode)Janus.Actors.Diagnostics.JanusMetrics.StateName(s))] }));
+                new OpenApiSchema { Type = JsonSchemaType.String, Enum = [.. Enum.GetValues<Janus.Actors.Sessions.JanusSessionStatus>().Select(s => (JsonNode)Janus.Actors.Sessions.JanusSessionStatusNames.ToName(s))] }));
             operation.Parameters.Add(Query("limit", $"At most this many sessions (1–{SessionPage.MaxLimit}); without it, every one",
                 new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1", Maximum = SessionPage.MaxLimit.ToString(System.Globalization.CultureInfo.InvariantCulture) }));
             operation.Parameters.Add(Query("after", "Only sessions whose key sorts after this one (ordinal): the next page",

@@ -110,8 +110,8 @@ public static class SessionEndpoints
     private static async Task<Ok<SessionCountsResponse>> CountAsync(IJanusSessions facade, CancellationToken cancellationToken)
     {
         var all = await facade.ListAsync(cancellationToken);
-        var byState = Enum.GetValues<JanusSessionStatus>().ToDictionary(JanusMetrics.StateName, _ => 0);
-        foreach (var session in all) byState[JanusMetrics.StateName(session.State)]++;
+        var byState = Enum.GetValues<JanusSessionStatus>().ToDictionary(JanusSessionStatusNames.ToName, _ => 0);
+        foreach (var session in all) byState[session.State.ToName()]++;
         return TypedResults.Ok(new SessionCountsResponse(all.Count, byState));
     }
 

@@ -17,8 +17,8 @@ public sealed record SessionPage(JanusSessionStatus? State, int? Limit, string? 
     {
         var query = request.Query;
         JanusSessionStatus? state = query["state"].FirstOrDefault() is { } name
-            ? Enum.GetValues<JanusSessionStatus>().Where(s => JanusMetrics.StateName(s) == name).Cast<JanusSessionStatus?>().FirstOrDefault()
-              ?? throw new ApiInputException($"state must be one of {string.Join(", ", Enum.GetValues<JanusSessionStatus>().Select(JanusMetrics.StateName))}")
+            ? Enum.GetValues<JanusSessionStatus>().Where(s => s.ToName() == name).Cast<JanusSessionStatus?>().FirstOrDefault()
+              ?? throw new ApiInputException($"state must be one of {string.Join(", ", Enum.GetValues<JanusSessionStatus>().Select(JanusSessionStatusNames.ToName))}")
             : null;
         int? limit = query["limit"].FirstOrDefault() is { } text
             ? int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= MaxLimit
@@ -40,7 +40,7 @@ public sealed record SessionPage(JanusSessionStatus? State, int? Limit, string? 
         var page = matching.Take(limit + 1).ToList();
         if (page.Count <= limit) return (page, null);
         page.RemoveAt(limit);
-        var next = $"limit={limit}&after={Uri.EscapeDataString(page[^1].Key)}" + (State is { } s ? $"&state={JanusMetrics.StateName(s)}" : "");
+        var next = $"limit={limit}&after={Uri.EscapeDataString(page[^1].Key)}" + (State is { } s ? $"&state={s.ToName()}" : "");
         return (page, next);
     }
 }

@@ -3,10 +3,12 @@ using Akka.Cluster;
 using Akka.Cluster.Sharding;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
+using Janus.Actors.Servers;
 using Janus.Actors.Sessions;
-using Janus.Actors.Supervision;
+using Janus.Actors.Registry;
 using PubSub = Akka.Cluster.Tools.PublishSubscribe;
-using static Janus.Actors.Supervision.SessionRegistryProtocol;
+using static Janus.Actors.Registry.SessionRegistryProtocol;
+using static Janus.Actors.Sessions.SessionReports;
 
 namespace Janus.Actors.Cluster;
 
@@ -17,6 +19,11 @@ namespace Janus.Actors.Cluster;
 /// </summary>
 internal sealed class ClusterSessionTopology(IActorContext registry, TimeSpan askTimeout) : ISessionTopology
 {
+    /// <summary>A cluster node's registry: sessions are sharded entities started by sharding, after this registry.</summary>
+    public static Props RegistryProps(JanusOptions options, JanusServers servers, IJanusServerSelector? selector = null) =>
+        Props.Create(() => new JanusSessionRegistry(options, servers, selector ?? new LeastLoadedServerSelector(), (context, _) =>
+            Start(context, options.AskTimeout), false));
+
     /// <summary>Sharding's type name for sessions; the same on every node.</summary>
     public const string ShardTypeName = "janus-session";
 

@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using Janus.Actors.Sessions;
-using Janus.Actors.Transports;
 
 namespace Janus.Actors.Diagnostics;
 
@@ -15,8 +13,8 @@ public static class JanusMetrics
     public const string MeterName = "Janus.Actors";
     public static readonly Meter Meter = new(MeterName);
 
-    /// <summary>The session registries of this process (one per node), summed by <see cref="Sessions"/>.</summary>
-    private static readonly ConcurrentDictionary<SessionStateCounts, byte> Registries = new();
+    /// <summary>The session registries of this process (one per node), summed by <see cref="Sessions"/> and <see cref="ServerSessions"/>.</summary>
+    private static readonly ConcurrentDictionary<ISessionCounts, byte> Registries = new();
 
     /// <summary>
     /// Sessions by <c>state</c> (<c>creating</c>, <c>active</c>, <c>reclaiming</c>, <c>lost</c>, <c>destroyed</c>), as the
@@ -49,33 +47,23 @@ public static class JanusMetrics
     public static readonly Counter<long> TransportFailures = Meter.CreateCounter<long>("transport_failures", description: "Transport connections that failed, by transport");
 
     /// <summary>This process's connections to the Janus servers' HTTP transports, read by <see cref="RestConnections"/>.</summary>
-    private static readonly ConcurrentDictionary<JanusRestConnections, byte> RestLinks = new();
+    private static readonly ConcurrentDictionary<IRestConnectionCounts, byte> RestLinks = new();
 
     /// <summary>
     /// Requests and long polls of REST sessions under way, by Janus <c>server</c> and <c>use</c> (<c>request</c>,
     /// <c>poll</c>): each holds one of the server's HTTP connections, or waits for one (see
-    /// <see cref="Servers.JanusServerSettings.RestConnectionLimit"/>).
+    /// <c>Servers.JanusServerSettings.RestConnectionLimit</c>).
     /// </summary>
     public static readonly ObservableGauge<long> RestConnections = Meter.CreateObservableGauge("rest_connections", ObserveRestConnections,
         description: "REST requests and long polls under way, by Janus server and use");
 
-    /// <summary>Sessions by state summed over every live registry of this process; what <see cref="Sessions"/> reports.</summary>
-    public static IReadOnlyDictionary<JanusSessionStatus, long> SessionsByState()
-    {
-        var totals = Enum.GetValues<JanusSessionStatus>().ToDictionary(s => s, _ => 0L);
-        foreach (var registry in Registries.Keys)
-            foreach (var state in Enum.GetValues<JanusSessionStatus>())
-                totals[state] += registry[state];
-        return totals;
-    }
+    internal static void Track(ISessionCounts counts) => Registries.TryAdd(counts, 0);
 
-    internal static void Track(SessionStateCounts counts) => Registries.TryAdd(counts, 0);
+    internal static void Untrack(ISessionCounts counts) => Registries.TryRemove(counts, out _);
 
-    internal static void Untrack(SessionStateCounts counts) => Registries.TryRemove(counts, out _);
+    internal static void Track(IRestConnectionCounts connections) => RestLinks.TryAdd(connections, 0);
 
-    internal static void Track(JanusRestConnections connections) => RestLinks.TryAdd(connections, 0);
-
-    internal static void Untrack(JanusRestConnections connections) => RestLinks.TryRemove(connections, out _);
+    internal static void Untrack(IRestConnectionCounts connections) => RestLinks.TryRemove(connections, out _);
 
     private static IEnumerable<Measurement<long>> ObserveRestConnections() =>
         RestLinks.Keys.GroupBy(link => link.Server).SelectMany(server => new[]
@@ -84,62 +72,31 @@ public static class JanusMetrics
             new Measurement<long>(server.Sum(link => link.PollsInFlight), new("server", server.Key), new("use", "poll")),
         });
 
-    private static IEnumerable<Measurement<long>> ObserveServerSessions() =>
-        Registries.Keys.SelectMany(registry => registry.LiveByServer)
-            .GroupBy(live => live.Key, live => live.Value)
-            .Select(server => new Measurement<long>(server.Sum(), new KeyValuePair<string, object?>("server", server.Key)));
+    private static IEnumerable<Measurement<long>> ObserveServerSessions() => Sum(Registries.Keys.SelectMany(registry => registry.LiveByServer), "server");
 
-    private static IEnumerable<Measurement<long>> ObserveSessions() =>
-        SessionsByState().Select(s => new Measurement<long>(s.Value, new KeyValuePair<string, object?>("state", StateName(s.Key))));
+    private static IEnumerable<Measurement<long>> ObserveSessions() => Sum(Registries.Keys.SelectMany(registry => registry.ByState), "state");
 
-    /// <summary>The lower-case state names the HTTP API uses too.</summary>
-    public static string StateName(JanusSessionStatus state) => state switch
-    {
-        JanusSessionStatus.Creating => "creating",
-        JanusSessionStatus.Active => "active",
-        JanusSessionStatus.Reclaiming => "reclaiming",
-        JanusSessionStatus.Lost => "lost",
-        JanusSessionStatus.Destroyed => "destroyed",
-        _ => state.ToString().ToLowerInvariant(),
-    };
+    private static IEnumerable<Measurement<long>> Sum(IEnumerable<KeyValuePair<string, long>> counts, string tag) =>
+        counts.GroupBy(count => count.Key, count => count.Value)
+            .Select(group => new Measurement<long>(group.Sum(), new KeyValuePair<string, object?>(tag, group.Key)));
 }
 
-/// <summary>
-/// Sessions per state, and live sessions per Janus server, in one registry. Only the registry writes (through
-/// <see cref="Move"/>); any thread may read, e.g. a metrics scrape, without a message to the actor.
-/// </summary>
-internal sealed class SessionStateCounts
+/// <summary>A registry's sessions as the metrics read them, from any thread, without a message to its actor.</summary>
+internal interface ISessionCounts
 {
-    private readonly long[] _counts = new long[Enum.GetValues<JanusSessionStatus>().Length];
-    private readonly ConcurrentDictionary<string, long> _liveByServer = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, long> _liveRestByServer = new(StringComparer.Ordinal);
+    /// <summary>Sessions by state name (<c>creating</c>, <c>active</c>, <c>reclaiming</c>, <c>lost</c>, <c>destroyed</c>), zeros included.</summary>
+    IEnumerable<KeyValuePair<string, long>> ByState { get; }
 
-    public long this[JanusSessionStatus state] => Volatile.Read(ref _counts[(int)state]);
+    /// <summary>Live (not ended) sessions by Janus server.</summary>
+    IEnumerable<KeyValuePair<string, long>> LiveByServer { get; }
+}
 
-    public long LiveOn(string server) => _liveByServer.GetValueOrDefault(server);
+/// <summary>A node's connections to one Janus server's HTTP transport as the metrics read them, from any thread.</summary>
+internal interface IRestConnectionCounts
+{
+    string Server { get; }
 
-    /// <summary>The live REST sessions among <see cref="LiveOn"/>: each may hold one of the server's HTTP connections.</summary>
-    public long LiveRestOn(string server) => _liveRestByServer.GetValueOrDefault(server);
+    int RequestsInFlight { get; }
 
-    public IEnumerable<KeyValuePair<string, long>> LiveByServer => _liveByServer;
-
-    /// <summary>A session's snapshot replaced <paramref name="from"/> (null: it is new) by <paramref name="to"/> (null: it is forgotten).</summary>
-    public void Move(JanusSessionInfo? from, JanusSessionInfo? to)
-    {
-        if (from?.State != to?.State)
-        {
-            if (from is not null) Interlocked.Decrement(ref _counts[(int)from.State]);
-            if (to is not null) Interlocked.Increment(ref _counts[(int)to.State]);
-        }
-        var wasLive = from is not null && IsLive(from);
-        var isLive = to is not null && IsLive(to);
-        if (wasLive && (!isLive || from!.Server != to!.Server)) _liveByServer.AddOrUpdate(from!.Server, 0, (_, n) => n - 1);
-        if (isLive && (!wasLive || from!.Server != to!.Server)) _liveByServer.AddOrUpdate(to!.Server, 1, (_, n) => n + 1);
-        var wasRest = wasLive && from!.Transport == JanusTransportKind.Rest;
-        var isRest = isLive && to!.Transport == JanusTransportKind.Rest;
-        if (wasRest && (!isRest || from!.Server != to!.Server)) _liveRestByServer.AddOrUpdate(from!.Server, 0, (_, n) => n - 1);
-        if (isRest && (!wasRest || from!.Server != to!.Server)) _liveRestByServer.AddOrUpdate(to!.Server, 1, (_, n) => n + 1);
-    }
-
-    private static bool IsLive(JanusSessionInfo info) => info.State is not (JanusSessionStatus.Lost or JanusSessionStatus.Destroyed);
+    int PollsInFlight { get; }
 }

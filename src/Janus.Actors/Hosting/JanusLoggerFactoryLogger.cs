@@ -51,8 +51,8 @@ public sealed class JanusLoggerFactoryLogger : ActorBase, IRequiresMessageQueue<
     // The classes that log, and Akka's root category.
     private static readonly string[] Categories =
     [
-        "Akka", "Janus.Actors", typeof(Sessions.JanusSessionActor).FullName!, typeof(Supervision.JanusSessionRegistry).FullName!,
-        typeof(Supervision.LocalSessionRegion).FullName!, typeof(Transports.JanusConnectionActor).FullName!,
+        "Akka", "Janus.Actors", typeof(Sessions.JanusSessionActor).FullName!, typeof(Registry.JanusSessionRegistry).FullName!,
+        typeof(Registry.LocalSessionRegion).FullName!, typeof(Transports.JanusConnectionActor).FullName!,
         typeof(Transports.RestTransportActor).FullName!, typeof(Persistence.JanusSessionJournal).FullName!,
     ];
 

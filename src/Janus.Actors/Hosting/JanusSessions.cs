@@ -5,14 +5,14 @@ using Akka.Actor;
 using Akka.Hosting;
 using Janus.Actors.Servers;
 using Janus.Actors.Sessions;
-using Janus.Actors.Supervision;
+using Janus.Actors.Registry;
 using Janus.Actors.Transports;
 
 namespace Janus.Actors.Hosting;
 
 /// <summary>
 /// The <see cref="IJanusSessions"/> façade: every call is one message to this node's
-/// <see cref="Supervision.JanusSessionRegistry"/>, which routes it to the session wherever it runs.
+/// <see cref="Registry.JanusSessionRegistry"/>, which routes it to the session wherever it runs.
 /// </summary>
 public sealed class JanusSessions : IJanusSessions
 {
@@ -37,11 +37,8 @@ public sealed class JanusSessions : IJanusSessions
     {
         _system = system;
         _registry = registry;
-        _timeout = AskTimeout(options);
+        _timeout = options.AskTimeout;
     }
-
-    /// <summary>A create waits for a connection and a reply; a plugin message for an ack and an event.</summary>
-    internal static TimeSpan AskTimeout(JanusOptions options) => options.RequestTimeout * 2 + TimeSpan.FromSeconds(5);
 
     public Task<JanusSessionInfo> CreateAsync(string key, JanusTransportKind transport, long? adoptJanusSessionId = null, CancellationToken cancellationToken = default) =>
         AskAsync<JanusSessionInfo>(new CreateSession(key, transport, adoptJanusSessionId), cancellationToken);

@@ -5,7 +5,7 @@ using Janus.Actors.Cluster;
 using Janus.Actors.Persistence;
 using Janus.Actors.Servers;
 using Janus.Actors.Sessions;
-using Janus.Actors.Supervision;
+using Janus.Actors.Registry;
 using Janus.Actors.Transports;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -126,7 +126,7 @@ public static class JanusSessionsServiceCollectionExtensions
                 throw new InvalidOperationException(
                     $"A cluster node's ActorSystem must be named '{JanusClusterOptions.SystemName}' (JanusClusterOptions.SystemName), not '{system.Name}': the seed addresses name it");
             var servers = JanusServers.Start(system, janus);
-            var sessions = system.ActorOf(JanusSessionRegistry.ClusterProps(janus, servers, resolver.GetService<IJanusServerSelector>()),
+            var sessions = system.ActorOf(ClusterSessionTopology.RegistryProps(janus, servers, resolver.GetService<IJanusServerSelector>()),
                 JanusSessionRegistry.Name);
             ClusterSharding.Get(system).Start(
                 ClusterSessionTopology.ShardTypeName,

@@ -1,6 +1,5 @@
 using Akka.Actor;
 using Akka.Serialization;
-using Janus.Actors.Serialization;
 using Janus.Actors.Sessions;
 
 namespace Janus.Actors.Persistence;

@@ -1,7 +1,8 @@
 using System.Text.Json.Serialization;
 using Janus.Actors.Persistence;
 using Janus.Actors.Sessions;
-using static Janus.Actors.Supervision.SessionRegistryProtocol;
+using static Janus.Actors.Registry.SessionRegistryProtocol;
+using static Janus.Actors.Sessions.SessionReports;
 
 namespace Janus.Actors.Serialization;
 

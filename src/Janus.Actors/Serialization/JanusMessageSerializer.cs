@@ -2,8 +2,10 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Akka.Actor;
 using Akka.Serialization;
+using Janus.Actors.Persistence;
 using Janus.Actors.Sessions;
-using static Janus.Actors.Supervision.SessionRegistryProtocol;
+using static Janus.Actors.Registry.SessionRegistryProtocol;
+using static Janus.Actors.Sessions.SessionReports;
 
 namespace Janus.Actors.Serialization;
 

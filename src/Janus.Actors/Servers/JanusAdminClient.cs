@@ -1,14 +1,13 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Janus.Actors.Sessions;
 
 namespace Janus.Actors.Servers;
 
 /// <summary>
 /// The Janus Admin API over HTTP (<c>POST /admin</c>, <see cref="JanusServerSettings.AdminUrl"/>): draining a server
 /// (<c>accept_new_sessions</c>), and looking at what Janus really holds (tests, diagnostics). Every request carries the
-/// admin secret (never logged) and a fresh transaction; an <c>error</c> reply throws <see cref="JanusRequestException"/>.
+/// admin secret (never logged) and a fresh transaction; an <c>error</c> reply throws <see cref="JanusAdminException"/>.
 /// </summary>
 public sealed class JanusAdminClient(Uri adminUrl, string adminSecret) : IDisposable
 {
@@ -69,8 +68,7 @@ public sealed class JanusAdminClient(Uri adminUrl, string adminSecret) : IDispos
         if (reply.GetProperty("janus").GetString() == "error")
         {
             var error = reply.GetProperty("error");
-            throw new JanusRequestException($"admin {request}", error.GetProperty("code").GetInt32(),
-                error.GetProperty("reason").GetString() ?? "");
+            throw new JanusAdminException(request, error.GetProperty("code").GetInt32(), error.GetProperty("reason").GetString() ?? "");
         }
         return reply;
     }

@@ -35,16 +35,16 @@ internal sealed class JanusServerActor : ReceiveActor, IWithTimers
     internal sealed record AdminApplied(string Server, bool Accept, IActorRef ReplyTo, string? Problem) : INoSerializationVerificationNeeded;
 
     /// <summary>From a session of this server: it began to reclaim its Janus session.</summary>
-    internal sealed record SessionReclaiming(string Key) : INoSerializationVerificationNeeded;
+    internal sealed record Claiming(string Key) : INoSerializationVerificationNeeded;
 
     /// <summary>From a session of this server: Janus answered its claim.</summary>
-    internal sealed record SessionReclaimed(string Key) : INoSerializationVerificationNeeded;
+    internal sealed record Claimed(string Key) : INoSerializationVerificationNeeded;
 
     /// <summary>
     /// From a session of this server: its reclaim ended it lost, with Janus's <paramref name="Code"/> (null: unreachable
     /// for the whole window); <paramref name="ServerRestarted"/> when Janus no longer knew it right after answering it.
     /// </summary>
-    internal sealed record SessionReclaimEnded(string Key, int? Code, bool ServerRestarted) : INoSerializationVerificationNeeded;
+    internal sealed record ClaimEnded(string Key, int? Code, bool ServerRestarted) : INoSerializationVerificationNeeded;
 
     private sealed record Probe : INoSerializationVerificationNeeded
     {
@@ -99,9 +99,9 @@ internal sealed class JanusServerActor : ReceiveActor, IWithTimers
             Sender.Tell(applied);
         });
 
-        Receive<SessionReclaiming>(reclaiming => Gather(() => _restarts.Claiming(reclaiming.Key)));
-        Receive<SessionReclaimed>(reclaimed => Gather(() => _restarts.Reclaimed(reclaimed.Key)));
-        Receive<SessionReclaimEnded>(ended => Gather(() =>
+        Receive<Claiming>(reclaiming => Gather(() => _restarts.Claiming(reclaiming.Key)));
+        Receive<Claimed>(reclaimed => Gather(() => _restarts.Reclaimed(reclaimed.Key)));
+        Receive<ClaimEnded>(ended => Gather(() =>
         {
             if (ended.ServerRestarted) _restarts.LostToRestart();
             _restarts.Ended(ended.Key, ended.Code);

@@ -47,3 +47,18 @@ public sealed class JanusNoServerAvailableException : JanusException
 }
 
 #pragma warning restore SYSLIB0051, CS0672
+
+/// <summary>
+/// Janus's Admin API answered a request (<see cref="JanusAdminClient"/>) with an error. Raised and handled on its node:
+/// it never crosses cluster nodes.
+/// </summary>
+public sealed class JanusAdminException(string request, int code, string reason)
+    : JanusException($"Janus's Admin API refused {request}: {code} {reason}")
+{
+    /// <summary>The admin request, e.g. <c>accept_new_sessions</c>.</summary>
+    public string Request { get; } = request;
+
+    public int JanusCode { get; } = code;
+
+    public string Reason { get; } = reason;
+}

@@ -30,7 +30,7 @@ internal sealed class JanusServers
             var serverOptions = options.ForServer(server);
             var rest = server.RestUrl is null
                 ? null
-                : new JanusRestConnections(server, options.RestRequestConnections, Logging.GetLogger(system, typeof(JanusRestConnections)));
+                : new JanusRestConnections(server.Name, server.RestConnectionLimit, options.RestRequestConnections, Logging.GetLogger(system, typeof(JanusRestConnections)));
             var home = system.ActorOf(JanusServerActor.Props(server, serverOptions, rest), JanusServerActor.NameFor(server.Name));
             return new JanusServerLink(server, serverOptions, home, rest);
         }));
@@ -48,7 +48,7 @@ internal sealed class JanusServers
 /// straight to the connection that answers <see cref="JanusTransportReports.Connected"/> and, if its socket is lost,
 /// <see cref="JanusTransportReports.ConnectionLost"/>. A REST session starts a transport child of its own
 /// (<see cref="RestProps"/>) on the server's <see cref="JanusRestConnections"/>. Both speak <see cref="JanusTransportCommands"/>;
-/// a session tells the home how its reclaims end (<see cref="JanusServerActor.SessionReclaimEnded"/>).
+/// a session tells the home how its reclaims end (<see cref="JanusServerActor.ClaimEnded"/>).
 /// </summary>
 /// <param name="Settings">The server as configured.</param>
 /// <param name="Options">The node's options with this server's URLs and credentials (<see cref="JanusOptions.ForServer"/>).</param>

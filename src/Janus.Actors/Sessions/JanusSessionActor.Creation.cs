@@ -4,7 +4,7 @@ using Janus.Actors.Diagnostics;
 using Janus.Actors.Protocol;
 using Janus.Actors.Servers;
 using static Janus.Actors.Sessions.JanusSessionEvents;
-using static Janus.Actors.Supervision.SessionRegistryProtocol;
+using static Janus.Actors.Sessions.SessionReports;
 
 namespace Janus.Actors.Sessions;
 

@@ -1,7 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using static Janus.Actors.Sessions.JanusSessionEvents;
-using static Janus.Actors.Supervision.SessionRegistryProtocol;
+using static Janus.Actors.Sessions.SessionReports;
 
 namespace Janus.Actors.Sessions;
 

@@ -3,8 +3,7 @@ using Akka.Event;
 using Janus.Actors.Diagnostics;
 using Janus.Actors.Protocol;
 using Janus.Actors.Servers;
-using static Janus.Actors.Supervision.SessionRegistryProtocol;
-using Janus.Actors.Supervision;
+using static Janus.Actors.Sessions.SessionReports;
 using Janus.Actors.Transports;
 
 namespace Janus.Actors.Sessions;
@@ -20,7 +19,7 @@ internal sealed partial class JanusSessionActor
     private void BeginReclaim()
     {
         Enter(SessionPhase.Reclaiming);
-        if (_reclaimAttempt == 0) Server.Home.Tell(new JanusServerActor.SessionReclaiming(_key));
+        if (_reclaimAttempt == 0) Server.Home.Tell(new JanusServerActor.Claiming(_key));
         _reclaimStarted = DateTimeOffset.UtcNow;
         ReportChanged();
         ReleaseTransport();
@@ -32,7 +31,7 @@ internal sealed partial class JanusSessionActor
             _unreachableSince = answered;
         if (_unreachableSince is { } since && DateTimeOffset.UtcNow + delay > since + ReclaimWindow())
         {
-            Server.Home.Tell(new JanusServerActor.SessionReclaimEnded(_key, null, ServerRestarted: false));
+            Server.Home.Tell(new JanusServerActor.ClaimEnded(_key, null, ServerRestarted: false));
             EndAsLost(null, $"Janus unreachable since {since:HH:mm:ss} UTC ({_reclaimAttempt} failed attempts): its reclaim window has lapsed");
             return;
         }
@@ -83,7 +82,7 @@ internal sealed partial class JanusSessionActor
         _unreachableSince = null;
         _reclaims++;
         _claimed = true;
-        Server.Home.Tell(new JanusServerActor.SessionReclaimed(_key));
+        Server.Home.Tell(new JanusServerActor.Claimed(_key));
         BecomeActive(reclaimed: true);
     }
 
@@ -136,7 +135,7 @@ internal sealed partial class JanusSessionActor
     private void EndAsGoneWhileReclaiming(int code, string reason)
     {
         var restarted = code == (int)JanusErrorCode.SessionNotFound && _lastAnswered is { } last && DateTimeOffset.UtcNow - last < ReclaimWindow();
-        Server.Home.Tell(new JanusServerActor.SessionReclaimEnded(_key, code, restarted));
+        Server.Home.Tell(new JanusServerActor.ClaimEnded(_key, code, restarted));
         if (restarted)
             EndAsLost(code, $"server restart: Janus server '{_state.Server}' no longer has the session {(DateTimeOffset.UtcNow - _lastAnswered!.Value).TotalSeconds:0} s " +
                             $"after it last answered, inside its reclaim window: the server restarted ({code} {reason})", quietly: true);

@@ -3,9 +3,8 @@ using Akka.Actor.Internal;
 using Akka.Cluster.Sharding;
 using Akka.Persistence;
 using Janus.Actors.Servers;
-using Janus.Actors.Supervision;
 using Janus.Actors.Transports;
-using static Janus.Actors.Supervision.SessionRegistryProtocol;
+using static Janus.Actors.Sessions.SessionReports;
 
 namespace Janus.Actors.Sessions;
 
@@ -16,7 +15,7 @@ namespace Janus.Actors.Sessions;
 /// session as lost and ends it; a transient failure (no connection, no answer) makes the session claim again over a fresh
 /// transport after a backoff, inside the actor, until Janus has been unreachable for a whole reclaim window.
 /// Stopping this actor never destroys the Janus session; only <see cref="DestroySession"/> does.
-/// Its parent is its region, the same contract on one node (<see cref="LocalSessionRegion"/>) and in a cluster (sharding,
+/// Its parent is its region, the same contract on one node (<c>LocalSessionRegion</c>) and in a cluster (sharding,
 /// remember-entities): an ended session passivates, so that it is forgotten instead of restarted.
 /// </summary>
 /// <remarks>
@@ -42,7 +41,7 @@ internal sealed partial class JanusSessionActor : PersistentActor, IWithTimers
 
     /// <param name="key">The caller's name for the session.</param>
     /// <param name="options">How to reach Janus.</param>
-    /// <param name="registry">Receives the session's snapshots and notices (its node's <see cref="JanusSessionRegistry"/>).</param>
+    /// <param name="registry">Receives the session's snapshots and notices (its node's <c>JanusSessionRegistry</c>).</param>
     /// <param name="servers">The node's links to its Janus servers.</param>
     /// <param name="node">This cluster node (<c>host:port</c>) when the session is a sharded entity; null on a single node.</param>
     public static Props Props(string key, JanusOptions options, IActorRef registry, JanusServers servers,
@@ -204,7 +203,7 @@ internal sealed partial class JanusSessionActor : PersistentActor, IWithTimers
 
     /// <summary>
     /// A session that ended (or whose creation failed, or that was never created) has reported it and stops without
-    /// dropping a request: it asks its region to passivate it, on one node (<see cref="LocalSessionRegion"/>) as in a
+    /// dropping a request: it asks its region to passivate it, on one node (<c>LocalSessionRegion</c>) as in a
     /// cluster (sharding, which then also forgets the remembered entity). The region sends <see cref="StopEndedSession"/>
     /// behind the messages already queued, holds new ones until the actor has stopped, and starts it again for them.
     /// </summary>

@@ -1,13 +1,13 @@
 using System.Collections.Concurrent;
 using Akka.Actor;
 using Akka.Event;
-using Janus.Actors.Servers;
+using Janus.Actors.Diagnostics;
 
 namespace Janus.Actors.Transports;
 
 /// <summary>
 /// This node's connections to one Janus server's HTTP transport, kept inside the server's
-/// <see cref="JanusServerSettings.RestConnectionLimit"/>. Janus's HTTP transport (libmicrohttpd) serves at most
+/// <c>Servers.JanusServerSettings.RestConnectionLimit</c>. Janus's HTTP transport (libmicrohttpd) serves at most
 /// <c>mhd_connection_limit</c> connections; at the limit it accepts no more, and a new connection waits unanswered until one
 /// closes (seen on 1.1.2), so every session that needs one stalls. Two lanes, so that neither starves the other:
 /// <list type="bullet">
@@ -21,7 +21,7 @@ namespace Janus.Actors.Transports;
 /// connection; it stays in CLOSE_WAIT until Janus answers it, seen), so a cancelled poll would hold Janus's connection while
 /// this count let another one in.
 /// </summary>
-internal sealed class JanusRestConnections : IDisposable
+internal sealed class JanusRestConnections : IRestConnectionCounts, IDisposable
 {
     /// <summary>
     /// How long Janus holds a long poll that no event answers (its keepalive timer, fixed in <c>janus_http.c</c>), plus slack for
@@ -44,10 +44,14 @@ internal sealed class JanusRestConnections : IDisposable
     private int _recovering;
     private DateTime _recoveringUntil;
 
-    public JanusRestConnections(JanusServerSettings server, int requestConnections, ILoggingAdapter log)
+    /// <param name="server">The server's name (metrics, logs).</param>
+    /// <param name="limit">Its connection budget (<c>Servers.JanusServerSettings.RestConnectionLimit</c>).</param>
+    /// <param name="requestConnections">This node's request lane (<see cref="JanusOptions.RestRequestConnections"/>).</param>
+    /// <param name="log">Where its news goes.</param>
+    public JanusRestConnections(string server, int limit, int requestConnections, ILoggingAdapter log)
     {
-        Server = server.Name;
-        Limit = server.RestConnectionLimit;
+        Server = server;
+        Limit = limit;
         RequestConnections = Math.Min(requestConnections, Limit - 1);
         _log = log;
         _requestHandler = Handler(Math.Max(1, RequestConnections - 1));
@@ -69,7 +73,7 @@ internal sealed class JanusRestConnections : IDisposable
 
     public string Server { get; }
 
-    /// <summary>The server's <see cref="JanusServerSettings.RestConnectionLimit"/>.</summary>
+    /// <summary>The server's connection budget (<c>Servers.JanusServerSettings.RestConnectionLimit</c>).</summary>
     public int Limit { get; }
 
     /// <summary>Connections for requests, the info probe's among them.</summary>

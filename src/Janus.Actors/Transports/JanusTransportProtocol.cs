@@ -6,7 +6,7 @@ namespace Janus.Actors.Transports;
 /// <summary>
 /// What a session tells its transport. The transport is deliberately dumb: it moves frames and reports what arrives;
 /// transactions, timeouts and routing belong to the session, so one protocol fits both transports (a per-session REST
-/// link, or the shared WebSocket the session is pinned to: see <see cref="Servers.JanusServers"/>).
+/// link, or the shared WebSocket the session is pinned to: see <c>Servers.JanusServers</c>).
 /// </summary>
 internal static class JanusTransportCommands
 {

@@ -1,7 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
 using Janus.Actors.Protocol;
-using Janus.Actors.Supervision;
 using static Janus.Actors.Transports.JanusTransportCommands;
 using static Janus.Actors.Transports.JanusTransportReports;
 

@@ -1,5 +1,6 @@
 using Janus.Actors.Protocol;
-using static Janus.Actors.Supervision.SessionRegistryProtocol;
+using static Janus.Actors.Registry.SessionRegistryProtocol;
+using static Janus.Actors.Sessions.SessionReports;
 
 namespace Janus.Actors.Tests.Serialization;
 

@@ -2,7 +2,8 @@ using System.Runtime.Serialization;
 using Akka.Serialization;
 using Janus.Actors.Protocol;
 using Janus.Actors.Serialization;
-using static Janus.Actors.Supervision.SessionRegistryProtocol;
+using static Janus.Actors.Registry.SessionRegistryProtocol;
+using static Janus.Actors.Sessions.SessionReports;
 
 namespace Janus.Actors.Tests.Serialization;
 

@@ -1,6 +1,7 @@
 using Janus.Actors.Diagnostics;
-using Janus.Actors.Supervision;
-using static Janus.Actors.Supervision.SessionRegistryProtocol;
+using Janus.Actors.Registry;
+using static Janus.Actors.Registry.SessionRegistryProtocol;
+using static Janus.Actors.Sessions.SessionReports;
 
 namespace Janus.Actors.Tests.Servers;
 

@@ -1,8 +1,9 @@
 using Akka.TestKit;
 using Akka.TestKit.Xunit2;
 using Janus.Actors.Protocol;
-using Janus.Actors.Supervision;
-using static Janus.Actors.Supervision.SessionRegistryProtocol;
+using Janus.Actors.Registry;
+using static Janus.Actors.Registry.SessionRegistryProtocol;
+using static Janus.Actors.Sessions.SessionReports;
 
 namespace Janus.Actors.Tests.Sessions;
 
@@ -154,8 +155,8 @@ public sealed class JanusSessionActorSpecs : TestKit
         Assert.Equal(new JanusSessionError(458, "No such session 4242"), lost.LastError);
         _registry.FishForMessage<Publish>(p => p.Notice is SessionEnded { State: JanusSessionStatus.Lost });
         // Its server's home hears how the reclaim ended (it says "restarted" once for the server when all its claims do).
-        _serverNews.FishForMessage<JanusServerActor.SessionReclaiming>(r => r.Key == "call-1");
-        Assert.Equal(new JanusServerActor.SessionReclaimEnded("call-1", 458, ServerRestarted: false), _serverNews.ExpectMsg<JanusServerActor.SessionReclaimEnded>());
+        _serverNews.FishForMessage<JanusServerActor.Claiming>(r => r.Key == "call-1");
+        Assert.Equal(new JanusServerActor.ClaimEnded("call-1", 458, ServerRestarted: false), _serverNews.ExpectMsg<JanusServerActor.ClaimEnded>());
         // It answers whatever reaches it until its region, to which it passivated, tells it to stop.
         session.Tell(new SendPluginMessage("call-1", 1, System.Text.Json.JsonDocument.Parse("{}").RootElement));
         Assert.Equal(JanusSessionStatus.Lost, Assert.IsType<JanusSessionUnavailableException>(ExpectMsg<Status.Failure>().Cause).State);

@@ -11,8 +11,7 @@ namespace Janus.Actors.Tests.Transports;
 [Trait(SpecKind.Name, SpecKind.InProcess)]
 public sealed class JanusRestConnectionsSpecs : IDisposable
 {
-    private readonly JanusRestConnections _connections = new(
-        new JanusServerSettings { RestUrl = new Uri("http://janus.example:8088/janus"), RestConnectionLimit = 20 }, 2, NoLogger.Instance);
+    private readonly JanusRestConnections _connections = new(JanusServerSettings.DefaultName, limit: 20, requestConnections: 2, NoLogger.Instance);
 
     [Fact]
     public void Recovering_sessions_all_drain_when_there_is_a_connection_for_each()

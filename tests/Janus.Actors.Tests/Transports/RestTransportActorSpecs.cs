@@ -446,8 +446,7 @@ public sealed class RestTransportActorSpecs(ITestOutputHelper output) : Transpor
     private Props Props(JanusOptions? options = null, int restConnectionLimit = JanusServerSettings.DefaultRestConnectionLimit)
     {
         options ??= Options();
-        _connections = new JanusRestConnections(new JanusServerSettings { RestUrl = options.RestUrl, RestConnectionLimit = restConnectionLimit },
-            options.RestRequestConnections, Sys.Log);
+        _connections = new JanusRestConnections(JanusServerSettings.DefaultName, restConnectionLimit, options.RestRequestConnections, Sys.Log);
         return RestTransportActor.Props(options, _connections);
     }
 

@@ -1,9 +1,8 @@
-using Janus.Actors.Hosting;
 using Janus.Actors.Persistence;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
-namespace Janus.Actors.Diagnostics;
+namespace Janus.Actors.Hosting;
 
 /// <summary>The journal answers <c>SELECT 1</c>; the description never shows the connection string.</summary>
 internal sealed class JanusJournalHealthCheck(IOptions<JanusSessionsOptions> options) : TimedHealthCheck(TimeSpan.FromSeconds(5))

@@ -5,9 +5,10 @@ using Akka.Streams;
 using Akka.Streams.Dsl;
 using Janus.Actors.Persistence;
 using Janus.Actors.Sessions;
-using static Janus.Actors.Supervision.SessionRegistryProtocol;
+using static Janus.Actors.Registry.SessionRegistryProtocol;
+using static Janus.Actors.Sessions.SessionReports;
 
-namespace Janus.Actors.Supervision;
+namespace Janus.Actors.Registry;
 
 // The start-up scan: every persisted session gets its actor, from one read of the journal.
 internal sealed partial class LocalSessionRegion

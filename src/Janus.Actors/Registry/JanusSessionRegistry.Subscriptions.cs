@@ -1,7 +1,7 @@
 using Akka.Actor;
 using Janus.Actors.Sessions;
 
-namespace Janus.Actors.Supervision;
+namespace Janus.Actors.Registry;
 
 // Subscribers: who hears a session's notices, and what a late one is told first.
 internal sealed partial class JanusSessionRegistry

@@ -1,7 +1,7 @@
 using Akka.Actor;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace Janus.Actors.Diagnostics;
+namespace Janus.Actors.Hosting;
 
 /// <summary>A health check that gives its subject <paramref name="patience"/> to answer, and says so when it does not.</summary>
 internal abstract class TimedHealthCheck(TimeSpan patience) : IHealthCheck

@@ -1,6 +1,6 @@
 using Janus.Actors.Sessions;
 
-namespace Janus.Actors.Supervision;
+namespace Janus.Actors.Registry;
 
 /// <summary>What a subscriber that arrives after the fact is told first: the same rule on one node and in a cluster.</summary>
 internal static class LateSubscriber

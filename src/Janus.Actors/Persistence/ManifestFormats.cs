@@ -3,7 +3,7 @@ using System.Runtime.Serialization;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
-namespace Janus.Actors.Serialization;
+namespace Janus.Actors.Persistence;
 
 /// <summary>
 /// How one message type is written under its short manifest. The manifest alone selects the type when reading, so

@@ -1,6 +1,6 @@
 using Janus.Actors.Sessions;
 
-namespace Janus.Actors.Supervision;
+namespace Janus.Actors.Registry;
 
 /// <summary>
 /// Janus events of a reclaiming session that no subscriber heard yet. After a crash the application subscribes again only

@@ -1,10 +1,11 @@
 using Janus.Actors.Diagnostics;
 using Janus.Actors.Sessions;
-using Janus.Actors.Supervision;
+using Janus.Actors.Servers;
 using Janus.Actors.Transports;
-using static Janus.Actors.Supervision.SessionRegistryProtocol;
+using static Janus.Actors.Registry.SessionRegistryProtocol;
+using static Janus.Actors.Sessions.SessionReports;
 
-namespace Janus.Actors.Servers;
+namespace Janus.Actors.Registry;
 
 /// <summary>
 /// A registry's view of the Janus servers: each one's state (its monitor's last probe, a drain asked here or by another

@@ -1,10 +1,9 @@
 using Akka.Actor;
 using Akka.Hosting;
-using Janus.Actors.Hosting;
-using Janus.Actors.Supervision;
+using Janus.Actors.Registry;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace Janus.Actors.Diagnostics;
+namespace Janus.Actors.Hosting;
 
 /// <summary>
 /// The sessions can be served: on a single node every persisted session is registered after a start (until then a

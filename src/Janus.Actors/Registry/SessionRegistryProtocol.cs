@@ -2,54 +2,16 @@ using Akka.Actor;
 using Janus.Actors.Sessions;
 using Janus.Actors.Transports;
 
-namespace Janus.Actors.Supervision;
+namespace Janus.Actors.Registry;
 
-/// <summary>Messages between session actors, their region and the registry of sessions (<see cref="JanusSessionRegistry"/>).</summary>
+/// <summary>Messages to and between the registries of sessions (<see cref="JanusSessionRegistry"/>), from the façade, the region and the other nodes.</summary>
 internal static class SessionRegistryProtocol
 {
-    // SessionChanged, Publish and SessionDiscarded go from a session to its node's registry:
-    // never serialized, not even by serialize-messages. ListSessions and SessionList cross nodes (JanusMessageSerializer).
-
-    /// <summary>A session's new snapshot (state, handles, last error).</summary>
-    internal sealed record SessionChanged(JanusSessionInfo Info) : INoSerializationVerificationNeeded;
-
-    /// <summary>A notice to fan out to the session's subscribers.</summary>
-    internal sealed record Publish(IJanusSessionNotice Notice) : INoSerializationVerificationNeeded;
-
-    /// <summary>A create or adoption failed before anything was persisted: the key is free again.</summary>
-    internal sealed record SessionDiscarded(string Key) : INoSerializationVerificationNeeded;
-
-    /// <summary>
-    /// The stop message of an ended session's <c>Passivate</c>, on one node (<see cref="LocalSessionRegion"/>) as in a
-    /// cluster (sharding): its region holds new requests for it, sends this behind whatever the session already has, and
-    /// starts it again if requests arrived meanwhile.
-    /// </summary>
-    internal sealed record StopEndedSession : INoSerializationVerificationNeeded
-    {
-        public static readonly StopEndedSession Instance = new();
-    }
+    // ListSessions and SessionList cross nodes (JanusMessageSerializer); the rest stay on their node. What a session tells
+    // its registry is the session's own: Sessions.SessionReports.
 
     /// <summary>From the <see cref="LocalSessionRegion"/>: the journal was read and these persisted sessions were started.</summary>
     internal sealed record ScanCompleted(IReadOnlyList<string> Keys) : INoSerializationVerificationNeeded;
-
-    /// <summary>
-    /// From a session created without a named server: where should it live? Answered with <see cref="SessionPlaced"/>;
-    /// asked again, with the servers already <paramref name="Tried"/>, when one refused (472) or could not be reached.
-    /// </summary>
-    internal sealed record PlaceSession(string Key, JanusTransportKind Transport, string? Zone, IReadOnlyList<string> Tried)
-        : INoSerializationVerificationNeeded;
-
-    /// <summary>The server chosen for a <see cref="PlaceSession"/>, or why none can take it.</summary>
-    internal sealed record SessionPlaced(string? Server, string? Refusal) : INoSerializationVerificationNeeded;
-
-    /// <summary>
-    /// From a session created on the server its create named: it counts there from now, as a placed one does, until it
-    /// reports or fails. Told to the registry of the node the session lives on, which is the one that hears its end.
-    /// </summary>
-    internal sealed record CreatingOn(string Key, string Server, JanusTransportKind Transport) : INoSerializationVerificationNeeded;
-
-    /// <summary>A session recovered on a Janus server the configuration does not have: it waits, neither claimed nor ended.</summary>
-    internal sealed record SessionOnUnknownServer(string Server) : INoSerializationVerificationNeeded;
 
     /// <summary>Answered with a <see cref="ServerList"/>: every configured Janus server as this node sees it.</summary>
     internal sealed record ListServers : INoSerializationVerificationNeeded

@@ -1,8 +1,9 @@
 using Akka.Actor;
 using Janus.Actors.Sessions;
-using static Janus.Actors.Supervision.SessionRegistryProtocol;
+using static Janus.Actors.Registry.SessionRegistryProtocol;
+using static Janus.Actors.Sessions.SessionReports;
 
-namespace Janus.Actors.Supervision;
+namespace Janus.Actors.Registry;
 
 /// <summary>
 /// What differs between one node and a cluster for the one <see cref="JanusSessionRegistry"/>: how a session's notices
@@ -12,7 +13,7 @@ internal interface ISessionTopology
 {
     /// <summary>
     /// Where the registry sends session commands: the node's <see cref="LocalSessionRegion"/>, or sharding's region.
-    /// Both take the same messages, routed by <see cref="Cluster.JanusSessionMessageExtractor"/>.
+    /// Both take the same messages, routed by <see cref="JanusSessionMessageExtractor"/>.
     /// </summary>
     IActorRef Region { get; }
 

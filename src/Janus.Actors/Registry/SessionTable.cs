@@ -1,7 +1,7 @@
 using Janus.Actors.Diagnostics;
 using Janus.Actors.Sessions;
 
-namespace Janus.Actors.Supervision;
+namespace Janus.Actors.Registry;
 
 /// <summary>
 /// A registry's latest snapshot of each session, and the sessions-by-state counts the metrics read without asking

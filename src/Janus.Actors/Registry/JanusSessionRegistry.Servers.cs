@@ -1,9 +1,10 @@
 using Akka.Actor;
 using Akka.Event;
 using Janus.Actors.Servers;
-using static Janus.Actors.Supervision.SessionRegistryProtocol;
+using static Janus.Actors.Registry.SessionRegistryProtocol;
+using static Janus.Actors.Sessions.SessionReports;
 
-namespace Janus.Actors.Supervision;
+namespace Janus.Actors.Registry;
 
 // The Janus servers: what their homes on this node found, the other nodes' reports and drains, and placement.
 internal sealed partial class JanusSessionRegistry

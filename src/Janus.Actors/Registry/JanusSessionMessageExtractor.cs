@@ -1,7 +1,7 @@
 using Akka.Cluster.Sharding;
 using Janus.Actors.Sessions;
 
-namespace Janus.Actors.Cluster;
+namespace Janus.Actors.Registry;
 
 /// <summary>
 /// Routes a session command to the entity named by its session key; shards are a hash of the key. Sharding routes its own

@@ -1,9 +1,10 @@
 using Akka.Actor;
 using Janus.Actors.Persistence;
 using Janus.Actors.Sessions;
-using static Janus.Actors.Supervision.SessionRegistryProtocol;
+using static Janus.Actors.Registry.SessionRegistryProtocol;
+using static Janus.Actors.Sessions.SessionReports;
 
-namespace Janus.Actors.Supervision;
+namespace Janus.Actors.Registry;
 
 /// <summary>
 /// One node: subscribers are actors of this process, kept in sets; a list is this node's sessions; a hot standby (the

@@ -1,8 +1,7 @@
-using Janus.Actors.Hosting;
 using Janus.Actors.Servers;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace Janus.Actors.Diagnostics;
+namespace Janus.Actors.Hosting;
 
 /// <summary>
 /// Janus answers <c>info</c>, as the servers' homes last found it (every <see cref="JanusOptions.ServerProbeInterval"/>,

@@ -6,9 +6,10 @@ using Janus.Actors.Cluster;
 using Janus.Actors.Persistence;
 using Janus.Actors.Sessions;
 using Janus.Actors.Transports;
-using static Janus.Actors.Supervision.SessionRegistryProtocol;
+using static Janus.Actors.Registry.SessionRegistryProtocol;
+using static Janus.Actors.Sessions.SessionReports;
 
-namespace Janus.Actors.Supervision;
+namespace Janus.Actors.Registry;
 
 /// <summary>
 /// What sharding's region is to a cluster, on one node: the parent of every session, fed by the same

@@ -1,14 +1,14 @@
 using Akka.Actor;
 using Akka.Event;
-using Janus.Actors.Cluster;
 using Janus.Actors.Hosting;
 using Janus.Actors.Persistence;
 using Janus.Actors.Servers;
 using Janus.Actors.Sessions;
 using Janus.Actors.Transports;
-using static Janus.Actors.Supervision.SessionRegistryProtocol;
+using static Janus.Actors.Registry.SessionRegistryProtocol;
+using static Janus.Actors.Sessions.SessionReports;
 
-namespace Janus.Actors.Supervision;
+namespace Janus.Actors.Registry;
 
 /// <summary>
 /// The registry of sessions, one per node at <c>/user/janus-sessions</c>, the same on one node and in a cluster: the
@@ -36,11 +36,6 @@ internal sealed partial class JanusSessionRegistry : ReceiveActor, IWithTimers
                 context.ActorOf(LocalSessionRegion.Props(options, servers, context.Self, readJournalPluginId, lease), "sessions"), lease),
             true));
 
-    /// <summary>A cluster node: sessions are sharded entities started by sharding, after this registry.</summary>
-    public static Props ClusterProps(JanusOptions options, JanusServers servers, IJanusServerSelector? selector = null) =>
-        Akka.Actor.Props.Create(() => new JanusSessionRegistry(options, servers, selector ?? new LeastLoadedServerSelector(), (context, _) =>
-            ClusterSessionTopology.Start(context, JanusSessions.AskTimeout(options)), false));
-
     private readonly TimeSpan _askTimeout;
     private readonly JanusOptions _options;
     private readonly JanusServers _homes;
@@ -58,7 +53,7 @@ internal sealed partial class JanusSessionRegistry : ReceiveActor, IWithTimers
     public JanusSessionRegistry(JanusOptions options, JanusServers servers, IJanusServerSelector selector,
         Func<IActorContext, ITimerScheduler, ISessionTopology> topology, bool scans)
     {
-        _askTimeout = JanusSessions.AskTimeout(options);
+        _askTimeout = options.AskTimeout;
         _options = options;
         _homes = servers;
         _servers = new JanusServerBoard(servers.All.Select(link => link.Settings), selector, _sessions, options.RestRequestConnections);

@@ -2,7 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using Janus.Actors.Servers;
 
-namespace Janus.Actors.Supervision;
+namespace Janus.Actors.Registry;
 
 /// <summary>
 /// Sessions left in the journal on a Janus server the configuration no longer has (they have no server's home to go to):
