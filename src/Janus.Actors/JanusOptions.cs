@@ -152,8 +152,11 @@ public sealed record JanusOptions
             ? $"{setting} must be an absolute {string.Join(" or ", schemes.Select(s => s + "://"))} URL"
             : null;
 
-    /// <summary>Every setting that cannot work, in the words of <see cref="Validate"/>; empty when all can.</summary>
-    internal IReadOnlyList<string> Problems()
+    /// <summary>
+    /// Every setting that cannot work, in the words of <see cref="Validate"/>, each starting with the setting it is about
+    /// (<c>WebSocketConnections must be from 1 to 64</c>, <c>server 'a': …</c>); empty when all can.
+    /// </summary>
+    public IReadOnlyList<string> Problems()
     {
         var problems = new List<string>();
         if (Servers.Count == 0 && WebSocketUrl is null && RestUrl is null) problems.Add("WebSocketUrl or RestUrl (or both) must be set");

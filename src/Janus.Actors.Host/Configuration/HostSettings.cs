@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using Janus.Actors.Cluster;
 using Janus.Actors.Persistence;
 using Microsoft.Data.Sqlite;
@@ -19,48 +20,7 @@ public sealed record HostSettings(JanusOptions Janus, JanusJournalOptions Journa
     /// <summary>Reads and validates the settings; throws <see cref="HostConfigurationException"/> naming the first bad setting.</summary>
     public static HostSettings Load(IConfiguration configuration)
     {
-        var webSocketUrl = OptionalUrl(configuration, "Janus:WebSocketUrl", "ws", "wss");
-        var restUrl = OptionalUrl(configuration, "Janus:RestUrl", "http", "https");
-        var servers = ReadServers(configuration);
-        if (webSocketUrl is null && restUrl is null && servers.Count == 0)
-            throw new HostConfigurationException("Janus:WebSocketUrl", "is not set, and neither is Janus:RestUrl nor Janus:Servers: set one of them");
-
-        var janus = new JanusOptions
-        {
-            WebSocketUrl = webSocketUrl,
-            RestUrl = restUrl,
-            ApiSecret = Optional(configuration, "Janus:ApiSecret"),
-            Token = Optional(configuration, "Janus:Token"),
-            Servers = servers,
-            WebSocketConnections = Optional(configuration, "Janus:WebSocketConnections") is { } connections
-                ? int.TryParse(connections, out var n) && n is >= 1 and <= 64
-                    ? n
-                    : throw new HostConfigurationException("Janus:WebSocketConnections", "must be a whole number from 1 to 64")
-                : new JanusOptions().WebSocketConnections,
-            RestConnectionLimit = Optional(configuration, "Janus:RestConnectionLimit") is { } limit
-                ? int.TryParse(limit, out var most) && most >= 2
-                    ? most
-                    : throw new HostConfigurationException("Janus:RestConnectionLimit", "must be a whole number, at least 2 (Janus's mhd_connection_limit, less what other clients use)")
-                : null,
-            RestRequestConnections = Optional(configuration, "Janus:RestRequestConnections") is { } lane
-                ? int.TryParse(lane, out var width) && width is >= 2 and <= 256
-                    ? width
-                    : throw new HostConfigurationException("Janus:RestRequestConnections", "must be a whole number from 2 to 256 (one carries the info probe)")
-                : new JanusOptions().RestRequestConnections,
-            ServerProbeInterval = Optional(configuration, "Janus:ServerProbeInterval") is { } interval
-                ? TimeSpan.TryParse(interval, System.Globalization.CultureInfo.InvariantCulture, out var every) && every > TimeSpan.Zero
-                    ? every
-                    : throw new HostConfigurationException("Janus:ServerProbeInterval", "must be a positive time span, e.g. 00:00:05")
-                : new JanusOptions().ServerProbeInterval,
-        };
-        try
-        {
-            janus.Validate();
-        }
-        catch (ArgumentException e)
-        {
-            throw new HostConfigurationException(servers.Count > 0 ? "Janus:Servers" : "Janus", e.Message);
-        }
+        var janus = ReadJanus(configuration);
 
         var provider = Optional(configuration, "Journal:Provider")?.ToLowerInvariant() switch
         {
@@ -97,6 +57,50 @@ public sealed record HostSettings(JanusOptions Janus, JanusJournalOptions Journa
             : "Janus servers " + string.Join(", ", Janus.Servers.Select(server =>
                 $"{server.Name} ({Redacted(server.WebSocketUrl ?? server.RestUrl)}{(server.Retired ? ", retired" : "")})"))) +
         $", {Journal}, API {string.Join(' ', Api.Urls)}" + (Cluster is null ? "" : $", {Cluster}");
+
+    /// <summary>
+    /// <c>Janus:*</c>: the library's own <see cref="JanusOptions"/>, bound by name (every tunable: <c>Janus:RequestTimeout</c>,
+    /// <c>Janus:KeepAliveInterval</c>, <c>Janus:MaxReclaimBackoff</c>, …) and checked by the library's own rules
+    /// (<see cref="JanusOptions.Problems"/>), the first of them named as its setting. Blank values count as unset; a key
+    /// <see cref="JanusOptions"/> does not have is refused rather than ignored.
+    /// </summary>
+    private static JanusOptions ReadJanus(IConfiguration configuration)
+    {
+        var servers = ReadServers(configuration);
+        var set = new ConfigurationBuilder().AddInMemoryCollection(configuration.GetSection("Janus").AsEnumerable()
+            .Where(pair => !string.IsNullOrWhiteSpace(pair.Value) && !pair.Key.StartsWith("Janus:Servers", StringComparison.OrdinalIgnoreCase))
+            .Select(pair => KeyValuePair.Create(pair.Key, (string?)pair.Value!.Trim()))).Build();
+        var janus = new JanusOptions();
+        try
+        {
+            set.GetSection("Janus").Bind(janus, binder => binder.ErrorOnUnknownConfiguration = true);
+        }
+        catch (InvalidOperationException e)
+        {
+            // The binder names the key and the type it wanted (never the value: a URL or a secret may be in it).
+            if (Regex.Match(e.Message, "at '(?<key>[^']+)' to type '(?<type>[^']+)'") is { Success: true } conversion)
+                throw new HostConfigurationException(conversion.Groups["key"].Value, $"cannot be read as {Friendly(conversion.Groups["type"].Value)}");
+            throw new HostConfigurationException("Janus", $"has a setting this host does not know ({e.Message[(e.Message.LastIndexOf(':') + 1)..].Trim()}); " +
+                $"they are {string.Join(", ", typeof(JanusOptions).GetProperties().Select(property => property.Name))}");
+        }
+        janus = janus with { Servers = servers };
+        if (janus.Problems() is [var first, ..])
+        {
+            var setting = first.Split(' ', 2)[0];
+            throw typeof(JanusOptions).GetProperty(setting) is not null
+                ? new HostConfigurationException($"Janus:{setting}", first[(setting.Length + 1)..])
+                : new HostConfigurationException(first.StartsWith("server", StringComparison.Ordinal) || servers.Count > 0 ? "Janus:Servers" : "Janus", first);
+        }
+        return janus;
+
+        static string Friendly(string type) => type switch
+        {
+            "System.TimeSpan" => "a time span (e.g. 00:00:05)",
+            "System.Int32" or "System.Nullable`1[System.Int32]" => "a whole number",
+            "System.Uri" => "a URL",
+            _ => type,
+        };
+    }
 
     /// <summary>
     /// <c>Janus:Servers</c>: a list of named servers (<c>Janus:Servers:0:Name</c>, <c>…:WebSocketUrl</c>, <c>…:RestUrl</c>,
@@ -182,16 +186,6 @@ public sealed record HostSettings(JanusOptions Janus, JanusJournalOptions Journa
 
     private static string? Optional(IConfiguration configuration, string key) =>
         configuration[key] is { } value && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
-
-    private static Uri? OptionalUrl(IConfiguration configuration, string key, params string[] schemes)
-    {
-        if (Optional(configuration, key) is not { } value)
-            return null;
-        // The value itself is not echoed: a URL may carry credentials.
-        if (!Uri.TryCreate(value, UriKind.Absolute, out var url) || !schemes.Contains(url.Scheme, StringComparer.OrdinalIgnoreCase))
-            throw new HostConfigurationException(key, $"is not an absolute {string.Join(" or ", schemes.Select(s => s + "://"))} URL");
-        return url;
-    }
 
     private static List<(string Text, Uri Url)> ParseUrls(string value)
     {

@@ -32,6 +32,11 @@ public sealed class HostConfigurationSpecs
         { "Janus:RestConnectionLimit", ["Janus:RestUrl=http://127.0.0.1:9/janus", "Janus:RestConnectionLimit=lots"] },
         { "RestConnectionLimit (10) must exceed RestRequestConnections (16)", ["Janus:RestUrl=http://127.0.0.1:9/janus", "Janus:RestConnectionLimit=10"] },
         { "Janus:RestRequestConnections", ["Janus:RestUrl=http://127.0.0.1:9/janus", "Janus:RestRequestConnections=1"] },
+        // Every library tunable is a host setting, checked by the library's own rule; an unknown one is refused.
+        { "Janus:MaxReclaimBackoff cannot be read as a time span", ["Janus:WebSocketUrl=ws://127.0.0.1:9/", "Janus:MaxReclaimBackoff=soon"] },
+        { "Janus:KeepAliveInterval must be positive", ["Janus:WebSocketUrl=ws://127.0.0.1:9/", "Janus:KeepAliveInterval=00:00:00"] },
+        { "Janus:MaxMissedKeepAlives must be at least 1", ["Janus:WebSocketUrl=ws://127.0.0.1:9/", "Janus:MaxMissedKeepAlives=0"] },
+        { "Janus has a setting this host does not know ('KeepAliveIntervall')", ["Janus:WebSocketUrl=ws://127.0.0.1:9/", "Janus:KeepAliveIntervall=00:00:05"] },
         { "Journal:Provider", ["Janus:WebSocketUrl=ws://127.0.0.1:9/", "Journal:Provider=mysql"] },
         { "Journal:ConnectionString", ["Janus:WebSocketUrl=ws://127.0.0.1:9/", "Journal:Provider=postgresql"] },
         {
