@@ -88,25 +88,34 @@ internal sealed partial class JanusSessionActor : PersistentActor, IWithTimers
     private readonly ReclaimBackoff _backoff;
     private readonly PendingRequests _pending = new();
 
+    // What the session is: its journal's state, and its phase (changed by Enter only, with the behaviour).
     private PersistedSession _state = PersistedSession.Empty;
-    private SessionPhase _phase = SessionPhase.Recovering; // changed by Enter only, with the behaviour
+    private SessionPhase _phase = SessionPhase.Recovering;
+    private IActorRef? _awaitingJournal; // the caller of a write under way, told if the journal fails it
+
+    // Creating: the caller, and the servers a placed create has tried, in order.
+    private (CreateSession Command, IActorRef ReplyTo)? _creation;
+    private readonly List<string> _triedServers = new();
+
+    // Its transport, in every phase with a Janus session.
     private IActorRef? _transport; // the shared connection or the REST child that answered Connected
-    private IActorRef? _rest; // a REST session's child, kept across reclaims on its server
     private bool _connecting; // a Connect is out: its answer (or a WebSocket's ConnectionLost) is this session's
+    private IActorRef? _rest; // a REST session's child, kept across reclaims on its server
     private int _restLinks; // names each REST child apart: a failed one may not have stopped yet
     private bool _claimed; // this incarnation created, adopted or claimed the Janus session: no other process's poll is attached
     private bool _destroying; // a REST session detaching its handles before its destroy
-    private (CreateSession Command, IActorRef ReplyTo)? _creation;
-    private readonly List<string> _triedServers = new(); // by a placed create, in order
-    private IActorRef? _awaitingJournal;
-    private ServerTimeouts? _timeouts;
+    private ServerTimeouts? _timeouts; // what the server's info said
+    private DateTimeOffset? _lastAnswered; // Janus last answered one of this session's requests, in this process
+
+    // Reclaiming: the attempts of the current reclaim, and the reclaims of this incarnation.
+    private int _reclaimAttempt;
+    private DateTimeOffset _reclaimStarted = DateTimeOffset.UtcNow;
+    private DateTimeOffset? _unreachableSince; // first failed contact of the current reclaim
+    private int _reclaims;
+
+    // Active: keep-alives.
     private TimeSpan _keepAlivePeriod;
     private int _unansweredKeepAlives;
-    private int _reclaimAttempt;
-    private int _reclaims;
-    private DateTimeOffset? _unreachableSince; // first failed contact of the current reclaim
-    private DateTimeOffset _reclaimStarted = DateTimeOffset.UtcNow;
-    private DateTimeOffset? _lastAnswered; // Janus last answered one of this session's requests, in this process
 
     public JanusSessionActor(string key, JanusOptions options, IActorRef registry, JanusServers servers,
         string? node = null)
