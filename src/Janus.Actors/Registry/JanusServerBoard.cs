@@ -2,7 +2,6 @@ using Janus.Actors.Diagnostics;
 using Janus.Actors.Sessions;
 using Janus.Actors.Servers;
 using Janus.Actors.Transports;
-using static Janus.Actors.Registry.SessionRegistryProtocol;
 using static Janus.Actors.Sessions.SessionReports;
 
 namespace Janus.Actors.Registry;

@@ -6,7 +6,6 @@ using Akka.Streams.Dsl;
 using Janus.Actors.Persistence;
 using Janus.Actors.Sessions;
 using static Janus.Actors.Registry.SessionRegistryProtocol;
-using static Janus.Actors.Sessions.SessionReports;
 
 namespace Janus.Actors.Registry;
 

@@ -7,7 +7,6 @@ using Janus.Actors.Persistence;
 using Janus.Actors.Sessions;
 using Janus.Actors.Transports;
 using static Janus.Actors.Registry.SessionRegistryProtocol;
-using static Janus.Actors.Sessions.SessionReports;
 
 namespace Janus.Actors.Registry;
 

@@ -2,7 +2,6 @@ using System.Text.Json.Serialization;
 using Janus.Actors.Persistence;
 using Janus.Actors.Sessions;
 using static Janus.Actors.Registry.SessionRegistryProtocol;
-using static Janus.Actors.Sessions.SessionReports;
 
 namespace Janus.Actors.Serialization;
 

@@ -5,7 +5,6 @@ using Akka.Serialization;
 using Janus.Actors.Persistence;
 using Janus.Actors.Sessions;
 using static Janus.Actors.Registry.SessionRegistryProtocol;
-using static Janus.Actors.Sessions.SessionReports;
 
 namespace Janus.Actors.Serialization;
 

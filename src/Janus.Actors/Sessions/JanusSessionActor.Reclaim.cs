@@ -3,7 +3,6 @@ using Akka.Event;
 using Janus.Actors.Diagnostics;
 using Janus.Actors.Protocol;
 using Janus.Actors.Servers;
-using static Janus.Actors.Sessions.SessionReports;
 using Janus.Actors.Transports;
 
 namespace Janus.Actors.Sessions;

@@ -2,7 +2,6 @@ using Akka.Actor;
 using Janus.Actors.Protocol;
 using Janus.Actors.Servers;
 using Janus.Actors.Transports;
-using static Janus.Actors.Sessions.SessionReports;
 
 namespace Janus.Actors.Sessions;
 

@@ -3,7 +3,6 @@ using Akka.Serialization;
 using Janus.Actors.Protocol;
 using Janus.Actors.Serialization;
 using static Janus.Actors.Registry.SessionRegistryProtocol;
-using static Janus.Actors.Sessions.SessionReports;
 
 namespace Janus.Actors.Tests.Serialization;
 

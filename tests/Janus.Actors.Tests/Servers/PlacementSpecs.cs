@@ -1,6 +1,5 @@
 using Janus.Actors.Diagnostics;
 using Janus.Actors.Registry;
-using static Janus.Actors.Registry.SessionRegistryProtocol;
 using static Janus.Actors.Sessions.SessionReports;
 
 namespace Janus.Actors.Tests.Servers;

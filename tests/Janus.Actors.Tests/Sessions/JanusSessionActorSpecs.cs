@@ -2,7 +2,6 @@ using Akka.TestKit;
 using Akka.TestKit.Xunit2;
 using Janus.Actors.Protocol;
 using Janus.Actors.Registry;
-using static Janus.Actors.Registry.SessionRegistryProtocol;
 using static Janus.Actors.Sessions.SessionReports;
 
 namespace Janus.Actors.Tests.Sessions;
