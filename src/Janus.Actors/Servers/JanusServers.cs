@@ -60,6 +60,6 @@ internal sealed record JanusServerLink(JanusServerSettings Settings, JanusOption
     public Props RestProps() => RestTransportActor.Props(Options,
         Rest ?? throw new InvalidOperationException($"JanusOptions.RestUrl is not set for Janus server '{Settings.Name}': REST sessions need it"));
 
-    /// <summary>Whether <paramref name="sender"/> is one of the server's shared connections (they live under its home).</summary>
-    public bool IsConnection(IActorRef sender) => sender.Path.ToStringWithoutAddress().StartsWith(Home.Path.ToStringWithoutAddress() + "/", StringComparison.Ordinal);
+    /// <summary>Whether <paramref name="sender"/> is one of the server's shared connections (they live under its home's pool).</summary>
+    public bool IsConnection(IActorRef sender) => sender.Path.Parent is { } pool && (pool.Equals(Home.Path) || Home.Path.Equals(pool.Parent));
 }
