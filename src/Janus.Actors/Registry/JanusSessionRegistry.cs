@@ -39,7 +39,7 @@ internal sealed partial class JanusSessionRegistry : ReceiveActor, IWithTimers
     private readonly TimeSpan _askTimeout;
     private readonly JanusOptions _options;
     private readonly JanusServers _homes;
-    private readonly JanusServerBoard _servers;
+    private readonly IJanusServerSelector _selector;
     private readonly StrandedSessions _stranded;
     private readonly Func<IActorContext, ITimerScheduler, ISessionTopology> _createTopology;
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -56,7 +56,7 @@ internal sealed partial class JanusSessionRegistry : ReceiveActor, IWithTimers
         _askTimeout = options.AskTimeout;
         _options = options;
         _homes = servers;
-        _servers = new JanusServerBoard(servers.All.Select(link => link.Settings), selector, _sessions, options.RestRequestConnections);
+        _selector = selector;
         _stranded = new StrandedSessions(_log, Context.System, options.MaxReclaimBackoff + TimeSpan.FromSeconds(1));
         _createTopology = topology;
         _scanning = scans;
@@ -83,7 +83,7 @@ internal sealed partial class JanusSessionRegistry : ReceiveActor, IWithTimers
         Receive<SessionDiscarded>(d =>
         {
             _sessions.Remove(d.Key);
-            _servers.Discarded(d.Key);
+            _board.Tell(d);
         });
         Receive<Terminated>(t =>
         {
@@ -103,7 +103,7 @@ internal sealed partial class JanusSessionRegistry : ReceiveActor, IWithTimers
     {
         _topology = _createTopology(Context, Timers);
         _sessions.Track();
-        FollowServers();
+        StartBoard();
     }
 
 
@@ -120,11 +120,7 @@ internal sealed partial class JanusSessionRegistry : ReceiveActor, IWithTimers
         if (_sessions.TryGet(command.Key, out var info) && (command is GetSession or CreateSession || IsEnded(info)))
             Sender.Tell(AnswerFor(info, command));
         else if (command is CreateSession create)
-        {
-            var (placed, refusal) = _servers.Check(create);
-            if (refusal is not null) Sender.Tell(new Status.Failure(refusal));
-            else _topology.Region.Forward(placed!);
-        }
+            _board.Tell(new ServerBoardActor.CheckCreate(create, Sender)); // its server must be open (CreateChecked, or refused)
         else if (command is GetSession read)
             ReadAsync(_topology.Region, read, _askTimeout).PipeTo(Sender);
         else
@@ -182,8 +178,9 @@ internal sealed partial class JanusSessionRegistry : ReceiveActor, IWithTimers
     private void OnSessionChanged(SessionChanged changed)
     {
         var info = changed.Info;
-        _servers.Reported(info);
         _sessions.Set(info);
+        _board.Tell(new ServerBoardActor.Reported(info));
+        if (_homes.Find(info.Server) is null) _stranded.Stranded(info.Key, info.Server, Timers);
         _unregistered.Remove(info.Key);
         if (_keyOfSession.TryAdd(Sender, info.Key)) Context.Watch(Sender);
         if (info.State == JanusSessionStatus.Reclaiming) _topology.KeepUnheard(info.Key);

@@ -14,7 +14,7 @@ internal static class SessionRegistryProtocol
     internal sealed record ScanCompleted(IReadOnlyList<string> Keys) : INoSerializationVerificationNeeded;
 
     /// <summary>Answered with a <see cref="ServerList"/>: every configured Janus server as this node sees it.</summary>
-    internal sealed record ListServers : INoSerializationVerificationNeeded
+    internal sealed record ListServers : IServerBoardMessage, INoSerializationVerificationNeeded
     {
         public static readonly ListServers Instance = new();
     }
@@ -26,13 +26,13 @@ internal static class SessionRegistryProtocol
     /// Drain (or undrain) a server: answered with <see cref="Servers.JanusDrainResult"/>, or a failure carrying
     /// <see cref="Servers.JanusServerNotFoundException"/>.
     /// </summary>
-    internal sealed record DrainServer(string Server, bool Drain) : INoSerializationVerificationNeeded;
+    internal sealed record DrainServer(string Server, bool Drain) : IServerBoardMessage, INoSerializationVerificationNeeded;
 
     /// <summary>
     /// Between the registries of a cluster, on the pub-sub topic <c>janus-servers</c>: a drain or undrain asked on one
     /// node, for all.
     /// </summary>
-    internal sealed record ServerDrainChanged(string Server, bool Drained);
+    internal sealed record ServerDrainChanged(string Server, bool Drained) : IServerBoardMessage;
 
     /// <summary>
     /// Between the registries of a cluster, every <see cref="JanusOptions.ServerProbeInterval"/>: the live sessions a node
@@ -40,7 +40,7 @@ internal static class SessionRegistryProtocol
     /// among them, so that every node keeps the server's HTTP connections inside its budget (null from a node of a release
     /// before REST budgets: read as none).
     /// </summary>
-    internal sealed record ServerLoadReport(string Node, IReadOnlyDictionary<string, long> Live, IReadOnlyDictionary<string, long>? LiveRest = null);
+    internal sealed record ServerLoadReport(string Node, IReadOnlyDictionary<string, long> Live, IReadOnlyDictionary<string, long>? LiveRest = null) : IServerBoardMessage;
 
     /// <summary>Answered with a <see cref="SessionList"/> of every session this registry knows.</summary>
     internal sealed record ListSessions
@@ -76,3 +76,6 @@ internal static class SessionRegistryProtocol
     /// <summary>The answer to <see cref="ListSessions"/> and <see cref="ListNodeSessions"/>.</summary>
     internal sealed record SessionList(IReadOnlyList<JanusSessionInfo> Sessions);
 }
+
+/// <summary>A message of the registry's placement board (<see cref="ServerBoardActor"/>), which the registry passes on as it is.</summary>
+internal interface IServerBoardMessage;

@@ -20,12 +20,13 @@ internal sealed class StrandedSessions(ILoggingAdapter log, ActorSystem system, 
         public static readonly Report Instance = new();
     }
 
-    private readonly Dictionary<string, int> _stranded = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _stranded = new(StringComparer.Ordinal); // session key → its server
     private bool _stopping;
 
-    public void Stranded(string server, ITimerScheduler timers)
+    /// <summary>A session reported on a server the configuration does not have (it waits, neither claimed nor ended).</summary>
+    public void Stranded(string key, string server, ITimerScheduler timers)
     {
-        _stranded[server] = _stranded.GetValueOrDefault(server) + 1;
+        _stranded[key] = server;
         if (!timers.IsTimerActive(Report.Instance)) timers.StartSingleTimer(Report.Instance, Report.Instance, gathering);
     }
 
@@ -42,7 +43,7 @@ internal sealed class StrandedSessions(ILoggingAdapter log, ActorSystem system, 
         _stopping = true;
         log.Error("The journal holds live sessions on Janus servers the configuration does not have ({Servers}): stopping. " +
                   "Add each server back to Janus:Servers, or keep it there with Retired: true to end its sessions as lost",
-            string.Join("; ", _stranded.Select(s => $"'{s.Key}': {s.Value} sessions")));
+            string.Join("; ", _stranded.GroupBy(s => s.Value).Select(server => $"'{server.Key}': {server.Count()} sessions")));
         CoordinatedShutdown.Get(system).Run(JanusServerRemovedReason.Instance);
     }
 }

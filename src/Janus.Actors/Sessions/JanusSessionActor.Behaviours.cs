@@ -59,8 +59,7 @@ internal sealed partial class JanusSessionActor
     {
         _state = _state with { LastError = new JanusSessionError(null, $"its Janus server '{_state.Server}' is not configured") };
         Enter(SessionPhase.Stranded);
-        ReportChanged();
-        _registry.Tell(new SessionOnUnknownServer(_state.Server));
+        ReportChanged(); // its registry sees the server is not configured
     }
 
     /// <summary>Until recovery completes and picks a behaviour below; never called with a command before that.</summary>

@@ -44,7 +44,4 @@ internal static class SessionReports
     /// reports or fails. Told to the registry of the node the session lives on, which is the one that hears its end.
     /// </summary>
     internal sealed record CreatingOn(string Key, string Server, JanusTransportKind Transport) : INoSerializationVerificationNeeded;
-
-    /// <summary>A session recovered on a Janus server the configuration does not have: it waits, neither claimed nor ended.</summary>
-    internal sealed record SessionOnUnknownServer(string Server) : INoSerializationVerificationNeeded;
 }

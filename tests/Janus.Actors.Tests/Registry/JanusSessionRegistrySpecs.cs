@@ -39,12 +39,15 @@ public sealed class JanusSessionRegistrySpecs : TestKit
             new JanusServerLink(server, options.ForServer(server), server.Name == "a" ? _homeA.Ref : _homeB.Ref)));
         _registry = Sys.ActorOf(Props.Create(() => new JanusSessionRegistry(options, servers, new LeastLoadedServerSelector(),
             (context, timers) => new LocalSessionTopology(context, timers, _region.Ref, null), false)));
-        // Each server's home is followed from the start, and says what it found.
+        // Each server's home is followed from the start (by the registry's placement board), and says what it found.
         _homeA.ExpectMsg<JanusServerActor.Subscribe>();
+        _board = _homeA.LastSender;
         _homeB.ExpectMsg<JanusServerActor.Subscribe>();
-        _registry.Tell(new JanusServerActor.Probed("a", Janus112, null), _homeA.Ref);
-        _registry.Tell(new JanusServerActor.Probed("b", Janus112, null), _homeB.Ref);
+        _board.Tell(new JanusServerActor.Probed("a", Janus112, null), _homeA.Ref);
+        _board.Tell(new JanusServerActor.Probed("b", Janus112, null), _homeB.Ref);
     }
+
+    private readonly IActorRef _board;
 
     private static JanusSessionInfo Session(string key, JanusSessionStatus state, int reclaims = 0, JanusSessionError? error = null) =>
         new(key, 42, state, JanusTransportKind.WebSocket, [], error, reclaims, Server: "a");
@@ -150,7 +153,7 @@ public sealed class JanusSessionRegistrySpecs : TestKit
     [Fact]
     public void A_server_its_home_finds_unreachable_is_listed_so_and_placed_on_last()
     {
-        _registry.Tell(new JanusServerActor.Probed("a", null, "Janus at ws://a.example:8188/ did not answer info in time"), _homeA.Ref);
+        _board.Tell(new JanusServerActor.Probed("a", null, "Janus at ws://a.example:8188/ did not answer info in time"), _homeA.Ref);
 
         _registry.Tell(ListServers.Instance);
         var a = ExpectMsg<ServerList>().Servers.Single(s => s.Name == "a");
