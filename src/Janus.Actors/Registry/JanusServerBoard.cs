@@ -7,7 +7,7 @@ using static Janus.Actors.Sessions.SessionReports;
 namespace Janus.Actors.Registry;
 
 /// <summary>
-/// A registry's view of the Janus servers: each one's state (its monitor's last probe, a drain asked here or by another
+/// The placement board's view of the Janus servers (<see cref="ServerBoardActor"/>): each one's state (its home's last probe, a drain asked here or by another
 /// node, retirement) and load, and the placement of new sessions through the <see cref="IJanusServerSelector"/>. Load is
 /// the sessions this node hosts there (<see cref="SessionTable"/>), plus the creates placed there that have not reported
 /// yet (so a burst of creates spreads instead of piling onto the server that was emptiest when it began), plus, in a
