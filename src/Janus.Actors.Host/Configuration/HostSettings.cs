@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Janus.Actors.Cluster;
+using Janus.Actors.Hosting;
 using Janus.Actors.Persistence;
 using Microsoft.Data.Sqlite;
 using Npgsql;
@@ -17,37 +18,44 @@ public sealed record HostSettings(JanusOptions Janus, JanusJournalOptions Journa
     public const string DefaultConnectionString = "Data Source=data/janus-actors.db";
     public const string DefaultUrls = "http://127.0.0.1:5080";
 
-    /// <summary>Reads and validates the settings; throws <see cref="HostConfigurationException"/> naming the first bad setting.</summary>
+    /// <summary>
+    /// Reads and validates the settings; throws <see cref="HostConfigurationException"/> naming the first bad setting. The
+    /// library's own options (<c>Janus:*</c>, <c>Journal:*</c>, <c>Cluster:*</c>) are bound by name and checked by the
+    /// library's rules alone (<see cref="JanusSessionsOptions.Problems"/>); the host adds its own few (<c>Api:*</c>,
+    /// <c>Logging:Format</c>, <c>Akka:Hocon</c>) and parses the journal's connection string as its driver will.
+    /// </summary>
     public static HostSettings Load(IConfiguration configuration)
     {
         var janus = ReadJanus(configuration);
-
-        var provider = Optional(configuration, "Journal:Provider")?.ToLowerInvariant() switch
-        {
-            null or "sqlite" => JanusJournalProvider.Sqlite,
-            "postgresql" => JanusJournalProvider.PostgreSql,
-            _ => throw new HostConfigurationException("Journal:Provider", "must be 'sqlite' or 'postgresql'"),
-        };
-        var connectionString = Optional(configuration, "Journal:ConnectionString");
-        if (connectionString is null)
-        {
-            connectionString = provider == JanusJournalProvider.Sqlite
-                ? DefaultConnectionString
-                : throw new HostConfigurationException("Journal:ConnectionString", "must be set when Journal:Provider is 'postgresql'");
-        }
+        var journal = Bind(configuration, "Journal", new JanusJournalOptions());
+        if (journal.ConnectionString.Length == 0 && journal.Provider == JanusJournalProvider.Sqlite)
+            journal = journal with { ConnectionString = DefaultConnectionString };
+        var cluster = ReadCluster(configuration);
+        if (new JanusSessionsOptions { Janus = janus, Journal = journal, Cluster = cluster }.Problems() is [var first, ..])
+            throw Named(first);
+        CheckConnectionString(journal.Provider, journal.ConnectionString);
 
         var urls = ParseUrls(Optional(configuration, "Api:Urls") ?? DefaultUrls);
-        CheckConnectionString(provider, connectionString);
-
         var api = new ApiSettings(urls.Select(u => u.Text).ToArray(), urls.All(u => IsLoopback(u.Url)), Optional(configuration, "Api:Token"));
-        var cluster = ReadCluster(configuration, provider);
-        var standby = Optional(configuration, "Journal:Standby") is { } text
-            ? bool.TryParse(text, out var on) ? on : throw new HostConfigurationException("Journal:Standby", "must be 'true' or 'false'")
-            : false;
-        if (standby && cluster is not null)
-            throw new HostConfigurationException("Journal:Standby", "cannot be true on a cluster node: the other nodes take a dead node's sessions over");
-        return new HostSettings(janus, new JanusJournalOptions(provider, connectionString, standby), api, ReadAkkaHocon(configuration),
-            ReadJsonLogs(configuration), cluster);
+        return new HostSettings(janus, journal, api, ReadAkkaHocon(configuration), ReadJsonLogs(configuration), cluster);
+    }
+
+    /// <summary>
+    /// A problem of <see cref="JanusSessionsOptions.Problems"/> (<c>Journal: ConnectionString must be set …</c>) as the host
+    /// setting it is about (<c>Journal:ConnectionString</c>): the one it names as <c>Part.Setting</c>, else its part's
+    /// setting it starts with, else its part.
+    /// </summary>
+    private static HostConfigurationException Named(string problem)
+    {
+        var colon = problem.IndexOf(": ", StringComparison.Ordinal);
+        var (part, rest) = colon < 0 ? ("Janus", problem) : (problem[..colon], problem[(colon + 2)..]);
+        if (Regex.Match(rest, @"\b(?<part>Janus|Journal|Cluster)\.(?<setting>\w+)") is { Success: true } named)
+            return new HostConfigurationException($"{named.Groups["part"].Value}:{named.Groups["setting"].Value}", rest);
+        var setting = rest.Split(' ', 2)[0];
+        var type = part switch { "Journal" => typeof(JanusJournalOptions), "Cluster" => typeof(JanusClusterOptions), _ => typeof(JanusOptions) };
+        if (type.GetProperty(setting) is not null) return new HostConfigurationException($"{part}:{setting}", rest[(setting.Length + 1)..]);
+        var aboutServers = part == "Janus" && (rest.StartsWith("server", StringComparison.Ordinal) || rest.Contains("Servers", StringComparison.Ordinal));
+        return new HostConfigurationException(aboutServers ? "Janus:Servers" : part, rest);
     }
 
     /// <summary>A summary that is safe to log: no secret, no connection string, no URL credentials.</summary>
@@ -64,40 +72,39 @@ public sealed record HostSettings(JanusOptions Janus, JanusJournalOptions Journa
     /// (<see cref="JanusOptions.Problems"/>), the first of them named as its setting. Blank values count as unset; a key
     /// <see cref="JanusOptions"/> does not have is refused rather than ignored.
     /// </summary>
-    private static JanusOptions ReadJanus(IConfiguration configuration)
+    private static JanusOptions ReadJanus(IConfiguration configuration) =>
+        Bind(configuration, "Janus", new JanusOptions(), except: "Janus:Servers") with { Servers = ReadServers(configuration) };
+
+    /// <summary>
+    /// <paramref name="options"/> with the settings under <paramref name="section"/> bound by name, but for those under
+    /// <paramref name="except"/>; blank values count as unset, and a key the options do not have is refused.
+    /// </summary>
+    private static T Bind<T>(IConfiguration configuration, string section, T options, string? except = null) where T : class
     {
-        var servers = ReadServers(configuration);
-        var set = new ConfigurationBuilder().AddInMemoryCollection(configuration.GetSection("Janus").AsEnumerable()
-            .Where(pair => !string.IsNullOrWhiteSpace(pair.Value) && !pair.Key.StartsWith("Janus:Servers", StringComparison.OrdinalIgnoreCase))
+        var set = new ConfigurationBuilder().AddInMemoryCollection(configuration.GetSection(section).AsEnumerable()
+            .Where(pair => !string.IsNullOrWhiteSpace(pair.Value) && (except is null || !pair.Key.StartsWith(except, StringComparison.OrdinalIgnoreCase)))
             .Select(pair => KeyValuePair.Create(pair.Key, (string?)pair.Value!.Trim()))).Build();
-        var janus = new JanusOptions();
         try
         {
-            set.GetSection("Janus").Bind(janus, binder => binder.ErrorOnUnknownConfiguration = true);
+            set.GetSection(section).Bind(options, binder => binder.ErrorOnUnknownConfiguration = true);
+            return options;
         }
         catch (InvalidOperationException e)
         {
             // The binder names the key and the type it wanted (never the value: a URL or a secret may be in it).
             if (Regex.Match(e.Message, "at '(?<key>[^']+)' to type '(?<type>[^']+)'") is { Success: true } conversion)
                 throw new HostConfigurationException(conversion.Groups["key"].Value, $"cannot be read as {Friendly(conversion.Groups["type"].Value)}");
-            throw new HostConfigurationException("Janus", $"has a setting this host does not know ({e.Message[(e.Message.LastIndexOf(':') + 1)..].Trim()}); " +
-                $"they are {string.Join(", ", typeof(JanusOptions).GetProperties().Select(property => property.Name))}");
+            throw new HostConfigurationException(section, $"has a setting this host does not know ({e.Message[(e.Message.LastIndexOf(':') + 1)..].Trim()}); " +
+                $"they are {string.Join(", ", typeof(T).GetProperties().Where(property => property.CanWrite).Select(property => property.Name))}");
         }
-        janus = janus with { Servers = servers };
-        if (janus.Problems() is [var first, ..])
-        {
-            var setting = first.Split(' ', 2)[0];
-            throw typeof(JanusOptions).GetProperty(setting) is not null
-                ? new HostConfigurationException($"Janus:{setting}", first[(setting.Length + 1)..])
-                : new HostConfigurationException(first.StartsWith("server", StringComparison.Ordinal) || servers.Count > 0 ? "Janus:Servers" : "Janus", first);
-        }
-        return janus;
 
         static string Friendly(string type) => type switch
         {
             "System.TimeSpan" => "a time span (e.g. 00:00:05)",
             "System.Int32" or "System.Nullable`1[System.Int32]" => "a whole number",
+            "System.Boolean" => "true or false",
             "System.Uri" => "a URL",
+            "Janus.Actors.Persistence.JanusJournalProvider" => "sqlite or postgresql",
             _ => type,
         };
     }
@@ -128,32 +135,19 @@ public sealed record HostSettings(JanusOptions Janus, JanusJournalOptions Journa
     /// <summary>
     /// <c>Cluster:Enabled</c> = true makes this host a node of a cluster: <c>Cluster:Port</c> (Akka.Remote TCP port),
     /// <c>Cluster:Seeds</c> (comma-separated <c>host:port</c>, the same on every node), <c>Cluster:Hostname</c> (what the
-    /// other nodes reach this one at; default 127.0.0.1). Every node must share one PostgreSQL journal.
+    /// other nodes reach this one at; default 127.0.0.1). The library checks them (and that the journal is PostgreSQL).
     /// </summary>
-    private static JanusClusterOptions? ReadCluster(IConfiguration configuration, JanusJournalProvider provider)
+    private static JanusClusterOptions? ReadCluster(IConfiguration configuration)
     {
         var enabled = Optional(configuration, "Cluster:Enabled");
-        if (enabled is null || !bool.TryParse(enabled, out var on) || !on)
-        {
-            if (enabled is not null && !bool.TryParse(enabled, out _))
-                throw new HostConfigurationException("Cluster:Enabled", "must be 'true' or 'false'");
-            return null;
-        }
-        if (provider != JanusJournalProvider.PostgreSql)
-            throw new HostConfigurationException("Journal:Provider", "must be 'postgresql' when Cluster:Enabled is true: every node needs the same journal");
-        var hostname = Optional(configuration, "Cluster:Hostname") ?? "127.0.0.1";
-        if (Uri.CheckHostName(hostname) == UriHostNameType.Unknown)
-            throw new HostConfigurationException("Cluster:Hostname", "is not a host name or IP address");
-        var port = Optional(configuration, "Cluster:Port") is { } text && int.TryParse(text, out var p) && p is > 0 and < 65536
-            ? p
-            : throw new HostConfigurationException("Cluster:Port", "must be a TCP port (1-65535) when Cluster:Enabled is true");
-        var seeds = (Optional(configuration, "Cluster:Seeds") ?? "")
-            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (seeds.Length == 0)
-            throw new HostConfigurationException("Cluster:Seeds", "must list the seed nodes as host:port[,host:port...] when Cluster:Enabled is true");
-        if (seeds.FirstOrDefault(seed => !JanusClusterOptions.IsSeed(seed)) is { } bad)
-            throw new HostConfigurationException("Cluster:Seeds", $"has '{bad}', which is not host:port");
-        return new JanusClusterOptions(hostname, port, seeds);
+        if (enabled is null) return null;
+        if (!bool.TryParse(enabled, out var on)) throw new HostConfigurationException("Cluster:Enabled", "cannot be read as true or false");
+        if (!on) return null;
+        var port = Optional(configuration, "Cluster:Port") is { } text
+            ? int.TryParse(text, out var number) ? number : throw new HostConfigurationException("Cluster:Port", "cannot be read as a whole number")
+            : 0;
+        return new JanusClusterOptions(Optional(configuration, "Cluster:Hostname") ?? "127.0.0.1", port,
+            (Optional(configuration, "Cluster:Seeds") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 
     /// <summary>
