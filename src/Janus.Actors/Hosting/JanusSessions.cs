@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Threading.Channels;
 using Akka.Actor;
 using Akka.Hosting;
+using Janus.Actors.Diagnostics;
 using Janus.Actors.Servers;
 using Janus.Actors.Sessions;
 using Janus.Actors.Registry;
@@ -122,6 +124,9 @@ public sealed class JanusSessions : IJanusSessions
 
     private async Task<T> AskAsync<T>(object message, CancellationToken cancellationToken)
     {
+        // A command that reaches Janus is a span, and carries it to the session, whose requests to Janus join it.
+        using var span = OperationOf(message) is { } operation ? JanusTracing.StartOperation(operation, ((IJanusSessionCommand)message).Key) : null;
+        if (span is not null) message = WithTrace(message, JanusTracing.CurrentTraceParent());
         var registry = await _registry(cancellationToken);
         try
         {
@@ -130,7 +135,37 @@ public sealed class JanusSessions : IJanusSessions
         catch (AskTimeoutException timeout)
         {
             // Callers get the library's typed exceptions only, never Akka's.
+            span?.SetStatus(ActivityStatusCode.Error, "timed out");
             throw new JanusSessionTimeoutException((message as IJanusSessionCommand)?.Key, _timeout, timeout);
         }
+        catch (Exception e) when (span is not null)
+        {
+            span.SetStatus(ActivityStatusCode.Error, e.Message);
+            throw;
+        }
     }
+
+    private static string? OperationOf(object message) => message switch
+    {
+        CreateSession => "create",
+        AttachHandle => "attach",
+        SendPluginMessage => "message",
+        Trickle => "trickle",
+        Hangup => "hangup",
+        DetachHandle => "detach",
+        DestroySession => "destroy",
+        _ => null,
+    };
+
+    private static object WithTrace(object message, string? trace) => message switch
+    {
+        CreateSession command => command with { TraceParent = command.TraceParent ?? trace },
+        AttachHandle command => command with { TraceParent = command.TraceParent ?? trace },
+        SendPluginMessage command => command with { TraceParent = command.TraceParent ?? trace },
+        Trickle command => command with { TraceParent = command.TraceParent ?? trace },
+        Hangup command => command with { TraceParent = command.TraceParent ?? trace },
+        DetachHandle command => command with { TraceParent = command.TraceParent ?? trace },
+        DestroySession command => command with { TraceParent = command.TraceParent ?? trace },
+        _ => message,
+    };
 }

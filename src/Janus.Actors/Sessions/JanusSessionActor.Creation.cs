@@ -60,6 +60,7 @@ internal sealed partial class JanusSessionActor
 
     private void SendCreateOrAdopt()
     {
+        _traceParent = _creation!.Value.Command.TraceParent; // the create (or claim) joins the caller's trace
         if (_creation!.Value.Command.AdoptJanusSessionId is { } id)
             SendAdopt(id);
         else

@@ -20,11 +20,24 @@ internal sealed partial class JanusSessionActor
     private void Send(JanusRequest request, IActorRef replyTo, Action<JanusMessage> success, Action<JanusError> error, Action<string> unanswered)
     {
         var withCredentials = request with { ApiSecret = Server.Options.ApiSecret, Token = Server.Options.Token };
+        var span = JanusTracing.StartRequest(request.Janus, _traceParent, _key, _state.Server, _state.Transport.ToString().ToLowerInvariant());
         _pending.Add(new PendingRequest(withCredentials, replyTo, reply =>
-        {
-            _lastAnswered = DateTimeOffset.UtcNow;
-            success(reply);
-        }, error, unanswered));
+            {
+                _lastAnswered = DateTimeOffset.UtcNow;
+                span.End(null);
+                success(reply);
+            },
+            answer =>
+            {
+                span.End($"{answer.Code} {answer.Reason}", answer.Code);
+                error(answer);
+            },
+            why =>
+            {
+                span.End(why);
+                unanswered(why);
+            },
+            span));
         Timers.StartSingleTimer(request.Transaction, new RequestTimedOut(request.Transaction), _options.RequestTimeout);
         Transport.Tell(new JanusTransportCommands.Send(withCredentials));
     }
@@ -110,6 +123,7 @@ internal sealed partial class JanusSessionActor
         _destroying = true;
         PollWhileHandles();
         var detaching = _state.Handles.Count;
+        var trace = _traceParent;
         foreach (var handleId in _state.Handles.Keys)
             Send(JanusRequests.Detach(NextTransaction(), JanusId, handleId), caller, // a lost transport fails them for the caller
                 success: _ => Detached(),
@@ -118,7 +132,9 @@ internal sealed partial class JanusSessionActor
 
         void Detached()
         {
-            if (--detaching == 0) SendDestroyFor(caller);
+            if (--detaching > 0) return;
+            _traceParent = trace; // the destroy joins the caller's trace too
+            SendDestroyFor(caller);
         }
     }
 

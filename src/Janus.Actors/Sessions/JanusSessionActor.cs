@@ -113,6 +113,9 @@ internal sealed partial class JanusSessionActor : PersistentActor, IWithTimers
     private DateTimeOffset? _unreachableSince; // first failed contact of the current reclaim
     private int _reclaims;
 
+    // Tracing: the trace of the command being handled, which the requests it sends join (JanusTracing).
+    private string? _traceParent;
+
     // Active: keep-alives.
     private TimeSpan _keepAlivePeriod;
     private int _unansweredKeepAlives;
@@ -139,6 +142,13 @@ internal sealed partial class JanusSessionActor : PersistentActor, IWithTimers
 
     /// <summary>A REST child's failures are reported to the session, which decides: reclaim, or fail its caller.</summary>
     protected override SupervisorStrategy SupervisorStrategy() => new TransportFailureStrategy(Self);
+
+    /// <summary>Every message: a command's trace (<see cref="IJanusSessionCommand.TraceParent"/>) is the one its requests join.</summary>
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        _traceParent = (message as IJanusSessionCommand)?.TraceParent;
+        return base.AroundReceive(receive, message);
+    }
 
     /// <summary>A WebSocket session leaves its shared connection's routes.</summary>
     protected override void PostStop()

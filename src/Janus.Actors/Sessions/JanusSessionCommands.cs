@@ -13,6 +13,12 @@ public interface IJanusSessionCommand
 {
     /// <summary>The caller's name for the session (a call id, a room id).</summary>
     string Key { get; }
+
+    /// <summary>
+    /// The W3C <c>traceparent</c> of the caller's span, which the session's requests to Janus join (set by
+    /// <see cref="Hosting.IJanusSessions"/>; see <see cref="Diagnostics.JanusTracing"/>); null: none.
+    /// </summary>
+    string? TraceParent => null;
 }
 
 /// <summary>
@@ -29,28 +35,56 @@ public interface IJanusSessionCommand
 /// </param>
 /// <param name="Zone">The zone the session should be placed in when a server there can take it; placement only.</param>
 public sealed record CreateSession(string Key, JanusTransportKind Transport, long? AdoptJanusSessionId = null, string? Server = null,
-    string? Zone = null) : IJanusSessionCommand;
+    string? Zone = null) : IJanusSessionCommand
+{
+    /// <inheritdoc />
+    public string? TraceParent { get; init; }
+}
 
 /// <summary>Answered with <see cref="JanusSessionInfo"/>.</summary>
 public sealed record GetSession(string Key) : IJanusSessionCommand;
 
 /// <summary>Answered with <see cref="HandleAttachedReply"/> once the handle is persisted.</summary>
-public sealed record AttachHandle(string Key, string Plugin, string? OpaqueId = null) : IJanusSessionCommand;
+public sealed record AttachHandle(string Key, string Plugin, string? OpaqueId = null) : IJanusSessionCommand
+{
+    /// <inheritdoc />
+    public string? TraceParent { get; init; }
+}
 
 /// <summary>Answered with <see cref="PluginReply"/>: the plugin's synchronous answer or its asynchronous event.</summary>
-public sealed record SendPluginMessage(string Key, long HandleId, JsonElement Body, JsonElement? Jsep = null) : IJanusSessionCommand;
+public sealed record SendPluginMessage(string Key, long HandleId, JsonElement Body, JsonElement? Jsep = null) : IJanusSessionCommand
+{
+    /// <inheritdoc />
+    public string? TraceParent { get; init; }
+}
 
 /// <summary>Answered with <see cref="CommandDone"/> on Janus's ack.</summary>
-public sealed record Trickle(string Key, long HandleId, JsonElement Candidate) : IJanusSessionCommand;
+public sealed record Trickle(string Key, long HandleId, JsonElement Candidate) : IJanusSessionCommand
+{
+    /// <inheritdoc />
+    public string? TraceParent { get; init; }
+}
 
 /// <summary>Answered with <see cref="CommandDone"/>.</summary>
-public sealed record Hangup(string Key, long HandleId) : IJanusSessionCommand;
+public sealed record Hangup(string Key, long HandleId) : IJanusSessionCommand
+{
+    /// <inheritdoc />
+    public string? TraceParent { get; init; }
+}
 
 /// <summary>Answered with <see cref="CommandDone"/> once the detach is persisted.</summary>
-public sealed record DetachHandle(string Key, long HandleId) : IJanusSessionCommand;
+public sealed record DetachHandle(string Key, long HandleId) : IJanusSessionCommand
+{
+    /// <inheritdoc />
+    public string? TraceParent { get; init; }
+}
 
 /// <summary>Destroys the session in Janus; answered with <see cref="CommandDone"/> once persisted.</summary>
-public sealed record DestroySession(string Key) : IJanusSessionCommand;
+public sealed record DestroySession(string Key) : IJanusSessionCommand
+{
+    /// <inheritdoc />
+    public string? TraceParent { get; init; }
+}
 
 /// <summary>
 /// Start sending <see cref="IJanusSessionNotice"/>s of this session to <paramref name="Subscriber"/>; answered with

@@ -13,12 +13,14 @@ namespace Janus.Actors.Sessions;
 /// <param name="OnSuccess">Janus answered (a plugin message: with a <c>success</c> or its <c>event</c>).</param>
 /// <param name="OnError">Janus answered with an error.</param>
 /// <param name="OnUnanswered">No answer: none within the request timeout, or the transport could not deliver it; with why.</param>
+/// <param name="Span">Its trace span (<see cref="JanusTracing"/>), ended by whichever outcome comes, or by a cancel.</param>
 internal sealed record PendingRequest(
     JanusRequest Request,
     IActorRef ReplyTo,
     Action<JanusMessage> OnSuccess,
     Action<JanusError> OnError,
-    Action<string> OnUnanswered)
+    Action<string> OnUnanswered,
+    System.Diagnostics.Activity? Span = null)
 {
     /// <summary>A plugin message: answered by a <c>success</c>, or by an <c>ack</c> followed by an <c>event</c>.</summary>
     public bool AwaitsPluginEvent => Request.Janus == JanusRequests.PluginMessage;
@@ -86,6 +88,7 @@ internal sealed class PendingRequests
         var all = _byTransaction.Values.ToList();
         JanusMetrics.RequestsInFlight.Add(-all.Count);
         _byTransaction.Clear();
+        foreach (var pending in all) pending.Span.End("cancelled: not answered before the transport or the session went");
         return all;
     }
 }
