@@ -53,6 +53,7 @@ public static class HostApplication
         }, settings.Cluster);
 
         builder.Services.AddHealthChecks().AddJanusSessionChecks(HealthEndpoint.ReadinessTag);
+        HostTelemetry.AddTo(builder);
         builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
         {
             // Routing refuses a body of another type before any endpoint runs (the endpoints declare what they accept).
