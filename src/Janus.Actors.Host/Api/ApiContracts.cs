@@ -149,12 +149,7 @@ public static class TransportNames
     public const string WebSocket = "websocket";
     public const string Rest = "rest";
 
-    public static string Name(JanusTransportKind kind) => kind switch
-    {
-        JanusTransportKind.WebSocket => WebSocket,
-        JanusTransportKind.Rest => Rest,
-        _ => kind.ToString().ToLowerInvariant(),
-    };
+    public static string Name(JanusTransportKind kind) => kind.ToName();
 
     public static JanusTransportKind? Parse(string? name) => name switch
     {

@@ -22,13 +22,18 @@ namespace Janus.Actors.Host.Api;
 public static class HealthEndpoint
 {
     private static readonly TimeSpan RegistryCheckTimeout = TimeSpan.FromSeconds(3);
+    private const string LivenessPath = "/healthz";
+    private const string ReadinessPath = "/readyz";
+
+    /// <summary>A request of an orchestrator's probes (every few seconds, forever).</summary>
+    public static bool IsProbe(PathString path) => path.StartsWithSegments(LivenessPath) || path.StartsWithSegments(ReadinessPath);
 
     public static IEndpointRouteBuilder MapHealthEndpoint(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", CheckLivenessAsync).WithMetadata(new AllowAnonymousAttribute()).WithTags("Health").WithName("Liveness")
+        app.MapGet(LivenessPath, CheckLivenessAsync).WithMetadata(new AllowAnonymousAttribute()).WithTags("Health").WithName("Liveness")
             .WithSummary("The process is alive (open without the token)")
             .Produces<HealthResponse>().Produces<HealthResponse>(StatusCodes.Status503ServiceUnavailable);
-        app.MapGet("/readyz", CheckReadinessAsync).WithTags("Health").WithName("Readiness")
+        app.MapGet(ReadinessPath, CheckReadinessAsync).WithTags("Health").WithName("Readiness")
             .WithSummary("The host can serve: journal, Janus, every persisted session registered (in a cluster: this node is up)")
             .Produces<ReadinessResponse>().Produces<ReadinessResponse>(StatusCodes.Status503ServiceUnavailable);
         return app;

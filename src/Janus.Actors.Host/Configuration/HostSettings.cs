@@ -115,22 +115,11 @@ public sealed record HostSettings(JanusOptions Janus, JanusJournalOptions Journa
     /// <c>…:Zone</c>, <c>…:Retired</c>), instead of the single-server <c>Janus:WebSocketUrl</c>/<c>Janus:RestUrl</c>.
     /// </summary>
     /// <remarks>
-    /// Bound entry by entry: a list binder skips an entry it cannot convert (a typo in <c>Capacity</c> would silently drop
-    /// the whole server), and an unknown key (<c>Capcity</c>) is refused rather than ignored.
+    /// Bound entry by entry (<see cref="Bind{T}"/>): a list binder skips an entry it cannot convert (a typo in
+    /// <c>Capacity</c> would silently drop the whole server), and an unknown key (<c>Capcity</c>) is refused rather than ignored.
     /// </remarks>
     private static List<Servers.JanusServerSettings> ReadServers(IConfiguration configuration) =>
-        configuration.GetSection("Janus:Servers").GetChildren().Select(entry =>
-        {
-            try
-            {
-                return entry.Get<Servers.JanusServerSettings>(binder => binder.ErrorOnUnknownConfiguration = true) ?? new Servers.JanusServerSettings();
-            }
-            catch (InvalidOperationException e)
-            {
-                // The binder names the key and the value it could not convert (never a secret: those are plain strings).
-                throw new HostConfigurationException($"Janus:Servers:{entry.Key}", $"cannot be read: {e.Message}");
-            }
-        }).ToList();
+        configuration.GetSection("Janus:Servers").GetChildren().Select(entry => Bind(configuration, entry.Path, new Servers.JanusServerSettings())).ToList();
 
     /// <summary>
     /// <c>Cluster:Enabled</c> = true makes this host a node of a cluster: <c>Cluster:Port</c> (Akka.Remote TCP port),

@@ -1,4 +1,5 @@
 using Janus.Actors.Diagnostics;
+using Janus.Actors.Host.Api;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -25,7 +26,7 @@ public static class HostTelemetry
             .ConfigureResource(resource => resource.AddService(serviceName: "janus-actors-host", autoGenerateServiceInstanceId: true))
             .WithTracing(tracing => tracing
                 .AddSource(JanusTracing.SourceName)
-                .AddAspNetCoreInstrumentation(options => options.Filter = context => !IsProbe(context.Request.Path))
+                .AddAspNetCoreInstrumentation(options => options.Filter = context => !HealthEndpoint.IsProbe(context.Request.Path)) // not worth a trace each
                 .AddHttpClientInstrumentation()
                 .AddOtlpExporter())
             .WithMetrics(metrics => metrics
@@ -34,7 +35,4 @@ public static class HostTelemetry
                 .AddRuntimeInstrumentation()
                 .AddOtlpExporter());
     }
-
-    /// <summary>An orchestrator's probe (every few seconds, forever): not worth a trace each.</summary>
-    private static bool IsProbe(PathString path) => path.StartsWithSegments("/healthz") || path.StartsWithSegments("/readyz");
 }

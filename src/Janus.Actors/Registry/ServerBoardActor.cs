@@ -16,7 +16,7 @@ namespace Janus.Actors.Registry;
 /// </summary>
 internal sealed class ServerBoardActor : ReceiveActor, IWithTimers
 {
-    /// <summary>From the registry: a session reported (it counts in the table now, no longer as a placement).</summary>
+    /// <summary>From the registry: a session's first report (it counts in the table now, no longer as a placement).</summary>
     internal sealed record Reported(JanusSessionInfo Info) : INoSerializationVerificationNeeded;
 
     /// <summary>From the registry: a create for <paramref name="ReplyTo"/>, to check before it goes to the session.</summary>

@@ -20,7 +20,7 @@ internal sealed partial class JanusSessionActor
     private void Send(JanusRequest request, IActorRef replyTo, Action<JanusMessage> success, Action<JanusError> error, Action<string> unanswered)
     {
         var withCredentials = request with { ApiSecret = Server.Options.ApiSecret, Token = Server.Options.Token };
-        var span = JanusTracing.StartRequest(request.Janus, _traceParent, _key, _state.Server, _state.Transport.ToString().ToLowerInvariant());
+        var span = JanusTracing.StartRequest(request.Janus, _traceParent, _key, _state.Server, _state.Transport.ToName());
         _pending.Add(new PendingRequest(withCredentials, replyTo, reply =>
             {
                 _lastAnswered = DateTimeOffset.UtcNow;

@@ -14,7 +14,7 @@ internal static class JanusTransportFailure
 
     /// <summary>Counts a failure that is reported without an exception.</summary>
     public static void Count(JanusTransportKind kind) =>
-        JanusMetrics.TransportFailures.Add(1, new KeyValuePair<string, object?>("transport", kind == JanusTransportKind.WebSocket ? "websocket" : "rest"));
+        JanusMetrics.TransportFailures.Add(1, new KeyValuePair<string, object?>("transport", kind.ToName()));
 
     /// <summary>
     /// Counts a REST call that failed and says why in one line, and whether it shows Janus unreachable: no connection
