@@ -94,6 +94,22 @@ print_test_summary() {
         { for (i = 2; i <= NF; i++) { split($i, kv, "="); gsub(/[^0-9]/, "", kv[2]); sum[kv[1]] += kv[2] } }
         END { printf "Tests: %d passed, %d failed, %d skipped\n",
                      sum["passed"], sum["failed"] + sum["error"] + sum["timeout"] + sum["aborted"], sum["notExecuted"] }'
+    print_failed_tests "${trx[@]}"
+}
+
+# The failed tests by name, each with the first lines of its message, last in the log: a CI log is often read by its end.
+print_failed_tests() {
+    awk '
+        /<UnitTestResult / && /outcome="(Failed|Error|Timeout|Aborted)"/ {
+            match($0, /testName="[^"]*"/); name = substr($0, RSTART + 10, RLENGTH - 11)
+            print "Failed: " name; failed = 1; lines = 0; next
+        }
+        /<\/UnitTestResult>/ { failed = 0; inmessage = 0 }
+        failed && /<Message>/ { inmessage = 1; sub(/.*<Message>/, "") }
+        failed && inmessage && lines < 6 {
+            done = sub(/<\/Message>.*/, ""); print "    " $0; lines++
+            if (done) inmessage = 0
+        }' "$@" | sed 's/&quot;/"/g; s/&lt;/</g; s/&gt;/>/g; s/&amp;/\&/g; s/&#xD;//g; s/&#xA;//g'
 }
 
 run_tests() {
