@@ -69,6 +69,12 @@ public sealed record JanusOptions
     internal TimeSpan AskTimeout => RequestTimeout * 2 + TimeSpan.FromSeconds(5);
 
     /// <summary>
+    /// How long an ended session stays before it is forgotten: the journal's <see cref="Persistence.JanusJournalOptions.EndedSessionRetention"/>,
+    /// which reaches the sessions through the actor system's configuration (<c>janus-actors.ended-session-retention</c>).
+    /// </summary>
+    internal TimeSpan EndedSessionRetention { get; init; } = Persistence.JanusJournalOptions.DefaultEndedSessionRetention;
+
+    /// <summary>
     /// Upper bound of the keep-alive period. The period used is the smallest of this and a third of the
     /// server's <c>session_timeout</c> and <c>reclaim_session_timeout</c> (read with <c>info</c>).
     /// </summary>

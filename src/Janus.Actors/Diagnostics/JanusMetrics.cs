@@ -28,6 +28,15 @@ public static class JanusMetrics
     public static readonly ObservableGauge<long> ServerSessions = Meter.CreateObservableGauge("server_sessions", ObserveServerSessions,
         description: "Live sessions known to this process, by Janus server");
 
+    /// <summary>
+    /// Sessions that ended in this process, by <c>reason</c> (<c>destroyed</c>, <c>lost</c>): the history the <see cref="Sessions"/>
+    /// gauge forgets once an ended session's retention has passed.
+    /// </summary>
+    public static readonly Counter<long> SessionsEnded = Meter.CreateCounter<long>("sessions_ended", description: "Sessions that ended, by reason");
+
+    /// <summary>Ended sessions forgotten after their retention (their journal events deleted).</summary>
+    public static readonly Counter<long> SessionsForgotten = Meter.CreateCounter<long>("sessions_forgotten", description: "Ended sessions forgotten after their retention");
+
     /// <summary>Claims by outcome (<c>ok</c>/<c>failed</c>) and Janus <c>code</c> (0 for transport failures).</summary>
     public static readonly Counter<long> Claims = Meter.CreateCounter<long>("claims", description: "Claims sent to Janus, by outcome and code");
 

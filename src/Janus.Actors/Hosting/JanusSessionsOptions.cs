@@ -43,6 +43,8 @@ public sealed class JanusSessionsOptions
             if (!Enum.IsDefined(Journal.Provider)) problems.Add("Journal: Provider must be Sqlite or PostgreSql");
             if (string.IsNullOrWhiteSpace(Journal.ConnectionString))
                 problems.Add("Journal: ConnectionString must be set (SQLite: \"Data Source=path/to/janus-sessions.db\")");
+            if (Journal.EndedSessionRetention < TimeSpan.Zero)
+                problems.Add("Journal: EndedSessionRetention must be zero (forget ended sessions at once) or more");
         }
         if (Cluster is { } cluster)
         {

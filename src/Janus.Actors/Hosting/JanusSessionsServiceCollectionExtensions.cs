@@ -107,6 +107,7 @@ public static class JanusSessionsServiceCollectionExtensions
         string? readJournalPluginId = JanusPersistence.ReadJournalPluginId) =>
         builder.WithActors((system, registry, resolver) =>
         {
+            janus = WithJournalSettings(janus, system);
             var sessions = system.ActorOf(
                 JanusSessionRegistry.Props(janus, JanusServers.Start(system, janus), readJournalPluginId,
                     resolver.GetService<JournalLeaseGate>(), resolver.GetService<IJanusServerSelector>()),
@@ -125,6 +126,7 @@ public static class JanusSessionsServiceCollectionExtensions
             if (system.Name != JanusClusterOptions.SystemName)
                 throw new InvalidOperationException(
                     $"A cluster node's ActorSystem must be named '{JanusClusterOptions.SystemName}' (JanusClusterOptions.SystemName), not '{system.Name}': the seed addresses name it");
+            janus = WithJournalSettings(janus, system);
             var servers = JanusServers.Start(system, janus);
             var sessions = system.ActorOf(ClusterSessionTopology.RegistryProps(janus, servers, resolver.GetService<IJanusServerSelector>()),
                 JanusSessionRegistry.Name);
@@ -135,6 +137,10 @@ public static class JanusSessionsServiceCollectionExtensions
                 new JanusSessionMessageExtractor(JanusSessionMessageExtractor.DefaultShards));
             registry.Register<IJanusSessions>(sessions);
         });
+
+    /// <summary>What the sessions take from the journal's configuration (<see cref="JanusPersistence.ToConfig"/>): how long ended ones stay.</summary>
+    private static JanusOptions WithJournalSettings(JanusOptions janus, ActorSystem system) =>
+        janus with { EndedSessionRetention = JanusPersistence.EndedSessionRetention(system.Settings.Config) };
 
     private static IServiceCollection AddJanusSessionServices(this IServiceCollection services, Action<OptionsBuilder<JanusSessionsOptions>> set)
     {

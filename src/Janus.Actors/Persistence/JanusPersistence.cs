@@ -24,6 +24,12 @@ public static class JanusPersistence
     /// </summary>
     public static Config DefaultConfig { get; } = Embedded("janus-actors.conf");
 
+    private const string EndedSessionRetentionKey = "janus-actors.ended-session-retention";
+
+    /// <summary>The <see cref="JanusJournalOptions.EndedSessionRetention"/> an actor system was configured with (<see cref="ToConfig"/>).</summary>
+    internal static TimeSpan EndedSessionRetention(Config config) =>
+        config.GetTimeSpan(EndedSessionRetentionKey, JanusJournalOptions.DefaultEndedSessionRetention, allowInfinite: false);
+
     /// <summary>
     /// The complete Akka configuration for a session journal: journal, snapshot store and read journal on the
     /// chosen database, the event serializer, and the Akka.Persistence.Sql defaults as fallback.
@@ -47,6 +53,7 @@ public static class JanusPersistence
              akka.persistence.journal.sql.connection-string = {quoted}
              akka.persistence.snapshot-store.sql.connection-string = {quoted}
              akka.persistence.query.journal.sql.connection-string = {quoted}
+             {EndedSessionRetentionKey} = {(long)options.EndedSessionRetention.TotalMilliseconds}ms
              """);
 
         var config = connection

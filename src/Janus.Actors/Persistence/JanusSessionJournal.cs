@@ -4,8 +4,11 @@ using Akka.Actor;
 using Akka.Persistence;
 using Akka.Persistence.Sql;
 using Akka.Persistence.Sql.Config;
+using Akka.Persistence.Sql.Db;
 using Akka.Persistence.Sql.Journal;
 using Akka.Persistence.Sql.Journal.Types;
+using Janus.Actors.Sessions;
+using LinqToDB;
 using Config = Akka.Configuration.Config;
 
 namespace Janus.Actors.Persistence;
@@ -25,10 +28,16 @@ namespace Janus.Actors.Persistence;
 /// of the id overlapped (<see cref="JournalWrites"/>), and an id leaves memory when it is replayed or written, so nothing
 /// a write could change is ever served from it. Deleted rows are not replayed but still count for the highest sequence
 /// number, as in the plugin.</para>
+/// <para>Forgetting: a session deletes its events only to be forgotten, once it has ended and its retention has passed.
+/// A delete of a session's events (<see cref="JanusSessionActor.PersistenceIdPrefix"/>) removes the row the plugin keeps,
+/// marked deleted, to remember the highest sequence number, too: a forgotten key leaves nothing behind, and a later session
+/// under it starts again from sequence number 1. Other persistent actors (sharding's remembered entities) keep the
+/// plugin's rule.</para>
 /// </summary>
 internal sealed class JanusSessionJournal : SqlWriteJournal, IWithTimers
 {
     private readonly JournalRowReader _rows;
+    private readonly AkkaPersistenceDataConnectionFactory _connections;
     private readonly CancellationTokenSource _stopping = new();
     private readonly TimeSpan _coalesceWindow;
     private readonly int _maxCoalesced;
@@ -43,7 +52,9 @@ internal sealed class JanusSessionJournal : SqlWriteJournal, IWithTimers
     public JanusSessionJournal(Config journalConfig) : base(journalConfig)
     {
         var config = journalConfig.WithFallback(SqlPersistence.DefaultJournalConfiguration);
-        _rows = JournalRowReader.For(new JournalConfig(config));
+        var journal = new JournalConfig(config);
+        _rows = JournalRowReader.For(journal);
+        _connections = new AkkaPersistenceDataConnectionFactory(journal);
         _coalesceWindow = config.GetTimeSpan("recovery-coalesce-window", TimeSpan.FromMilliseconds(5));
         _maxCoalesced = config.GetInt("recovery-coalesce-max", 500);
     }
@@ -76,7 +87,7 @@ internal sealed class JanusSessionJournal : SqlWriteJournal, IWithTimers
                     cause => replyTo.Tell(new Status.Failure(cause)));
                 return true;
             case Preloaded preloaded:
-                preloaded.ReplyTo.Tell(new SessionsPreloaded(Keep(preloaded.Read).Keys.ToList()));
+                preloaded.ReplyTo.Tell(new SessionsPreloaded(Keep(preloaded.Read).Keys.Where(HasEvents).ToList()));
                 return true;
             case ReadRecoveries:
                 ReadWaitingRecoveries();
@@ -135,6 +146,40 @@ internal sealed class JanusSessionJournal : SqlWriteJournal, IWithTimers
             replayed++;
         }
         return Task.CompletedTask;
+    }
+
+    /// <summary>A delete is a write: a read that overlaps it may have seen rows it removes.</summary>
+    protected override Task DeleteMessagesToAsync(string persistenceId, long toSequenceNr, CancellationToken cancellationToken)
+    {
+        _loaded.TryRemove(persistenceId, out _);
+        _writes.Started(persistenceId);
+        var self = Self;
+        var deleted = DeleteAsync(persistenceId, toSequenceNr, cancellationToken);
+        deleted.ContinueWith(_ => self.Tell(new WriteEnded(persistenceId)), CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return deleted;
+    }
+
+    /// <summary>The plugin's delete; of a session, the row the plugin keeps as well (see the remarks above).</summary>
+    private async Task DeleteAsync(string persistenceId, long toSequenceNr, CancellationToken cancellationToken)
+    {
+        await base.DeleteMessagesToAsync(persistenceId, toSequenceNr, cancellationToken);
+        if (!persistenceId.StartsWith(JanusSessionActor.PersistenceIdPrefix, StringComparison.Ordinal)) return;
+        await using var connection = _connections.GetConnection();
+        await connection.GetTable<JournalRow>()
+            .Where(r => r.PersistenceId == persistenceId && r.Deleted)
+            .DeleteAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// An id the preload found has events to replay, or is left to the plugin; one whose rows are all deleted (a delete
+    /// that stopped half-way) has nothing: no session is started for it.
+    /// </summary>
+    private bool HasEvents(string persistenceId)
+    {
+        if (!_loaded.TryGetValue(persistenceId, out var session) || session.Rows.Length > 0) return true;
+        _loaded.TryRemove(persistenceId, out _);
+        return false;
     }
 
     protected override Task<IImmutableList<Exception>> WriteMessagesAsync(IEnumerable<AtomicWrite> messages, CancellationToken cancellationToken)

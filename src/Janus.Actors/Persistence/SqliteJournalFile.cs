@@ -5,10 +5,15 @@ namespace Janus.Actors.Persistence;
 /// <summary>Readies the SQLite file that holds the journal before Akka.Persistence opens it.</summary>
 internal static class SqliteJournalFile
 {
+    private const long FullAutoVacuum = 1;
+
     /// <summary>
     /// Resolves the file to an absolute path (the journal must not move with the working directory), creates its
     /// directory and switches it to WAL, so readers (recoveries, queries) never block the writer. WAL is stored in
     /// the file: every later connection uses it. Returns the connection string Akka should use.
+    /// <para>It also turns on full auto-vacuum, so the pages of forgotten sessions go back to the file system at each
+    /// delete's commit (a few pages each) instead of the file growing with every call ever made. A file from an earlier
+    /// release is rewritten once for it (<c>VACUUM</c>: about a second for 100 MiB, before any session starts).</para>
     /// </summary>
     /// <remarks>
     /// Concurrent writers wait instead of failing with SQLITE_BUSY: Microsoft.Data.Sqlite retries a busy or locked
@@ -31,6 +36,12 @@ internal static class SqliteJournalFile
         using var connection = new SqliteConnection(builder.ConnectionString);
         connection.Open();
         using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA auto_vacuum";
+        if (Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) != FullAutoVacuum)
+        {
+            command.CommandText = "PRAGMA auto_vacuum = FULL; VACUUM";
+            command.ExecuteNonQuery();
+        }
         command.CommandText = "PRAGMA journal_mode=WAL";
         var mode = command.ExecuteScalar() as string;
         if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))

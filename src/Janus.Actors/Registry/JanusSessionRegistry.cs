@@ -47,6 +47,8 @@ internal sealed partial class JanusSessionRegistry : ReceiveActor, IWithTimers
     private readonly Dictionary<IActorRef, string> _keyOfSession = new();
     /// <summary>Sessions the start-up scan started that have not reported yet: the node is not ready until none is left.</summary>
     private readonly HashSet<string> _unregistered = new();
+    /// <summary>Sessions forgotten before the scan's end was heard: they will never report.</summary>
+    private readonly HashSet<string> _forgottenWhileScanning = new();
     private ISessionTopology _topology = null!;
     private bool _scanning;
 
@@ -85,6 +87,7 @@ internal sealed partial class JanusSessionRegistry : ReceiveActor, IWithTimers
             _sessions.Remove(d.Key);
             _board.Tell(d);
         });
+        Receive<SessionForgotten>(OnSessionForgotten);
         Receive<Terminated>(t =>
         {
             if (_keyOfSession.Remove(t.ActorRef, out var key)) OnSessionStopped(key);
@@ -172,7 +175,16 @@ internal sealed partial class JanusSessionRegistry : ReceiveActor, IWithTimers
     {
         _scanning = false;
         foreach (var key in scan.Keys)
-            if (!_sessions.Contains(key)) _unregistered.Add(key);
+            if (!_sessions.Contains(key) && !_forgottenWhileScanning.Contains(key)) _unregistered.Add(key);
+        _forgottenWhileScanning.Clear();
+    }
+
+    /// <summary>An ended session's retention passed: it is no longer listed, counted or answered for; its key is free.</summary>
+    private void OnSessionForgotten(SessionForgotten forgotten)
+    {
+        _sessions.Remove(forgotten.Key);
+        _unregistered.Remove(forgotten.Key);
+        if (_scanning) _forgottenWhileScanning.Add(forgotten.Key);
     }
 
     private void OnSessionChanged(SessionChanged changed)
@@ -188,9 +200,9 @@ internal sealed partial class JanusSessionRegistry : ReceiveActor, IWithTimers
     }
 
     /// <summary>
-    /// A session's actor stopped. When it can only come back on this node (one node), its last snapshot stays: an ended
-    /// session is still listed and answered for from here, and one that stopped without ending (a journal failure) is
-    /// reclaiming until it reports again. When it may come back on any node (a cluster: hand-over, passivation), this node
+    /// A session's actor stopped. When it can only come back on this node (one node), its last snapshot stays: one that
+    /// stopped without ending (a journal failure) is reclaiming until it reports again (an ended one stops only once
+    /// forgotten, <see cref="OnSessionForgotten"/>). When it may come back on any node (a cluster: hand-over, passivation), this node
     /// forgets it; the node that hosts it next answers for it.
     /// </summary>
     private void OnSessionStopped(string key)

@@ -226,9 +226,13 @@ internal sealed partial class JanusSessionActor
         }
     }
 
-    /// <summary>Lost or destroyed (or stranded: <see cref="Strand"/>): answers what it is, refuses the rest, and stops when told.</summary>
+    /// <summary>
+    /// Lost or destroyed (or stranded: <see cref="Strand"/>): answers what it is, refuses the rest, is forgotten once its
+    /// retention has passed (<see cref="Forgetting"/>), and stops when told.
+    /// </summary>
     private bool Ended(object message)
     {
+        if (Forgetting(message)) return true;
         switch (message)
         {
             case StopEndedSession:

@@ -16,7 +16,8 @@ namespace Janus.Actors.Sessions;
 /// transport after a backoff, inside the actor, until Janus has been unreachable for a whole reclaim window.
 /// Stopping this actor never destroys the Janus session; only <see cref="DestroySession"/> does.
 /// Its parent is its region, the same contract on one node (<c>LocalSessionRegion</c>) and in a cluster (sharding,
-/// remember-entities): an ended session passivates, so that it is forgotten instead of restarted.
+/// remember-entities): an ended session stays for its retention (<see cref="JanusOptions.EndedSessionRetention"/>), then
+/// deletes its events and passivates, so that it is forgotten instead of restarted.
 /// </summary>
 /// <remarks>
 /// One file per phase (<c>JanusSessionActor.*.cs</c>). <c>Enter</c> (<c>JanusSessionActor.Behaviours.cs</c>) is the one
@@ -32,7 +33,8 @@ namespace Janus.Actors.Sessions;
 ///                            └─458/403/457 (ClaimFailures), or unreachable for a whole window→ Lost         (Endings)
 /// Active ─DestroySession→ Destroyed; Active ─458 on a request→ Lost                                         (Requests)
 /// Recovering ─on a retired server→ Lost; ─on a server not configured→ Stranded (shows reclaiming, the node stops)
-/// Recovering ─ended→ Lost or Destroyed; Lost, Destroyed, Stranded: answer what they are, refuse the rest, stop
+/// Recovering ─ended→ Lost or Destroyed; Lost, Destroyed, Stranded: answer what they are, refuse the rest
+/// Lost, Destroyed ─retention passed→ events deleted, registry told (SessionForgotten), passivates          (Endings)
 /// </code>
 /// </remarks>
 internal sealed partial class JanusSessionActor : PersistentActor, IWithTimers
@@ -68,6 +70,11 @@ internal sealed partial class JanusSessionActor : PersistentActor, IWithTimers
         public static readonly KeepAliveTick Instance = new();
     }
 
+    private sealed record ForgetEndedSession : INoSerializationVerificationNeeded
+    {
+        public static readonly ForgetEndedSession Instance = new();
+    }
+
     private sealed record ConnectTransport : INoSerializationVerificationNeeded
     {
         public static readonly ConnectTransport Instance = new();
@@ -79,6 +86,7 @@ internal sealed partial class JanusSessionActor : PersistentActor, IWithTimers
 
     private const string KeepAliveTimer = "keepalive";
     private const string ConnectTimer = "connect";
+    private const string ForgetTimer = "forget";
 
     private readonly string _key;
     private readonly JanusOptions _options;
@@ -180,7 +188,7 @@ internal sealed partial class JanusSessionActor : PersistentActor, IWithTimers
         {
             Enter(ended == JanusSessionStatus.Destroyed ? SessionPhase.Destroyed : SessionPhase.Lost);
             ReportChanged();
-            StopSession();
+            ForgetWhenRetentionPassed();
             return;
         }
 

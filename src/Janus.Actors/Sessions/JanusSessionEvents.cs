@@ -24,9 +24,12 @@ internal static class JanusSessionEvents
 
     public sealed record HandleDetached(long HandleId) : IJanusSessionEvent;
 
-    /// <summary>Janus no longer has the session (e.g. 458) or it could not be reclaimed in time. Final.</summary>
-    public sealed record SessionLost(int? Code, string Reason) : IJanusSessionEvent;
+    /// <summary>
+    /// Janus no longer has the session (e.g. 458) or it could not be reclaimed in time, <paramref name="At"/> (null: journaled
+    /// before sessions were forgotten, read as long ago). Final.
+    /// </summary>
+    public sealed record SessionLost(int? Code, string Reason, DateTimeOffset? At = null) : IJanusSessionEvent;
 
-    /// <summary>Destroyed on request. Final.</summary>
-    public sealed record SessionDestroyed : IJanusSessionEvent;
+    /// <summary>Destroyed on request, <paramref name="At"/> (null: journaled before sessions were forgotten, read as long ago). Final.</summary>
+    public sealed record SessionDestroyed(DateTimeOffset? At = null) : IJanusSessionEvent;
 }

@@ -8,7 +8,8 @@ namespace Janus.Actors.Sessions;
 /// <summary>
 /// What the journal says of one session, rebuilt from its events on recovery: its Janus id once created or adopted, and
 /// <see cref="Ended"/> (<see cref="JanusSessionStatus.Lost"/> or <see cref="JanusSessionStatus.Destroyed"/>) once over, and
-/// the Janus server it lives on.
+/// the Janus server it lives on. An ended session is forgotten (its events deleted) <see cref="JanusOptions.EndedSessionRetention"/>
+/// after <see cref="EndedAt"/>; one ended before this was journaled (<see cref="EndedAt"/> null) is forgotten at once.
 /// </summary>
 internal sealed record PersistedSession(
     long? JanusSessionId,
@@ -16,7 +17,8 @@ internal sealed record PersistedSession(
     ImmutableSortedDictionary<long, JanusHandle> Handles,
     JanusSessionStatus? Ended,
     JanusSessionError? LastError,
-    string Server = JanusServerSettings.DefaultName)
+    string Server = JanusServerSettings.DefaultName,
+    DateTimeOffset? EndedAt = null)
 {
     public static readonly PersistedSession Empty =
         new(null, JanusTransportKind.WebSocket, ImmutableSortedDictionary<long, JanusHandle>.Empty, null, null);
@@ -29,8 +31,8 @@ internal sealed record PersistedSession(
         SessionCreated c => this with { JanusSessionId = c.JanusSessionId, Transport = c.Transport, Server = c.Server },
         HandleAttached a => this with { Handles = Handles.SetItem(a.HandleId, new JanusHandle(a.HandleId, a.Plugin, a.OpaqueId)) },
         HandleDetached d => this with { Handles = Handles.Remove(d.HandleId) },
-        SessionLost l => this with { Ended = JanusSessionStatus.Lost, LastError = new JanusSessionError(l.Code, l.Reason) },
-        SessionDestroyed => this with { Ended = JanusSessionStatus.Destroyed, Handles = Handles.Clear() },
+        SessionLost l => this with { Ended = JanusSessionStatus.Lost, LastError = new JanusSessionError(l.Code, l.Reason), EndedAt = l.At },
+        SessionDestroyed d => this with { Ended = JanusSessionStatus.Destroyed, Handles = Handles.Clear(), EndedAt = d.At },
         _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "unknown session event"),
     };
 }

@@ -19,6 +19,9 @@ internal static class SessionReports
     /// <summary>A create or adoption failed before anything was persisted: the key is free again.</summary>
     internal sealed record SessionDiscarded(string Key) : INoSerializationVerificationNeeded;
 
+    /// <summary>An ended session's retention passed and its events are deleted: it is stopping, and its key is free.</summary>
+    internal sealed record SessionForgotten(string Key) : INoSerializationVerificationNeeded;
+
     /// <summary>
     /// The stop message of an ended session's <c>Passivate</c>, on one node (<c>Registry.LocalSessionRegion</c>) as in a
     /// cluster (sharding): its region holds new requests for it, sends this behind whatever the session already has, and

@@ -19,6 +19,8 @@ public sealed class JanusEventSerializerSpecs() : Akka.TestKit.Xunit2.TestKit(Ja
         { new SessionLost(458, "No such session"), "lost", """{"code":458,"reason":"No such session"}""" },
         { new SessionLost(null, "reclaim deadline passed"), "lost", """{"reason":"reclaim deadline passed"}""" },
         { new SessionDestroyed(), "destroyed", "{}" },
+        { new SessionDestroyed(new DateTimeOffset(2026, 12, 7, 4, 5, 6, TimeSpan.Zero)), "destroyed", """{"at":"2026-12-07T04:05:06+00:00"}""" },
+        { new SessionLost(458, "No such session", new DateTimeOffset(2026, 12, 7, 4, 5, 6, TimeSpan.Zero)), "lost", """{"code":458,"reason":"No such session","at":"2026-12-07T04:05:06+00:00"}""" },
     };
 
     private SerializerWithStringManifest Serializer => (SerializerWithStringManifest)Sys.Serialization.FindSerializerForType(typeof(SessionCreated));

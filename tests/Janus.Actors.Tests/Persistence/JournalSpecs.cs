@@ -189,29 +189,87 @@ public abstract class JournalSpecs
         Assert.Empty(recovered.State.Handles);
     }
 
+    /// <summary>Not a session (sharding's remembered entities, say): the plugin's rule, the highest sequence number is kept.</summary>
     [Fact]
-    public async Task Sequence_numbers_continue_after_deleted_events()
+    public async Task Sequence_numbers_of_other_persistent_actors_continue_after_deleted_events()
     {
+        const string other = "remembered-entities-7";
         var journal = await CreateJournalAsync();
         await WithActorSystemAsync(journal, async system =>
         {
-            var session = system.ActorOf(SessionEventRecorder.Props("janus-session-call-1"));
-            await session.Ask<SessionEventRecorder.Recorded>(new SessionEventRecorder.Record(CallEvents), Timeout);
-            return await session.Ask<SessionEventRecorder.Deleted>(new SessionEventRecorder.Delete(CallEvents.Length), Timeout);
+            var actor = system.ActorOf(SessionEventRecorder.Props(other));
+            await actor.Ask<SessionEventRecorder.Recorded>(new SessionEventRecorder.Record(CallEvents), Timeout);
+            return await actor.Ask<SessionEventRecorder.Deleted>(new SessionEventRecorder.Delete(CallEvents.Length), Timeout);
         });
 
         var (recovered, next) = await WithActorSystemAsync(journal, async system =>
         {
-            Assert.Equal(["janus-session-call-1"], await PreloadAsync(system));
-            var session = system.ActorOf(SessionEventRecorder.Props("janus-session-call-1"));
-            var before = await session.Ask<SessionEventRecorder.Recovered>(SessionEventRecorder.GetRecovered.Instance, Timeout);
-            var after = await session.Ask<SessionEventRecorder.Recorded>(new SessionEventRecorder.Record([new SessionDestroyed()]), Timeout);
+            var actor = system.ActorOf(SessionEventRecorder.Props(other));
+            var before = await actor.Ask<SessionEventRecorder.Recovered>(SessionEventRecorder.GetRecovered.Instance, Timeout);
+            var after = await actor.Ask<SessionEventRecorder.Recorded>(new SessionEventRecorder.Record([new SessionDestroyed()]), Timeout);
             return (before, after);
         });
 
         Assert.Empty(recovered.Events);
         Assert.Equal(CallEvents.Length, recovered.LastSequenceNr);
         Assert.Equal(CallEvents.Length + 1, next.LastSequenceNr);
+    }
+
+    /// <summary>A session whose events were deleted half-way (a crash between the plugin's delete and the last row's) is not started.</summary>
+    [Fact]
+    public async Task The_preload_starts_no_session_whose_rows_are_all_deleted()
+    {
+        var journal = await CreateJournalAsync();
+        await WithActorSystemAsync(journal, system => RecordAsync(system, "janus-session-call-1", CallEvents));
+        await using (var connection = Connect(journal))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE journal SET deleted = true WHERE persistence_id = 'janus-session-call-1'";
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var preloaded = await WithActorSystemAsync(journal, PreloadAsync);
+
+        Assert.Empty(preloaded);
+    }
+
+    [Fact]
+    public async Task Deleting_a_sessions_events_forgets_it_and_a_later_actor_of_its_key_starts_afresh()
+    {
+        var journal = await CreateJournalAsync();
+        await WithActorSystemAsync(journal, async system =>
+        {
+            await RecordAsync(system, "janus-session-call-1", [.. CallEvents, new SessionDestroyed(DateTimeOffset.UtcNow)]);
+            await RecordAsync(system, "janus-session-call-2", CallEvents);
+            var session = system.ActorOf(SessionEventRecorder.Props("janus-session-call-1"));
+            return await session.Ask<SessionEventRecorder.Deleted>(new SessionEventRecorder.Delete(CallEvents.Length + 1), Timeout);
+        });
+
+        Assert.Equal(0, await CountRowsAsync(journal, "janus-session-call-1"));
+        Assert.Equal(CallEvents.Length, await CountRowsAsync(journal, "janus-session-call-2"));
+        var (preloaded, recovered, next) = await WithActorSystemAsync(journal, async system =>
+        {
+            var ids = await PreloadAsync(system);
+            var session = system.ActorOf(SessionEventRecorder.Props("janus-session-call-1"));
+            var before = await session.Ask<SessionEventRecorder.Recovered>(SessionEventRecorder.GetRecovered.Instance, Timeout);
+            var after = await session.Ask<SessionEventRecorder.Recorded>(new SessionEventRecorder.Record([CallEvents[0]]), Timeout);
+            return (ids, before, after);
+        });
+
+        Assert.Equal(["janus-session-call-2"], preloaded);
+        Assert.True(recovered.State.IsNew);
+        Assert.Equal(0, recovered.LastSequenceNr);
+        Assert.Equal(1, next.LastSequenceNr);
+    }
+
+    private async Task<long> CountRowsAsync(JanusJournalOptions journal, string persistenceId)
+    {
+        await using var connection = Connect(journal);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT COUNT(*) FROM journal WHERE persistence_id = '{persistenceId}'";
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     [Fact]
