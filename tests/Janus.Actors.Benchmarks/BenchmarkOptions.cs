@@ -36,7 +36,13 @@ public sealed record BenchmarkOptions
         sessions active again is split up and compared, in the same invocation, with the raw one-socket claim of
         the same sessions and with the single-node scenario above (PostgreSQL, same N).
 
-          --sessions N            sessions to create and reclaim (default 1000); with --cluster: on the killed node
+        Scenario "churn" (--churn N): a host with --sessions live sessions makes N calls of create → attach →
+        message → destroy, --create-concurrency in flight, waits until the ended sessions are forgotten (--retention),
+        and is SIGKILLed: the time until its live sessions are active again, its RSS, and the journal's rows and size,
+        beside a host on a fresh journal that only ever held the same live sessions (same run, same Janus).
+
+          --sessions N            sessions to create and reclaim (default 1000); with --cluster: on the killed node;
+                                  with --churn: the live sessions
           --runs K                kill/restart cycles per journal (default 3)
           --journal J             sqlite | postgresql | both (default both; --cluster: postgresql)
           --standby               hot standby: a second host waits on the same journal (Journal:Standby=true); each run
@@ -51,6 +57,8 @@ public sealed record BenchmarkOptions
                                   its default mhd_connection_limit (1,020) up to 1,000 REST sessions per server, and
                                   is raised beyond (the host's Janus:RestConnectionLimit with it)
           --cluster               the cluster failover scenario (and its single-node baseline)
+          --churn N               the churn scenario with N calls
+          --retention S           Journal:EndedSessionRetention in seconds for --churn (default 5)
           --nodes M               cluster nodes, at least 2 (default 3)
           --reclaim-timeout S     Janus reclaim_session_timeout for --cluster (default 60; deploy/janus has 30)
           --create-concurrency C  session creates in flight through the API (default 32)
@@ -82,6 +90,8 @@ public sealed record BenchmarkOptions
     public BenchTransport Transport { get; init; } = BenchTransport.WebSocket;
     public int ReclaimTimeoutSeconds { get; init; } = 60;
     public bool HelpRequested { get; init; }
+    public int Churn { get; init; }
+    public TimeSpan Retention { get; init; } = TimeSpan.FromSeconds(5);
 
     public static BenchmarkOptions Parse(IReadOnlyList<string> args)
     {
@@ -108,10 +118,14 @@ public sealed record BenchmarkOptions
                 "--nodes" => options with { Nodes = Positive(name, Value()) is var nodes and >= 2 ? nodes : throw new UsageException("--nodes must be at least 2") },
                 "-h" or "--help" => options with { HelpRequested = true },
                 "--reclaim-timeout" => options with { ReclaimTimeoutSeconds = Positive(name, Value()) },
+                "--churn" => options with { Churn = Positive(name, Value()) },
+                "--retention" => options with { Retention = TimeSpan.FromSeconds(Positive(name, Value())) },
                 "--" => options, // ./build.sh bench -- --cluster passes the separator through
                 _ => throw new UsageException($"unknown option '{name}'"),
             };
         }
+        if (options.Churn > 0 && (options.Cluster || options.Standby || options.Servers > 1 || options.Transport != BenchTransport.WebSocket))
+            throw new UsageException("--churn is a single-host scenario with WebSocket sessions: not with --cluster, --standby, --servers or --transport");
         if (options.Cluster && options.Standby)
             throw new UsageException("--standby is a single-node scenario: a cluster node never waits as a standby");
         if (options.Servers > 1 && (options.Cluster || options.Standby))
@@ -124,6 +138,7 @@ public sealed record BenchmarkOptions
     }
 
     public override string ToString() =>
+        (Churn > 0 ? $"churn of {Churn} calls, retention {Retention.TotalSeconds:0} s, " : "") +
         (Cluster ? $"cluster of {Nodes}, Janus reclaim_session_timeout {ReclaimTimeoutSeconds} s, " : "") +
         (Standby ? "hot standby take-over, " : "") +
         (Servers > 1 ? $"1 then {Servers} Janus servers, " : "") +

@@ -18,21 +18,31 @@ if (options.HelpRequested)
     return 0;
 }
 
-Progress.Log($"{(options.Cluster ? "cluster failover after SIGKILL" : "reclaim after SIGKILL")}: {options}; {Environment.ProcessorCount} cores");
+Progress.Log($"{(options.Churn > 0 ? "recovery after churn" : options.Cluster ? "cluster failover after SIGKILL" : "reclaim after SIGKILL")}: " +
+             $"{options}; {Environment.ProcessorCount} cores");
 var results = new List<RunResult>();
 var failovers = new List<FailoverResult>();
+var churns = new List<ChurnScenario.Figures>();
 PostgresServer? postgres = null;
 try
 {
     if (options.Journals.Contains(JournalKind.PostgreSql))
         postgres = await PostgresServer.StartAsync();
-    if (options.Cluster)
-        failovers.AddRange(await new ClusterFailoverScenario(options).RunAsync(postgres!));
-    // With --cluster: the single-node baseline of the same N on the same PostgreSQL server.
-    var scenario = new ReclaimScenario(options);
-    foreach (var journal in options.Journals)
-        foreach (var servers in options.Servers > 1 ? [1, options.Servers] : new[] { 1 })
-            results.AddRange(await scenario.RunAsync(journal, postgres, servers));
+    if (options.Churn > 0)
+    {
+        foreach (var journal in options.Journals)
+            churns.AddRange(await new ChurnScenario(options).RunAsync(journal, postgres));
+    }
+    else
+    {
+        if (options.Cluster)
+            failovers.AddRange(await new ClusterFailoverScenario(options).RunAsync(postgres!));
+        // With --cluster: the single-node baseline of the same N on the same PostgreSQL server.
+        var scenario = new ReclaimScenario(options);
+        foreach (var journal in options.Journals)
+            foreach (var servers in options.Servers > 1 ? [1, options.Servers] : new[] { 1 })
+                results.AddRange(await scenario.RunAsync(journal, postgres, servers));
+    }
 }
 catch (BenchmarkFailedException e)
 {
@@ -51,6 +61,11 @@ finally
 }
 
 Console.WriteLine();
+if (options.Churn > 0)
+{
+    Console.WriteLine(ChurnScenario.Format(churns));
+    return 0;
+}
 Console.WriteLine(Report.Format(results));
 if (options.Cluster)
     Console.WriteLine(ClusterReport.Format(failovers, results));

@@ -21,10 +21,13 @@ public abstract class ClusterSpecs(PostgresFixture postgres, ITestOutputHelper o
 
     protected ClusterOfHosts Cluster => _cluster ?? throw new InvalidOperationException("The cluster has not started");
 
+    /// <summary>Host settings every node gets beyond the cluster's own (several servers: probed every second).</summary>
+    protected virtual Dictionary<string, string?>? Settings =>
+        JanusServers > 1 ? new Dictionary<string, string?> { ["Janus:ServerProbeInterval"] = "00:00:01" } : null;
+
     public async Task InitializeAsync() =>
         _cluster = await ClusterOfHosts.StartAsync(Nodes, ClusterOfHosts.FailoverJanus(), postgres.Server, Output.WriteLine,
-            JanusServers > 1 ? new Dictionary<string, string?> { ["Janus:ServerProbeInterval"] = "00:00:01" } : null,
-            ClusterOfHosts.NoNewtonsoftForJanusMessages, JanusServers);
+            Settings, ClusterOfHosts.NoNewtonsoftForJanusMessages, JanusServers);
 
     /// <summary>
     /// One incarnation per session and nothing lost between nodes: no node logged a journal write conflict or a message

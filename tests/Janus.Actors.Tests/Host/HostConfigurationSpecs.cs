@@ -55,6 +55,8 @@ public sealed class HostConfigurationSpecs
         { "Logging:Format", ["Janus:WebSocketUrl=ws://127.0.0.1:9/", "Logging:Format=xml"] },
         { "Cluster:Enabled", ["Janus:WebSocketUrl=ws://127.0.0.1:9/", "Cluster:Enabled=yes"] },
         { "Journal:Standby", ["Janus:WebSocketUrl=ws://127.0.0.1:9/", "Journal:Standby=perhaps"] },
+        { "Journal:EndedSessionRetention", ["Janus:WebSocketUrl=ws://127.0.0.1:9/", "Journal:EndedSessionRetention=an hour"] },
+        { "Journal:EndedSessionRetention", ["Janus:WebSocketUrl=ws://127.0.0.1:9/", "Journal:EndedSessionRetention=-00:00:01"] },
         { "Journal:Standby", [.. ClusterJournal, "Journal:Standby=true", "Cluster:Enabled=true", "Cluster:Port=4053", "Cluster:Seeds=127.0.0.1:4053"] },
         // A cluster needs one journal every node reaches: not a SQLite file.
         { "Journal:Provider", ["Janus:WebSocketUrl=ws://127.0.0.1:9/", "Cluster:Enabled=true", "Cluster:Port=4053", "Cluster:Seeds=127.0.0.1:4053"] },

@@ -59,10 +59,11 @@ public sealed class HostTelemetrySpecs(JanusFixture janus) : IClassFixture<Janus
             Patience, "the create's spans at the collector (they end, and are sent, one after the other)");
         Assert.Contains("janus-actors-host", traces); // the service name
         Assert.DoesNotContain("/healthz", traces); // probes are not traced
+        // The first exports may come before the create's requests were counted: wait for one that has them.
         var metrics = await Eventually.ReturnsAsync(() => Task.FromResult(Text(received, "/v1/metrics")),
-            text => text.Contains("Janus.Actors", StringComparison.Ordinal) && text.Contains("sessions", StringComparison.Ordinal), Patience,
-            "the Janus.Actors meter at the collector");
-        Assert.Contains("requests_in_flight", metrics);
+            text => text.Contains("Janus.Actors", StringComparison.Ordinal) && text.Contains("requests_in_flight", StringComparison.Ordinal), Patience,
+            "the Janus.Actors meter at the collector, with the requests the create sent");
+        Assert.Contains("sessions", metrics);
         collector.Stop();
     }
 
