@@ -59,13 +59,13 @@ public sealed class ChurnScenario(BenchmarkOptions options)
             }
             var (rows, bytes) = await MeasureJournalAsync(journal, connectionString);
 
-            var load = MachineLoad();
+            var load = MachineReadings.Load();
             var killed = Stopwatch.GetTimestamp();
             await host.KillAsync();
             await host.StartAsync(Patience);
             await WaitForActiveAsync(host, live.Count);
             var killToAllActive = Stopwatch.GetElapsedTime(killed);
-            var rss = await IdleRssMiBAsync(host);
+            var rss = await MachineReadings.IdleRssKiBAsync(host) / 1024;
             var figures = new Figures(name, label, killToAllActive, rss, rows, bytes, load);
             Progress.Log($"{name}, {label}: SIGKILL → all active {killToAllActive.TotalMilliseconds:0} ms, RSS {rss:0} MiB, " +
                          $"journal {rows:N0} rows, {bytes / 1024.0:N0} KiB (load {load:0.00})");
@@ -167,18 +167,6 @@ public sealed class ChurnScenario(BenchmarkOptions options)
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    private static double MachineLoad() =>
-        double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
-
-    /// <summary>The host's resident memory once it has been idle for a moment, in MiB.</summary>
-    private static async Task<double> IdleRssMiBAsync(HostProcess host)
-    {
-        await Task.Delay(TimeSpan.FromSeconds(3)); // settling time for the measurement, not a wait for a condition
-        var status = await File.ReadAllLinesAsync($"/proc/{host.ProcessId}/status");
-        return double.Parse(status.Single(l => l.StartsWith("VmRSS:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1],
-            System.Globalization.CultureInfo.InvariantCulture) / 1024;
     }
 
     /// <summary>Each journal's churned run beside its fresh one: the ratios the target (within 10 %) reads.</summary>

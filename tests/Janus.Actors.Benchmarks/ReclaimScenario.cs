@@ -79,7 +79,7 @@ public sealed class ReclaimScenario(BenchmarkOptions options)
         try
         {
             await host.StartAsync();
-            var emptyRss = await IdleRssKiBAsync(host);
+            var emptyRss = await MachineReadings.IdleRssKiBAsync(host);
             var (sessions, placed, restHandles) = await CreateSessionsAsync(host);
             janus.Placed = placed;
             janus.Rest = restHandles.Keys.ToHashSet();
@@ -87,7 +87,7 @@ public sealed class ReclaimScenario(BenchmarkOptions options)
             if (servers > 1)
                 Progress.Log($"placement over {servers} servers: {string.Join(", ", spread.OrderBy(s => s.Key).Select(s => $"{s.Key} {s.Value}"))}");
             await VerifyAsync(host, janus, sessions, "after creating them");
-            var rssPerSession = (await IdleRssKiBAsync(host) - emptyRss) / sessions.Count;
+            var rssPerSession = (await MachineReadings.IdleRssKiBAsync(host) - emptyRss) / sessions.Count;
             Progress.Log($"host RSS: {emptyRss / 1024:0} MiB with no session, {rssPerSession:0.0} KiB more per idle session");
             var echo = await TimeRestEchoesAsync(host, restHandles);
             if (echo is { } steady)
@@ -101,7 +101,7 @@ public sealed class ReclaimScenario(BenchmarkOptions options)
             for (var run = 1; run <= options.Runs; run++)
             {
                 await WaitForNoDeadPollsAsync(janus);
-                var load = MachineLoad();
+                var load = MachineReadings.Load();
                 var recovery = waiting is not null ? await KillAndTakeOverAsync(holder, waiting, janus, sessions) : await KillAndRecoverAsync(host, janus, sessions);
                 if (waiting is not null)
                 {
@@ -151,19 +151,6 @@ public sealed class ReclaimScenario(BenchmarkOptions options)
         }
         if (clock.Elapsed > TimeSpan.FromSeconds(1))
             Progress.Log($"waited {Ms(clock.Elapsed)} for Janus to answer the dead host's long polls before the next kill");
-    }
-
-    /// <summary>The one-minute load average: these machines are shared, and every figure means more beside it.</summary>
-    private static double MachineLoad() =>
-        double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
-
-    /// <summary>The host's resident memory once it has been idle for a moment (its start-up garbage collected), in KiB.</summary>
-    private static async Task<double> IdleRssKiBAsync(HostProcess host)
-    {
-        await Task.Delay(TimeSpan.FromSeconds(3)); // settling time for the measurement, not a wait for a condition
-        var status = await File.ReadAllLinesAsync($"/proc/{host.ProcessId}/status");
-        return double.Parse(status.Single(l => l.StartsWith("VmRSS:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1],
-            System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>

@@ -68,8 +68,13 @@ public sealed class ClusterOfHosts : IAsyncDisposable
     /// How many Janus servers, all configured alike: one is the single-server settings; more are <c>Janus:Servers</c>
     /// named <c>janus-0</c>, <c>janus-1</c>, … with their Admin APIs.
     /// </param>
+    /// <param name="bootstrap">
+    /// The nodes find each other by config discovery (every node's Akka.Remote endpoint, all of them required) instead
+    /// of a seed list.
+    /// </param>
     public static async Task<ClusterOfHosts> StartAsync(int nodeCount, JanusServerOptions janusOptions, PostgresServer postgres,
-        Action<string> log, IReadOnlyDictionary<string, string?>? extraSettings = null, string? akkaHocon = null, int janusServers = 1)
+        Action<string> log, IReadOnlyDictionary<string, string?>? extraSettings = null, string? akkaHocon = null, int janusServers = 1,
+        bool bootstrap = false)
     {
         var servers = Enumerable.Range(0, janusServers).Select(_ => new JanusServer(janusOptions)).ToList();
         ClusterOfHosts? cluster = null;
@@ -79,6 +84,7 @@ public sealed class ClusterOfHosts : IAsyncDisposable
             cluster = new ClusterOfHosts(servers, await postgres.CreateDatabaseAsync(), log);
             var clusterPorts = LoopbackPorts.Free(nodeCount);
             var seeds = string.Join(',', clusterPorts.Take(Math.Min(2, nodeCount)).Select(p => $"127.0.0.1:{p}"));
+            var everyNode = string.Join(',', clusterPorts.Select(p => $"127.0.0.1:{p}"));
             for (var i = 0; i < nodeCount; i++)
             {
                 var settings = new Dictionary<string, string?>(extraSettings ?? new Dictionary<string, string?>())
@@ -88,8 +94,15 @@ public sealed class ClusterOfHosts : IAsyncDisposable
                     ["Cluster:Enabled"] = "true",
                     ["Cluster:Hostname"] = "127.0.0.1",
                     ["Cluster:Port"] = clusterPorts[i].ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    ["Cluster:Seeds"] = seeds,
                 };
+                if (bootstrap)
+                {
+                    settings["Cluster:Discovery"] = "config";
+                    settings["Cluster:ContactPoints"] = everyNode;
+                    settings["Cluster:RequiredContactPoints"] = nodeCount.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+                else
+                    settings["Cluster:Seeds"] = seeds;
                 if (akkaHocon is not null)
                     settings["Akka:Hocon"] = akkaHocon;
                 foreach (var (key, value) in JanusHostSettings.For(servers)) settings[key] = value;

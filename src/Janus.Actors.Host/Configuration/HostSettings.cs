@@ -123,8 +123,11 @@ public sealed record HostSettings(JanusOptions Janus, JanusJournalOptions Journa
 
     /// <summary>
     /// <c>Cluster:Enabled</c> = true makes this host a node of a cluster: <c>Cluster:Port</c> (Akka.Remote TCP port),
-    /// <c>Cluster:Seeds</c> (comma-separated <c>host:port</c>, the same on every node), <c>Cluster:Hostname</c> (what the
-    /// other nodes reach this one at; default 127.0.0.1). The library checks them (and that the journal is PostgreSQL).
+    /// <c>Cluster:Hostname</c> (what the other nodes reach this one at; default 127.0.0.1), and how it finds the others:
+    /// <c>Cluster:Seeds</c> (comma-separated <c>host:port</c>, the same on every node), or <c>Cluster:Discovery</c>
+    /// <c>config</c> (<c>Cluster:ContactPoints</c>, every node's comma-separated <c>host:port</c>) or <c>kubernetes</c>
+    /// (the pods <c>Cluster:KubernetesPodLabelSelector</c> selects), with <c>Cluster:RequiredContactPoints</c>. The library
+    /// checks them (and that the journal is PostgreSQL).
     /// </summary>
     private static JanusClusterOptions? ReadCluster(IConfiguration configuration)
     {
@@ -132,12 +135,29 @@ public sealed record HostSettings(JanusOptions Janus, JanusJournalOptions Journa
         if (enabled is null) return null;
         if (!bool.TryParse(enabled, out var on)) throw new HostConfigurationException("Cluster:Enabled", "cannot be read as true or false");
         if (!on) return null;
-        var port = Optional(configuration, "Cluster:Port") is { } text
-            ? int.TryParse(text, out var number) ? number : throw new HostConfigurationException("Cluster:Port", "cannot be read as a whole number")
-            : 0;
-        return new JanusClusterOptions(Optional(configuration, "Cluster:Hostname") ?? "127.0.0.1", port,
-            (Optional(configuration, "Cluster:Seeds") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        var defaults = new JanusClusterOptions();
+        var discovery = Optional(configuration, "Cluster:Discovery") is { } method
+            ? Enum.TryParse<JanusClusterDiscovery>(method, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
+                ? parsed
+                : throw new HostConfigurationException("Cluster:Discovery", "must be seeds, config or kubernetes")
+            : JanusClusterDiscovery.Seeds;
+        return new JanusClusterOptions(Optional(configuration, "Cluster:Hostname") ?? "127.0.0.1", WholeNumber(configuration, "Cluster:Port") ?? 0,
+            List(configuration, "Cluster:Seeds"))
+        {
+            Discovery = discovery,
+            RequiredContactPoints = WholeNumber(configuration, "Cluster:RequiredContactPoints") ?? defaults.RequiredContactPoints,
+            ContactPoints = List(configuration, "Cluster:ContactPoints"),
+            KubernetesPodLabelSelector = Optional(configuration, "Cluster:KubernetesPodLabelSelector") ?? defaults.KubernetesPodLabelSelector,
+        };
     }
+
+    private static int? WholeNumber(IConfiguration configuration, string key) => Optional(configuration, key) is { } text
+        ? int.TryParse(text, out var number) ? number : throw new HostConfigurationException(key, "cannot be read as a whole number")
+        : null;
+
+    /// <summary>A comma-separated list (<c>a:1,b:2</c>).</summary>
+    private static string[] List(IConfiguration configuration, string key) =>
+        (Optional(configuration, key) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     /// <summary>
     /// <c>Akka:Hocon</c>: HOCON that overrides any Akka key, including every key of the embedded <c>hocon/*.conf</c>

@@ -3,7 +3,10 @@ using Janus.Actors.Persistence;
 
 namespace Janus.Actors.Cluster;
 
-/// <summary>Akka configuration of a cluster node: <c>hocon/cluster.conf</c> plus this node's address and seeds.</summary>
+/// <summary>
+/// Akka configuration of a cluster node: <c>hocon/cluster.conf</c> plus this node's address and how it finds the others —
+/// seed nodes, or Akka.Discovery (config or Kubernetes API), whose nodes <see cref="DiscoveredSeeds"/> joins.
+/// </summary>
 public static class JanusClusterConfig
 {
     /// <summary>
@@ -11,7 +14,8 @@ public static class JanusClusterConfig
     /// <see cref="JanusPersistence.ToConfig"/>). Sharding's own journal plugin is a copy of the session journal's, so
     /// it writes to the same database with its own batching and circuit breaker.
     /// </summary>
-    /// <exception cref="ArgumentException">the port is out of range, or a seed is missing or not <c>host:port</c>.</exception>
+    /// <exception cref="ArgumentException">the options have a problem (<see cref="JanusClusterOptions"/>: a port out of range, a seed or contact point that is not <c>host:port</c>, …).</exception>
+    /// <exception cref="InvalidOperationException">Kubernetes discovery without the package <c>Akka.Discovery.KubernetesApi</c>.</exception>
     public static Config ToConfig(JanusClusterOptions options, Config journal)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -23,9 +27,41 @@ public static class JanusClusterConfig
              akka.remote.dot-netty.tcp.hostname = {HoconString.Quote(options.Hostname)}
              akka.remote.dot-netty.tcp.port = {options.Port}
              akka.cluster.seed-nodes = [{string.Join(", ", seeds)}]
+             {Discovery(options)}
              {ShardingJournal(journal)}
              """);
-        return node.WithFallback(JanusPersistence.Embedded("cluster.conf")).WithFallback(journal).WithFallback(ShardingJournalDefaults.Value);
+        var config = node.WithFallback(JanusPersistence.Embedded("cluster.conf")).WithFallback(journal).WithFallback(ShardingJournalDefaults.Value);
+        return options.Discovery == JanusClusterDiscovery.Kubernetes ? config.WithFallback(KubernetesDiscoveryDefaults()) : config;
+    }
+
+    /// <summary>The name the nodes are discovered under (config discovery's service).</summary>
+    internal const string ServiceName = JanusClusterOptions.SystemName;
+
+    /// <summary>The container port the nodes' Akka.Remote listens on, by name (Kubernetes discovery).</summary>
+    internal const string RemotingPortName = "remoting";
+
+    /// <summary>Discovery's method and settings: the nodes' endpoints as a list (config), or the pods the Kubernetes API lists.</summary>
+    private static string Discovery(JanusClusterOptions options) => options.Discovery switch
+    {
+        JanusClusterDiscovery.Config => $"""
+                                         akka.discovery.method = config
+                                         akka.discovery.config.services.{ServiceName}.endpoints = [{string.Join(", ", options.ContactPoints.Select(HoconString.Quote))}]
+                                         """,
+        JanusClusterDiscovery.Kubernetes => $"""
+                                             akka.discovery.method = kubernetes-api
+                                             akka.discovery.kubernetes-api.class = "Akka.Discovery.KubernetesApi.KubernetesApiServiceDiscovery, Akka.Discovery.KubernetesApi"
+                                             akka.discovery.kubernetes-api.pod-label-selector = {HoconString.Quote(options.KubernetesPodLabelSelector)}
+                                             """,
+        _ => "",
+    };
+
+    /// <summary>Akka.Discovery.KubernetesApi's reference configuration, read from the package the application brings.</summary>
+    private static Config KubernetesDiscoveryDefaults()
+    {
+        const string type = "Akka.Discovery.KubernetesApi.KubernetesDiscovery, Akka.Discovery.KubernetesApi";
+        var discovery = Type.GetType(type)
+                        ?? throw new InvalidOperationException("Kubernetes discovery needs the package Akka.Discovery.KubernetesApi in the application");
+        return (Config)discovery.GetMethod("DefaultConfiguration")!.Invoke(null, null)!;
     }
 
     /// <summary>The session journal's own settings (class, database, tables, batching), repeated for sharding's plugin.</summary>

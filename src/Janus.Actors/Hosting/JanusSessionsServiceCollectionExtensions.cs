@@ -135,6 +135,8 @@ public static class JanusSessionsServiceCollectionExtensions
                 key => JanusSessionActor.Props(key, janus, sessions, servers, cluster.Node),
                 ClusterShardingSettings.Create(system),
                 new JanusSessionMessageExtractor(JanusSessionMessageExtractor.DefaultShards));
+            if (cluster.Discovery != JanusClusterDiscovery.Seeds)
+                system.ActorOf(DiscoveredSeeds.Props(cluster), DiscoveredSeeds.Name);
             registry.Register<IJanusSessions>(sessions);
         });
 

@@ -25,9 +25,12 @@ public abstract class ClusterSpecs(PostgresFixture postgres, ITestOutputHelper o
     protected virtual Dictionary<string, string?>? Settings =>
         JanusServers > 1 ? new Dictionary<string, string?> { ["Janus:ServerProbeInterval"] = "00:00:01" } : null;
 
+    /// <summary>The nodes find each other by config discovery instead of seeds.</summary>
+    protected virtual bool Bootstrap => false;
+
     public async Task InitializeAsync() =>
         _cluster = await ClusterOfHosts.StartAsync(Nodes, ClusterOfHosts.FailoverJanus(), postgres.Server, Output.WriteLine,
-            Settings, ClusterOfHosts.NoNewtonsoftForJanusMessages, JanusServers);
+            Settings, ClusterOfHosts.NoNewtonsoftForJanusMessages, JanusServers, Bootstrap);
 
     /// <summary>
     /// One incarnation per session and nothing lost between nodes: no node logged a journal write conflict or a message

@@ -63,4 +63,45 @@ public sealed class JanusClusterConfigSpecs
     public void Seed_that_is_not_host_and_port_is_refused(string seed) =>
         Assert.Throws<ArgumentException>(() => JanusClusterConfig.ToConfig(new JanusClusterOptions("10.0.0.7", 4053, [seed]),
             JanusPersistence.ToConfig(new JanusJournalOptions(JanusJournalProvider.PostgreSql, ConnectionString))));
+
+    private static Akka.Configuration.Config Bootstrapping(JanusClusterOptions options) =>
+        JanusClusterConfig.ToConfig(options, JanusPersistence.ToConfig(new JanusJournalOptions(JanusJournalProvider.PostgreSql, ConnectionString)));
+
+    [Fact]
+    public void Config_discovery_lists_the_nodes_and_names_no_seed()
+    {
+        var config = Bootstrapping(new JanusClusterOptions("10.0.0.7", 4053, [])
+        {
+            Discovery = JanusClusterDiscovery.Config, RequiredContactPoints = 3, ContactPoints = ["10.0.0.5:4053", "10.0.0.6:4053", "10.0.0.7:4053"],
+        });
+
+        Assert.Empty(config.GetStringList("akka.cluster.seed-nodes"));
+        Assert.Equal("config", config.GetString("akka.discovery.method"));
+        Assert.Equal(["10.0.0.5:4053", "10.0.0.6:4053", "10.0.0.7:4053"], config.GetStringList("akka.discovery.config.services.janus-actors.endpoints"));
+    }
+
+    [Fact]
+    public void Kubernetes_discovery_lists_the_labelled_pods_with_the_packages_own_defaults()
+    {
+        var config = Bootstrapping(new JanusClusterOptions("10.0.0.7", 4053, []) { Discovery = JanusClusterDiscovery.Kubernetes, KubernetesPodLabelSelector = "app=calls" });
+
+        Assert.Empty(config.GetStringList("akka.cluster.seed-nodes"));
+        Assert.Equal("kubernetes-api", config.GetString("akka.discovery.method"));
+        Assert.Equal("app=calls", config.GetString("akka.discovery.kubernetes-api.pod-label-selector"));
+        Assert.NotNull(Type.GetType(config.GetString("akka.discovery.kubernetes-api.class"))); // the host's package, which the tests carry too
+        Assert.Equal("/var/run/secrets/kubernetes.io/serviceaccount/token", config.GetString("akka.discovery.kubernetes-api.api-token-path"));
+    }
+
+    public static TheoryData<JanusClusterOptions, string> BadDiscovery => new()
+    {
+        { new JanusClusterOptions("10.0.0.7", 4053, ["10.0.0.5:4053"]) { Discovery = JanusClusterDiscovery.Kubernetes }, "Seeds must be empty" },
+        { new JanusClusterOptions("10.0.0.7", 4053, []) { Discovery = JanusClusterDiscovery.Config }, "ContactPoints must list" },
+        { new JanusClusterOptions("10.0.0.7", 4053, []) { Discovery = JanusClusterDiscovery.Config, ContactPoints = ["10.0.0.5"] }, "ContactPoints has '10.0.0.5'" },
+        { new JanusClusterOptions("10.0.0.7", 4053, []) { Discovery = JanusClusterDiscovery.Kubernetes, RequiredContactPoints = 0 }, "RequiredContactPoints must be" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadDiscovery))]
+    public void Discovery_settings_that_cannot_work_are_refused_naming_the_setting(JanusClusterOptions options, string problem) =>
+        Assert.Contains(problem, Assert.Throws<ArgumentException>(() => Bootstrapping(options)).Message);
 }

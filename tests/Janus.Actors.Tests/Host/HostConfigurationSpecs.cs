@@ -63,6 +63,9 @@ public sealed class HostConfigurationSpecs
         { "Cluster:Port", [.. ClusterJournal, "Cluster:Enabled=true", "Cluster:Seeds=127.0.0.1:4053"] },
         { "Cluster:Port", [.. ClusterJournal, "Cluster:Enabled=true", "Cluster:Port=70000", "Cluster:Seeds=127.0.0.1:4053"] },
         { "Cluster:Seeds", [.. ClusterJournal, "Cluster:Enabled=true", "Cluster:Port=4053"] },
+        { "Cluster:Discovery", [.. ClusterJournal, "Cluster:Enabled=true", "Cluster:Port=4053", "Cluster:Discovery=dns"] },
+        { "Cluster:ContactPoints", [.. ClusterJournal, "Cluster:Enabled=true", "Cluster:Port=4053", "Cluster:Discovery=config"] },
+        { "Cluster:Seeds", [.. ClusterJournal, "Cluster:Enabled=true", "Cluster:Port=4053", "Cluster:Discovery=kubernetes", "Cluster:Seeds=127.0.0.1:4053"] },
         { "Cluster:Seeds", [.. ClusterJournal, "Cluster:Enabled=true", "Cluster:Port=4053", "Cluster:Seeds=127.0.0.1"] },
         { "Cluster:Hostname", [.. ClusterJournal, "Cluster:Enabled=true", "Cluster:Port=4053", "Cluster:Seeds=127.0.0.1:4053", "Cluster:Hostname=not a host"] },
         // A SQLite file whose directory cannot be created: a regular file stands where the directory should be.
