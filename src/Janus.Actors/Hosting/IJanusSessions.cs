@@ -46,16 +46,17 @@ public interface IJanusSessions
     /// and on later starts returns the session the journal already has (being reclaimed, or active) instead of failing.
     /// <see cref="CreateOrResumeResult.Created"/> says which, so your code knows whether to set the session up (attach,
     /// register, join) or to pick it up where it was. A resumed session may have ended while your process was down: its
-    /// <see cref="JanusSessionInfo.State"/> is then <c>Lost</c> or <c>Destroyed</c>, and the key cannot be used again.
+    /// <see cref="JanusSessionInfo.State"/> is then <c>Lost</c> or <c>Destroyed</c>, and the key stays taken until the session
+    /// is forgotten (<see cref="Persistence.JanusJournalOptions.EndedSessionRetention"/>).
     /// </summary>
     /// <exception cref="JanusRequestException">Janus refused the create.</exception>
     /// <exception cref="JanusSessionUnavailableException">Janus or the journal is unreachable: nothing was created; try again later.</exception>
     Task<CreateOrResumeResult> CreateOrResumeAsync(string key, JanusTransportKind transport, CancellationToken cancellationToken = default);
 
-    /// <summary>The session, or null when no session has this key.</summary>
+    /// <summary>The session, or null when no session has this key (or its session ended and was forgotten).</summary>
     Task<JanusSessionInfo?> GetAsync(string key, CancellationToken cancellationToken = default);
 
-    /// <summary>Every session this node knows, including ended ones.</summary>
+    /// <summary>Every session this node knows, including ended ones still within their retention (<see cref="Persistence.JanusJournalOptions.EndedSessionRetention"/>).</summary>
     Task<IReadOnlyList<JanusSessionInfo>> ListAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Attaches a plugin handle and returns its id once persisted.</summary>
