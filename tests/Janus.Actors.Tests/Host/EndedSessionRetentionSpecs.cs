@@ -13,7 +13,7 @@ namespace Janus.Actors.Tests.Host;
 public abstract class EndedSessionRetentionSpecs(ITestOutputHelper output) : IAsyncLifetime
 {
     /// <summary>Calls of create → attach → destroy, <see cref="InFlight"/> at a time, as a busy backend makes them.</summary>
-    private const int Calls = 2_000;
+    private const int Calls = 1_000;
     private const int InFlight = 16;
     private static readonly TimeSpan Retention = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
