@@ -54,6 +54,9 @@ public sealed class ClusterOfHosts : IAsyncDisposable
 
     public IEnumerable<ClusterNode> RunningNodes => _nodes.Where(n => n.IsRunning);
 
+    /// <summary>The Kubernetes API the nodes ask, when they find each other through it.</summary>
+    public FakeKubernetesApi? KubernetesApi { get; private set; }
+
     /// <summary>
     /// Starts Janus, creates a database, starts <paramref name="nodeCount"/> nodes at once and waits until every node
     /// sees all of them Up. On failure everything started so far is disposed.
@@ -68,13 +71,14 @@ public sealed class ClusterOfHosts : IAsyncDisposable
     /// How many Janus servers, all configured alike: one is the single-server settings; more are <c>Janus:Servers</c>
     /// named <c>janus-0</c>, <c>janus-1</c>, … with their Admin APIs.
     /// </param>
-    /// <param name="bootstrap">
-    /// The nodes find each other by config discovery (every node's Akka.Remote endpoint, all of them required) instead
-    /// of a seed list.
+    /// <param name="discovery">
+    /// How the nodes find each other: a seed list (the first two nodes), config discovery (every node's Akka.Remote
+    /// endpoint), or the Kubernetes API — a <see cref="FakeKubernetesApi"/> listing every node as a pod; with discovery,
+    /// all nodes are required before any joins.
     /// </param>
     public static async Task<ClusterOfHosts> StartAsync(int nodeCount, JanusServerOptions janusOptions, PostgresServer postgres,
         Action<string> log, IReadOnlyDictionary<string, string?>? extraSettings = null, string? akkaHocon = null, int janusServers = 1,
-        bool bootstrap = false)
+        NodeDiscovery discovery = NodeDiscovery.Seeds)
     {
         var servers = Enumerable.Range(0, janusServers).Select(_ => new JanusServer(janusOptions)).ToList();
         ClusterOfHosts? cluster = null;
@@ -85,6 +89,11 @@ public sealed class ClusterOfHosts : IAsyncDisposable
             var clusterPorts = LoopbackPorts.Free(nodeCount);
             var seeds = string.Join(',', clusterPorts.Take(Math.Min(2, nodeCount)).Select(p => $"127.0.0.1:{p}"));
             var everyNode = string.Join(',', clusterPorts.Select(p => $"127.0.0.1:{p}"));
+            if (discovery == NodeDiscovery.Kubernetes)
+            {
+                cluster.KubernetesApi = new FakeKubernetesApi(clusterPorts);
+                akkaHocon = akkaHocon is null ? cluster.KubernetesApi.Hocon : akkaHocon + "\n" + cluster.KubernetesApi.Hocon;
+            }
             for (var i = 0; i < nodeCount; i++)
             {
                 var settings = new Dictionary<string, string?>(extraSettings ?? new Dictionary<string, string?>())
@@ -95,14 +104,16 @@ public sealed class ClusterOfHosts : IAsyncDisposable
                     ["Cluster:Hostname"] = "127.0.0.1",
                     ["Cluster:Port"] = clusterPorts[i].ToString(System.Globalization.CultureInfo.InvariantCulture),
                 };
-                if (bootstrap)
+                if (discovery == NodeDiscovery.Seeds)
+                    settings["Cluster:Seeds"] = seeds;
+                else
                 {
-                    settings["Cluster:Discovery"] = "config";
-                    settings["Cluster:ContactPoints"] = everyNode;
+                    settings["Cluster:Discovery"] = discovery == NodeDiscovery.Config ? "config" : "kubernetes";
                     settings["Cluster:RequiredContactPoints"] = nodeCount.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 }
-                else
-                    settings["Cluster:Seeds"] = seeds;
+                if (discovery == NodeDiscovery.Config)
+                    settings["Cluster:ContactPoints"] = everyNode;
+                foreach (var (key, value) in cluster.KubernetesApi?.HostSettings ?? new Dictionary<string, string?>()) settings[key] = value;
                 if (akkaHocon is not null)
                     settings["Akka:Hocon"] = akkaHocon;
                 foreach (var (key, value) in JanusHostSettings.For(servers)) settings[key] = value;
@@ -311,6 +322,15 @@ public sealed class ClusterOfHosts : IAsyncDisposable
     {
         await Task.WhenAll(_nodes.Select(n => n.DisposeAsync().AsTask()));
         foreach (var janus in JanusServers) await janus.DisposeAsync();
+        if (KubernetesApi is not null) await KubernetesApi.DisposeAsync();
     }
 
+}
+
+/// <summary>How the nodes of a <see cref="ClusterOfHosts"/> find each other.</summary>
+public enum NodeDiscovery
+{
+    Seeds,
+    Config,
+    Kubernetes,
 }

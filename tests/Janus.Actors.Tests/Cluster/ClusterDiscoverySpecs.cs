@@ -1,25 +1,57 @@
 namespace Janus.Actors.Tests.Cluster;
 
 /// <summary>
-/// Nodes with no seed list form one cluster by discovery (Akka.Discovery's config method listing every node), serve
-/// sessions from every node, take a SIGKILLed node's sessions over, and a node started again finds the running cluster
-/// and joins it.
+/// Nodes with no seed list form one cluster by discovery: every node sees all of them Up under one leader, each having
+/// logged the nodes it found and joined.
 /// </summary>
-[Trait(SpecKind.Name, SpecKind.EndToEnd)]
-public sealed class ClusterDiscoverySpecs(PostgresFixture postgres, ITestOutputHelper output) : ClusterSpecs(postgres, output)
+public abstract class ClusterDiscoverySpecs(PostgresFixture postgres, ITestOutputHelper output) : ClusterSpecs(postgres, output)
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
+    protected static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
 
-    protected override bool Bootstrap => true;
-
-    [Fact]
-    public async Task Nodes_without_seeds_form_one_cluster_serve_sessions_and_a_restarted_node_joins_it_again()
+    /// <summary>StartAsync waited for every node to see all of them Up: one cluster, formed without a seed list.</summary>
+    protected async Task AssertOneClusterFormedByDiscoveryAsync()
     {
-        // StartAsync waited for every node to see all three Up: one cluster, formed without a seed list.
         var views = await Task.WhenAll(Cluster.Nodes.Select(n => n.ClusterViewAsync()));
         Assert.All(views, view => Assert.Equal(Cluster.Nodes.Select(n => n.Address).Order(), view.Members.Select(m => m.Node).Order()));
         Assert.Single(views.Select(view => view.Leader).Distinct());
         Assert.All(Cluster.Nodes, node => Assert.NotEmpty(Cluster.LogLinesContaining([node], ": joining them, ")));
+    }
+}
+
+/// <summary>Config discovery: every node lists every node's Akka.Remote endpoint.</summary>
+[Trait(SpecKind.Name, SpecKind.EndToEnd)]
+public sealed class ConfigClusterDiscoverySpecs(PostgresFixture postgres, ITestOutputHelper output) : ClusterDiscoverySpecs(postgres, output)
+{
+    protected override NodeDiscovery Discovery => NodeDiscovery.Config;
+
+    [Fact]
+    public async Task Nodes_listing_each_other_form_one_cluster_without_seeds()
+    {
+        await AssertOneClusterFormedByDiscoveryAsync();
+        var created = await Cluster.CreateRoundRobinAsync(1);
+        foreach (var session in created)
+            Assert.Equal("ok", await Cluster.Nodes.Last().EchoAsync(session.Key, session.HandleId));
+        AssertCleanLogs();
+    }
+}
+
+/// <summary>
+/// Kubernetes API discovery against a Kubernetes API that lists the nodes as pods (TLS, the service account's token and
+/// CA file, one namespace, the label selector): the cluster forms, serves sessions, takes a SIGKILLed node's sessions
+/// over, and the node started again finds the running cluster and joins it.
+/// </summary>
+[Trait(SpecKind.Name, SpecKind.EndToEnd)]
+public sealed class KubernetesClusterDiscoverySpecs(PostgresFixture postgres, ITestOutputHelper output) : ClusterDiscoverySpecs(postgres, output)
+{
+    protected override NodeDiscovery Discovery => NodeDiscovery.Kubernetes;
+
+    [Fact]
+    public async Task Pods_listed_by_the_Kubernetes_API_form_one_cluster_survive_a_SIGKILL_and_take_the_node_back()
+    {
+        await AssertOneClusterFormedByDiscoveryAsync();
+        var api = Cluster.KubernetesApi!;
+        Assert.True(api.Listed >= Cluster.Nodes.Count, $"the API listed the pods {api.Listed} times");
+        Assert.Equal(0, api.Refused); // every node sent the service account's token, for its namespace and label selector
 
         var created = await Cluster.CreateRoundRobinAsync(1);
         var hosting = await Cluster.HostingNodesAsync(created.Select(s => s.Key));

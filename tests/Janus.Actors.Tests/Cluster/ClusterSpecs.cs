@@ -25,12 +25,12 @@ public abstract class ClusterSpecs(PostgresFixture postgres, ITestOutputHelper o
     protected virtual Dictionary<string, string?>? Settings =>
         JanusServers > 1 ? new Dictionary<string, string?> { ["Janus:ServerProbeInterval"] = "00:00:01" } : null;
 
-    /// <summary>The nodes find each other by config discovery instead of seeds.</summary>
-    protected virtual bool Bootstrap => false;
+    /// <summary>How the nodes find each other: seeds, or discovery.</summary>
+    protected virtual NodeDiscovery Discovery => NodeDiscovery.Seeds;
 
     public async Task InitializeAsync() =>
         _cluster = await ClusterOfHosts.StartAsync(Nodes, ClusterOfHosts.FailoverJanus(), postgres.Server, Output.WriteLine,
-            Settings, ClusterOfHosts.NoNewtonsoftForJanusMessages, JanusServers, Bootstrap);
+            Settings, ClusterOfHosts.NoNewtonsoftForJanusMessages, JanusServers, Discovery);
 
     /// <summary>
     /// One incarnation per session and nothing lost between nodes: no node logged a journal write conflict or a message

@@ -65,8 +65,27 @@ public sealed class KubernetesManifestSpecs(PostgresFixture postgres)
     }
 
     [Fact]
+    public void Probes_a_headless_service_and_a_disruption_budget_take_one_node_at_a_time()
+    {
+        Assert.Equal("/healthz", Container.Mapping("livenessProbe").Mapping("httpGet").Text("path"));
+        Assert.Contains("/readyz", string.Join(' ', Container.Mapping("readinessProbe").Mapping("exec").Texts("command")));
+        Assert.True(int.Parse(PodSpec.Text("terminationGracePeriodSeconds")!, System.Globalization.CultureInfo.InvariantCulture) >= 30,
+            "a node needs time to leave the cluster and hand its sessions over");
+        Assert.Equal("0", Kind("Deployment").Mapping("spec").Mapping("strategy").Mapping("rollingUpdate").Text("maxSurge"));
+        var headless = Documents.Single(d => d.Text("kind") == "Service" && d.Mapping("spec").Text("clusterIP") == "None");
+        Assert.Equal("janus-actors", headless.Mapping("spec").Mapping("selector").Text("app"));
+        var budget = Kind("PodDisruptionBudget").Mapping("spec");
+        Assert.Equal("1", budget.Text("maxUnavailable"));
+        Assert.Equal("janus-actors", budget.Mapping("selector").Mapping("matchLabels").Text("app"));
+        var image = Container.Text("image")!;
+        Assert.Matches("^[^:@]+[:@][^:]+$", image); // a tag or a digest
+        Assert.DoesNotMatch(":latest$", image);
+    }
+
+    [Fact]
     public void Secrets_are_files_and_never_settings_in_the_clear()
     {
+        Assert.DoesNotContain("secretKeyRef", string.Join('\n', ((YamlSequenceNode)Container.Find("env")!).Children.Select(e => e.ToString())));
         Assert.DoesNotContain(Settings.Keys, key => key is "Api__Token" or "Journal__ConnectionString" or "Janus__ApiSecret");
         var mount = ((YamlSequenceNode)Container.Find("volumeMounts")!).Children.Cast<YamlMappingNode>().Single();
         Assert.Equal("/run/secrets", mount.Text("mountPath"));
