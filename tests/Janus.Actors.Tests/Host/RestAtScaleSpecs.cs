@@ -38,7 +38,11 @@ public sealed class RestAtScaleSpecs(ITestOutputHelper output)
         await EchoOnASampleAsync(host, sessions);
         output.WriteLine($"HTTP connections at peak: the host held {peak.ClientMax} (its budget {JanusServerSettings.DefaultRestConnectionLimit}), " +
                          $"Janus {peak.Max} ({peak.AtMax}; it serves {JanusServerOptions.JanusDefaultMhdConnectionLimit})");
-        Assert.InRange(peak.ClientMax, sessions.Count, JanusServerSettings.DefaultRestConnectionLimit); // a long poll each, and no more than the budget
+        // A long poll each, and no more than the budget — give or take the one connection being replaced: .NET's pool frees
+        // a closing connection's place before its socket is closed, so a sample can catch the new one beside it (seen once
+        // in ~10 runs: 1,017). What Janus must never see is more than it serves.
+        Assert.InRange(peak.ClientMax, sessions.Count, JanusServerSettings.DefaultRestConnectionLimit + 1);
+        Assert.InRange(peak.Max, sessions.Count, JanusServerOptions.JanusDefaultMhdConnectionLimit);
     }
 
     [Fact]
