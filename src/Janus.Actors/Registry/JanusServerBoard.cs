@@ -25,8 +25,15 @@ internal sealed class JanusServerBoard
         public Dictionary<string, (DateTime At, JanusTransportKind Transport)> Placing { get; } = new(StringComparer.Ordinal);
         public Dictionary<string, long> OnOtherNodes { get; } = new(StringComparer.Ordinal);
         public Dictionary<string, long> RestOnOtherNodes { get; } = new(StringComparer.Ordinal);
-        public long PlacingRest => Placing.Values.Count(placing => placing.Transport == JanusTransportKind.Rest);
     }
+
+    /// <summary>
+    /// Creates in flight on a server that the registry does not count yet: a session's first report reaches the counts
+    /// before it reaches this board (<see cref="Reported"/>), and must not count twice meanwhile (a create refused one
+    /// short of the REST budget was seen).
+    /// </summary>
+    private long Placing(Entry entry, JanusTransportKind? transport = null) =>
+        entry.Placing.Count(placing => (transport is null || placing.Value.Transport == transport) && !_sessions.IsCounted(placing.Key));
 
     private readonly List<Entry> _servers;
     private readonly Dictionary<string, DateTime> _otherNodesHeard = new(StringComparer.Ordinal);
@@ -127,11 +134,11 @@ internal sealed class JanusServerBoard
 
     /// <summary>This node's live sessions per server, for the other nodes.</summary>
     public IReadOnlyDictionary<string, long> LiveHere() =>
-        _servers.ToDictionary(entry => entry.Settings.Name, entry => _sessions.LiveOn(entry.Settings.Name) + entry.Placing.Count);
+        _servers.ToDictionary(entry => entry.Settings.Name, entry => _sessions.LiveOn(entry.Settings.Name) + Placing(entry));
 
     /// <summary>This node's live REST sessions per server, for the other nodes.</summary>
     public IReadOnlyDictionary<string, long> LiveRestHere() =>
-        _servers.ToDictionary(entry => entry.Settings.Name, entry => _sessions.LiveRestOn(entry.Settings.Name) + entry.PlacingRest);
+        _servers.ToDictionary(entry => entry.Settings.Name, entry => _sessions.LiveRestOn(entry.Settings.Name) + Placing(entry, JanusTransportKind.Rest));
 
     /// <summary>Every server in configuration order.</summary>
     public IReadOnlyList<JanusServerStatus> Statuses() => _servers.Select(StatusOf).ToList();
@@ -144,11 +151,11 @@ internal sealed class JanusServerBoard
         : entry.Problem is not null ? JanusServerState.Unreachable
         : entry.DrainedHere || entry.Info is { AcceptingNewSessions: false } ? JanusServerState.Draining
         : JanusServerState.Up,
-        _sessions.LiveOn(entry.Settings.Name) + entry.Placing.Count + entry.OnOtherNodes.Values.Sum(),
+        _sessions.LiveOn(entry.Settings.Name) + Placing(entry) + entry.OnOtherNodes.Values.Sum(),
         entry.Settings,
         entry.Info,
         entry.Problem,
-        _sessions.LiveRestOn(entry.Settings.Name) + entry.PlacingRest + entry.RestOnOtherNodes.Values.Sum(),
+        _sessions.LiveRestOn(entry.Settings.Name) + Placing(entry, JanusTransportKind.Rest) + entry.RestOnOtherNodes.Values.Sum(),
         RestSessionLimit(entry.Settings));
 
     /// <summary>

@@ -190,9 +190,11 @@ internal sealed partial class JanusSessionRegistry : ReceiveActor, IWithTimers
     private void OnSessionChanged(SessionChanged changed)
     {
         var info = changed.Info;
-        // A session's first report ends its placement in flight (it counts in the table now): later ones are no news to the board.
-        if (!_sessions.Contains(info.Key)) _board.Tell(new ServerBoardActor.Reported(info));
+        // A session's first report ends its placement in flight: it counts in the table first, then the board hears it (which
+        // meanwhile leaves it out of its placements in flight, JanusServerBoard.Placing). Later reports are no news to the board.
+        var first = !_sessions.Contains(info.Key);
         _sessions.Set(info);
+        if (first) _board.Tell(new ServerBoardActor.Reported(info));
         if (_homes.Find(info.Server) is null) _stranded.Stranded(info.Key, info.Server, Timers);
         _unregistered.Remove(info.Key);
         if (_keyOfSession.TryAdd(Sender, info.Key)) Context.Watch(Sender);

@@ -14,10 +14,14 @@ internal sealed class SessionStateCounts : ISessionCounts
     private readonly long[] _counts = new long[Enum.GetValues<JanusSessionStatus>().Length];
     private readonly ConcurrentDictionary<string, long> _liveByServer = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _liveRestByServer = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _counted = new(StringComparer.Ordinal);
 
     public long this[JanusSessionStatus state] => Volatile.Read(ref _counts[(int)state]);
 
     public long LiveOn(string server) => _liveByServer.GetValueOrDefault(server);
+
+    /// <summary>Whether a session is among the live ones counted here.</summary>
+    public bool IsCounted(string key) => _counted.ContainsKey(key);
 
     /// <summary>The live REST sessions among <see cref="LiveOn"/>: each may hold one of the server's HTTP connections.</summary>
     public long LiveRestOn(string server) => _liveRestByServer.GetValueOrDefault(server);
@@ -37,6 +41,8 @@ internal sealed class SessionStateCounts : ISessionCounts
         }
         var wasLive = from is not null && IsLive(from);
         var isLive = to is not null && IsLive(to);
+        if (isLive) _counted.TryAdd(to!.Key, 0);
+        else if (wasLive) _counted.TryRemove(from!.Key, out _);
         if (wasLive && (!isLive || from!.Server != to!.Server)) _liveByServer.AddOrUpdate(from!.Server, 0, (_, n) => n - 1);
         if (isLive && (!wasLive || from!.Server != to!.Server)) _liveByServer.AddOrUpdate(to!.Server, 1, (_, n) => n + 1);
         var wasRest = wasLive && from!.Transport == JanusTransportKind.Rest;

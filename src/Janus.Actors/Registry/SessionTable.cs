@@ -25,6 +25,9 @@ internal sealed class SessionTable
     /// <summary>Live (not ended) sessions of this registry on each Janus server.</summary>
     public long LiveOn(string server) => _counts.LiveOn(server);
 
+    /// <summary>Whether the live counts include the session: any thread may ask (the placement board does).</summary>
+    public bool IsCounted(string key) => _counts.IsCounted(key);
+
     /// <summary>Live REST sessions of this registry on each Janus server.</summary>
     public long LiveRestOn(string server) => _counts.LiveRestOn(server);
 
