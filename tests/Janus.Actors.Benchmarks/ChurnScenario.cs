@@ -154,19 +154,11 @@ public sealed class ChurnScenario(BenchmarkOptions options)
     private static async Task<(long Rows, long Bytes)> MeasureJournalAsync(JournalKind journal, string connectionString)
     {
         await using DbConnection connection = journal == JournalKind.Sqlite ? new SqliteConnection(connectionString) : new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        var rows = await ScalarAsync(connection, "SELECT COUNT(*) FROM journal");
+        var rows = await connection.ScalarAsync("SELECT COUNT(*) FROM journal");
         if (journal == JournalKind.PostgreSql)
-            return (rows, await ScalarAsync(connection, "SELECT pg_total_relation_size('journal')"));
+            return (rows, await connection.ScalarAsync("SELECT pg_total_relation_size('journal')"));
         var file = new SqliteConnectionStringBuilder(connectionString).DataSource;
         return (rows, new FileInfo(file).Length + (File.Exists(file + "-wal") ? new FileInfo(file + "-wal").Length : 0));
-    }
-
-    private static async Task<long> ScalarAsync(DbConnection connection, string sql)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>Each journal's churned run beside its fresh one: the ratios the target (within 10 %) reads.</summary>

@@ -59,9 +59,8 @@ public sealed class ClusterRetentionSpecs(PostgresFixture postgres, ITestOutputH
     private async Task<long> CountRowsAsync(IEnumerable<CreatedSession> sessions)
     {
         await using var connection = new NpgsqlConnection(Cluster.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT COUNT(*) FROM journal WHERE persistence_id = ANY(@ids)", connection);
-        command.Parameters.AddWithValue("ids", sessions.Select(s => $"janus-session-{s.Key}").ToArray());
-        return (long)(await command.ExecuteScalarAsync())!;
+        long rows = 0;
+        foreach (var session in sessions) rows += await connection.CountJournalRowsAsync($"janus-session-{session.Key}");
+        return rows;
     }
 }

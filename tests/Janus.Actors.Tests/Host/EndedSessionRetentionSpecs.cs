@@ -116,14 +116,7 @@ public abstract class EndedSessionRetentionSpecs(ITestOutputHelper output) : IAs
     private async Task<long> CountRowsAsync(Dictionary<string, string?> settings, string persistenceIdPattern)
     {
         await using var connection = Connect(settings);
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM journal WHERE persistence_id LIKE @pattern";
-        var pattern = command.CreateParameter();
-        pattern.ParameterName = "@pattern";
-        pattern.Value = persistenceIdPattern;
-        command.Parameters.Add(pattern);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+        return await connection.CountJournalRowsAsync(persistenceIdPattern);
     }
 }
 

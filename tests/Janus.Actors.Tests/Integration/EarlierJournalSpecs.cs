@@ -80,18 +80,10 @@ public sealed class EarlierJournalSpecs : IAsyncLifetime
     private async Task<(long Rows, long AutoVacuum, long Pages, long FreePages)> ReadFileAsync()
     {
         await using var connection = new SqliteConnection($"Data Source={_journal.File}");
-        await connection.OpenAsync();
-        await ScalarAsync(connection, "PRAGMA wal_checkpoint(TRUNCATE)"); // the pages the WAL holds belong to the file too
-        return (await ScalarAsync(connection, "SELECT COUNT(*) FROM journal"),
-            await ScalarAsync(connection, "PRAGMA auto_vacuum"),
-            await ScalarAsync(connection, "PRAGMA page_count"),
-            await ScalarAsync(connection, "PRAGMA freelist_count"));
-    }
-
-    private static async Task<long> ScalarAsync(SqliteConnection connection, string sql)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+        await connection.ScalarAsync("PRAGMA wal_checkpoint(TRUNCATE)"); // the pages the WAL holds belong to the file too
+        return (await connection.ScalarAsync("SELECT COUNT(*) FROM journal"),
+            await connection.ScalarAsync("PRAGMA auto_vacuum"),
+            await connection.ScalarAsync("PRAGMA page_count"),
+            await connection.ScalarAsync("PRAGMA freelist_count"));
     }
 }

@@ -266,10 +266,7 @@ public abstract class JournalSpecs
     private async Task<long> CountRowsAsync(JanusJournalOptions journal, string persistenceId)
     {
         await using var connection = Connect(journal);
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT COUNT(*) FROM journal WHERE persistence_id = '{persistenceId}'";
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+        return await connection.CountJournalRowsAsync(persistenceId);
     }
 
     [Fact]
