@@ -137,6 +137,32 @@ public sealed record MissedNotice(string Key, bool EventsMayHaveBeenMissed);
 public sealed record EndedNotice(string Key, JanusSessionStatus State, SessionErrorResponse? Error);
 
 /// <summary>
+/// The <c>handleResynced</c> event, before <c>reclaimed</c>: a handle's plugin state after a reclaim (Janus's Admin API
+/// <c>handle_info</c> <c>plugin_specific</c>, as Janus wrote it: SIP <c>registration_status</c> and <c>call_status</c>,
+/// VideoRoom <c>room</c> and <c>id</c>, AudioBridge <c>muted</c>, …) and whether its WebRTC negotiation had completed.
+/// </summary>
+public sealed record HandleResyncedNotice(string Key, long HandleId, string Plugin, JsonElement State, bool Negotiated);
+
+/// <summary>
+/// The <c>pendingOffer</c> event, before <c>reclaimed</c>: an offer or a call that rang while no process owned the session
+/// and waits for an answer — <c>jsep</c> the WebRTC offer Janus made (absent for a SIP INVITE without SDP), <c>caller</c>
+/// the SIP caller's URI. Answer it as you would have answered its event (SIP <c>accept</c> or <c>decline</c>).
+/// </summary>
+public sealed record PendingOfferNotice(
+    string Key, long HandleId, string Plugin,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonElement? Jsep,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Caller);
+
+/// <summary>The <c>handleGone</c> event, before <c>reclaimed</c>: Janus no longer has the handle; the session forgot it.</summary>
+public sealed record HandleGoneNotice(string Key, long HandleId, string Plugin);
+
+/// <summary>
+/// The <c>handleNotResynced</c> event, before <c>reclaimed</c>: the handle's state after the gap could not be read
+/// (<c>reason</c>: no Admin API configured for its server, or no answer).
+/// </summary>
+public sealed record HandleNotResyncedNotice(string Key, long HandleId, string Plugin, string Reason);
+
+/// <summary>
 /// The <c>janus-event</c> event: a message Janus sent for the session (an <c>event</c> with its <c>plugindata</c>,
 /// <c>webrtcup</c>, <c>media</c>, <c>hangup</c>, <c>detached</c>, …) as Janus wrote it. <see cref="EventStream"/> writes
 /// this shape directly, the event's JSON untouched.
@@ -178,6 +204,10 @@ public static class TransportNames
 [JsonSerializable(typeof(ReclaimedNotice))]
 [JsonSerializable(typeof(EndedNotice))]
 [JsonSerializable(typeof(MissedNotice))]
+[JsonSerializable(typeof(HandleResyncedNotice))]
+[JsonSerializable(typeof(PendingOfferNotice))]
+[JsonSerializable(typeof(HandleGoneNotice))]
+[JsonSerializable(typeof(HandleNotResyncedNotice))]
 [JsonSerializable(typeof(JanusEventNotice))]
 [JsonSerializable(typeof(ClusterResponse))]
 [JsonSerializable(typeof(ServerResponse[]))]

@@ -2,13 +2,17 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using Janus.Actors.Hosting;
+using Janus.Actors.Plugins;
 using Janus.Actors.Sessions;
 
 namespace Janus.Actors.Host.Api;
 
 /// <summary>
 /// <c>GET /v1/sessions/{key}/events</c> as server-sent events: one <c>id:</c>/<c>event:</c>/<c>data:</c> block per notice,
-/// named <c>janus-event</c>, <c>reclaimed</c> or <c>ended</c>, flushed at once. A caller that reconnects with
+/// named <c>janus-event</c>, <c>reclaimed</c> or <c>ended</c>, flushed at once. A <c>reclaimed</c> comes after one event per
+/// handle saying where it stands (<c>handleResynced</c>, <c>pendingOffer</c>, <c>handleGone</c>, <c>handleNotResynced</c>;
+/// <see cref="SessionReclaimed.Handles"/>), which carry no id of their own: resuming after the <c>reclaimed</c> skips them
+/// with it, resuming before it sends them again. A caller that reconnects with
 /// <c>Last-Event-ID</c> (browsers' EventSource does) first gets what it missed, from its stream's
 /// <see cref="ResumableSubscription"/> (kept <see cref="ResumableSubscription.Retention"/> after the caller left, the last
 /// <see cref="ResumableSubscription.Capacity"/> notices); when that is no longer possible the new stream starts with a
@@ -22,6 +26,10 @@ public static class EventStream
     public const string Reclaimed = "reclaimed";
     public const string Ended = "ended";
     public const string Missed = "missed";
+    public const string HandleResynced = "handleResynced";
+    public const string PendingOffer = "pendingOffer";
+    public const string HandleGone = "handleGone";
+    public const string HandleNotResynced = "handleNotResynced";
 
     /// <summary>A comment line this often keeps proxies from timing the stream out and finds dead callers.</summary>
     private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(15);
@@ -100,6 +108,10 @@ public static class EventStream
 
     private static async Task WriteNoticeAsync(HttpResponse response, string? id, IJanusSessionNotice notice, CancellationToken cancellationToken)
     {
+        if (notice is SessionReclaimed reclaimed)
+            foreach (var handle in reclaimed.Handles)
+                await WriteHandleAsync(response, reclaimed.Key, handle, cancellationToken);
+
         var buffer = new ArrayBufferWriter<byte>();
         string name;
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = HostJsonContext.Api.Options.Encoder }))
@@ -129,6 +141,24 @@ public static class EventStream
         }
 
         await WriteEventAsync(response, id, name, buffer.WrittenMemory, cancellationToken);
+    }
+
+    /// <summary>One handle's state after a reclaim, as its own event without an id (it belongs to the <c>reclaimed</c> after it).</summary>
+    private static Task WriteHandleAsync(HttpResponse response, string key, HandleResync handle, CancellationToken cancellationToken)
+    {
+        var api = HostJsonContext.Api;
+        var (name, data) = handle switch
+        {
+            Plugins.HandleResynced r => (HandleResynced, JsonSerializer.SerializeToUtf8Bytes(
+                new HandleResyncedNotice(key, r.HandleId, r.Plugin, r.PluginState, r.Negotiated), api.HandleResyncedNotice)),
+            PendingOfferRecovered p => (PendingOffer, JsonSerializer.SerializeToUtf8Bytes(
+                new PendingOfferNotice(key, p.HandleId, p.Plugin, p.Jsep, p.Caller), api.PendingOfferNotice)),
+            Plugins.HandleGone g => (HandleGone, JsonSerializer.SerializeToUtf8Bytes(new HandleGoneNotice(key, g.HandleId, g.Plugin), api.HandleGoneNotice)),
+            Plugins.HandleNotResynced n => (HandleNotResynced, JsonSerializer.SerializeToUtf8Bytes(
+                new HandleNotResyncedNotice(key, n.HandleId, n.Plugin, n.Reason), api.HandleNotResyncedNotice)),
+            _ => (null, []), // a kind this API does not know yet
+        };
+        return name is null ? Task.CompletedTask : WriteEventAsync(response, null, name, data, cancellationToken);
     }
 
     /// <summary>One event: its <c>id:</c> when it has one, its name, its JSON on one <c>data:</c> line, flushed at once.</summary>

@@ -55,7 +55,7 @@ public static class SessionEndpoints
         sessions.MapGet("/{key}/events", (HttpContext context, IJanusSessions facade, EventSubscriptions subscriptions, IHostApplicationLifetime lifetime,
                     string key) => EventStream.WriteAsync(context, facade, subscriptions, ApiInput.Key(key), lifetime.ApplicationStopping))
             .WithName("SessionEvents")
-            .WithSummary("The session's notices as server-sent events (janus-event, reclaimed, ended); Last-Event-ID resumes")
+            .WithSummary("The session's notices as server-sent events (janus-event, reclaimed with each handle's state before it, ended); Last-Event-ID resumes")
             .Produces(StatusCodes.Status200OK, contentType: EventStream.ContentType).WithProblems(400, 404)
             .WithEventStreamNotices(new Dictionary<string, Type>
             {
@@ -63,6 +63,10 @@ public static class SessionEndpoints
                 [EventStream.Reclaimed] = typeof(ReclaimedNotice),
                 [EventStream.Ended] = typeof(EndedNotice),
                 [EventStream.Missed] = typeof(MissedNotice),
+                [EventStream.HandleResynced] = typeof(HandleResyncedNotice),
+                [EventStream.PendingOffer] = typeof(PendingOfferNotice),
+                [EventStream.HandleGone] = typeof(HandleGoneNotice),
+                [EventStream.HandleNotResynced] = typeof(HandleNotResyncedNotice),
             });
         return app;
     }

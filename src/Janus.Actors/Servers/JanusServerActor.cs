@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using Janus.Actors.Diagnostics;
+using Janus.Actors.Plugins;
 using Janus.Actors.Transports;
 
 namespace Janus.Actors.Servers;
@@ -12,7 +13,7 @@ namespace Janus.Actors.Servers;
 /// it asks the server for <c>info</c> every <see cref="JanusOptions.ServerProbeInterval"/> (<see cref="JanusServerProbe"/>:
 /// REST, else or when REST fails WebSocket) and tells its subscribers — the node's registry, whose placement board,
 /// <c>GET /v1/servers</c>, readiness and status page all read it — what it found (<see cref="Probed"/>); it drains and
-/// undrains the server through its Admin API; and it says, once for the server, what would otherwise be a line per session:
+/// undrains the server through its Admin API, and reads its sessions' handles after a reclaim (<see cref="HandleReads"/>); and it says, once for the server, what would otherwise be a line per session:
 /// what Janus it is, that it is unreachable or answers again, that <c>reclaim_session_timeout = 0</c> leaves WebSocket
 /// sessions no chance, that it restarted (<see cref="RestartNews"/>, from what its sessions report). A retired server's
 /// home is not probed: nothing is placed there, and its sessions end as they recover.
@@ -46,6 +47,18 @@ internal sealed class JanusServerActor : ReceiveActor, IWithTimers
     /// </summary>
     internal sealed record ClaimEnded(string Key, int? Code, bool ServerRestarted) : INoSerializationVerificationNeeded;
 
+    /// <summary>
+    /// From a session of this server that reclaimed its Janus session: read its handles (<see cref="HandleReads"/>);
+    /// answered with <see cref="HandlesRead"/>.
+    /// </summary>
+    internal sealed record ReadHandles(long JanusSessionId, IReadOnlyList<(long HandleId, string Plugin)> Handles) : INoSerializationVerificationNeeded;
+
+    /// <summary>What Janus holds of a session's handles now, in answer to <see cref="ReadHandles"/>.</summary>
+    internal sealed record HandlesRead(long JanusSessionId, IReadOnlyList<HandleResync> Handles) : INoSerializationVerificationNeeded;
+
+    /// <summary>Admin API reads of handles in flight at once, per server.</summary>
+    public const int HandleReadConcurrency = 16;
+
     private sealed record Probe : INoSerializationVerificationNeeded
     {
         public static readonly Probe Instance = new();
@@ -66,6 +79,7 @@ internal sealed class JanusServerActor : ReceiveActor, IWithTimers
     private readonly JanusOptions _options;
     private readonly JanusRestConnections? _rest;
     private readonly JanusAdminClient? _admin;
+    private readonly HandleReads? _handleReads;
     private readonly RestartNews _restarts;
     private readonly HashSet<IActorRef> _subscribers = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -79,7 +93,11 @@ internal sealed class JanusServerActor : ReceiveActor, IWithTimers
         _options = options;
         _rest = rest;
         _restarts = new RestartNews(settings.Name, _log);
-        if (settings is { AdminUrl: { } url, AdminSecret: { } secret }) _admin = new JanusAdminClient(url, secret);
+        if (settings is { AdminUrl: { } url, AdminSecret: { } secret })
+        {
+            _admin = new JanusAdminClient(url, secret);
+            _handleReads = new HandleReads(_admin, settings.Name, HandleReadConcurrency, options.RequestTimeout);
+        }
 
         Receive<JanusTransportCommands.Connect>(connect => _connections.Forward(connect));
         Receive<JanusTransportCommands.SessionStopped>(stopped => _connections.Forward(stopped));
@@ -93,6 +111,9 @@ internal sealed class JanusServerActor : ReceiveActor, IWithTimers
         Receive<Probe>(_ => ProbeNow());
         Receive<Probed>(OnProbed);
         Receive<SetAcceptNewSessions>(OnSetAccept);
+        Receive<ReadHandles>(read => (_handleReads?.ReadAsync(read.JanusSessionId, read.Handles)
+                                      ?? Task.FromResult(HandleReads.WithoutAdminApi(settings.Name, read.Handles)))
+            .PipeTo(Sender, success: handles => new HandlesRead(read.JanusSessionId, handles)));
         Receive<AdminApplied>(applied =>
         {
             ProbeNow(); // the next probe shows Janus's own accepting-new-sessions
@@ -127,6 +148,7 @@ internal sealed class JanusServerActor : ReceiveActor, IWithTimers
     protected override void PostStop()
     {
         _admin?.Dispose();
+        _handleReads?.Dispose();
         if (_rest is null) return;
         JanusMetrics.Untrack(_rest);
         _rest.Dispose();

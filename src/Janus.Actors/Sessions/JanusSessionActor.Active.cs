@@ -19,7 +19,7 @@ internal sealed partial class JanusSessionActor
         PollWhileHandles();
         if (_timeouts is null) SendInfo();
         ReportChanged();
-        if (reclaimed) _registry.Tell(new Publish(new SessionReclaimed(_key)));
+        if (reclaimed) Resync();
         Stash.UnstashAll();
     }
 
@@ -55,7 +55,7 @@ internal sealed partial class JanusSessionActor
 
     private void OnEvent(JanusMessage message)
     {
-        _registry.Tell(new Publish(new JanusEventReceived(_key, message)));
+        if (!HoldDuringResync(message)) _registry.Tell(new Publish(new JanusEventReceived(_key, message)));
         switch (message.Janus)
         {
             case JanusMessageKinds.Timeout:

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Persistence;
 using Janus.Actors.Protocol;
+using Janus.Actors.Servers;
 using Janus.Actors.Transports;
 using static Janus.Actors.Sessions.SessionReports;
 
@@ -35,6 +36,7 @@ internal sealed partial class JanusSessionActor
     {
         if (!SessionPhases.CanMove(_phase, phase))
             throw new InvalidOperationException($"Session {_key} cannot move from {_phase} to {phase}");
+        if (_phase == SessionPhase.Active) AbandonResync();
         _phase = phase;
         Become(phase switch
         {
@@ -183,6 +185,7 @@ internal sealed partial class JanusSessionActor
     /// <summary>What every behaviour with a transport handles alike: Janus's messages, timeouts, reads, duplicate creates.</summary>
     private bool WithJanusSession(object message)
     {
+        if (Resyncing(message)) return true;
         switch (message)
         {
             case JanusTransportReports.Received received:
@@ -235,6 +238,8 @@ internal sealed partial class JanusSessionActor
         if (Forgetting(message)) return true;
         switch (message)
         {
+            case JanusServerActor.HandlesRead or ResyncTimedOut: // a resync cut short by the end
+                return true;
             case StopEndedSession:
                 Context.Stop(Self);
                 return true;

@@ -79,7 +79,6 @@ internal sealed partial class JanusSessionActor
         Log.Info("Reclaimed Janus session for {SessionKey} after {Attempts} attempt(s)", _key, _reclaimAttempt + 1);
         _reclaimAttempt = 0;
         _unreachableSince = null;
-        _reclaims++;
         _claimed = true;
         Server.Home.Tell(new JanusServerActor.Claimed(_key));
         BecomeActive(reclaimed: true);

@@ -2,6 +2,8 @@ using Akka.Actor;
 using Akka.Actor.Internal;
 using Akka.Cluster.Sharding;
 using Akka.Persistence;
+using Janus.Actors.Plugins;
+using Janus.Actors.Protocol;
 using Janus.Actors.Servers;
 using Janus.Actors.Transports;
 using static Janus.Actors.Sessions.SessionReports;
@@ -119,7 +121,11 @@ internal sealed partial class JanusSessionActor : PersistentActor, IWithTimers
     private int _reclaimAttempt;
     private DateTimeOffset _reclaimStarted = DateTimeOffset.UtcNow;
     private DateTimeOffset? _unreachableSince; // first failed contact of the current reclaim
-    private int _reclaims;
+    private int _reclaims; // told to subscribers (SessionReclaimed), each after its resync
+
+    // Resyncing after a reclaim: events held until SessionReclaimed is told (null: no resync under way), and what it found.
+    private List<JanusMessage>? _heldEvents;
+    private IReadOnlyList<HandleResync>? _lastResync;
 
     // Tracing: the trace of the command being handled, which the requests it sends join (JanusTracing).
     private string? _traceParent;
@@ -226,7 +232,7 @@ internal sealed partial class JanusSessionActor : PersistentActor, IWithTimers
     private IActorRef Transport => _transport ?? throw new InvalidOperationException("transport not connected");
 
     private JanusSessionInfo Snapshot() =>
-        new(_key, _state.JanusSessionId, Status, _state.Transport, _state.Handles.Values.ToList(), _state.LastError, _reclaims, _node, _state.Server);
+        new(_key, _state.JanusSessionId, Status, _state.Transport, _state.Handles.Values.ToList(), _state.LastError, _reclaims, _node, _state.Server, _lastResync);
 
     /// <summary>
     /// A session that ended (or whose creation failed, or that was never created) has reported it and stops without

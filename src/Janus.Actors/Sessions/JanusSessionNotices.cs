@@ -1,3 +1,4 @@
+using Janus.Actors.Plugins;
 using Janus.Actors.Protocol;
 
 namespace Janus.Actors.Sessions;
@@ -12,13 +13,23 @@ public interface IJanusSessionNotice
 public sealed record JanusEventReceived(string Key, JanusMessage Event) : IJanusSessionNotice;
 
 /// <summary>
-/// The session was claimed again (after a crash or a lost connection). Janus drops events while no
-/// transport owns a session, so events may have been missed: re-read plugin state where it matters.
-/// Also the first notice of a subscription that starts after this process reclaimed the session.
+/// The session was claimed again (after a crash or a lost connection). Janus drops events while no transport owns a
+/// session, so events may have been missed; <see cref="Handles"/> says where each handle stands now (its plugin state, a
+/// call that rang or an offer pushed during the gap, a handle Janus no longer has), read before this notice is sent.
+/// The session is active (requests flow) from the claim; this notice, and the events that arrive after the claim, follow
+/// the handles' reads. Also the first notice of a subscription that starts after this process reclaimed the session,
+/// with the same <see cref="Handles"/>.
 /// </summary>
 public sealed record SessionReclaimed(string Key) : IJanusSessionNotice
 {
     public bool EventsMayHaveBeenMissed => true;
+
+    /// <summary>
+    /// What the reclaim found of each handle, in handle id order: <see cref="HandleResynced"/> for every handle
+    /// Janus still has, followed by <see cref="PendingOfferRecovered"/> when an offer or a call waits for an answer;
+    /// <see cref="HandleGone"/>, or <see cref="HandleNotResynced"/> when it could not be read. Empty for a session without handles.
+    /// </summary>
+    public IReadOnlyList<HandleResync> Handles { get; init; } = [];
 }
 
 /// <summary>The session is over: destroyed, or lost with the Janus code and reason.</summary>

@@ -12,8 +12,21 @@ public sealed class JanusWithJournal : IAsyncLifetime
 
     public Task InitializeAsync() => Server.StartAsync();
 
-    public Task<InProcessSessions> StartAppAsync() =>
-        InProcessSessions.StartAsync(new JanusOptions { WebSocketUrl = Server.WebSocketUrl, RestUrl = Server.RestUrl }, _journal.File);
+    /// <param name="adminApi">Give the library Janus's Admin API too (as <c>Janus:Servers</c> entry <c>default</c>), as
+    /// resyncing handles after a reclaim needs.</param>
+    public Task<InProcessSessions> StartAppAsync(bool adminApi = false) =>
+        InProcessSessions.StartAsync(adminApi
+            ? new JanusOptions
+            {
+                Servers =
+                [
+                    new JanusServerSettings
+                    {
+                        WebSocketUrl = Server.WebSocketUrl, RestUrl = Server.RestUrl, AdminUrl = Server.AdminUrl, AdminSecret = Server.Options.AdminSecret,
+                    },
+                ],
+            }
+            : new JanusOptions { WebSocketUrl = Server.WebSocketUrl, RestUrl = Server.RestUrl }, _journal.File);
 
     public async Task DisposeAsync()
     {

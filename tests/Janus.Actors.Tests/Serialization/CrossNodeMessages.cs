@@ -1,3 +1,4 @@
+using Janus.Actors.Plugins;
 using Janus.Actors.Protocol;
 using static Janus.Actors.Registry.SessionRegistryProtocol;
 
@@ -53,9 +54,21 @@ internal static class CrossNodeMessages
         { new JanusEventReceived("call-1", JanusMessage.Parse("""{"janus":"error","transaction":"t-2","session_id":42,"error":{"code":458,"reason":"No such session 42"}}"""u8)), "janus-event" },
         { new JanusEventReceived("call-1", JanusMessage.Parse("""{"janus":"server_info","transaction":"t-3","name":"Janus WebRTC Server","version":1102,"session-timeout":60,"reclaim-session-timeout":30}"""u8)), "janus-event" },
         { new SessionReclaimed("call-1"), "session-reclaimed" },
+        { new SessionReclaimed("line-1") { Handles = ResyncedHandles }, "session-reclaimed" },
+        { ActiveSession with { LastResync = ResyncedHandles }, "session-info" },
         { new SessionEnded("call-1", JanusSessionStatus.Lost, new JanusSessionError(458, "No such session 8745512093211346")), "session-ended" },
         { new SessionEnded("call-2", JanusSessionStatus.Destroyed, null), "session-ended" },
     };
+
+    /// <summary>What a reclaim finds of handles, one of each kind: a SIP call that rang during the gap among them.</summary>
+    private static readonly IReadOnlyList<HandleResync> ResyncedHandles =
+    [
+        new HandleResynced(77, "janus.plugin.sip", Json("""{"username":"sip:alice@192.0.2.7","registration_status":"registered","call_status":"invited","callee":"sip:bob@192.0.2.9"}"""), false),
+        new PendingOfferRecovered(77, "janus.plugin.sip", Json(Offer), "sip:bob@192.0.2.9"),
+        new PendingOfferRecovered(78, "janus.plugin.sip", null, "sip:carol@192.0.2.9"),
+        new HandleGone(79, "janus.plugin.videoroom"),
+        new HandleNotResynced(80, "janus.plugin.audiobridge", "Janus server 'janus-b''s Admin API did not say: no answer within 10 s"),
+    ];
 
     /// <summary>The messages that carry an actor reference.</summary>
     public static IEnumerable<object> Subscriptions(IActorRef subscriber) =>

@@ -1,5 +1,6 @@
 using System.Runtime.Serialization;
 using Akka.Serialization;
+using Janus.Actors.Plugins;
 using Janus.Actors.Protocol;
 using Janus.Actors.Serialization;
 using static Janus.Actors.Registry.SessionRegistryProtocol;
@@ -92,7 +93,22 @@ public sealed class JanusMessageSerializerSpecs() : Akka.TestKit.Xunit2.TestKit(
             new JanusEventReceived("call-1", JanusMessage.Parse(CrossNodeMessages.MediaEvent)),
             """{"key":"call-1","event":{"janus":"media","session_id":8745512093211346,"sender":77,"mid":"0","type":"audio","receiving":true}}"""
         },
-        { new SessionReclaimed("call-1"), """{"key":"call-1"}""" },
+        { new SessionReclaimed("call-1"), """{"key":"call-1","handles":[]}""" },
+        {
+            new SessionReclaimed("line-1")
+            {
+                Handles =
+                [
+                    new HandleResynced(77, "janus.plugin.sip", CrossNodeMessages.Json("""{"call_status":"invited"}"""), false),
+                    new PendingOfferRecovered(77, "janus.plugin.sip", CrossNodeMessages.Json("""{"type":"offer","sdp":"v=0\r\n"}"""), "sip:bob@192.0.2.9"),
+                    new HandleGone(79, "janus.plugin.videoroom"),
+                    new HandleNotResynced(80, "janus.plugin.audiobridge", "no answer"),
+                ],
+            },
+            """{"key":"line-1","handles":[{"kind":"resynced","pluginState":{"call_status":"invited"},"negotiated":false,"handleId":77,"plugin":"janus.plugin.sip"},""" +
+            """{"kind":"pendingOffer","jsep":{"type":"offer","sdp":"v=0\r\n"},"caller":"sip:bob@192.0.2.9","handleId":77,"plugin":"janus.plugin.sip"},""" +
+            """{"kind":"gone","handleId":79,"plugin":"janus.plugin.videoroom"},{"kind":"notResynced","reason":"no answer","handleId":80,"plugin":"janus.plugin.audiobridge"}]}"""
+        },
         { new SessionEnded("call-1", JanusSessionStatus.Lost, new JanusSessionError(458, "No such session")), """{"key":"call-1","state":"lost","error":{"code":458,"reason":"No such session"}}""" },
         { CommandDone.Instance, "{}" },
     };
