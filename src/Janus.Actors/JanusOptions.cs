@@ -18,8 +18,18 @@ public sealed record JanusOptions
     public string? Token { get; init; }
 
     /// <summary>
+    /// Janus Admin API, e.g. <c>http://127.0.0.1:7088/admin</c>, with <see cref="AdminSecret"/>: after a reclaim each handle
+    /// is read back from it (<c>handle_info</c>: <see cref="Sessions.SessionReclaimed.Handles"/>), and draining uses it. Optional.
+    /// </summary>
+    public Uri? AdminUrl { get; init; }
+
+    /// <summary>Janus <c>admin_secret</c>, needed with <see cref="AdminUrl"/>. Never logged.</summary>
+    public string? AdminSecret { get; init; }
+
+    /// <summary>
     /// The Janus servers sessions can live on, each named (<c>Janus:Servers</c>). Empty: the single-server settings above
-    /// (<see cref="WebSocketUrl"/>, <see cref="RestUrl"/>, <see cref="ApiSecret"/>, <see cref="Token"/>) are the one server,
+    /// (<see cref="WebSocketUrl"/>, <see cref="RestUrl"/>, <see cref="ApiSecret"/>, <see cref="Token"/>, <see cref="AdminUrl"/>,
+    /// <see cref="AdminSecret"/>) are the one server,
     /// named <see cref="JanusServerSettings.DefaultName"/>. One or the other, never both.
     /// </summary>
     public IReadOnlyList<JanusServerSettings> Servers { get; init; } = [];
@@ -31,7 +41,7 @@ public sealed record JanusOptions
         [
             new JanusServerSettings
             {
-                WebSocketUrl = WebSocketUrl, RestUrl = RestUrl, ApiSecret = ApiSecret, Token = Token,
+                WebSocketUrl = WebSocketUrl, RestUrl = RestUrl, ApiSecret = ApiSecret, Token = Token, AdminUrl = AdminUrl, AdminSecret = AdminSecret,
                 RestConnectionLimit = RestConnectionLimit ?? JanusServerSettings.DefaultRestConnectionLimit,
             },
         ];
@@ -57,7 +67,8 @@ public sealed record JanusOptions
         ArgumentNullException.ThrowIfNull(server);
         return this with
         {
-            WebSocketUrl = server.WebSocketUrl, RestUrl = server.RestUrl, ApiSecret = server.ApiSecret, Token = server.Token, Servers = [],
+            WebSocketUrl = server.WebSocketUrl, RestUrl = server.RestUrl, ApiSecret = server.ApiSecret, Token = server.Token,
+            AdminUrl = server.AdminUrl, AdminSecret = server.AdminSecret, Servers = [],
             RestConnectionLimit = server.RestConnectionLimit,
         };
     }
@@ -128,7 +139,7 @@ public sealed record JanusOptions
     /// </summary>
     public override string ToString() =>
         $"JanusOptions {{ WebSocketUrl = {WebSocketUrl}, RestUrl = {RestUrl}, ApiSecret = {(ApiSecret is null ? "not set" : "set")}, " +
-        $"Token = {(Token is null ? "not set" : "set")}, RequestTimeout = {RequestTimeout}, KeepAliveInterval = {KeepAliveInterval}, " +
+        $"Token = {(Token is null ? "not set" : "set")}, AdminUrl = {AdminUrl}, AdminSecret = {(AdminSecret is null ? "not set" : "set")}, RequestTimeout = {RequestTimeout}, KeepAliveInterval = {KeepAliveInterval}, " +
         $"MaxMissedKeepAlives = {MaxMissedKeepAlives}, AssumedReclaimTimeout = {AssumedReclaimTimeout}, WebSocketConnections = {WebSocketConnections}, " +
         $"RestConnectionLimit = {RestConnectionLimit}, RestRequestConnections = {RestRequestConnections}, " +
         $"Servers = [{string.Join(", ", Servers)}] }}";
@@ -166,14 +177,16 @@ public sealed record JanusOptions
     {
         var problems = new List<string>();
         if (Servers.Count == 0 && WebSocketUrl is null && RestUrl is null) problems.Add("WebSocketUrl or RestUrl (or both) must be set");
-        if (Servers.Count > 0 && (WebSocketUrl ?? RestUrl ?? ApiSecret ?? Token ?? (object?)RestConnectionLimit) is not null)
-            problems.Add("set Servers or the single-server settings (WebSocketUrl, RestUrl, ApiSecret, Token, RestConnectionLimit), not both");
+        if (Servers.Count > 0 && (WebSocketUrl ?? RestUrl ?? ApiSecret ?? Token ?? AdminUrl ?? AdminSecret ?? (object?)RestConnectionLimit) is not null)
+            problems.Add("set Servers or the single-server settings (WebSocketUrl, RestUrl, ApiSecret, Token, AdminUrl, AdminSecret, RestConnectionLimit), not both");
         problems.AddRange(Servers.SelectMany(server => server.Problems()));
         problems.AddRange(Servers.GroupBy(server => server.Name, StringComparer.OrdinalIgnoreCase).Where(same => same.Count() > 1)
             .Select(same => $"server name '{same.Key}' is used {same.Count()} times: names must differ"));
         if (Servers.Count > 0 && Servers.All(server => server.Retired)) problems.Add("every server is retired: at least one must take sessions");
         CheckUrl(WebSocketUrl, nameof(WebSocketUrl), "ws", "wss");
         CheckUrl(RestUrl, nameof(RestUrl), "http", "https");
+        CheckUrl(AdminUrl, nameof(AdminUrl), "http", "https");
+        if (Servers.Count == 0 && AdminUrl is not null && string.IsNullOrEmpty(AdminSecret)) problems.Add($"{nameof(AdminUrl)} needs {nameof(AdminSecret)}");
         CheckPositive(RequestTimeout, nameof(RequestTimeout));
         CheckPositive(KeepAliveInterval, nameof(KeepAliveInterval));
         CheckPositive(AssumedReclaimTimeout, nameof(AssumedReclaimTimeout));

@@ -7,7 +7,8 @@ namespace SipCallRecovery;
 
 /// <summary>
 /// The whole story on this machine: a private Janus, sipp as the PBX, the backend as a child process that is killed
-/// with SIGKILL and started again, and a call placed after the reclaim. Prints each step and the checks a user would
+/// with SIGKILL, a call that rings while it is down, the backend started again — it answers that call — and a call
+/// placed after the reclaim. Prints each step and the checks a user would
 /// make; exits 0 when all of them hold.
 /// </summary>
 public static partial class SipDemo
@@ -29,7 +30,7 @@ public static partial class SipDemo
         });
         await janus.StartAsync();
         using var admin = janus.CreateAdminClient();
-        report.Say($"Janus API {janus.WebSocketUrl}, admin API {janus.AdminUrl} (used by this demo only, to show what Janus holds)");
+        report.Say($"Janus API {janus.WebSocketUrl}, admin API {janus.AdminUrl} (the backend reads its SIP handle back with it after a crash; this demo shows what Janus holds)");
 
         var registrarPort = Sipp.FreeUdpPort();
         report.Step($"Start sipp as the SIP registrar on udp 127.0.0.1:{registrarPort}");
@@ -39,6 +40,8 @@ public static partial class SipDemo
         await using var backend = new BackendProcess(
         [
             $"--Janus:WebSocketUrl={janus.WebSocketUrl}",
+            $"--Janus:AdminUrl={janus.AdminUrl}",
+            $"--Janus:AdminSecret={janus.Options.AdminSecret}",
             "--Journal=sip-line.db",
             $"--Sip:Username={Username}",
             $"--Sip:Proxy=sip:127.0.0.1:{registrarPort}",
@@ -59,20 +62,36 @@ public static partial class SipDemo
         var stillThere = (await admin.ListSessionsAsync()).Contains(sessionId);
         report.Check(stillThere, "Janus kept the session", $"session {sessionId} outlives its socket for up to {ReclaimSessionTimeoutSeconds} s; " +
             $"SIP handle {handleId}: {await RegistrationStatusAsync(admin, sessionId, handleId)}");
-        report.Say("A call arriving now would ring in Janus, but its incomingcall event would be dropped: no transport owns the session.");
+
+        var gapCallerPort = Sipp.FreeUdpPort();
+        report.Step($"sipp calls alice while the backend is down: INVITE with an audio offer to 127.0.0.1:{contactPort}");
+        await using var gapCaller = Sipp.Start("caller", folder, gapCallerPort, $"127.0.0.1:{contactPort}", "-s", "alice",
+            "-trace_msg", "-message_file", Path.Combine(folder, "gap-caller-messages.log"));
+        var ringing = await WaitForCallStatusAsync(admin, sessionId, handleId, "invited");
+        report.Check(ringing is not null, "the call rings in Janus during the gap",
+            $"SIP handle {handleId}: {ringing}; its incomingcall event has no transport to go to and is dropped");
 
         report.Step("Start the backend again on the same journal");
         var mark = backend.LineCount;
         backend.Start();
-        var recheck = await backend.WaitForLineAsync("still stands after the reclaim", mark, Patience);
+        var registration = await backend.WaitForLineAsync("(Janus's SIP plugin)", mark, Patience);
+        var recovered = await backend.WaitForLineAsync("while the backend was down", mark, Patience);
         var sessionsAfter = await admin.ListSessionsAsync();
         var handlesAfter = await admin.ListHandlesAsync(sessionId);
         report.Check(sessionsAfter.SequenceEqual([sessionId]) && handlesAfter.SequenceEqual([handleId]), "same Janus session and SIP handle",
             $"session {sessionId} → {string.Join(", ", sessionsAfter)}, handle {handleId} → {string.Join(", ", handlesAfter)} (reclaimed, not recreated)");
-        report.Check(recheck.Contains("445 Already registered"), "registration re-checked", recheck[recheck.IndexOf("Registration", StringComparison.Ordinal)..]);
+        report.Check(registration.Contains($"{Username} is registered"), "registration read back", registration[registration.IndexOf(Username, StringComparison.Ordinal)..]);
+        report.Check(recovered.Contains("A call from sip:bob@"), "the call of the gap recovered", recovered[recovered.IndexOf("A call from", StringComparison.Ordinal)..]);
+        var gapCallerExit = await gapCaller.WaitForExitAsync(Patience);
+        var gapResponses = SipResponses().Matches(File.ReadAllText(Path.Combine(folder, "gap-caller-messages.log"))).Select(m => m.Value.Trim()).ToList();
+        report.Check(gapCallerExit == 0 && gapResponses.LastOrDefault() == "SIP/2.0 603 Decline", "sipp saw the answer to the call of the gap",
+            $"{string.Join(", ", gapResponses)}; sipp exit code {gapCallerExit}");
 
+        // The SIP plugin takes a moment to close the declined call; a call before that finds the line busy (486).
+        if (await WaitForCallStatusAsync(admin, sessionId, handleId, "idle") is null)
+            throw new TimeoutException($"SIP handle {handleId} did not become idle after the call of the gap");
         var callerPort = Sipp.FreeUdpPort();
-        report.Step($"sipp calls alice after the reclaim: INVITE to 127.0.0.1:{contactPort}");
+        report.Step($"sipp calls alice after the reclaim: INVITE with an audio offer to 127.0.0.1:{contactPort}");
         mark = backend.LineCount;
         int callerExit;
         await using (var caller = Sipp.Start("caller", folder, callerPort, $"127.0.0.1:{contactPort}", "-s", "alice",
@@ -88,6 +107,18 @@ public static partial class SipDemo
         var stopped = await backend.StopAsync();
         report.Check(stopped == 0 && (await admin.ListSessionsAsync()).Contains(sessionId), "graceful stop destroys nothing",
             $"exit code {stopped}; Janus still holds session {sessionId} for the next start");
+    }
+
+    /// <summary>Polls the handle's SIP state until its call is in <paramref name="status"/>; what it says then, or null.</summary>
+    private static async Task<string?> WaitForCallStatusAsync(JanusAdminClient admin, long sessionId, long handleId, string status)
+    {
+        for (var deadline = DateTime.UtcNow + Patience; DateTime.UtcNow < deadline; await Task.Delay(100))
+        {
+            var state = (await admin.HandleInfoAsync(sessionId, handleId)).GetProperty("plugin_specific");
+            if (state.TryGetProperty("call_status", out var call) && call.GetString() == status)
+                return state.TryGetProperty("callee", out var callee) ? $"call_status = {status}, callee = {callee.GetString()}" : $"call_status = {status}";
+        }
+        return null;
     }
 
     private static async Task<string> RegistrationStatusAsync(JanusAdminClient admin, long sessionId, long handleId)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Janus.Actors.Examples;
 using Janus.Actors.Hosting;
+using Janus.Actors.Plugins;
 using Janus.Actors.Sessions;
 using Janus.Actors.Transports;
 using Microsoft.Extensions.Hosting;
@@ -29,9 +30,10 @@ public sealed record SipLineOptions
 /// <summary>
 /// One SIP line held in Janus's SIP plugin. On the first start it creates a Janus session, attaches the SIP plugin and
 /// registers; after a crash the library reclaims that same session and handle (the registration lives in Janus, so
-/// it stands), and the line re-checks the registration because SIP events of the gap are gone. Incoming calls arrive
-/// as <c>incomingcall</c> events on the handle; this line declines them — a real backend would ring a browser and
-/// <c>accept</c> with its SDP answer.
+/// it stands) and reads the handle back from Janus's Admin API: the registration as the SIP plugin knows it, and a call
+/// that rang while the backend was down (its <c>incomingcall</c> event was dropped by Janus), which the line answers
+/// now. Incoming calls arrive as <c>incomingcall</c> events on the handle; this line declines them — a real backend
+/// would ring a browser and <c>accept</c> with its SDP answer.
 /// </summary>
 public sealed class SipLine(IJanusSessions sessions, IOptions<SipLineOptions> options, ILogger<SipLine> logger, IHostApplicationLifetime lifetime)
     : BackgroundService
@@ -84,11 +86,11 @@ public sealed class SipLine(IJanusSessions sessions, IOptions<SipLineOptions> op
     {
         switch (notice)
         {
-            case SessionReclaimed:
-                // Janus dropped every event of the gap: a registration failure or a call that rang meanwhile is
-                // unknown to us. Ask the plugin again.
-                logger.LogInformation("Line {SessionKey} reclaimed: SIP events of the gap are lost; re-checking the registration", Key);
-                await RegisterAsync(handle, recheck: true, stopping);
+            case SessionReclaimed reclaimed:
+                // Janus dropped every event of the gap, but its SIP plugin went on: the library read the handle back.
+                foreach (var found in reclaimed.Handles.Where(h => h.HandleId == handle))
+                    if (!await OnHandleFoundAsync(found, handle, stopping))
+                        return false;
                 return true;
 
             case JanusEventReceived { Event.Sender: var sender } received when sender == handle:
@@ -109,6 +111,44 @@ public sealed class SipLine(IJanusSessions sessions, IOptions<SipLineOptions> op
         }
     }
 
+    /// <summary>Where the SIP handle stands after the reclaim, as Janus's SIP plugin says; false when the line cannot go on.</summary>
+    private async Task<bool> OnHandleFoundAsync(HandleResync found, long handle, CancellationToken stopping)
+    {
+        switch (found)
+        {
+            case HandleResynced { Sip: { } sip }:
+                logger.LogInformation("Line {SessionKey} reclaimed: {Username} is {Registration}, call {Call} (Janus's SIP plugin)",
+                    Key, _line.Username, sip.Registration.ToString().ToLowerInvariant(), sip.Call.ToString().ToLowerInvariant());
+                if (sip.Registration is SipRegistrationStatus.Failed or SipRegistrationStatus.Unregistered)
+                    await RegisterAsync(handle, recheck: false, stopping);
+                return true;
+            case PendingOfferRecovered offer:
+                logger.LogInformation("A call from {Caller} rang on handle {HandleId} while the backend was down ({Offer})",
+                    offer.Caller, handle, offer.Jsep is null ? "without SDP" : "its WebRTC offer recovered");
+                await DeclineAsync(offer.Caller, handle, stopping);
+                return true;
+            case HandleNotResynced unknown:
+                // No Admin API: the plugin's state is unknown, ask the plugin (445 means the registration stands).
+                logger.LogWarning("Line {SessionKey} reclaimed, SIP state unknown ({Reason}): re-checking the registration", Key, unknown.Reason);
+                await RegisterAsync(handle, recheck: true, stopping);
+                return true;
+            case HandleGone:
+                logger.LogError("Janus no longer has SIP handle {HandleId} of line {SessionKey}: provision the line again", handle, Key);
+                Environment.ExitCode = 2;
+                lifetime.StopApplication();
+                return false;
+            default:
+                return true;
+        }
+    }
+
+    private async Task DeclineAsync(string? caller, long handle, CancellationToken stopping)
+    {
+        var reply = await sessions.SendAsync(Key, handle, PluginData.Body(new { request = "decline", code = _line.DeclineCode }), cancellationToken: stopping);
+        var declining = PluginData.Of(reply).Object("result");
+        logger.LogInformation("Declined the call from {Caller}: SIP {Code} sent", caller, declining.Number("code"));
+    }
+
     private async Task OnSipEventAsync(JsonElement data, long handle, CancellationToken stopping)
     {
         var result = data.Object("result");
@@ -123,9 +163,7 @@ public sealed class SipLine(IJanusSessions sessions, IOptions<SipLineOptions> op
             case "incomingcall":
                 var caller = result.String("username");
                 logger.LogInformation("Incoming call from {Caller} on handle {HandleId} (Call-ID {CallId})", caller, handle, data.String("call_id"));
-                var reply = await sessions.SendAsync(Key, handle, PluginData.Body(new { request = "decline", code = _line.DeclineCode }), cancellationToken: stopping);
-                var declining = PluginData.Of(reply).Object("result");
-                logger.LogInformation("Declined the call from {Caller}: SIP {Code} sent", caller, declining.Number("code"));
+                await DeclineAsync(caller, handle, stopping);
                 break;
             case "missed_call":
                 logger.LogWarning("Missed a call from {Caller}: the line was busy", result.String("caller"));

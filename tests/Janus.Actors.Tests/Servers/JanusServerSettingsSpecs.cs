@@ -9,12 +9,17 @@ public sealed class JanusServerSettingsSpecs
     [Fact]
     public void The_single_server_settings_are_the_one_server_named_default()
     {
-        var options = new JanusOptions { WebSocketUrl = new Uri("ws://127.0.0.1:8188/"), ApiSecret = "s3cret" };
+        var options = new JanusOptions
+        {
+            WebSocketUrl = new Uri("ws://127.0.0.1:8188/"), ApiSecret = "s3cret", AdminUrl = new Uri("http://127.0.0.1:7088/admin"), AdminSecret = "adm1n",
+        };
 
         var server = Assert.Single(options.EffectiveServers());
-        Assert.Equal((JanusServerSettings.DefaultName, options.WebSocketUrl, (Uri?)null, "s3cret"),
-            (server.Name, server.WebSocketUrl, server.RestUrl, server.ApiSecret));
+        Assert.Equal((JanusServerSettings.DefaultName, options.WebSocketUrl, (Uri?)null, "s3cret", options.AdminUrl, "adm1n"),
+            (server.Name, server.WebSocketUrl, server.RestUrl, server.ApiSecret, server.AdminUrl, server.AdminSecret));
         options.Validate();
+        Assert.DoesNotContain("adm1n", options.ToString());
+        Assert.Contains("AdminSecret = set", options.ToString());
     }
 
     [Fact]
