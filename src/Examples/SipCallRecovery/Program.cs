@@ -9,7 +9,8 @@ using SipCallRecovery;
 
 // dotnet run --project src/Examples/SipCallRecovery               the whole story (private Janus + sipp)
 // dotnet run --project src/Examples/SipCallRecovery -- backend \
-//     --Janus:WebSocketUrl=ws://127.0.0.1:8188/ --Journal=data/sip-line.db \
+//     --Janus:WebSocketUrl=ws://127.0.0.1:8188/ --Janus:AdminUrl=http://127.0.0.1:7088/admin --Janus:AdminSecret=... \
+//     --Journal=data/sip-line.db \
 //     --Sip:Username=sip:alice@example.com --Sip:Secret=... --Sip:Proxy=sip:pbx.example.com
 if (args is ["backend", .. var settings])
 {
