@@ -12,7 +12,7 @@ namespace Janus.Actors.Fixtures;
 public static class JanusConfigFiles
 {
     /// <summary>Plugins the tests use; every other plugin in the plugins folder is disabled.</summary>
-    private static readonly string[] TestPlugins = ["echotest", "videoroom", "audiobridge", "sip"];
+    private static readonly string[] TestPlugins = ["echotest", "videoroom", "audiobridge", "sip", "streaming", "textroom"];
 
     private static readonly string[] TestTransports = ["websockets", "http"];
 

@@ -87,9 +87,10 @@ public static partial class SipDemo
         report.Check(gapCallerExit == 0 && gapResponses.LastOrDefault() == "SIP/2.0 603 Decline", "sipp saw the answer to the call of the gap",
             $"{string.Join(", ", gapResponses)}; sipp exit code {gapCallerExit}");
 
-        // The SIP plugin takes a moment to close the declined call; a call before that finds the line busy (486).
+        // The SIP plugin takes a moment to close the declined call (its WebRTC side is still "establishing" after call_status
+        // is idle again); a call before that finds the line busy (486).
         if (await WaitForCallStatusAsync(admin, sessionId, handleId, "idle") is null)
-            throw new TimeoutException($"SIP handle {handleId} did not become idle after the call of the gap");
+            throw new TimeoutException($"SIP handle {handleId} did not become free after the call of the gap");
         var callerPort = Sipp.FreeUdpPort();
         report.Step($"sipp calls alice after the reclaim: INVITE with an audio offer to 127.0.0.1:{contactPort}");
         mark = backend.LineCount;
@@ -109,13 +110,17 @@ public static partial class SipDemo
             $"exit code {stopped}; Janus still holds session {sessionId} for the next start");
     }
 
-    /// <summary>Polls the handle's SIP state until its call is in <paramref name="status"/>; what it says then, or null.</summary>
+    /// <summary>
+    /// Polls the handle's SIP state until its call is in <paramref name="status"/> (for <c>idle</c>: and no WebRTC call is
+    /// being set up or torn down, or the SIP plugin still answers 486); what it says then, or null.
+    /// </summary>
     private static async Task<string?> WaitForCallStatusAsync(JanusAdminClient admin, long sessionId, long handleId, string status)
     {
         for (var deadline = DateTime.UtcNow + Patience; DateTime.UtcNow < deadline; await Task.Delay(100))
         {
             var state = (await admin.HandleInfoAsync(sessionId, handleId)).GetProperty("plugin_specific");
-            if (state.TryGetProperty("call_status", out var call) && call.GetString() == status)
+            var settled = status != "idle" || (state.GetProperty("establishing").GetInt32() == 0 && state.GetProperty("established").GetInt32() == 0);
+            if (state.TryGetProperty("call_status", out var call) && call.GetString() == status && settled)
                 return state.TryGetProperty("callee", out var callee) ? $"call_status = {status}, callee = {callee.GetString()}" : $"call_status = {status}";
         }
         return null;

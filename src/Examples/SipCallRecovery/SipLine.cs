@@ -116,7 +116,7 @@ public sealed class SipLine(IJanusSessions sessions, IOptions<SipLineOptions> op
     {
         switch (found)
         {
-            case HandleResynced { Sip: { } sip }:
+            case HandleResynced resynced when resynced.SipState() is { } sip:
                 logger.LogInformation("Line {SessionKey} reclaimed: {Username} is {Registration}, call {Call} (Janus's SIP plugin)",
                     Key, _line.Username, sip.Registration.ToString().ToLowerInvariant(), sip.Call.ToString().ToLowerInvariant());
                 if (sip.Registration is SipRegistrationStatus.Failed or SipRegistrationStatus.Unregistered)

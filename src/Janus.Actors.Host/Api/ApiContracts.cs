@@ -43,7 +43,7 @@ public sealed record SessionResponse(
         info.JanusSessionId,
         info.State,
         TransportNames.Name(info.Transport),
-        info.Handles.Select(h => new HandleResponse(h.HandleId, h.Plugin)).ToArray(),
+        info.Handles.Select(h => new HandleResponse(h.HandleId, h.Plugin, h.Context)).ToArray(),
         info.LastError is { } e ? new SessionErrorResponse(e.Code, e.Reason) : null,
         info.Reclaims,
         info.Node,
@@ -95,7 +95,14 @@ public sealed record DrainResponse(
     bool JanusTold,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? AdminProblem);
 
-public sealed record HandleResponse(long HandleId, string Plugin);
+/// <summary>
+/// A handle, and what it is for once its session has learned it from the plugin requests it carried (<c>context</c>: a
+/// SIP account, a VideoRoom publisher or subscriber, an AudioBridge participant, a Streaming viewer, with the room as the
+/// handle last knew it).
+/// </summary>
+public sealed record HandleResponse(
+    long HandleId, string Plugin,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] HandleContext? Context = null);
 
 /// <summary><c>GET /v1/session-counts</c>: every session this host can list, and how many are in each state.</summary>
 public sealed record SessionCountsResponse(int Total, IReadOnlyDictionary<string, int> States);
@@ -163,6 +170,15 @@ public sealed record HandleGoneNotice(string Key, long HandleId, string Plugin);
 public sealed record HandleNotResyncedNotice(string Key, long HandleId, string Plugin, string Reason);
 
 /// <summary>
+/// The <c>roomResynced</c> event, before <c>reclaimed</c>: a room the handle is a member of, listed again after the reclaim
+/// and compared with the room as it last knew it — who joined, left, published, unpublished, or changed mute during the gap.
+/// </summary>
+public sealed record RoomResyncedNotice(
+    string Key, long HandleId, string Plugin, long Room, IReadOnlyList<RoomParticipant> Participants,
+    IReadOnlyList<RoomParticipant> Joined, IReadOnlyList<RoomParticipant> Left, IReadOnlyList<RoomParticipant> Published,
+    IReadOnlyList<RoomParticipant> Unpublished, IReadOnlyList<RoomParticipant> Changed);
+
+/// <summary>
 /// The <c>janus-event</c> event: a message Janus sent for the session (an <c>event</c> with its <c>plugindata</c>,
 /// <c>webrtcup</c>, <c>media</c>, <c>hangup</c>, <c>detached</c>, …) as Janus wrote it. <see cref="EventStream"/> writes
 /// this shape directly, the event's JSON untouched.
@@ -208,6 +224,7 @@ public static class TransportNames
 [JsonSerializable(typeof(PendingOfferNotice))]
 [JsonSerializable(typeof(HandleGoneNotice))]
 [JsonSerializable(typeof(HandleNotResyncedNotice))]
+[JsonSerializable(typeof(RoomResyncedNotice))]
 [JsonSerializable(typeof(JanusEventNotice))]
 [JsonSerializable(typeof(ClusterResponse))]
 [JsonSerializable(typeof(ServerResponse[]))]

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using Janus.Actors.Hosting;
-using Janus.Actors.Plugins;
 using Janus.Actors.Sessions;
 
 namespace Janus.Actors.Host.Api;
@@ -10,7 +9,7 @@ namespace Janus.Actors.Host.Api;
 /// <summary>
 /// <c>GET /v1/sessions/{key}/events</c> as server-sent events: one <c>id:</c>/<c>event:</c>/<c>data:</c> block per notice,
 /// named <c>janus-event</c>, <c>reclaimed</c> or <c>ended</c>, flushed at once. A <c>reclaimed</c> comes after one event per
-/// handle saying where it stands (<c>handleResynced</c>, <c>pendingOffer</c>, <c>handleGone</c>, <c>handleNotResynced</c>;
+/// handle saying where it stands (<c>handleResynced</c>, <c>pendingOffer</c>, <c>handleGone</c>, <c>handleNotResynced</c>, <c>roomResynced</c>;
 /// <see cref="SessionReclaimed.Handles"/>), which carry no id of their own: resuming after the <c>reclaimed</c> skips them
 /// with it, resuming before it sends them again. A caller that reconnects with
 /// <c>Last-Event-ID</c> (browsers' EventSource does) first gets what it missed, from its stream's
@@ -30,6 +29,7 @@ public static class EventStream
     public const string PendingOffer = "pendingOffer";
     public const string HandleGone = "handleGone";
     public const string HandleNotResynced = "handleNotResynced";
+    public const string RoomResynced = "roomResynced";
 
     /// <summary>A comment line this often keeps proxies from timing the stream out and finds dead callers.</summary>
     private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(15);
@@ -149,13 +149,16 @@ public static class EventStream
         var api = HostJsonContext.Api;
         var (name, data) = handle switch
         {
-            Plugins.HandleResynced r => (HandleResynced, JsonSerializer.SerializeToUtf8Bytes(
+            Sessions.HandleResynced r => (HandleResynced, JsonSerializer.SerializeToUtf8Bytes(
                 new HandleResyncedNotice(key, r.HandleId, r.Plugin, r.PluginState, r.Negotiated), api.HandleResyncedNotice)),
             PendingOfferRecovered p => (PendingOffer, JsonSerializer.SerializeToUtf8Bytes(
                 new PendingOfferNotice(key, p.HandleId, p.Plugin, p.Jsep, p.Caller), api.PendingOfferNotice)),
-            Plugins.HandleGone g => (HandleGone, JsonSerializer.SerializeToUtf8Bytes(new HandleGoneNotice(key, g.HandleId, g.Plugin), api.HandleGoneNotice)),
-            Plugins.HandleNotResynced n => (HandleNotResynced, JsonSerializer.SerializeToUtf8Bytes(
+            Sessions.HandleGone g => (HandleGone, JsonSerializer.SerializeToUtf8Bytes(new HandleGoneNotice(key, g.HandleId, g.Plugin), api.HandleGoneNotice)),
+            Sessions.HandleNotResynced n => (HandleNotResynced, JsonSerializer.SerializeToUtf8Bytes(
                 new HandleNotResyncedNotice(key, n.HandleId, n.Plugin, n.Reason), api.HandleNotResyncedNotice)),
+            Sessions.RoomResynced r => (RoomResynced, JsonSerializer.SerializeToUtf8Bytes(
+                new RoomResyncedNotice(key, r.HandleId, r.Plugin, r.Room, r.Participants, r.Joined, r.Left, r.Published, r.Unpublished, r.Changed),
+                api.RoomResyncedNotice)),
             _ => (null, []), // a kind this API does not know yet
         };
         return name is null ? Task.CompletedTask : WriteEventAsync(response, null, name, data, cancellationToken);

@@ -67,6 +67,7 @@ public static class SessionEndpoints
                 [EventStream.PendingOffer] = typeof(PendingOfferNotice),
                 [EventStream.HandleGone] = typeof(HandleGoneNotice),
                 [EventStream.HandleNotResynced] = typeof(HandleNotResyncedNotice),
+                [EventStream.RoomResynced] = typeof(RoomResyncedNotice),
             });
         return app;
     }

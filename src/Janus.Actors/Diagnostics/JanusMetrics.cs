@@ -49,6 +49,15 @@ public static class JanusMetrics
     /// <summary>From the start of a reclaim (process start or lost connection) to the claim's success, in seconds.</summary>
     public static readonly Histogram<double> ReclaimDuration = Meter.CreateHistogram<double>("reclaim_duration_seconds", unit: "s", description: "Time to reclaim a session");
 
+    /// <summary>
+    /// What reclaims found of handles (<see cref="Sessions.SessionReclaimed.Handles"/>), by <c>outcome</c>: <c>resynced</c>,
+    /// <c>pending_offer</c>, <c>gone</c>, <c>not_resynced</c>, <c>room</c>.
+    /// </summary>
+    public static readonly Counter<long> HandleResyncs = Meter.CreateCounter<long>("handle_resyncs", description: "What reclaims found of handles, by outcome");
+
+    /// <summary>From a claim's success to its <see cref="Sessions.SessionReclaimed"/> (the handles read and rooms listed), in seconds.</summary>
+    public static readonly Histogram<double> ResyncDuration = Meter.CreateHistogram<double>("resync_duration_seconds", unit: "s", description: "Time to resync a reclaimed session's handles");
+
     /// <summary>Requests sent and not yet answered.</summary>
     public static readonly UpDownCounter<long> RequestsInFlight = Meter.CreateUpDownCounter<long>("requests_in_flight", description: "Requests awaiting a reply from Janus");
 

@@ -17,6 +17,7 @@ namespace Janus.Actors.Persistence;
 [JsonSerializable(typeof(SessionCreatedBeforeServers))]
 [JsonSerializable(typeof(HandleAttached))]
 [JsonSerializable(typeof(HandleDetached))]
+[JsonSerializable(typeof(HandleContextChanged))]
 [JsonSerializable(typeof(SessionLost))]
 [JsonSerializable(typeof(SessionDestroyed))]
 internal sealed partial class JanusEventJsonContext : JsonSerializerContext;

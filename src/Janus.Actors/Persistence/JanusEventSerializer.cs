@@ -6,7 +6,7 @@ namespace Janus.Actors.Persistence;
 
 /// <summary>
 /// Serializes every <see cref="IJanusSessionEvent"/> as camelCase JSON (System.Text.Json, source generated).
-/// The journal stores a short manifest per event (<c>created-v2</c>, <c>handle-attached</c>, <c>handle-detached</c>,
+/// The journal stores a short manifest per event (<c>created-v2</c>, <c>handle-attached</c>, <c>handle-detached</c>, <c>handle-context</c>,
 /// <c>lost</c>, <c>destroyed</c>; <c>created</c>, from before servers had names, is still read) and the manifest alone
 /// selects the type on replay, so renaming or moving a C# event type never breaks recovery. Registered by <c>hocon/janus-actors.conf</c>.
 /// </summary>
@@ -25,6 +25,7 @@ internal sealed class JanusEventSerializer(ExtendedActorSystem system) : Seriali
             old => new Sessions.JanusSessionEvents.SessionCreated(old.JanusSessionId, old.Transport, old.Adopted)),
         ManifestFormat.Json("handle-attached", JanusEventJsonContext.Default.HandleAttached),
         ManifestFormat.Json("handle-detached", JanusEventJsonContext.Default.HandleDetached),
+        ManifestFormat.Json("handle-context", JanusEventJsonContext.Default.HandleContextChanged),
         ManifestFormat.Json("lost", JanusEventJsonContext.Default.SessionLost),
         ManifestFormat.Json("destroyed", JanusEventJsonContext.Default.SessionDestroyed),
     ]);

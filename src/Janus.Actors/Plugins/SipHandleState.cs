@@ -1,6 +1,18 @@
 using System.Text.Json;
+using Janus.Actors.Sessions;
 
 namespace Janus.Actors.Plugins;
+
+/// <summary>Typed plugin states of <see cref="HandleResynced"/>.</summary>
+public static class PluginStates
+{
+    /// <summary>A SIP handle's registration and call after a reclaim; null for other plugins.</summary>
+    public static SipHandleState? SipState(this HandleResynced resynced)
+    {
+        ArgumentNullException.ThrowIfNull(resynced);
+        return resynced.Plugin == SipHandleState.PluginName ? SipHandleState.From(resynced.PluginState) : null;
+    }
+}
 
 /// <summary>
 /// Where a SIP plugin handle stands, as Janus's SIP plugin reports it (<c>query_session</c>): its account's registration,

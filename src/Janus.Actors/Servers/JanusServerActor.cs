@@ -1,7 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
 using Janus.Actors.Diagnostics;
-using Janus.Actors.Plugins;
 using Janus.Actors.Transports;
 
 namespace Janus.Actors.Servers;
@@ -54,7 +53,7 @@ internal sealed class JanusServerActor : ReceiveActor, IWithTimers
     internal sealed record ReadHandles(long JanusSessionId, IReadOnlyList<(long HandleId, string Plugin)> Handles) : INoSerializationVerificationNeeded;
 
     /// <summary>What Janus holds of a session's handles now, in answer to <see cref="ReadHandles"/>.</summary>
-    internal sealed record HandlesRead(long JanusSessionId, IReadOnlyList<HandleResync> Handles) : INoSerializationVerificationNeeded;
+    internal sealed record HandlesRead(long JanusSessionId, IReadOnlyList<HandleRead> Handles) : INoSerializationVerificationNeeded;
 
     /// <summary>Admin API reads of handles in flight at once, per server.</summary>
     public const int HandleReadConcurrency = 16;

@@ -56,6 +56,7 @@ internal sealed partial class JanusSessionActor
     private void OnEvent(JanusMessage message)
     {
         if (!HoldDuringResync(message)) _registry.Tell(new Publish(new JanusEventReceived(_key, message)));
+        FollowRoom(message);
         switch (message.Janus)
         {
             case JanusMessageKinds.Timeout:

@@ -75,7 +75,7 @@ internal sealed partial class JanusSessionActor
         SendForCaller(JanusRequests.Message(NextTransaction(), JanusId, command.HandleId, command.Body, command.Jsep), (caller, reply) =>
         {
             if (reply.Janus == JanusMessageKinds.Event) OnEvent(reply);
-            caller.Tell(new PluginReply(reply.PluginData, reply.Jsep));
+            LearnContext(command.HandleId, command.Body, reply.PluginData, () => caller.Tell(new PluginReply(reply.PluginData, reply.Jsep)));
         });
 
     private void SendAttach(AttachHandle command) =>

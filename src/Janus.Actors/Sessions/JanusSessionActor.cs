@@ -2,7 +2,6 @@ using Akka.Actor;
 using Akka.Actor.Internal;
 using Akka.Cluster.Sharding;
 using Akka.Persistence;
-using Janus.Actors.Plugins;
 using Janus.Actors.Protocol;
 using Janus.Actors.Servers;
 using Janus.Actors.Transports;
@@ -123,8 +122,8 @@ internal sealed partial class JanusSessionActor : PersistentActor, IWithTimers
     private DateTimeOffset? _unreachableSince; // first failed contact of the current reclaim
     private int _reclaims; // told to subscribers (SessionReclaimed), each after its resync
 
-    // Resyncing after a reclaim: events held until SessionReclaimed is told (null: no resync under way), and what it found.
-    private List<JanusMessage>? _heldEvents;
+    // Resyncing after a reclaim: the resync under way (null: none), and what the last one found.
+    private ResyncUnderWay? _resync;
     private IReadOnlyList<HandleResync>? _lastResync;
 
     // Tracing: the trace of the command being handled, which the requests it sends join (JanusTracing).

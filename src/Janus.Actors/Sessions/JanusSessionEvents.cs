@@ -24,6 +24,9 @@ internal static class JanusSessionEvents
 
     public sealed record HandleDetached(long HandleId) : IJanusSessionEvent;
 
+    /// <summary>What the handle is for changed (<see cref="HandleContext"/>; null: nothing any more), manifest <c>handle-context</c>.</summary>
+    public sealed record HandleContextChanged(long HandleId, HandleContext? Context) : IJanusSessionEvent;
+
     /// <summary>
     /// Janus no longer has the session (e.g. 458) or it could not be reclaimed in time, <paramref name="At"/> (null: journaled
     /// before sessions were forgotten, read as long ago). Final.

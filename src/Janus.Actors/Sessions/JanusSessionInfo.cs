@@ -1,4 +1,3 @@
-using Janus.Actors.Plugins;
 using Janus.Actors.Transports;
 
 namespace Janus.Actors.Sessions;
@@ -24,8 +23,8 @@ public sealed record JanusSessionInfo(
     string Server = Servers.JanusServerSettings.DefaultName,
     IReadOnlyList<HandleResync>? LastResync = null);
 
-/// <summary>A plugin handle attached to a session.</summary>
-public sealed record JanusHandle(long HandleId, string Plugin, string? OpaqueId);
+/// <summary>A plugin handle attached to a session, and what it is for when its session has learned it (<see cref="HandleContext"/>).</summary>
+public sealed record JanusHandle(long HandleId, string Plugin, string? OpaqueId, HandleContext? Context = null);
 
 /// <summary>A Janus error code (null when the failure was not an answer from Janus) and its reason.</summary>
 public sealed record JanusSessionError(int? Code, string Reason);

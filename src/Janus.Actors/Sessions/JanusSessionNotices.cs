@@ -1,4 +1,3 @@
-using Janus.Actors.Plugins;
 using Janus.Actors.Protocol;
 
 namespace Janus.Actors.Sessions;
@@ -26,7 +25,8 @@ public sealed record SessionReclaimed(string Key) : IJanusSessionNotice
 
     /// <summary>
     /// What the reclaim found of each handle, in handle id order: <see cref="HandleResynced"/> for every handle
-    /// Janus still has, followed by <see cref="PendingOfferRecovered"/> when an offer or a call waits for an answer;
+    /// Janus still has, followed by <see cref="PendingOfferRecovered"/> when an offer or a call waits for an answer and by
+    /// <see cref="RoomResynced"/> for a room member;
     /// <see cref="HandleGone"/>, or <see cref="HandleNotResynced"/> when it could not be read. Empty for a session without handles.
     /// </summary>
     public IReadOnlyList<HandleResync> Handles { get; init; } = [];

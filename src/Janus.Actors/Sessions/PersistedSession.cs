@@ -31,6 +31,7 @@ internal sealed record PersistedSession(
         SessionCreated c => this with { JanusSessionId = c.JanusSessionId, Transport = c.Transport, Server = c.Server },
         HandleAttached a => this with { Handles = Handles.SetItem(a.HandleId, new JanusHandle(a.HandleId, a.Plugin, a.OpaqueId)) },
         HandleDetached d => this with { Handles = Handles.Remove(d.HandleId) },
+        HandleContextChanged c => Handles.TryGetValue(c.HandleId, out var handle) ? this with { Handles = Handles.SetItem(c.HandleId, handle with { Context = c.Context }) } : this,
         SessionLost l => this with { Ended = JanusSessionStatus.Lost, LastError = new JanusSessionError(l.Code, l.Reason), EndedAt = l.At },
         SessionDestroyed d => this with { Ended = JanusSessionStatus.Destroyed, Handles = Handles.Clear(), EndedAt = d.At },
         _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "unknown session event"),

@@ -238,23 +238,68 @@ public sealed class HostJanusSpecs(JanusFixture janus) : IClassFixture<JanusFixt
         Assert.True(session.GetProperty("reclaims").GetInt32() >= 1, session.ToString());
     }
 
+    [Fact]
+    public async Task After_a_SIGKILL_the_event_stream_says_where_each_handle_stands_before_reclaimed()
+    {
+        await using var host = new HostProcess(new Dictionary<string, string?>
+        {
+            ["Janus:WebSocketUrl"] = janus.Server.WebSocketUrl.ToString(),
+            ["Janus:AdminUrl"] = janus.Server.AdminUrl.ToString(),
+            ["Janus:AdminSecret"] = janus.Server.Options.AdminSecret,
+            ["Api:Token"] = "end-to-end-token",
+        });
+        await host.StartAsync();
+        var key = $"member-{Guid.NewGuid():N}";
+        var room = Random.Shared.NextInt64(1_000_000, 9_000_000);
+        using (var created = await host.PostJsonAsync("v1/sessions", new { key, transport = "websocket" }))
+            await host.ReadJsonAsync(created, HttpStatusCode.Created);
+        using var attached = await host.PostJsonAsync($"v1/sessions/{key}/handles", new { plugin = "janus.plugin.videoroom" });
+        var handleId = (await host.ReadJsonAsync(attached, HttpStatusCode.Created)).GetProperty("handleId").GetInt64();
+        using (var createRoom = await host.PostJsonAsync($"v1/sessions/{key}/handles/{handleId}/messages", new { body = new { request = "create", room } }))
+            await host.ReadJsonAsync(createRoom, HttpStatusCode.OK);
+        using (var join = await host.PostJsonAsync($"v1/sessions/{key}/handles/{handleId}/messages",
+                   new { body = new { request = "join", ptype = "publisher", room, display = "alice" } }))
+            await host.ReadJsonAsync(join, HttpStatusCode.OK);
+
+        await host.KillAsync();
+        await host.StartAsync();
+        await WaitForStateAsync(host, key, "active");
+        await using var events = await host.OpenEventsAsync(key);
+
+        var resynced = await events.ReadAsync(EventTimeout);
+        Assert.Equal("handleResynced", resynced?.Name);
+        Assert.Null(resynced!.Id); // it belongs to the reclaimed event after it
+        Assert.Equal((key, handleId, "janus.plugin.videoroom", false), (resynced.Json.GetProperty("key").GetString(), resynced.Json.GetProperty("handleId").GetInt64(),
+            resynced.Json.GetProperty("plugin").GetString(), resynced.Json.GetProperty("negotiated").GetBoolean()));
+        Assert.Equal((room, "publisher"), (resynced.Json.GetProperty("state").GetProperty("room").GetInt64(), resynced.Json.GetProperty("state").GetProperty("type").GetString()));
+        var roomEvent = await events.ReadAsync(EventTimeout); // the publisher's room, listed again
+        Assert.Equal("roomResynced", roomEvent?.Name);
+        Assert.Equal((handleId, room), (roomEvent!.Json.GetProperty("handleId").GetInt64(), roomEvent.Json.GetProperty("room").GetInt64()));
+        Assert.Empty(roomEvent.Json.GetProperty("joined").EnumerateArray());
+        var reclaimed = await events.ReadAsync(EventTimeout);
+        Assert.Equal("reclaimed", reclaimed?.Name);
+        Assert.True(reclaimed!.Json.GetProperty("eventsMayHaveBeenMissed").GetBoolean());
+    }
+
     /// <summary>Polls <c>GET /v1/sessions/{key}</c> until it shows <paramref name="state"/>.</summary>
-    private async Task<JsonElement> WaitForStateAsync(string key, string state)
+    private Task<JsonElement> WaitForStateAsync(string key, string state) => WaitForStateAsync(_host, key, state);
+
+    private static async Task<JsonElement> WaitForStateAsync(HostProcess host, string key, string state)
     {
         var deadline = DateTime.UtcNow + EventTimeout;
         while (true)
         {
-            using var response = await _host.Http.GetAsync($"v1/sessions/{key}");
+            using var response = await host.Http.GetAsync($"v1/sessions/{key}");
             if (response.StatusCode == HttpStatusCode.OK)
             {
-                var session = await _host.ReadJsonAsync(response, HttpStatusCode.OK);
+                var session = await host.ReadJsonAsync(response, HttpStatusCode.OK);
                 if (session.GetProperty("state").GetString() == state)
                     return session;
                 if (DateTime.UtcNow > deadline)
-                    throw new TimeoutException($"{key} is still {session}. Log tail:\n{_host.LogTail()}");
+                    throw new TimeoutException($"{key} is still {session}. Log tail:\n{host.LogTail()}");
             }
             else if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"{key}: {(int)response.StatusCode}. Log tail:\n{_host.LogTail()}");
+                throw new TimeoutException($"{key}: {(int)response.StatusCode}. Log tail:\n{host.LogTail()}");
             await Task.Delay(100);
         }
     }

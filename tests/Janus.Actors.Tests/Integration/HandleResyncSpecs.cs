@@ -50,11 +50,13 @@ public sealed class HandleResyncSpecs : IAsyncLifetime
         await using var second = await _janus.StartAppAsync(adminApi: true);
         var reclaimed = await FirstNoticeAfterRestartAsync(second, "room-member");
 
-        Assert.Equal(new[] { echo, publisher }.Order(), reclaimed.Handles.Select(h => h.HandleId)); // the session's handles in id order
-        var echoState = Assert.IsType<HandleResynced>(reclaimed.Handles.Single(h => h.HandleId == echo));
+        Assert.Equal(new[] { echo, publisher }.Order(), reclaimed.Handles.OfType<HandleResynced>().Select(h => h.HandleId)); // in handle id order
+        var room = Assert.IsType<RoomResynced>(reclaimed.Handles.Last(h => h.HandleId == publisher)); // after its handle's state
+        Assert.Equal((4242, 0), (room.Room, room.Participants.Count)); // alone in the room, as before
+        var echoState = Assert.IsType<HandleResynced>(Assert.Single(reclaimed.Handles, h => h.HandleId == echo));
         Assert.Equal("janus.plugin.echotest", echoState.Plugin);
-        Assert.Null(echoState.Sip);
-        var roomState = Assert.IsType<HandleResynced>(reclaimed.Handles.Single(h => h.HandleId == publisher));
+        Assert.Null(echoState.SipState());
+        var roomState = Assert.Single(reclaimed.Handles.OfType<HandleResynced>(), h => h.HandleId == publisher);
         Assert.Equal(("publisher", 4242, "alice"), (roomState.PluginState.GetProperty("type").GetString(),
             roomState.PluginState.GetProperty("room").GetInt64(), roomState.PluginState.GetProperty("display").GetString()));
         Assert.False(roomState.Negotiated); // joined without media
@@ -109,5 +111,103 @@ public sealed class HandleResyncSpecs : IAsyncLifetime
         var unknown = Assert.IsType<HandleNotResynced>(Assert.Single(reclaimed.Handles));
         Assert.Equal((handle, "janus.plugin.sip"), (unknown.HandleId, unknown.Plugin));
         Assert.Equal("no Admin API is configured for Janus server 'default' (AdminUrl, AdminSecret): the handle's state after the gap is unknown", unknown.Reason);
+    }
+
+    /// <summary>Another client of the room: its own Janus session on its own socket, one plugin handle.</summary>
+    private sealed class RoomGuest : IAsyncDisposable
+    {
+        private RawJanusClient _client = null!;
+        private long _session, _handle;
+
+        public static async Task<RoomGuest> AttachAsync(JanusServer janus, string plugin)
+        {
+            var guest = new RoomGuest { _client = await RawJanusClient.ConnectAsync(janus.WebSocketUrl) };
+            guest._session = await guest._client.CreateSessionAsync();
+            guest._handle = await guest._client.AttachAsync(guest._session, plugin);
+            return guest;
+        }
+
+        /// <summary>Sends a plugin message and returns the plugin's event that answers it.</summary>
+        public async Task<JsonElement> RequestAsync(string body)
+        {
+            var request = JanusRequests.Message(_client.NewTransaction(), _session, _handle, Json(body));
+            var reply = await _client.RequestAsync(request);
+            if (reply.PluginData is { } answered) return answered.GetProperty("data"); // a synchronous answer, or the event overtook the ack
+            using var timeout = new CancellationTokenSource(Patience);
+            while (true)
+            {
+                var e = await _client.Events.ReadAsync(timeout.Token);
+                if (e.Transaction == request.Transaction && e.PluginData is { } data) return data.GetProperty("data");
+            }
+        }
+
+        public ValueTask DisposeAsync() => _client.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Without_an_Admin_API_a_VideoRoom_member_learns_who_joined_and_who_left_during_the_gap()
+    {
+        var room = Random.Shared.NextInt64(1_000_000, 9_000_000);
+        long handle;
+        await using var bob = await RoomGuest.AttachAsync(_janus.Server, "janus.plugin.videoroom");
+        await using (var first = await _janus.StartAppAsync())
+        {
+            await first.Sessions.CreateAsync("alice", JanusTransportKind.WebSocket);
+            handle = await first.Sessions.AttachAsync("alice", "janus.plugin.videoroom");
+            await first.Sessions.SendAsync("alice", handle, Json($$"""{"request":"create","room":{{room}},"notify_joining":true}"""));
+            await first.Sessions.SendAsync("alice", handle, Json($$"""{"request":"join","ptype":"publisher","room":{{room}},"display":"alice"}"""));
+            var bobJoined = await bob.RequestAsync($$"""{"request":"join","ptype":"publisher","room":{{room}},"display":"bob"}""");
+            Assert.Equal("joined", bobJoined.GetProperty("videoroom").GetString());
+            // alice's session follows the room: bob is in the room it knows, journaled.
+            await Eventually.ReturnsAsync(() => first.Sessions.GetAsync("alice"),
+                s => s!.Handles.Single().Context?.Participants?.Any(p => p.Display == "bob") == true, Patience, "bob in alice's room");
+        }
+        // The gap: bob leaves, carol joins.
+        await bob.RequestAsync("""{"request":"leave"}""");
+        await using var carol = await RoomGuest.AttachAsync(_janus.Server, "janus.plugin.videoroom");
+        await carol.RequestAsync($$"""{"request":"join","ptype":"publisher","room":{{room}},"display":"carol"}""");
+
+        await using var second = await _janus.StartAppAsync();
+        var reclaimed = await FirstNoticeAfterRestartAsync(second, "alice");
+
+        Assert.IsType<HandleNotResynced>(reclaimed.Handles[0]); // no Admin API: the handle's own state is unknown
+        var roomNow = Assert.IsType<RoomResynced>(Assert.Single(reclaimed.Handles, h => h is RoomResynced));
+        Assert.Equal((handle, room), (roomNow.HandleId, roomNow.Room));
+        Assert.Equal(["carol"], roomNow.Joined.Select(p => p.Display));
+        Assert.Equal(["bob"], roomNow.Left.Select(p => p.Display));
+        Assert.Equal(["carol"], roomNow.Participants.Select(p => p.Display));
+        var context = (await second.Sessions.GetAsync("alice"))!.Handles.Single().Context!;
+        Assert.Equal(("publisher", room, "alice"), (context.Role, context.Room!.Value, context.Display));
+        Assert.Equal(["carol"], context.Participants!.Select(p => p.Display)); // the room as now known, for the next gap
+    }
+
+    [Fact]
+    public async Task An_AudioBridge_member_learns_who_joined_and_whose_mute_changed_during_the_gap()
+    {
+        var room = Random.Shared.NextInt64(1_000_000, 9_000_000);
+        await using var bob = await RoomGuest.AttachAsync(_janus.Server, "janus.plugin.audiobridge");
+        await using (var first = await _janus.StartAppAsync(adminApi: true))
+        {
+            await first.Sessions.CreateAsync("alice", JanusTransportKind.WebSocket);
+            var handle = await first.Sessions.AttachAsync("alice", "janus.plugin.audiobridge");
+            await first.Sessions.SendAsync("alice", handle, Json($$"""{"request":"create","room":{{room}}}"""));
+            await first.Sessions.SendAsync("alice", handle, Json($$"""{"request":"join","room":{{room}},"display":"alice","muted":true}"""));
+            await bob.RequestAsync($$"""{"request":"join","room":{{room}},"display":"bob"}""");
+            await Eventually.ReturnsAsync(() => first.Sessions.GetAsync("alice"),
+                s => s!.Handles.Single().Context?.Participants?.Any(p => p.Display == "bob" && p.Muted == false) == true, Patience, "bob in alice's room");
+        }
+        await bob.RequestAsync("""{"request":"configure","muted":true}""");
+        await using var dave = await RoomGuest.AttachAsync(_janus.Server, "janus.plugin.audiobridge");
+        await dave.RequestAsync($$"""{"request":"join","room":{{room}},"display":"dave"}""");
+
+        await using var second = await _janus.StartAppAsync(adminApi: true);
+        var reclaimed = await FirstNoticeAfterRestartAsync(second, "alice");
+
+        var own = Assert.IsType<HandleResynced>(reclaimed.Handles[0]);
+        Assert.True(own.PluginState.GetProperty("muted").GetBoolean()); // alice's own mute, kept by Janus through the gap
+        var roomNow = Assert.IsType<RoomResynced>(reclaimed.Handles[1]);
+        Assert.Equal(["dave"], roomNow.Joined.Select(p => p.Display));
+        Assert.Empty(roomNow.Left);
+        Assert.Equal([("bob", (bool?)true)], roomNow.Changed.Select(p => (p.Display, p.Muted)));
     }
 }

@@ -1,4 +1,3 @@
-using Janus.Actors.Plugins;
 using Janus.Actors.Protocol;
 using static Janus.Actors.Registry.SessionRegistryProtocol;
 

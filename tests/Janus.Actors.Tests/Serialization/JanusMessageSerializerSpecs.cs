@@ -1,6 +1,5 @@
 using System.Runtime.Serialization;
 using Akka.Serialization;
-using Janus.Actors.Plugins;
 using Janus.Actors.Protocol;
 using Janus.Actors.Serialization;
 using static Janus.Actors.Registry.SessionRegistryProtocol;

@@ -1,10 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Janus.Actors.Plugins;
+namespace Janus.Actors.Sessions;
 
 /// <summary>
-/// What a reclaim found of one of the session's handles (<see cref="Sessions.SessionReclaimed.Handles"/>). Janus never tells a
+/// What a reclaim found of one of the session's handles (<see cref="SessionReclaimed.Handles"/>). Janus never tells a
 /// plugin that its session's transport went away, so handles, plugin state, PeerConnections and media keep running
 /// through a crash, but every event of the gap is dropped: this is how the application learns where each handle stands
 /// now. Read from Janus's Admin API (<c>handle_info</c>) when the session's server has one
@@ -15,18 +15,14 @@ namespace Janus.Actors.Plugins;
 [JsonDerivedType(typeof(PendingOfferRecovered), "pendingOffer")]
 [JsonDerivedType(typeof(HandleGone), "gone")]
 [JsonDerivedType(typeof(HandleNotResynced), "notResynced")]
+[JsonDerivedType(typeof(RoomResynced), "room")]
 public abstract record HandleResync(long HandleId, string Plugin);
 
 /// <summary>
 /// The handle's plugin state now (<c>plugin_specific</c> of <c>handle_info</c>, as Janus wrote it, unknown fields included),
-/// and whether its WebRTC negotiation had completed. <see cref="Sip"/> reads a SIP handle's state typed.
+/// and whether its WebRTC negotiation had completed. <c>Janus.Actors.Plugins</c> reads it typed (e.g. <c>SipState()</c>).
 /// </summary>
-public sealed record HandleResynced(long HandleId, string Plugin, JsonElement PluginState, bool Negotiated) : HandleResync(HandleId, Plugin)
-{
-    /// <summary>A SIP handle's registration and call; null for other plugins.</summary>
-    [JsonIgnore]
-    public SipHandleState? Sip => Plugin == SipHandleState.PluginName ? SipHandleState.From(PluginState) : null;
-}
+public sealed record HandleResynced(long HandleId, string Plugin, JsonElement PluginState, bool Negotiated) : HandleResync(HandleId, Plugin);
 
 /// <summary>
 /// An offer that waits for the application's answer and was pushed while no process owned the session, so nobody has
@@ -45,3 +41,19 @@ public sealed record HandleGone(long HandleId, string Plugin) : HandleResync(Han
 /// did not answer): the application has to ask the plugin itself where that matters.
 /// </summary>
 public sealed record HandleNotResynced(long HandleId, string Plugin, string Reason) : HandleResync(HandleId, Plugin);
+
+/// <summary>
+/// A room the handle is a member of, listed again after the reclaim (the plugin's <c>listparticipants</c>, no Admin API
+/// needed) and compared with the room as the handle last knew it (<see cref="HandleContext.Participants"/>): who
+/// <see cref="Joined"/> and who <see cref="Left"/> during the gap, who <see cref="Published"/> or <see cref="Unpublished"/>
+/// (VideoRoom), whose mute <see cref="Changed"/> (AudioBridge). <see cref="Participants"/> is the room now, the handle
+/// itself left out.
+/// </summary>
+public sealed record RoomResynced(long HandleId, string Plugin, long Room, IReadOnlyList<RoomParticipant> Participants) : HandleResync(HandleId, Plugin)
+{
+    public IReadOnlyList<RoomParticipant> Joined { get; init; } = [];
+    public IReadOnlyList<RoomParticipant> Left { get; init; } = [];
+    public IReadOnlyList<RoomParticipant> Published { get; init; } = [];
+    public IReadOnlyList<RoomParticipant> Unpublished { get; init; } = [];
+    public IReadOnlyList<RoomParticipant> Changed { get; init; } = [];
+}
