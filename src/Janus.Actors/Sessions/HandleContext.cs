@@ -20,6 +20,15 @@ public sealed record HandleContext
     public IReadOnlyList<long>? Feeds { get; init; }
     public long? Mountpoint { get; init; }
     public IReadOnlyList<RoomParticipant>? Participants { get; init; }
+
+    /// <summary>By value, lists item by item: an unchanged context is not journaled again.</summary>
+    public bool Equals(HandleContext? other) =>
+        other is not null && Role == other.Role && Identity == other.Identity && Proxy == other.Proxy && Room == other.Room && Id == other.Id &&
+        Display == other.Display && Mountpoint == other.Mountpoint && Same(Feeds, other.Feeds) && Same(Participants, other.Participants);
+
+    public override int GetHashCode() => HashCode.Combine(Role, Identity, Room, Id, Mountpoint, Feeds?.Count, Participants?.Count);
+
+    private static bool Same<T>(IReadOnlyList<T>? a, IReadOnlyList<T>? b) => a is null ? b is null : b is not null && a.SequenceEqual(b);
 }
 
 /// <summary>Another member of a room: <see cref="Publisher"/> (VideoRoom) or <see cref="Muted"/> (AudioBridge) when known.</summary>

@@ -16,6 +16,19 @@ public sealed class JanusEventSerializerSpecs() : Akka.TestKit.Xunit2.TestKit(Ja
         { new HandleAttached(77, "janus.plugin.videoroom", "alice-publisher"), "handle-attached", """{"handleId":77,"plugin":"janus.plugin.videoroom","opaqueId":"alice-publisher"}""" },
         { new HandleAttached(78, "janus.plugin.echotest", null), "handle-attached", """{"handleId":78,"plugin":"janus.plugin.echotest"}""" },
         { new HandleDetached(77), "handle-detached", """{"handleId":77}""" },
+        {
+            new HandleContextChanged(77, new HandleContext { Role = "account", Identity = "sip:alice@192.0.2.7", Proxy = "sip:192.0.2.1" }), "handle-context",
+            """{"handleId":77,"context":{"role":"account","identity":"sip:alice@192.0.2.7","proxy":"sip:192.0.2.1"}}"""
+        },
+        {
+            new HandleContextChanged(78, new HandleContext
+            {
+                Role = "publisher", Room = 1234, Id = 4711, Display = "alice",
+                Participants = [new RoomParticipant(4712, "bob") { Publisher = true }, new RoomParticipant(4713, "carol") { Publisher = false }],
+            }), "handle-context",
+            """{"handleId":78,"context":{"role":"publisher","room":1234,"id":4711,"display":"alice","participants":[{"id":4712,"display":"bob","publisher":true},{"id":4713,"display":"carol","publisher":false}]}}"""
+        },
+        { new HandleContextChanged(79, null), "handle-context", """{"handleId":79}""" },
         { new SessionLost(458, "No such session"), "lost", """{"code":458,"reason":"No such session"}""" },
         { new SessionLost(null, "reclaim deadline passed"), "lost", """{"reason":"reclaim deadline passed"}""" },
         { new SessionDestroyed(), "destroyed", "{}" },
