@@ -1,5 +1,5 @@
-using System.Text.Json;
 using Janus.Actors.Hosting;
+using Janus.Actors.Plugins;
 using Janus.Actors.Sessions;
 using Janus.Actors.Transports;
 using Microsoft.Extensions.Logging;
@@ -97,13 +97,13 @@ public sealed class CallSessions(IJanusSessions sessions, ILogger<CallSessions> 
     /// that was already on the wire when the connection dropped fails with <see cref="JanusSessionUnavailableException"/>
     /// in state <c>Reclaiming</c> and is worth repeating (make such requests idempotent).
     /// </summary>
-    public async Task<PluginReply> SendAsync(string key, long handleId, JsonElement body, CancellationToken cancellationToken = default)
+    public async Task<EchoTestAnswer> EchoAsync(string key, long handleId, CancellationToken cancellationToken = default)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await sessions.SendAsync(key, handleId, body, cancellationToken: cancellationToken);
+                return await sessions.EchoTest(key, handleId).ConfigureAsync(audio: true, cancellationToken: cancellationToken);
             }
             catch (JanusSessionUnavailableException e) when (e.State == JanusSessionStatus.Reclaiming && attempt < 5)
             {
@@ -112,6 +112,7 @@ public sealed class CallSessions(IJanusSessions sessions, ILogger<CallSessions> 
             }
             // JanusSessionUnavailableException in state Lost or Destroyed: final, let it surface.
             // JanusRequestException: Janus refused this request (e.g. 459 no such handle); fix the request.
+            // JanusPluginException<EchoTestErrorCode>: the plugin refused it; its Error says why.
         }
     }
 }

@@ -90,7 +90,7 @@ public static class ErrorDemo
         report.Check(retries == 0, "not retried", $"{retries} retries: 458 is final, and the loss is persisted so no later process claims it either");
         try
         {
-            await second.Calls.SendAsync("call-lapsed", 1, PluginData.Body(new { audio = true }));
+            await second.Calls.EchoAsync("call-lapsed", 1);
             report.Check(false, "requests refused", "a request on a lost session was accepted");
         }
         catch (JanusSessionUnavailableException e)
@@ -113,7 +113,7 @@ public static class ErrorDemo
         var outage = Stopwatch.StartNew();
         var during = await WaitForStateAsync(backend, "call-outage", JanusSessionStatus.Reclaiming);
         report.Say($"GetAsync during the outage: state {during.State.ToString().ToLowerInvariant()}");
-        var request = backend.Calls.SendAsync("call-outage", handle, PluginData.Body(new { audio = true }));
+        var request = backend.Calls.EchoAsync("call-outage", handle);
         await Task.Delay(Outage); // the length of the outage: part of the scenario, not a wait for anything
         proxy.Resume();
         report.Say($"Janus reachable again after {outage.Elapsed.TotalSeconds:F1} s");
@@ -126,8 +126,8 @@ public static class ErrorDemo
             $"{retries} failed reclaim attempts, retried after {string.Join(", ", delays)}");
         report.Check(after.JanusSessionId == created.JanusSessionId && after.Reclaims >= 1, "reclaimed after the outage",
             $"state active, same Janus session {after.JanusSessionId}, reclaims {after.Reclaims}, {outage.Elapsed.TotalSeconds:F1} s after the outage began");
-        report.Check(PluginData.Of(reply).String("result") == "ok", "request during the outage answered",
-            $"the echotest request sent while reclaiming waited for the claim and got \"{PluginData.Of(reply).String("result")}\"");
+        report.Check(reply.Result == "ok", "request during the outage answered",
+            $"the echotest request sent while reclaiming waited for the claim and got \"{reply.Result}\"");
         var notified = await WithinPatienceAsync(() => Volatile.Read(ref resynchronised) >= 1);
         report.Check(notified, "SessionReclaimed", log.Find("call-outage reclaimed") ?? "no SessionReclaimed notice");
         await following.CancelAsync();

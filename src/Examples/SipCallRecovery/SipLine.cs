@@ -1,5 +1,3 @@
-using System.Text.Json;
-using Janus.Actors.Examples;
 using Janus.Actors.Hosting;
 using Janus.Actors.Plugins;
 using Janus.Actors.Sessions;
@@ -38,11 +36,6 @@ public sealed record SipLineOptions
 public sealed class SipLine(IJanusSessions sessions, IOptions<SipLineOptions> options, ILogger<SipLine> logger, IHostApplicationLifetime lifetime)
     : BackgroundService
 {
-    private const string SipPlugin = "janus.plugin.sip";
-
-    /// <summary>The SIP plugin's error for a <c>register</c> on a handle that is registered already.</summary>
-    private const int AlreadyRegistered = 445;
-
     private readonly SipLineOptions _line = options.Value;
     private string Key => _line.SessionKey;
 
@@ -57,11 +50,11 @@ public sealed class SipLine(IJanusSessions sessions, IOptions<SipLineOptions> op
         var next = notices.MoveNextAsync();
 
         var session = await sessions.GetAsync(Key, stopping) ?? throw new InvalidOperationException($"{Key} vanished");
-        var handle = session.Handles.FirstOrDefault(h => h.Plugin == SipPlugin)?.HandleId;
+        var handle = session.Handles.FirstOrDefault(h => h.Plugin == SipHandle.PluginName)?.HandleId;
         if (handle is null)
         {
             // First start (or a crash between create and attach): attach and register.
-            handle = await sessions.AttachAsync(Key, SipPlugin, cancellationToken: stopping);
+            handle = await sessions.AttachAsync(Key, SipHandle.PluginName, cancellationToken: stopping);
             logger.LogInformation("Line {SessionKey}: {Origin} Janus session {JanusSessionId}, attached SIP handle {HandleId}",
                 Key, created ? "created" : "resumed", session.JanusSessionId, handle);
             await RegisterAsync(handle.Value, recheck: false, stopping);
@@ -93,8 +86,8 @@ public sealed class SipLine(IJanusSessions sessions, IOptions<SipLineOptions> op
                         return false;
                 return true;
 
-            case JanusEventReceived { Event.Sender: var sender } received when sender == handle:
-                await OnSipEventAsync(PluginData.Of(received.Event), handle, stopping);
+            case JanusEventReceived { Event.Sender: var sender } received when sender == handle && SipHandle.EventOf(received.Event) is { } sip:
+                await OnSipEventAsync(sip, handle, stopping);
                 return true;
 
             case SessionEnded ended:
@@ -144,57 +137,52 @@ public sealed class SipLine(IJanusSessions sessions, IOptions<SipLineOptions> op
 
     private async Task DeclineAsync(string? caller, long handle, CancellationToken stopping)
     {
-        var reply = await sessions.SendAsync(Key, handle, PluginData.Body(new { request = "decline", code = _line.DeclineCode }), cancellationToken: stopping);
-        var declining = PluginData.Of(reply).Object("result");
-        logger.LogInformation("Declined the call from {Caller}: SIP {Code} sent", caller, declining.Number("code"));
+        var declining = await sessions.Sip(Key, handle).DeclineAsync(_line.DeclineCode, stopping);
+        logger.LogInformation("Declined the call from {Caller}: SIP {Code} sent", caller, declining.Result.Code);
     }
 
-    private async Task OnSipEventAsync(JsonElement data, long handle, CancellationToken stopping)
+    private async Task OnSipEventAsync(SipEvent sip, long handle, CancellationToken stopping)
     {
-        var result = data.Object("result");
-        switch (result.String("event"))
+        var result = sip.Result;
+        switch (result.Kind)
         {
-            case "registered":
+            case SipEventKind.Registered:
                 logger.LogInformation("Registered {Username}: calls to it now reach handle {HandleId}", _line.Username, handle);
                 break;
-            case "registration_failed":
-                logger.LogWarning("Registration of {Username} failed: {Code} {Reason}", _line.Username, result.Number("code"), result.String("reason"));
+            case SipEventKind.RegistrationFailed:
+                logger.LogWarning("Registration of {Username} failed: {Code} {Reason}", _line.Username, result.Code, result.Reason);
                 break;
-            case "incomingcall":
-                var caller = result.String("username");
-                logger.LogInformation("Incoming call from {Caller} on handle {HandleId} (Call-ID {CallId})", caller, handle, data.String("call_id"));
-                await DeclineAsync(caller, handle, stopping);
+            case SipEventKind.IncomingCall:
+                logger.LogInformation("Incoming call from {Caller} on handle {HandleId} (Call-ID {CallId})", result.Username, handle, sip.CallId);
+                await DeclineAsync(result.Username, handle, stopping);
                 break;
-            case "missed_call":
-                logger.LogWarning("Missed a call from {Caller}: the line was busy", result.String("caller"));
+            case SipEventKind.MissedCall:
+                logger.LogWarning("Missed a call from {Caller}: the line was busy", result.Caller);
                 break;
-            case "hangup":
-                logger.LogInformation("Call {CallId} over: {Code} {Reason}", data.String("call_id"), result.Number("code"), result.String("reason"));
+            case SipEventKind.Hangup:
+                logger.LogInformation("Call {CallId} over: {Code} {Reason}", sip.CallId, result.Code, result.Reason);
                 break;
         }
     }
 
     /// <summary>
     /// Sends <c>register</c>. On a re-check the SIP plugin answers 445 "Already registered" when the registration
-    /// still stands (nothing is sent to the registrar); otherwise it registers again.
+    /// stands — or is being renewed or removed: it cannot tell those apart (the Admin API can, see above) — and nothing
+    /// is sent to the registrar; otherwise it registers again.
     /// </summary>
     private async Task RegisterAsync(long handle, bool recheck, CancellationToken stopping)
     {
         if (!recheck)
             logger.LogInformation("Registering {Username} at {Proxy}", _line.Username, _line.Proxy);
-        var reply = await sessions.SendAsync(Key, handle,
-            PluginData.Body(new { request = "register", username = _line.Username, secret = _line.Secret, proxy = _line.Proxy }),
-            cancellationToken: stopping);
-        var data = PluginData.Of(reply);
-        if (data.Number("error_code") == AlreadyRegistered)
-            logger.LogInformation("Registration of {Username} still stands after the reclaim (SIP plugin: {Code} {Error})",
-                _line.Username, AlreadyRegistered, data.String("error"));
-        else if (data.Object("result").String("event") == "registering")
+        try
         {
+            await sessions.Sip(Key, handle).RegisterAsync(new SipAccount(_line.Username) { Secret = _line.Secret, Proxy = _line.Proxy }, stopping);
             if (recheck)
                 logger.LogWarning("Registration of {Username} was gone after the gap: registering again", _line.Username);
         }
-        else
-            logger.LogWarning("register refused: {Code} {Error}", data.Number("error_code"), data.String("error"));
+        catch (JanusPluginException<SipErrorCode> e) when (e.Error == SipErrorCode.AlreadyRegistered)
+        {
+            logger.LogInformation("Registration of {Username} still stands after the reclaim (SIP plugin: {Code} {Error})", _line.Username, e.Code, e.Reason);
+        }
     }
 }

@@ -9,7 +9,7 @@ using VideoRoomRecovery;
 
 // dotnet run --project src/Examples/VideoRoomRecovery               the whole story (private Janus)
 // dotnet run --project src/Examples/VideoRoomRecovery -- backend \
-//     --Janus:WebSocketUrl=ws://127.0.0.1:8188/ --Journal=data/room.db --Room:Id=1234 --Room:RosterFile=data/roster.json
+//     --Janus:WebSocketUrl=ws://127.0.0.1:8188/ --Journal=data/room.db --Room:Id=1234
 if (args is ["backend", .. var settings])
 {
     // The backend, as an ASP.NET or generic-host application composes it.

@@ -33,7 +33,6 @@ public static class RoomDemo
             $"--Janus:WebSocketUrl={janus.WebSocketUrl}",
             "--Journal=room.db",
             $"--Room:Id={Room}",
-            "--Room:RosterFile=roster.json",
         ], folder);
         backend.Start();
         await backend.WaitForLineAsync($"Joined room {Room}", timeout: Patience);

@@ -1,6 +1,5 @@
-using System.Text.Json;
-using Janus.Actors.Examples;
 using Janus.Actors.Hosting;
+using Janus.Actors.Plugins;
 using Janus.Actors.Sessions;
 using Janus.Actors.Transports;
 using Microsoft.Extensions.Hosting;
@@ -9,7 +8,7 @@ using Microsoft.Extensions.Options;
 
 namespace VideoRoomRecovery;
 
-/// <summary>The room a backend takes part in, and where it keeps its view of who is in it.</summary>
+/// <summary>The room a backend takes part in.</summary>
 public sealed record RoomMemberOptions
 {
     /// <summary>Our name for the Janus session that holds the participant; it survives restarts in the journal.</summary>
@@ -18,29 +17,24 @@ public sealed record RoomMemberOptions
     public long Id { get; init; } = 1234;
 
     public string Display { get; init; } = "backend";
-
-    /// <summary>The backend's own record of the room (its "database").</summary>
-    public string RosterFile { get; init; } = "data/roster.json";
 }
 
 /// <summary>
 /// A backend that takes part in a videoroom as a publisher without media (a recorder, a moderator bot, the server
-/// side of a classroom) and keeps a roster of who is in the room from <c>joining</c>/<c>leaving</c> events. After a
-/// crash the library reclaims its Janus session, so it is still in the room under the same participant id; but the
-/// events of the gap are lost, so on <see cref="SessionReclaimed"/> it resynchronises the roster with
-/// <c>listparticipants</c> and reports who joined or left meanwhile.
+/// side of a classroom) and keeps a view of who is in the room from <c>joining</c>/<c>leaving</c> events, through the
+/// typed VideoRoom API. After a crash the library reclaims its Janus session, so it is still in the room under the same
+/// participant id; the events of the gap are lost, but the library remembers the room (journaled with the handle) and
+/// lists it again: <see cref="RoomResynced"/> says who joined or left meanwhile. No database of its own is needed.
 /// </summary>
 public sealed class RoomMember(IJanusSessions sessions, IOptions<RoomMemberOptions> options, ILogger<RoomMember> logger, IHostApplicationLifetime lifetime)
     : BackgroundService
 {
-    private const string VideoRoomPlugin = "janus.plugin.videoroom";
-
-    /// <summary>The videoroom plugin's error for a <c>create</c> of a room that exists.</summary>
-    private const int RoomExists = 427;
-
     private readonly RoomMemberOptions _room = options.Value;
-    private Roster _roster = Roster.Empty;
+    private readonly SortedDictionary<long, string> _inRoom = new();
     private string Key => _room.SessionKey;
+
+    /// <summary>Display names, sorted: "alice, backend".</summary>
+    private string Roster => string.Join(", ", _inRoom.Values.Order(StringComparer.Ordinal));
 
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
@@ -52,65 +46,59 @@ public sealed class RoomMember(IJanusSessions sessions, IOptions<RoomMemberOptio
         var next = notices.MoveNextAsync();
 
         var session = await sessions.GetAsync(Key, stopping) ?? throw new InvalidOperationException($"{Key} vanished");
-        var handle = session.Handles.FirstOrDefault(h => h.Plugin == VideoRoomPlugin)?.HandleId;
-        _roster = Roster.Load(_room.RosterFile);
-        if (handle is null || _roster.MyId is null)
+        var handle = session.Handles.FirstOrDefault(h => h.Plugin == VideoRoomHandle.PluginName);
+        if (handle?.Context is { Room: { } room, Id: { } myId } context)
         {
-            handle ??= await sessions.AttachAsync(Key, VideoRoomPlugin, cancellationToken: stopping);
-            logger.LogInformation("Room member {SessionKey}: {Origin} Janus session {JanusSessionId}, videoroom handle {HandleId}",
-                Key, created ? "created" : "resumed", session.JanusSessionId, handle);
-            await JoinAsync(handle.Value, stopping);
+            // After a restart: the library has the session, the handle and the room as it last knew it.
+            Know(myId, context.Participants ?? []);
+            logger.LogInformation("Room member {SessionKey}: resumed Janus session {JanusSessionId} ({State}), in room {Room} as participant {ParticipantId}; last known: {Roster}",
+                Key, session.JanusSessionId, session.State.ToString().ToLowerInvariant(), room, myId, Roster);
         }
         else
         {
-            // After a restart the library has recovered the session from the journal and reclaims it on its own;
-            // the roster on disk is as stale as the downtime was long.
-            logger.LogInformation("Room member {SessionKey}: resumed Janus session {JanusSessionId} ({State}), videoroom handle {HandleId}; roster on disk: {Roster}",
-                Key, session.JanusSessionId, session.State.ToString().ToLowerInvariant(), handle, _roster);
+            var handleId = handle?.HandleId ?? await sessions.AttachAsync(Key, VideoRoomHandle.PluginName, cancellationToken: stopping);
+            logger.LogInformation("Room member {SessionKey}: {Origin} Janus session {JanusSessionId}, videoroom handle {HandleId}",
+                Key, created ? "created" : "resumed", session.JanusSessionId, handleId);
+            handle = new JanusHandle(handleId, VideoRoomHandle.PluginName, null);
+            await JoinAsync(sessions.VideoRoom(Key, handleId), stopping);
         }
 
         while (await next)
         {
-            if (!await OnNoticeAsync(notices.Current, handle.Value, stopping))
+            if (!OnNotice(notices.Current, handle.HandleId))
                 return;
             next = notices.MoveNextAsync();
         }
     }
 
     /// <summary>Creates the room (with <c>notify_joining</c>, so plain joins are announced) and joins it without media.</summary>
-    private async Task JoinAsync(long handle, CancellationToken stopping)
+    private async Task JoinAsync(VideoRoomHandle room, CancellationToken stopping)
     {
-        var create = PluginData.Of(await sessions.SendAsync(Key, handle,
-            PluginData.Body(new { request = "create", room = _room.Id, notify_joining = true, description = "Janus.Actors example" }),
-            cancellationToken: stopping));
-        if (create.String("videoroom") != "created" && create.Number("error_code") != RoomExists)
-            throw new InvalidOperationException($"create room {_room.Id}: {create.Number("error_code")} {create.String("error")}");
-
-        var joined = PluginData.Of(await sessions.SendAsync(Key, handle,
-            PluginData.Body(new { request = "join", ptype = "publisher", room = _room.Id, display = _room.Display }),
-            cancellationToken: stopping));
-        if (joined.String("videoroom") != "joined")
-            throw new InvalidOperationException($"join room {_room.Id}: {joined.Number("error_code")} {joined.String("error")}");
-
-        var myId = joined.Number("id")!.Value;
-        var roster = new Roster(myId, new Dictionary<long, string> { [myId] = _room.Display });
-        foreach (var attendee in joined.Array("attendees"))
-            roster = roster.With(attendee.Number("id")!.Value, attendee.String("display") ?? "");
-        Save(roster);
-        logger.LogInformation("Joined room {Room} as {Display} (participant {ParticipantId}); in the room: {Roster}", _room.Id, _room.Display, myId, _roster);
+        try
+        {
+            await room.CreateRoomAsync(_room.Id, "Janus.Actors example", notifyJoining: true, cancellationToken: stopping);
+        }
+        catch (JanusPluginException<VideoRoomErrorCode> e) when (e.Error == VideoRoomErrorCode.RoomExists)
+        {
+            // created by an earlier run: join it
+        }
+        var joined = await room.JoinAsPublisherAsync(_room.Id, _room.Display, cancellationToken: stopping);
+        Know(joined.Id!.Value, []);
+        logger.LogInformation("Joined room {Room} as {Display} (participant {ParticipantId}); in the room: {Roster}", _room.Id, _room.Display, joined.Id, Roster);
     }
 
     /// <summary>Handles one notice; false once the session is over.</summary>
-    private async Task<bool> OnNoticeAsync(IJanusSessionNotice notice, long handle, CancellationToken stopping)
+    private bool OnNotice(IJanusSessionNotice notice, long handle)
     {
         switch (notice)
         {
-            case SessionReclaimed:
-                await ResynchroniseAsync(handle, stopping);
+            case SessionReclaimed reclaimed:
+                foreach (var room in reclaimed.Handles.OfType<RoomResynced>().Where(r => r.HandleId == handle))
+                    OnRoomResynced(room);
                 return true;
 
             case JanusEventReceived { Event.Sender: var sender } received when sender == handle:
-                OnRoomEvent(PluginData.Of(received.Event));
+                if (VideoRoomHandle.EventOf(received.Event) is { Kind: VideoRoomEventKind.Event } roomEvent) OnRoomEvent(roomEvent);
                 return true;
 
             case SessionEnded ended:
@@ -127,51 +115,39 @@ public sealed class RoomMember(IJanusSessions sessions, IOptions<RoomMemberOptio
         }
     }
 
-    private void OnRoomEvent(JsonElement data)
+    private void OnRoomEvent(VideoRoomAnswer roomEvent)
     {
-        if (data.String("videoroom") != "event")
-            return;
-        if (data.Object("joining") is { ValueKind: JsonValueKind.Object } joining && joining.Number("id") is { } joiningId)
+        if (roomEvent.Joining is { } joining)
         {
-            Save(_roster.With(joiningId, joining.String("display") ?? ""));
-            logger.LogInformation("Participant joining: {Display} (participant {ParticipantId}); in the room: {Roster}", _roster.NameOf(joiningId), joiningId, _roster);
+            _inRoom[joining.Id] = joining.Display ?? "";
+            logger.LogInformation("Participant joining: {Display} (participant {ParticipantId}); in the room: {Roster}", joining.Display, joining.Id, Roster);
         }
-        else if (data.Number("leaving") is { } leavingId)
+        else if (roomEvent.Leaving is { ValueKind: System.Text.Json.JsonValueKind.Number } leaving && _inRoom.Remove(leaving.GetInt64(), out var display))
         {
-            var display = _roster.NameOf(leavingId);
-            Save(_roster.Without(leavingId));
-            logger.LogInformation("Participant leaving: {Display} (participant {ParticipantId}); in the room: {Roster}", display, leavingId, _roster);
+            logger.LogInformation("Participant leaving: {Display} (participant {ParticipantId}); in the room: {Roster}", display, leaving.GetInt64(), Roster);
         }
     }
 
-    /// <summary>
-    /// Janus dropped the joining/leaving events of the gap: read the room again and report the difference with the
-    /// roster we had.
-    /// </summary>
-    private async Task ResynchroniseAsync(long handle, CancellationToken stopping)
+    /// <summary>Janus dropped the joining/leaving events of the gap; the library listed the room again and says what changed.</summary>
+    private void OnRoomResynced(RoomResynced room)
     {
-        var reply = PluginData.Of(await sessions.SendAsync(Key, handle,
-            PluginData.Body(new { request = "listparticipants", room = _room.Id }), cancellationToken: stopping));
-        var now = new Dictionary<long, string>();
-        foreach (var participant in reply.Array("participants"))
-            now[participant.Number("id")!.Value] = participant.String("display") ?? "";
-
-        var before = _roster;
-        Save(before with { Participants = now });
-        var joined = now.Keys.Except(before.Participants.Keys).Select(_roster.NameOf).Order(StringComparer.Ordinal);
-        var left = before.Participants.Keys.Except(now.Keys).Select(before.NameOf).Order(StringComparer.Ordinal);
+        var me = _inRoom.Single(p => p.Value == _room.Display);
+        Know(me.Key, room.Participants);
         logger.LogInformation("Resynchronised room {Room} after the reclaim: joined during the gap: [{Joined}]; left during the gap: [{Left}]; in the room: {Roster}",
-            _room.Id, string.Join(", ", joined), string.Join(", ", left), _roster);
-        if (before.MyId is { } myId && now.ContainsKey(myId))
-            logger.LogInformation("Still in room {Room} as participant {ParticipantId}", _room.Id, myId);
+            room.Room, Names(room.Joined), Names(room.Left), Roster);
+        if (room.IsMember)
+            logger.LogInformation("Still in room {Room} as participant {ParticipantId}", room.Room, me.Key);
         else
-            logger.LogWarning("No longer in room {Room}: join again", _room.Id);
+            logger.LogWarning("No longer in room {Room}: join again", room.Room);
     }
 
-    private void Save(Roster roster)
+    private void Know(long myId, IEnumerable<RoomParticipant> others)
     {
-        _roster = roster;
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(_room.RosterFile))!);
-        roster.Save(_room.RosterFile);
+        _inRoom.Clear();
+        _inRoom[myId] = _room.Display;
+        foreach (var other in others) _inRoom[other.Id] = other.Display ?? "";
     }
+
+    private static string Names(IEnumerable<RoomParticipant> participants) =>
+        string.Join(", ", participants.Select(p => p.Display).Order(StringComparer.Ordinal));
 }

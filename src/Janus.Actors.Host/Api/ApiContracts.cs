@@ -171,10 +171,11 @@ public sealed record HandleNotResyncedNotice(string Key, long HandleId, string P
 
 /// <summary>
 /// The <c>roomResynced</c> event, before <c>reclaimed</c>: a room the handle is a member of, listed again after the reclaim
-/// and compared with the room as it last knew it — who joined, left, published, unpublished, or changed mute during the gap.
+/// and compared with the room as it last knew it — who joined, left, published, unpublished, or changed mute during the gap;
+/// <c>isMember</c>: whether the handle itself is still in the room.
 /// </summary>
 public sealed record RoomResyncedNotice(
-    string Key, long HandleId, string Plugin, long Room, IReadOnlyList<RoomParticipant> Participants,
+    string Key, long HandleId, string Plugin, long Room, bool IsMember, IReadOnlyList<RoomParticipant> Participants,
     IReadOnlyList<RoomParticipant> Joined, IReadOnlyList<RoomParticipant> Left, IReadOnlyList<RoomParticipant> Published,
     IReadOnlyList<RoomParticipant> Unpublished, IReadOnlyList<RoomParticipant> Changed);
 

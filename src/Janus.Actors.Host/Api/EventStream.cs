@@ -157,7 +157,7 @@ public static class EventStream
             Sessions.HandleNotResynced n => (HandleNotResynced, JsonSerializer.SerializeToUtf8Bytes(
                 new HandleNotResyncedNotice(key, n.HandleId, n.Plugin, n.Reason), api.HandleNotResyncedNotice)),
             Sessions.RoomResynced r => (RoomResynced, JsonSerializer.SerializeToUtf8Bytes(
-                new RoomResyncedNotice(key, r.HandleId, r.Plugin, r.Room, r.Participants, r.Joined, r.Left, r.Published, r.Unpublished, r.Changed),
+                new RoomResyncedNotice(key, r.HandleId, r.Plugin, r.Room, r.IsMember, r.Participants, r.Joined, r.Left, r.Published, r.Unpublished, r.Changed),
                 api.RoomResyncedNotice)),
             _ => (null, []), // a kind this API does not know yet
         };

@@ -47,10 +47,12 @@ public sealed record HandleNotResynced(long HandleId, string Plugin, string Reas
 /// needed) and compared with the room as the handle last knew it (<see cref="HandleContext.Participants"/>): who
 /// <see cref="Joined"/> and who <see cref="Left"/> during the gap, who <see cref="Published"/> or <see cref="Unpublished"/>
 /// (VideoRoom), whose mute <see cref="Changed"/> (AudioBridge). <see cref="Participants"/> is the room now, the handle
-/// itself left out.
+/// itself left out; <see cref="IsMember"/> says whether the handle is still in it (it may have been kicked meanwhile).
 /// </summary>
 public sealed record RoomResynced(long HandleId, string Plugin, long Room, IReadOnlyList<RoomParticipant> Participants) : HandleResync(HandleId, Plugin)
 {
+    public bool IsMember { get; init; }
+
     public IReadOnlyList<RoomParticipant> Joined { get; init; } = [];
     public IReadOnlyList<RoomParticipant> Left { get; init; } = [];
     public IReadOnlyList<RoomParticipant> Published { get; init; } = [];

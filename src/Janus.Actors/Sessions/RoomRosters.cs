@@ -51,6 +51,7 @@ internal static class RoomRosters
         var stayed = now.Where(p => known.ContainsKey(p.Id)).ToList();
         return new RoomResynced(handleId, plugin, room, now)
         {
+            IsMember = Json.Array(listing, "participants").Any(p => Json.Number(p, "id") == self),
             Joined = now.Where(p => !known.ContainsKey(p.Id)).ToList(),
             Left = before.Where(p => now.All(n => n.Id != p.Id)).ToList(),
             Published = now.Where(p => p.Publisher == true && known.GetValueOrDefault(p.Id)?.Publisher != true).ToList(),

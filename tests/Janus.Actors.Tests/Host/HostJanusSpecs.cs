@@ -276,6 +276,7 @@ public sealed class HostJanusSpecs(JanusFixture janus) : IClassFixture<JanusFixt
         Assert.Equal("roomResynced", roomEvent?.Name);
         Assert.Equal((handleId, room), (roomEvent!.Json.GetProperty("handleId").GetInt64(), roomEvent.Json.GetProperty("room").GetInt64()));
         Assert.Empty(roomEvent.Json.GetProperty("joined").EnumerateArray());
+        Assert.True(roomEvent.Json.GetProperty("isMember").GetBoolean());
         var reclaimed = await events.ReadAsync(EventTimeout);
         Assert.Equal("reclaimed", reclaimed?.Name);
         Assert.True(reclaimed!.Json.GetProperty("eventsMayHaveBeenMissed").GetBoolean());

@@ -61,6 +61,7 @@ public sealed class HandleKnowledgeSpecs
         var room = RoomRosters.Compare(1, "janus.plugin.videoroom", 1234, self: 10, before, listing);
 
         Assert.Equal([12L, 13, 14], room.Participants.Select(p => p.Id)); // itself left out
+        Assert.True(room.IsMember);
         Assert.Equal(["erin"], room.Joined.Select(p => p.Display));
         Assert.Equal(["bob"], room.Left.Select(p => p.Display));
         Assert.Equal(["carol", "erin"], room.Published.Select(p => p.Display));
@@ -69,6 +70,7 @@ public sealed class HandleKnowledgeSpecs
         var bridge = RoomRosters.Compare(2, "janus.plugin.audiobridge", 5, self: null, [new(21, "bob") { Muted = false }],
             Json("""{"audiobridge":"participants","room":5,"participants":[{"id":21,"display":"bob","setup":true,"muted":true}]}"""));
         Assert.Equal([new RoomParticipant(21, "bob") { Muted = true }], bridge.Changed);
+        Assert.False(bridge.IsMember); // its own id unknown: not listed
     }
 
     [Fact]
