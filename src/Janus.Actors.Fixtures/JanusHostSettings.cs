@@ -16,7 +16,7 @@ public static class JanusHostSettings
     public static Dictionary<string, string?> For(IReadOnlyList<JanusServer> servers)
     {
         if (servers.Count > 1) return For(servers.Select((server, i) => (ServerName(i), server)).ToList());
-        var settings = Single(servers[0].Ports);
+        var settings = Single(servers[0].Ports, servers[0].Options.AdminSecret);
         if (RestConnectionLimit(servers[0]) is { } limit) settings["Janus:RestConnectionLimit"] = limit;
         return settings;
     }
@@ -39,12 +39,21 @@ public static class JanusHostSettings
             ? null
             : (janus.Options.MhdConnectionLimit - 4).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>The single-server settings (the server named <c>default</c>): both transports.</summary>
-    public static Dictionary<string, string?> Single(JanusServerPorts ports) => new()
+    /// <summary>The single-server settings (the server named <c>default</c>): both transports, and its Admin API when its secret is given.</summary>
+    public static Dictionary<string, string?> Single(JanusServerPorts ports, string? adminSecret = null)
     {
-        ["Janus:WebSocketUrl"] = ports.WebSocketUrl.ToString(),
-        ["Janus:RestUrl"] = ports.RestUrl.ToString(),
-    };
+        var settings = new Dictionary<string, string?>
+        {
+            ["Janus:WebSocketUrl"] = ports.WebSocketUrl.ToString(),
+            ["Janus:RestUrl"] = ports.RestUrl.ToString(),
+        };
+        if (adminSecret is not null)
+        {
+            settings["Janus:AdminUrl"] = ports.AdminUrl.ToString();
+            settings["Janus:AdminSecret"] = adminSecret;
+        }
+        return settings;
+    }
 
     /// <summary><c>Janus:Servers</c>: each server under its name, with both transports and its Admin API.</summary>
     public static Dictionary<string, string?> For(IReadOnlyList<(string Name, JanusServerPorts Ports, string AdminSecret)> servers)

@@ -57,6 +57,8 @@ public sealed record BenchmarkOptions
                                   its default mhd_connection_limit (1,020) up to 1,000 REST sessions per server, and
                                   is raised beyond (the host's Janus:RestConnectionLimit with it)
           --cluster               the cluster failover scenario (and its single-node baseline)
+          --handles               WebSocket sessions get an echotest handle each too; each run also reports SIGKILL → every
+                                  handle resynced (SessionReclaimed told, read back from Janus's Admin API)
           --churn N               the churn scenario with N calls
           --retention S           Journal:EndedSessionRetention in seconds for --churn (default 5)
           --nodes M               cluster nodes, at least 2 (default 3)
@@ -91,6 +93,7 @@ public sealed record BenchmarkOptions
     public int ReclaimTimeoutSeconds { get; init; } = 60;
     public bool HelpRequested { get; init; }
     public int Churn { get; init; }
+    public bool Handles { get; init; }
     public TimeSpan Retention { get; init; } = TimeSpan.FromSeconds(5);
 
     public static BenchmarkOptions Parse(IReadOnlyList<string> args)
@@ -113,6 +116,7 @@ public sealed record BenchmarkOptions
                 "--host-setting" => options with { HostSettings = WithSetting(options.HostSettings, Value()) },
                 "--cluster" => options with { Cluster = true, Journals = [JournalKind.PostgreSql] },
                 "--standby" => options with { Standby = true },
+                "--handles" => options with { Handles = true },
                 "--servers" => options with { Servers = Positive(name, Value()) },
                 "--transport" => options with { Transport = ParseTransport(Value()) },
                 "--nodes" => options with { Nodes = Positive(name, Value()) is var nodes and >= 2 ? nodes : throw new UsageException("--nodes must be at least 2") },

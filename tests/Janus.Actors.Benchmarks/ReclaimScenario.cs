@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Janus.Actors.Fixtures;
 
 namespace Janus.Actors.Benchmarks;
@@ -13,7 +15,7 @@ namespace Janus.Actors.Benchmarks;
 /// every session is active again with its old Janus id. Throws <see cref="BenchmarkFailedException"/> when a session is lost,
 /// changes its Janus id, or is not back in time.
 /// </summary>
-public sealed class ReclaimScenario(BenchmarkOptions options)
+public sealed partial class ReclaimScenario(BenchmarkOptions options)
 {
     private static readonly TimeSpan HealthPollInterval = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan LogDrainTimeout = TimeSpan.FromSeconds(5);
@@ -117,12 +119,14 @@ public sealed class ReclaimScenario(BenchmarkOptions options)
                     JanusHttpConnectionsPeak = recovery.JanusHttpConnectionsPeak,
                     RestEcho = echo,
                     KillToRestEventsFlow = eventsFlow,
+                    KillToAllResynced = recovery.KillToAllResynced,
                 };
                 results.Add(result);
                 Progress.Log($"{Name(journal)} run {run} (load {load:0.00}): SIGKILL → all active {Ms(result.KillToAllActive)}, restart → healthy " +
                              $"{Ms(result.RestartToHealthy)}, {result.SessionsPerSecond:0} sessions/s; raw claims on the idle Janus {Ms(recovery.RawOneSocket)} " +
                              $"({result.RatioToOneSocket:0.0}×); Janus's HTTP connections at peak {recovery.JanusHttpConnectionsPeak}" +
-                             (eventsFlow is { } flow ? $"; every REST session answered an echo {Ms(flow)} after the SIGKILL" : ""));
+                             (eventsFlow is { } flow ? $"; every REST session answered an echo {Ms(flow)} after the SIGKILL" : "") +
+                             (recovery.KillToAllResynced is { } resynced ? $"; every handle resynced {Ms(resynced)} after the SIGKILL" : ""));
             }
             // Gracefully, so a host started with an EventPipe trace (--host-setting DOTNET_EnableEventPipe=1) finishes its file.
             await holder.StopAsync();
@@ -176,11 +180,12 @@ public sealed class ReclaimScenario(BenchmarkOptions options)
                 throw new BenchmarkFailedException($"{key} was created in state {session.GetProperty("state")}, not active");
             sessions[key] = session.GetProperty("janusSessionId").GetInt64();
             servers[key] = session.GetProperty("server").GetString()!;
-            if (!rest) return;
+            if (!rest && !options.Handles) return;
             using var attached = await host.PostJsonAsync($"v1/sessions/{key}/handles", new { plugin = "janus.plugin.echotest" });
-            handles[key] = (await host.ReadJsonAsync(attached, HttpStatusCode.Created)).GetProperty("handleId").GetInt64();
+            var handle = (await host.ReadJsonAsync(attached, HttpStatusCode.Created)).GetProperty("handleId").GetInt64();
+            if (rest) handles[key] = handle;
         });
-        Progress.Log($"created {sessions.Count} sessions ({handles.Count} REST with a handle) through the API in {Ms(clock.Elapsed)} " +
+        Progress.Log($"created {sessions.Count} sessions ({handles.Count} REST with a handle{(options.Handles ? ", every one with an echotest handle" : "")}) through the API in {Ms(clock.Elapsed)} " +
                      $"({sessions.Count / clock.Elapsed.TotalSeconds:0}/s)");
         return (sessions, servers, handles);
     }
@@ -253,6 +258,7 @@ public sealed class ReclaimScenario(BenchmarkOptions options)
             var healthyAt = await healthy;
             var milestones = await active;
             var allActiveAt = milestones.AllActive!.Value;
+            var allResyncedAt = options.Handles ? await WaitForAllResyncedAsync(http, host, sessions.Count, launched, stop.Token) : (TimeSpan?)null;
 
             var log = await LogSinceLaunchAsync(host, sessions.Count);
             var restartToHealthy = Stopwatch.GetElapsedTime(launched, healthyAt);
@@ -263,7 +269,10 @@ public sealed class ReclaimScenario(BenchmarkOptions options)
                 rawOneSocket,
                 RecoveryTimeline.Parse(log, launchedAt, milestones with { Healthy = restartToHealthy }),
                 peak.Max,
-                killed);
+                killed)
+            {
+                KillToAllResynced = killToExit + allResyncedAt,
+            };
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
@@ -500,7 +509,35 @@ public sealed class ReclaimScenario(BenchmarkOptions options)
 
     /// <summary>One recovery's figures, and the <see cref="Stopwatch"/> timestamp of its SIGKILL (<c>Killed</c>).</summary>
     private sealed record Recovery(TimeSpan RestartToHealthy, TimeSpan KillToAllActive, TimeSpan RestartToAllActive, TimeSpan RawOneSocket,
-        RecoveryTimeline Timeline, int JanusHttpConnectionsPeak, long Killed);
+        RecoveryTimeline Timeline, int JanusHttpConnectionsPeak, long Killed)
+    {
+        public TimeSpan? KillToAllResynced { get; init; }
+    }
+
+    /// <summary>
+    /// Polls the host's <c>/metrics</c> until its <c>janus_actors_handle_resyncs_total</c> (every outcome) counts a handle
+    /// for every session — each session told its <c>SessionReclaimed</c> — and returns the time since the launch. Fails the
+    /// run when any handle was not resynced.
+    /// </summary>
+    private async Task<TimeSpan> WaitForAllResyncedAsync(HttpClient http, HostProcess host, int handles, long launched, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var metrics = await http.GetStringAsync(new Uri(host.Http.BaseAddress!, "metrics"), cancellationToken);
+            var outcomes = ResyncOutcome().Matches(metrics).ToDictionary(m => m.Groups[1].Value, m => (long)double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
+            if (outcomes.Values.Sum() >= handles)
+            {
+                var at = Stopwatch.GetElapsedTime(launched);
+                if (outcomes.GetValueOrDefault("resynced") < handles)
+                    throw new BenchmarkFailedException($"not every handle was resynced: {string.Join(", ", outcomes.Select(o => $"{o.Key} {o.Value}"))}");
+                return at;
+            }
+            await Task.Delay(options.PollInterval, cancellationToken);
+        }
+    }
+
+    [GeneratedRegex("""^janus_actors_handle_resyncs_total\{[^}]*outcome="([a-z_]+)"[^}]*\} ([0-9.e+]+)""", RegexOptions.Multiline)]
+    private static partial Regex ResyncOutcome();
 
     /// <summary>The peak samplers of every server's HTTP port.</summary>
     private sealed class HttpPeak(IReadOnlyList<TcpConnections.PeakSampler> samplers) : IDisposable

@@ -41,6 +41,9 @@ public sealed record RunResult(
     /// <summary>SIGKILL → every REST session answered an echo (its events flow again); null without REST sessions.</summary>
     public TimeSpan? KillToRestEventsFlow { get; init; }
 
+    /// <summary>SIGKILL → every handle resynced (its session's <c>SessionReclaimed</c> told); null without <c>--handles</c>.</summary>
+    public TimeSpan? KillToAllResynced { get; init; }
+
     public double SessionsPerSecond => Sessions / RestartToAllActive.TotalSeconds;
 
     /// <summary>Library (SIGKILL → all active) over the raw claim (one socket per server): how far from the ceiling.</summary>

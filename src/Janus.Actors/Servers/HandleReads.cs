@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Akka.Event;
 using Janus.Actors.Protocol;
 
 namespace Janus.Actors.Servers;
@@ -17,9 +18,10 @@ internal sealed record HandleRead(long HandleId, string Plugin, JsonElement? Inf
 /// <paramref name="concurrency"/> at once for the whole server, so that ten thousand sessions reclaimed together do not
 /// open ten thousand admin requests.
 /// </summary>
-internal sealed class HandleReads(JanusAdminClient admin, string server, int concurrency, TimeSpan timeout) : IDisposable
+internal sealed class HandleReads(JanusAdminClient admin, string server, int concurrency, TimeSpan timeout, ILoggingAdapter log) : IDisposable
 {
     private readonly SemaphoreSlim _slots = new(concurrency);
+    private int _failing; // 1 from a read that failed until one succeeds: one warning per outage
 
     /// <summary>What a server without an Admin API can say of handles after a reclaim: nothing.</summary>
     public static IReadOnlyList<HandleRead> WithoutAdminApi(string server, IEnumerable<(long HandleId, string Plugin)> handles) =>
@@ -36,7 +38,9 @@ internal sealed class HandleReads(JanusAdminClient admin, string server, int con
         try
         {
             using var cancel = new CancellationTokenSource(timeout);
-            return new HandleRead(handle.HandleId, handle.Plugin, await admin.HandleInfoAsync(janusSessionId, handle.HandleId, cancel.Token).ConfigureAwait(false), null);
+            var info = await admin.HandleInfoAsync(janusSessionId, handle.HandleId, cancel.Token).ConfigureAwait(false);
+            if (Interlocked.Exchange(ref _failing, 0) == 1) log.Info("Janus server '{Server}''s Admin API reads handles again", server);
+            return new HandleRead(handle.HandleId, handle.Plugin, info, null);
         }
         catch (JanusAdminException e) when (e.JanusCode is (int)JanusErrorCode.HandleNotFound or (int)JanusErrorCode.SessionNotFound)
         {
@@ -45,6 +49,8 @@ internal sealed class HandleReads(JanusAdminClient admin, string server, int con
         catch (Exception e) when (e is JanusAdminException or HttpRequestException or OperationCanceledException or JsonException or KeyNotFoundException)
         {
             var why = e is OperationCanceledException ? $"no answer within {timeout.TotalSeconds:0.#} s" : e.Message;
+            if (Interlocked.Exchange(ref _failing, 1) == 0)
+                log.Warning("Janus server '{Server}''s Admin API could not read a handle after a reclaim ({Reason}): such handles are told not resynced", server, why);
             return new HandleRead(handle.HandleId, handle.Plugin, null, $"Janus server '{server}''s Admin API did not say: {why}");
         }
         finally

@@ -95,7 +95,7 @@ internal sealed class JanusServerActor : ReceiveActor, IWithTimers
         if (settings is { AdminUrl: { } url, AdminSecret: { } secret })
         {
             _admin = new JanusAdminClient(url, secret);
-            _handleReads = new HandleReads(_admin, settings.Name, HandleReadConcurrency, options.RequestTimeout);
+            _handleReads = new HandleReads(_admin, settings.Name, HandleReadConcurrency, options.RequestTimeout, _log);
         }
 
         Receive<JanusTransportCommands.Connect>(connect => _connections.Forward(connect));
