@@ -34,7 +34,7 @@ public static partial class SipDemo
 
         var registrarPort = Sipp.FreeUdpPort();
         report.Step($"Start sipp as the SIP registrar on udp 127.0.0.1:{registrarPort}");
-        await using var registrar = Sipp.Start("registrar", folder, registrarPort, "-trace_logs", "-log_file", Path.Combine(folder, "registrar.log"));
+        await using var registrar = Sipp.Start(Scenario("registrar"), folder, registrarPort, "-trace_logs", "-log_file", Path.Combine(folder, "registrar.log"));
 
         report.Step($"Start the backend: it creates a Janus session, attaches the SIP plugin and registers {Username}");
         await using var backend = new BackendProcess(
@@ -65,7 +65,7 @@ public static partial class SipDemo
 
         var gapCallerPort = Sipp.FreeUdpPort();
         report.Step($"sipp calls alice while the backend is down: INVITE with an audio offer to 127.0.0.1:{contactPort}");
-        await using var gapCaller = Sipp.Start("caller", folder, gapCallerPort, $"127.0.0.1:{contactPort}", "-s", "alice",
+        await using var gapCaller = Sipp.Start(Scenario("caller"), folder, gapCallerPort, $"127.0.0.1:{contactPort}", "-s", "alice",
             "-trace_msg", "-message_file", Path.Combine(folder, "gap-caller-messages.log"));
         var ringing = await WaitForCallStatusAsync(admin, sessionId, handleId, "invited");
         report.Check(ringing is not null, "the call rings in Janus during the gap",
@@ -95,7 +95,7 @@ public static partial class SipDemo
         report.Step($"sipp calls alice after the reclaim: INVITE with an audio offer to 127.0.0.1:{contactPort}");
         mark = backend.LineCount;
         int callerExit;
-        await using (var caller = Sipp.Start("caller", folder, callerPort, $"127.0.0.1:{contactPort}", "-s", "alice",
+        await using (var caller = Sipp.Start(Scenario("caller"), folder, callerPort, $"127.0.0.1:{contactPort}", "-s", "alice",
                          "-trace_msg", "-message_file", Path.Combine(folder, "caller-messages.log")))
             callerExit = await caller.WaitForExitAsync(Patience);
         var incoming = await backend.WaitForLineAsync("Incoming call from", mark, Patience);
@@ -114,6 +114,9 @@ public static partial class SipDemo
     /// Polls the handle's SIP state until its call is in <paramref name="status"/> (for <c>idle</c>: and no WebRTC call is
     /// being set up or torn down, or the SIP plugin still answers 486); what it says then, or null.
     /// </summary>
+    /// <summary>A sipp scenario of this example (<c>sipp/</c>).</summary>
+    private static string Scenario(string name) => Path.Combine(AppContext.BaseDirectory, "sipp", $"{name}.xml");
+
     private static async Task<string?> WaitForCallStatusAsync(JanusAdminClient admin, long sessionId, long handleId, string status)
     {
         for (var deadline = DateTime.UtcNow + Patience; DateTime.UtcNow < deadline; await Task.Delay(100))

@@ -182,10 +182,11 @@ public sealed class HandleResyncSpecs : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_AudioBridge_member_learns_who_joined_and_whose_mute_changed_during_the_gap()
+    public async Task An_AudioBridge_member_learns_who_joined_who_left_and_whose_mute_changed_during_the_gap()
     {
         var room = Random.Shared.NextInt64(1_000_000, 9_000_000);
         await using var bob = await RoomGuest.AttachAsync(_janus.Server, "janus.plugin.audiobridge");
+        await using var carol = await RoomGuest.AttachAsync(_janus.Server, "janus.plugin.audiobridge");
         await using (var first = await _janus.StartAppAsync(adminApi: true))
         {
             await first.Sessions.CreateAsync("alice", JanusTransportKind.WebSocket);
@@ -193,10 +194,14 @@ public sealed class HandleResyncSpecs : IAsyncLifetime
             await first.Sessions.SendAsync("alice", handle, Json($$"""{"request":"create","room":{{room}}}"""));
             await first.Sessions.SendAsync("alice", handle, Json($$"""{"request":"join","room":{{room}},"display":"alice","muted":true}"""));
             await bob.RequestAsync($$"""{"request":"join","room":{{room}},"display":"bob"}""");
+            await carol.RequestAsync($$"""{"request":"join","room":{{room}},"display":"carol"}""");
             await Eventually.ReturnsAsync(() => first.Sessions.GetAsync("alice"),
-                s => s!.Handles.Single().Context?.Participants?.Any(p => p.Display == "bob" && p.Muted == false) == true, Patience, "bob in alice's room");
+                s => s!.Handles.Single().Context?.Participants?.Select(p => (p.Display, p.Muted)).Order().SequenceEqual([("bob", false), ("carol", false)]) == true,
+                Patience, "bob and carol in alice's room");
         }
+        // The gap: bob mutes, carol leaves, dave joins.
         await bob.RequestAsync("""{"request":"configure","muted":true}""");
+        await carol.RequestAsync("""{"request":"leave"}""");
         await using var dave = await RoomGuest.AttachAsync(_janus.Server, "janus.plugin.audiobridge");
         await dave.RequestAsync($$"""{"request":"join","room":{{room}},"display":"dave"}""");
 
@@ -207,7 +212,43 @@ public sealed class HandleResyncSpecs : IAsyncLifetime
         Assert.True(own.PluginState.GetProperty("muted").GetBoolean()); // alice's own mute, kept by Janus through the gap
         var roomNow = Assert.IsType<RoomResynced>(reclaimed.Handles[1]);
         Assert.Equal(["dave"], roomNow.Joined.Select(p => p.Display));
-        Assert.Empty(roomNow.Left);
+        Assert.Equal(["carol"], roomNow.Left.Select(p => p.Display));
         Assert.Equal([("bob", (bool?)true)], roomNow.Changed.Select(p => (p.Display, p.Muted)));
     }
+
+    [Fact]
+    public async Task A_SIP_registration_refused_during_the_gap_reads_unregistered_after_the_restart_and_the_account_stays_known()
+    {
+        var folder = Directory.CreateTempSubdirectory("janus-actors-sipp-").FullName;
+        var registrarPort = Sipp.FreeUdpPort();
+        await using var registrar = Sipp.Start(Path.Combine(AppContext.BaseDirectory, "Integration", "sipp", "registrar-refuses-late.xml"),
+            folder, registrarPort);
+        using var admin = _janus.Server.CreateAdminClient();
+        long janusId, handle;
+        await using (var first = await _janus.StartAppAsync(adminApi: true))
+        {
+            janusId = (await first.Sessions.CreateAsync("line-1", JanusTransportKind.WebSocket)).JanusSessionId!.Value;
+            var sip = first.Sessions.Sip("line-1", await first.Sessions.AttachAsync("line-1", SipHandle.PluginName));
+            handle = sip.HandleId;
+            var registering = await sip.RegisterAsync(new SipAccount("sip:alice@127.0.0.1") { Secret = "never-asked", Proxy = $"sip:127.0.0.1:{registrarPort}" });
+            Assert.Equal(SipEventKind.Registering, registering.Result.Kind);
+        }
+        Assert.Equal("registering", await RegistrationStatusAsync(admin, janusId, handle)); // the backend went away before the registrar answered
+        Assert.Equal(0, await registrar.WaitForExitAsync(Patience)); // 403 sent during the gap; its registration_failed event is dropped
+        await Eventually.ReturnsAsync(() => RegistrationStatusAsync(admin, janusId, handle), status => status == "unregistered", Patience,
+            "Janus's SIP plugin took the 403");
+
+        await using var second = await _janus.StartAppAsync(adminApi: true);
+        var reclaimed = await FirstNoticeAfterRestartAsync(second, "line-1");
+
+        // Janus's SIP plugin forgets a refused account at once (janus_sip.c sets "failed", then "unregistered" and clears
+        // the username), so "failed" is never what it reports afterwards: unregistered, no username.
+        var state = Assert.IsType<HandleResynced>(Assert.Single(reclaimed.Handles)).SipState()!;
+        Assert.Equal((SipRegistrationStatus.Unregistered, SipCallStatus.Idle, (string?)null), (state.Registration, state.Call, state.Username));
+        var context = (await second.Sessions.GetAsync("line-1"))!.Handles.Single().Context!; // what to register again
+        Assert.Equal(("account", "sip:alice@127.0.0.1", $"sip:127.0.0.1:{registrarPort}"), (context.Role, context.Identity, context.Proxy));
+    }
+
+    private static async Task<string?> RegistrationStatusAsync(JanusAdminClient admin, long janusId, long handle) =>
+        (await admin.HandleInfoAsync(janusId, handle)).GetProperty("plugin_specific").GetProperty("registration_status").GetString();
 }

@@ -1,12 +1,11 @@
-using System.Net;
 using System.Net.Sockets;
-using Janus.Actors.Fixtures;
 
-namespace SipCallRecovery;
+namespace Janus.Actors.Fixtures;
 
 /// <summary>
-/// One sipp run (Debian package <c>sip-tester</c>) with a scenario from <c>sipp/</c>, on loopback. Its screen output
-/// goes to <c>&lt;name&gt;.out</c> in the working directory; disposing kills it if it still runs.
+/// One sipp run (Debian package <c>sip-tester</c>) with one scenario file, one call, on loopback: the SIP peer of the
+/// SIP example and specs. Its screen output goes to <c>&lt;scenario&gt;.out</c> in the working directory; disposing kills
+/// it if it still runs.
 /// </summary>
 public sealed class Sipp : IAsyncDisposable
 {
@@ -20,11 +19,12 @@ public sealed class Sipp : IAsyncDisposable
         .FirstOrDefault(File.Exists)
         ?? throw new InvalidOperationException("sipp is not installed: apt-get install -y sip-tester");
 
-    /// <summary>Starts sipp with <c>sipp/&lt;scenario&gt;.xml</c> bound to 127.0.0.1:<paramref name="port"/> (UDP).</summary>
-    public static Sipp Start(string scenario, string workingDirectory, int port, params string[] arguments)
+    /// <summary>Starts sipp with the scenario file <paramref name="scenarioFile"/> bound to 127.0.0.1:<paramref name="port"/> (UDP).</summary>
+    public static Sipp Start(string scenarioFile, string workingDirectory, int port, params string[] arguments)
     {
+        var scenario = Path.GetFileNameWithoutExtension(scenarioFile);
         var info = ChildProcess.StartInfo(Executable, workingDirectory, arguments);
-        foreach (var argument in new[] { "-sf", Path.Combine(AppContext.BaseDirectory, "sipp", $"{scenario}.xml"),
+        foreach (var argument in new[] { "-sf", scenarioFile,
                      "-i", "127.0.0.1", "-p", port.ToString(), "-m", "1", "-nostdin", "-timeout", "30", "-timeout_error" })
             info.ArgumentList.Add(argument);
         var process = new ChildProcess($"sipp {scenario}", Path.Combine(workingDirectory, $"{scenario}.out"));
