@@ -39,7 +39,7 @@ public static class RoomDemo
 
         report.Step("alice joins the room");
         var mark = backend.LineCount;
-        await using var alice = await RoomGuest.JoinAsync(janus, Room, "alice");
+        await using var alice = await RoomGuest.JoinVideoRoomAsync(janus, Room, "alice");
         var aliceJoining = await backend.WaitForLineAsync("Participant joining: alice", mark, Patience);
         report.Check(aliceJoining.Contains("in the room: alice, backend"), "joining seen", From(aliceJoining, "Participant"));
         var backendId = (await alice.ListParticipantsAsync(Room)).Single(p => p.Display == "backend").Id;
@@ -49,7 +49,7 @@ public static class RoomDemo
         report.Check(killed == 137, "backend killed", $"exit code {killed}, no shutdown code ran");
 
         report.Step("While the backend is down, bob joins and alice leaves");
-        await using var bob = await RoomGuest.JoinAsync(janus, Room, "bob");
+        await using var bob = await RoomGuest.JoinVideoRoomAsync(janus, Room, "bob");
         await alice.LeaveAsync();
         var duringGap = await bob.ListParticipantsAsync(Room);
         report.Check(Names(duringGap) == "backend, bob", "the room changed during the gap",
@@ -69,7 +69,7 @@ public static class RoomDemo
 
         report.Step("After the reclaim, carol joins and bob leaves");
         mark = backend.LineCount;
-        await using var carol = await RoomGuest.JoinAsync(janus, Room, "carol");
+        await using var carol = await RoomGuest.JoinVideoRoomAsync(janus, Room, "carol");
         var carolJoining = await backend.WaitForLineAsync("Participant joining: carol", mark, Patience);
         report.Check(carolJoining.EndsWith("in the room: backend, bob, carol", StringComparison.Ordinal), "joining after the reclaim",
             From(carolJoining, "Participant"));
@@ -85,7 +85,7 @@ public static class RoomDemo
         report.Check(stopped == 0, "graceful stop", $"exit code {stopped}; the backend stays in the room for its next start");
     }
 
-    private static string Names(IEnumerable<(long Id, string Display)> participants) =>
+    private static string Names(IEnumerable<Listed> participants) =>
         string.Join(", ", participants.Select(p => p.Display).Order(StringComparer.Ordinal));
 
     private static string From(string line, string word) => line[line.IndexOf(word, StringComparison.Ordinal)..];

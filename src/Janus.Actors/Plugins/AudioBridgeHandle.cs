@@ -53,6 +53,17 @@ public sealed class AudioBridgeHandle : PluginHandle<AudioBridgeAnswer, AudioBri
         return SendAsync(request, offer, cancellationToken);
     }
 
+    /// <summary>
+    /// Mutes or unmutes another participant of room <paramref name="room"/> (<c>mute</c>, <c>unmute</c>), as a moderator
+    /// does; <paramref name="secret"/> is the room's secret when it has one. Everyone in the room hears of it.
+    /// </summary>
+    public Task<AudioBridgeAnswer> MuteAsync(long room, long participant, bool muted = true, string? secret = null, CancellationToken cancellationToken = default)
+    {
+        var request = new JsonObject { ["request"] = muted ? "mute" : "unmute", ["room"] = room, ["id"] = participant };
+        if (secret is not null) request["secret"] = secret;
+        return SendAsync(request, null, cancellationToken);
+    }
+
     /// <summary>Leaves the room (<c>leave</c>).</summary>
     public Task<AudioBridgeAnswer> LeaveAsync(CancellationToken cancellationToken = default) =>
         SendAsync(new JsonObject { ["request"] = "leave" }, null, cancellationToken);

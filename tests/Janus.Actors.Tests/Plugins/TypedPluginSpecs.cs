@@ -110,6 +110,11 @@ public sealed class TypedPluginSpecs(JanusFixture janus) : IClassFixture<JanusFi
         Assert.Equal(bobJoined.Id, arrived.Participants!.Single(p => p.Display == "bob").Id);
         var listed = await bob.ListParticipantsAsync(_room);
         Assert.Equal((true, false), (listed.Single(p => p.Display == "alice").Muted!.Value, listed.Single(p => p.Display == "bob").Muted!.Value));
+        await alice.MuteAsync(_room, bobJoined.Id!.Value); // as a moderator
+        var muted = await NextEventAsync(aliceHears, alice.HandleId, AudioBridgeHandle.EventOf, e => e.Participants?.Any(p => p.Display == "bob" && p.Muted == true) == true);
+        Assert.Equal(AudioBridgeEventKind.Event, muted.Kind);
+        Assert.True((await alice.ListParticipantsAsync(_room)).Single(p => p.Display == "bob").Muted);
+        Assert.Equal(AudioBridgeErrorCode.NoSuchUser, (await Assert.ThrowsAsync<JanusPluginException<AudioBridgeErrorCode>>(() => alice.MuteAsync(_room, 1))).Error);
 
         await bob.DestroyRoomAsync(_room);
         Assert.Equal(AudioBridgeErrorCode.NoSuchRoom, (await Assert.ThrowsAsync<JanusPluginException<AudioBridgeErrorCode>>(() => bob.JoinAsync(_room))).Error);

@@ -3,11 +3,14 @@ using System.Text.Json.Nodes;
 using Janus.Actors.Fixtures;
 using Janus.Actors.Protocol;
 
-namespace VideoRoomRecovery;
+namespace Janus.Actors.Examples;
+
+/// <summary>A participant as a room's <c>listparticipants</c> names it.</summary>
+public sealed record Listed(long Id, string Display, bool Muted);
 
 /// <summary>
-/// Another participant of the room, played by the demo over a bare Janus WebSocket (as a browser's janus.js would
-/// be): its own Janus session, one videoroom handle, joined as a publisher without media.
+/// Another participant of a room, played by a demo over a bare Janus WebSocket (as a browser's janus.js would be): its
+/// own Janus session and one handle, joined to a videoroom as a publisher without media or to an audiobridge.
 /// </summary>
 public sealed class RoomGuest : IAsyncDisposable
 {
@@ -26,15 +29,22 @@ public sealed class RoomGuest : IAsyncDisposable
 
     public string Display { get; }
 
-    /// <summary>The participant id the videoroom gave this guest.</summary>
+    /// <summary>The participant id the room gave this guest.</summary>
     public long Id { get; }
 
-    public static async Task<RoomGuest> JoinAsync(JanusServer janus, long room, string display)
+    public static Task<RoomGuest> JoinVideoRoomAsync(JanusServer janus, long room, string display) =>
+        JoinAsync(janus, "janus.plugin.videoroom", new JsonObject { ["request"] = "join", ["ptype"] = "publisher", ["room"] = room, ["display"] = display });
+
+    public static Task<RoomGuest> JoinAudioBridgeAsync(JanusServer janus, long room, string display) =>
+        JoinAsync(janus, "janus.plugin.audiobridge", new JsonObject { ["request"] = "join", ["room"] = room, ["display"] = display });
+
+    private static async Task<RoomGuest> JoinAsync(JanusServer janus, string plugin, JsonObject join)
     {
+        var display = join["display"]!.GetValue<string>();
         var client = await janus.ConnectRawClientAsync();
         var session = await client.CreateSessionAsync();
-        var handle = await client.AttachAsync(session, "janus.plugin.videoroom");
-        var joined = await AsyncEventAsync(client, session, handle, new JsonObject { ["request"] = "join", ["ptype"] = "publisher", ["room"] = room, ["display"] = display });
+        var handle = await client.AttachAsync(session, plugin);
+        var joined = await AsyncEventAsync(client, session, handle, join);
         var id = joined.TryGetProperty("id", out var given) ? given.GetInt64() : throw new InvalidOperationException($"{display} could not join: {joined}");
         return new RoomGuest(client, session, handle, display, id);
     }
@@ -42,14 +52,19 @@ public sealed class RoomGuest : IAsyncDisposable
     /// <summary>Leaves the room (others get a <c>leaving</c> event) and waits for the plugin to confirm.</summary>
     public Task LeaveAsync() => AsyncEventAsync(_client, _session, _handle, new JsonObject { ["request"] = "leave" });
 
+    /// <summary>Mutes or unmutes itself in an audiobridge (<c>configure</c>) and waits for the plugin to confirm.</summary>
+    public Task MuteAsync(bool muted) => AsyncEventAsync(_client, _session, _handle, new JsonObject { ["request"] = "configure", ["muted"] = muted });
+
     /// <summary>Who is in the room now, by display name, as Janus sees it.</summary>
-    public async Task<IReadOnlyList<(long Id, string Display)>> ListParticipantsAsync(long room)
+    public async Task<IReadOnlyList<Listed>> ListParticipantsAsync(long room)
     {
         var reply = await _client.RequestAsync(JanusRequests.Message(_client.NewTransaction(), _session, _handle,
             Body(new JsonObject { ["request"] = "listparticipants", ["room"] = room })));
         return DataOf(reply).GetProperty("participants").EnumerateArray()
-            .Select(p => (p.GetProperty("id").GetInt64(), p.TryGetProperty("display", out var display) ? display.GetString() ?? "" : ""))
-            .OrderBy(p => p.Item2, StringComparer.Ordinal)
+            .Select(p => new Listed(p.GetProperty("id").GetInt64(),
+                p.TryGetProperty("display", out var display) ? display.GetString() ?? "" : "",
+                p.TryGetProperty("muted", out var muted) && muted.GetBoolean()))
+            .OrderBy(p => p.Display, StringComparer.Ordinal)
             .ToList();
     }
 
