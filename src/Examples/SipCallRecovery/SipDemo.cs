@@ -110,13 +110,13 @@ public static partial class SipDemo
             $"exit code {stopped}; Janus still holds session {sessionId} for the next start");
     }
 
+    /// <summary>A sipp scenario of this example (<c>sipp/</c>).</summary>
+    private static string Scenario(string name) => Path.Combine(AppContext.BaseDirectory, "sipp", $"{name}.xml");
+
     /// <summary>
     /// Polls the handle's SIP state until its call is in <paramref name="status"/> (for <c>idle</c>: and no WebRTC call is
     /// being set up or torn down, or the SIP plugin still answers 486); what it says then, or null.
     /// </summary>
-    /// <summary>A sipp scenario of this example (<c>sipp/</c>).</summary>
-    private static string Scenario(string name) => Path.Combine(AppContext.BaseDirectory, "sipp", $"{name}.xml");
-
     private static async Task<string?> WaitForCallStatusAsync(JanusAdminClient admin, long sessionId, long handleId, string status)
     {
         for (var deadline = DateTime.UtcNow + Patience; DateTime.UtcNow < deadline; await Task.Delay(100))

@@ -182,6 +182,35 @@ public sealed class HandleResyncSpecs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_publisher_of_the_gap_is_told_published_after_the_restart_and_a_subscription_to_it_gets_its_media()
+    {
+        var room = Random.Shared.NextInt64(1_000_000, 9_000_000);
+        await using var browser = await WebRtcPeer.LaunchAsync();
+        await using (var first = await _janus.StartAppAsync())
+        {
+            await first.Sessions.CreateAsync("alice", JanusTransportKind.WebSocket);
+            var alice = first.Sessions.VideoRoom("alice", await first.Sessions.AttachAsync("alice", VideoRoomHandle.PluginName));
+            await alice.CreateRoomAsync(room);
+            await alice.JoinAsPublisherAsync(room, "alice");
+        }
+        // The gap: carol joins from a browser and publishes her camera and microphone.
+        var carol = await browser.PublishToVideoRoomAsync(_janus.Server, room, "carol");
+
+        await using var second = await _janus.StartAppAsync();
+        var reclaimed = await FirstNoticeAfterRestartAsync(second, "alice");
+
+        var roomNow = Assert.IsType<RoomResynced>(Assert.Single(reclaimed.Handles, h => h is RoomResynced));
+        Assert.Equal([(carol, "carol")], roomNow.Joined.Select(p => (p.Id, p.Display)));
+        Assert.Equal([carol], roomNow.Published.Select(p => p.Id));
+        // What the application does next: subscribe to her, on a handle of the same session, for a browser of its own.
+        var subscriber = second.Sessions.VideoRoom("alice", await second.Sessions.AttachAsync("alice", VideoRoomHandle.PluginName));
+        var offered = await subscriber.SubscribeAsync(room, [carol]);
+        var (connection, answer) = await browser.AnswerAsync(offered.Jsep!.Value);
+        await subscriber.StartAsync(answer);
+        Assert.Equal(("connected", 2), await browser.WaitForMediaAsync(connection)); // her audio and her video
+    }
+
+    [Fact]
     public async Task An_AudioBridge_member_learns_who_joined_who_left_and_whose_mute_changed_during_the_gap()
     {
         var room = Random.Shared.NextInt64(1_000_000, 9_000_000);
