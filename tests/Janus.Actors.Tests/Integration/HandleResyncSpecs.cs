@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Text.Json;
 using Janus.Actors.Plugins;
 using Janus.Actors.Protocol;
@@ -250,8 +251,7 @@ public sealed class HandleResyncSpecs : IAsyncLifetime
     {
         var folder = Directory.CreateTempSubdirectory("janus-actors-sipp-").FullName;
         var registrarPort = Sipp.FreeUdpPort();
-        await using var registrar = Sipp.Start(Path.Combine(AppContext.BaseDirectory, "Integration", "sipp", "registrar-refuses-late.xml"),
-            folder, registrarPort);
+        await using var registrar = Sipp.Start(SippScenario("registrar-refuses-late"), folder, registrarPort);
         using var admin = _janus.Server.CreateAdminClient();
         long janusId, handle;
         await using (var first = await _janus.StartAppAsync(adminApi: true))
@@ -277,6 +277,44 @@ public sealed class HandleResyncSpecs : IAsyncLifetime
         var context = (await second.Sessions.GetAsync("line-1"))!.Handles.Single().Context!; // what to register again
         Assert.Equal(("account", "sip:alice@127.0.0.1", $"sip:127.0.0.1:{registrarPort}"), (context.Role, context.Identity, context.Proxy));
     }
+
+    [Fact]
+    public async Task A_SIP_call_that_rang_during_the_gap_is_accepted_after_the_restart_with_a_browser_s_answer_and_the_caller_gets_200_OK()
+    {
+        var folder = Directory.CreateTempSubdirectory("janus-actors-sipp-").FullName;
+        var registrarPort = Sipp.FreeUdpPort();
+        await using var registrar = Sipp.Start(SippScenario("registrar"), folder, registrarPort, "-trace_logs", "-log_file", Path.Combine(folder, "registrar.log"));
+        await using var browser = await WebRtcPeer.LaunchAsync();
+        using var admin = _janus.Server.CreateAdminClient();
+        long janusId, handle;
+        await using (var first = await _janus.StartAppAsync(adminApi: true))
+        {
+            janusId = (await first.Sessions.CreateAsync("line-1", JanusTransportKind.WebSocket)).JanusSessionId!.Value;
+            var sip = first.Sessions.Sip("line-1", await first.Sessions.AttachAsync("line-1", SipHandle.PluginName));
+            handle = sip.HandleId;
+            await sip.RegisterAsync(new SipAccount("sip:alice@127.0.0.1") { Secret = "never-asked", Proxy = $"sip:127.0.0.1:{registrarPort}" });
+            await Eventually.ReturnsAsync(() => RegistrationStatusAsync(admin, janusId, handle), status => status == "registered", Patience, "alice registered");
+        }
+        Assert.Equal(0, await registrar.WaitForExitAsync(Patience));
+        var contactPort = Regex.Match(await File.ReadAllTextAsync(Path.Combine(folder, "registrar.log")), @"contact-port=(\d+)").Groups[1].Value;
+        // The gap: bob calls alice; Janus's SIP plugin rings (180) and its incomingcall event is dropped.
+        await using var caller = Sipp.Start(SippScenario("caller-answered"), folder, Sipp.FreeUdpPort(),
+            $"127.0.0.1:{contactPort}", "-s", "alice");
+        await Eventually.ReturnsAsync(async () => (await admin.HandleInfoAsync(janusId, handle)).GetProperty("plugin_specific").GetProperty("call_status").GetString(),
+            status => status == "invited", Patience, "the call ringing in Janus");
+
+        await using var second = await _janus.StartAppAsync(adminApi: true);
+        var reclaimed = await FirstNoticeAfterRestartAsync(second, "line-1");
+
+        var call = Assert.Single(reclaimed.Handles.OfType<PendingOfferRecovered>());
+        Assert.StartsWith("sip:bob@127.0.0.1", call.Caller);
+        var (connection, answer) = await browser.AnswerAsync(call.Jsep!.Value);
+        await second.Sessions.Sip("line-1", call.HandleId).AcceptAsync(answer);
+        Assert.Equal(0, await caller.WaitForExitAsync(Patience)); // 200 OK to the INVITE of the gap, ACK, a second of call, BYE
+        Assert.Equal("connected", (await browser.WaitForMediaAsync(connection)).State); // the browser's side of the call, through Janus
+    }
+
+    private static string SippScenario(string name) => Path.Combine(AppContext.BaseDirectory, "Integration", "sipp", $"{name}.xml");
 
     private static async Task<string?> RegistrationStatusAsync(JanusAdminClient admin, long janusId, long handle) =>
         (await admin.HandleInfoAsync(janusId, handle)).GetProperty("plugin_specific").GetProperty("registration_status").GetString();
