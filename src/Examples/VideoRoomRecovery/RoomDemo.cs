@@ -4,8 +4,10 @@ using Janus.Actors.Fixtures;
 namespace VideoRoomRecovery;
 
 /// <summary>
-/// The whole story on this machine: a private Janus, the backend as a child process in a videoroom, guests that join
-/// and leave around a SIGKILL of the backend, and the checks a user would make; exits 0 when all of them hold.
+/// The whole story on this machine: a private Janus, the backend as a child process in a videoroom that forwards every
+/// publisher's media to a recorder, guests that join and leave around a SIGKILL of the backend — and one who publishes
+/// her camera from a browser (headless Chromium) while it is down — and the checks a user would make; exits 0 when all
+/// of them hold.
 /// </summary>
 public static class RoomDemo
 {
@@ -27,12 +29,18 @@ public static class RoomDemo
         await janus.StartAsync();
         report.Say($"Janus API {janus.WebSocketUrl}");
 
-        report.Step($"Start the backend: it creates room {Room} with notify_joining and joins it as a publisher without media");
+        using var audio = new RtpRecorder();
+        using var video = new RtpRecorder();
+        report.Step($"Start the backend: it creates room {Room} with notify_joining, joins it as a publisher without media, " +
+                    $"and has Janus forward every publisher's media to the recorder (udp 127.0.0.1:{audio.Port} audio, :{video.Port} video)");
         await using var backend = new BackendProcess(
         [
             $"--Janus:WebSocketUrl={janus.WebSocketUrl}",
             "--Journal=room.db",
             $"--Room:Id={Room}",
+            "--Room:ForwardHost=127.0.0.1",
+            $"--Room:ForwardAudioPort={audio.Port}",
+            $"--Room:ForwardVideoPort={video.Port}",
         ], folder);
         backend.Start();
         await backend.WaitForLineAsync($"Joined room {Room}", timeout: Patience);
@@ -48,20 +56,26 @@ public static class RoomDemo
         var killed = await backend.KillAsync();
         report.Check(killed == 137, "backend killed", $"exit code {killed}, no shutdown code ran");
 
-        report.Step("While the backend is down, bob joins and alice leaves");
+        report.Step("While the backend is down, bob joins, alice leaves, and dave publishes his camera and microphone from a browser");
         await using var bob = await RoomGuest.JoinVideoRoomAsync(janus, Room, "bob");
         await alice.LeaveAsync();
+        await using var browser = await WebRtcPeer.LaunchAsync();
+        var dave = await browser.PublishToVideoRoomAsync(janus, Room, "dave");
         var duringGap = await bob.ListParticipantsAsync(Room);
-        report.Check(Names(duringGap) == "backend, bob", "the room changed during the gap",
+        report.Check(Names(duringGap) == "backend, bob, dave" && audio.Packets + video.Packets == 0, "the room changed during the gap",
             $"in the room: {Names(duringGap)} — the backend is still in it (participant {backendId}) though its process is gone; " +
-            "the joining and leaving events are dropped: no transport owns its Janus session");
+            $"the joining, leaving and publishers events are dropped: no transport owns its Janus session; dave (publisher {dave}) is not forwarded: the recorder got nothing");
 
         report.Step("Start the backend again on the same journal");
         mark = backend.LineCount;
         backend.Start();
         var resynchronised = await backend.WaitForLineAsync("Resynchronised room", mark, Patience);
-        report.Check(resynchronised.Contains("joined during the gap: [bob]; left during the gap: [alice]; in the room: backend, bob"),
+        report.Check(resynchronised.Contains("joined during the gap: [bob, dave]; left during the gap: [alice]; published during the gap: [dave]; in the room: backend, bob, dave"),
             "resynchronised after the reclaim", From(resynchronised, "Resynchronised"));
+        var forwarding = await backend.WaitForLineAsync("Forwarding dave", mark, Patience);
+        var forwarded = await audio.WaitForMediaAsync(Patience) && await video.WaitForMediaAsync(Patience);
+        report.Check(forwarded, "the publisher of the gap forwarded",
+            $"{From(forwarding, "Forwarding")}; the recorder got {audio.Packets} audio and {video.Packets} video RTP packets of dave's");
         var stillIn = await backend.WaitForLineAsync("Still in room", mark, Patience);
         var afterRestart = await bob.ListParticipantsAsync(Room);
         report.Check(stillIn.Contains($"participant {backendId}") && afterRestart.Any(p => p.Id == backendId && p.Display == "backend"),
@@ -71,7 +85,7 @@ public static class RoomDemo
         mark = backend.LineCount;
         await using var carol = await RoomGuest.JoinVideoRoomAsync(janus, Room, "carol");
         var carolJoining = await backend.WaitForLineAsync("Participant joining: carol", mark, Patience);
-        report.Check(carolJoining.EndsWith("in the room: backend, bob, carol", StringComparison.Ordinal), "joining after the reclaim",
+        report.Check(carolJoining.EndsWith("in the room: backend, bob, carol, dave", StringComparison.Ordinal), "joining after the reclaim",
             From(carolJoining, "Participant"));
         mark = backend.LineCount;
         await bob.LeaveAsync();

@@ -65,6 +65,23 @@ public sealed class VideoRoomHandle : PluginHandle<VideoRoomAnswer, VideoRoomErr
     public Task<VideoRoomAnswer> StartAsync(JsonElement answer, CancellationToken cancellationToken = default) =>
         SendAsync(new JsonObject { ["request"] = "start" }, answer, cancellationToken);
 
+    /// <summary>
+    /// Forwards what <paramref name="publisher"/> publishes in room <paramref name="room"/> as plain RTP to
+    /// <paramref name="host"/> (<c>rtp_forward</c>, the audio to <paramref name="audioPort"/>, the video to
+    /// <paramref name="videoPort"/>): how a recorder, a transcriber or a media server gets a publisher's media without
+    /// WebRTC. <paramref name="secret"/> is the room's secret when it has one (and Janus's <c>admin_key</c> when its
+    /// config locks RTP forwarding). Answered <c>rtp_forward</c>; Janus stops forwarding when the publisher unpublishes.
+    /// </summary>
+    public Task<VideoRoomAnswer> RtpForwardAsync(long room, long publisher, string host, int? audioPort, int? videoPort, string? secret = null,
+        CancellationToken cancellationToken = default)
+    {
+        var request = new JsonObject { ["request"] = "rtp_forward", ["room"] = room, ["publisher_id"] = publisher, ["host"] = host };
+        if (audioPort is { } audio) request["audio_port"] = audio;
+        if (videoPort is { } video) request["video_port"] = video;
+        if (secret is not null) request["secret"] = secret;
+        return SendAsync(request, null, cancellationToken);
+    }
+
     /// <summary>Leaves the room (<c>leave</c>).</summary>
     public Task<VideoRoomAnswer> LeaveAsync(CancellationToken cancellationToken = default) =>
         SendAsync(new JsonObject { ["request"] = "leave" }, null, cancellationToken);
@@ -115,7 +132,7 @@ public sealed record VideoRoomParticipant
 }
 
 /// <summary>The VideoRoom plugin's answers and events (its <c>videoroom</c> member).</summary>
-public enum VideoRoomEventKind { Unknown, Created, Edited, Destroyed, Success, Participants, Joined, Event, Attached, Updated, Talking, StoppedTalking, Left }
+public enum VideoRoomEventKind { Unknown, Created, Edited, Destroyed, Success, Participants, Joined, Event, Attached, Updated, Talking, StoppedTalking, Left, RtpForward }
 
 /// <summary>The VideoRoom plugin's error codes (<c>JANUS_VIDEOROOM_ERROR_*</c> in <c>janus_videoroom.c</c>).</summary>
 public enum VideoRoomErrorCode

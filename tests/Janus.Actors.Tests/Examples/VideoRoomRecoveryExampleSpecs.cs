@@ -4,7 +4,8 @@ namespace Janus.Actors.Tests.Examples;
 
 /// <summary>
 /// src/Examples/VideoRoomRecovery end to end: a backend in a videoroom is killed with SIGKILL while the room changes,
-/// comes back as the same participant, resynchronises its roster, and follows the room again.
+/// comes back as the same participant, resynchronises its roster, forwards the media of the browser that started
+/// publishing during the gap, and follows the room again.
 /// </summary>
 [Trait(SpecKind.Name, SpecKind.EndToEnd)]
 public sealed class VideoRoomRecoveryExampleSpecs(ITestOutputHelper output)
@@ -17,14 +18,18 @@ public sealed class VideoRoomRecoveryExampleSpecs(ITestOutputHelper output)
         run.AssertPassed();
         Assert.EndsWith("in the room: alice, backend", run.Check("joining seen"));
         Assert.StartsWith("exit code 137", run.Check("backend killed"));
-        Assert.StartsWith("in the room: backend, bob", run.Check("the room changed during the gap"));
-        Assert.Equal("Resynchronised room 1234 after the reclaim: joined during the gap: [bob]; left during the gap: [alice]; in the room: backend, bob",
-            run.Check("resynchronised after the reclaim"));
-        var participant = Regex.Match(run.Check("same participant after the restart"), @"^listparticipants: backend, bob; backend is participant (\d+) ");
+        Assert.StartsWith("in the room: backend, bob, dave", run.Check("the room changed during the gap"));
+        Assert.Equal("Resynchronised room 1234 after the reclaim: joined during the gap: [bob, dave]; left during the gap: [alice]; " +
+                     "published during the gap: [dave]; in the room: backend, bob, dave", run.Check("resynchronised after the reclaim"));
+        var forwarded = Regex.Match(run.Check("the publisher of the gap forwarded"),
+            @"^Forwarding dave \(publisher \d+\), who started publishing during the gap, to 127\.0\.0\.1: .*; the recorder got (\d+) audio and (\d+) video RTP packets");
+        Assert.True(forwarded.Success, run.Output);
+        Assert.True(int.Parse(forwarded.Groups[1].Value) > 0 && int.Parse(forwarded.Groups[2].Value) > 0, run.Output);
+        var participant = Regex.Match(run.Check("same participant after the restart"), @"^listparticipants: backend, bob, dave; backend is participant (\d+) ");
         Assert.True(participant.Success, run.Output);
         Assert.Single(run.LinesContaining($"Joined room 1234 as backend (participant {participant.Groups[1].Value})"));
         Assert.Single(run.LinesContaining($"Still in room 1234 as participant {participant.Groups[1].Value}"));
-        Assert.Matches(@"^Participant joining: carol \(participant \d+\); in the room: backend, bob, carol$", run.Check("joining after the reclaim"));
-        Assert.Matches(@"^Participant leaving: bob \(participant \d+\); in the room: backend, carol; Janus lists: backend, carol$", run.Check("leaving after the reclaim"));
+        Assert.Matches(@"^Participant joining: carol \(participant \d+\); in the room: backend, bob, carol, dave$", run.Check("joining after the reclaim"));
+        Assert.Matches(@"^Participant leaving: bob \(participant \d+\); in the room: backend, carol, dave; Janus lists: backend, carol, dave$", run.Check("leaving after the reclaim"));
     }
 }

@@ -82,6 +82,8 @@ public sealed class TypedPluginSpecs(JanusFixture janus) : IClassFixture<JanusFi
         var leaving = await NextEventAsync(aliceHears, alice.HandleId, VideoRoomHandle.EventOf, e => e.Leaving is not null);
         Assert.Equal(bobJoined.Id.Value, leaving.Leaving!.Value.GetInt64());
 
+        Assert.Equal(VideoRoomErrorCode.NoSuchFeed, // bob is gone
+            (await Assert.ThrowsAsync<JanusPluginException<VideoRoomErrorCode>>(() => alice.RtpForwardAsync(_room, bobJoined.Id.Value, "127.0.0.1", 5002, null))).Error);
         Assert.Equal(VideoRoomErrorCode.RoomExists, (await Assert.ThrowsAsync<JanusPluginException<VideoRoomErrorCode>>(() => bob.CreateRoomAsync(_room))).Error);
         Assert.Equal(VideoRoomEventKind.Destroyed, (await bob.DestroyRoomAsync(_room)).Kind);
         Assert.False(await bob.ExistsAsync(_room));
