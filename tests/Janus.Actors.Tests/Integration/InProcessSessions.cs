@@ -20,6 +20,9 @@ public sealed class InProcessSessions : IAsyncDisposable
 
     public IJanusSessions Sessions { get; }
 
+    /// <summary>The application's services: its <c>ActorSystem</c>, the registry as <c>IRequiredActor&lt;IJanusSessions&gt;</c>.</summary>
+    public IServiceProvider Services => _host.Services;
+
     /// <param name="janus">How to reach Janus.</param>
     /// <param name="journalFile">The SQLite journal file.</param>
     /// <param name="logs">Also receives the application's log lines, when given.</param>

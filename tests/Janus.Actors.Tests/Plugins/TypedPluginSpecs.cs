@@ -1,3 +1,5 @@
+using Akka.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Janus.Actors.Plugins;
 using Janus.Actors.Protocol;
 using Janus.Actors.Tests.Integration;
@@ -56,6 +58,43 @@ public sealed class TypedPluginSpecs(JanusFixture janus) : IClassFixture<JanusFi
         Assert.Equal(SipErrorCode.WrongState, refused.Error);
         Assert.Equal((SipHandle.PluginName, "accept", 447), (refused.Plugin, refused.Request, refused.Code));
         Assert.DoesNotContain("hunter2", new SipAccount("sip:a@b") { Secret = "hunter2" }.ToString()); // accounts reach logs
+    }
+
+    /// <summary>Actor code on a typed plugin API: the answer and the refusal arrive as messages (<c>PipeTo</c>).</summary>
+    private sealed class SipLine : ReceiveActor
+    {
+        private IActorRef _asker = ActorRefs.Nobody;
+        private SipEvent? _registered;
+
+        public SipLine(IJanusSessions sessions, string key, long handleId)
+        {
+            var sip = sessions.Sip(key, handleId);
+            Receive<SipAccount>(account =>
+            {
+                _asker = Sender;
+                sip.RegisterAsync(account).PipeTo(Self);
+            });
+            Receive<SipEvent>(registered =>
+            {
+                _registered = registered;
+                sip.AcceptAsync(null).PipeTo(Self); // no call to accept: refused
+            });
+            Receive<Status.Failure>(refused => _asker.Tell((_registered, refused.Cause)));
+        }
+    }
+
+    [Fact]
+    public async Task An_actor_gets_the_typed_answers_and_refusals_as_messages()
+    {
+        var handle = await AttachAsync("line-2", SipHandle.PluginName);
+        var system = _app.Services.GetRequiredService<ActorSystem>();
+        var registry = _app.Services.GetRequiredService<IRequiredActor<IJanusSessions>>().ActorRef; // as actor code gets it
+        var line = system.ActorOf(Props.Create(() => new SipLine(new JanusSessions(system, registry, new JanusOptions { WebSocketUrl = janus.Server.WebSocketUrl }), "line-2", handle)));
+
+        var (registered, refused) = await line.Ask<(SipEvent?, Exception)>(new SipAccount("sip:guest2@127.0.0.1") { Guest = true }, Patience);
+
+        Assert.Equal(SipEventKind.Registered, registered!.Result.Kind);
+        Assert.Equal(SipErrorCode.WrongState, Assert.IsType<JanusPluginException<SipErrorCode>>(refused).Error);
     }
 
     [Fact]
