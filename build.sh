@@ -34,8 +34,8 @@ Usage: ./build.sh <command> [arguments]
 
 Environment for run, demo and cluster:
   JANUS_ACTORS_DATA   data folder (default: ./data)
-  JANUS_WS_PORT, JANUS_HTTP_PORT, JANUS_ADMIN_PORT
-                      loopback ports of the local Janus (default: 8188, 8088, 7088)
+  JANUS_WS_PORT, JANUS_HTTP_PORT, JANUS_ADMIN_PORT, JANUS_ADMIN_WS_PORT
+                      loopback ports of the local Janus (default: 8188, 8088, 7088, 7188)
   JANUS_SERVERS       local Janus servers (default: 1); server N (janus-N, in \$JANUS_ACTORS_DATA/janus-N/) listens
                       on the ports above plus N, and the host places sessions over all of them
   CLUSTER_API_PORTS   cluster: the nodes' API ports, one per node (default: 5081,5082,5083)

@@ -43,6 +43,7 @@ public static class JanusConfigFiles
             ("janus.transport.websockets", "general", "ws_port", Number(ports.WebSocket)),
             ("janus.transport.http", "general", "port", Number(ports.Http)),
             ("janus.transport.http", "admin", "admin_port", Number(ports.Admin)),
+            ("janus.transport.websockets", "admin", "admin_ws_port", Number(ports.AdminWebSocket)),
         };
         settings.AddRange(more ?? []);
         foreach (var template in Directory.EnumerateFiles(TemplateFolder, "*.jcfg"))

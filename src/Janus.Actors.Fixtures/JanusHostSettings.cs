@@ -39,7 +39,10 @@ public static class JanusHostSettings
             ? null
             : (janus.Options.MhdConnectionLimit - 4).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>The single-server settings (the server named <c>default</c>): both transports, and its Admin API when its secret is given.</summary>
+    /// <summary>
+    /// The single-server settings (the server named <c>default</c>): both transports, and its Admin API over WebSocket when
+    /// its secret is given (the <c>For</c> overloads give each server's over HTTP: hosts of the specs use both).
+    /// </summary>
     public static Dictionary<string, string?> Single(JanusServerPorts ports, string? adminSecret = null)
     {
         var settings = new Dictionary<string, string?>
@@ -49,7 +52,7 @@ public static class JanusHostSettings
         };
         if (adminSecret is not null)
         {
-            settings["Janus:AdminUrl"] = ports.AdminUrl.ToString();
+            settings["Janus:AdminUrl"] = ports.AdminWebSocketUrl.ToString();
             settings["Janus:AdminSecret"] = adminSecret;
         }
         return settings;

@@ -23,7 +23,7 @@ public sealed record LaunchSettings(string DataFolder, JanusServerPorts JanusPor
 
     /// <summary>The <paramref name="index"/>th local Janus's ports: the first one's, each plus the index.</summary>
     public JanusServerPorts JanusPortsOf(int index) =>
-        new(JanusPorts.WebSocket + index, JanusPorts.Http + index, JanusPorts.Admin + index);
+        new(JanusPorts.WebSocket + index, JanusPorts.Http + index, JanusPorts.Admin + index, JanusPorts.AdminWebSocket + index);
     public string PostgresFolder => Path.Combine(DataFolder, "postgres");
     public string ClusterFolder => Path.Combine(DataFolder, "cluster");
 
@@ -33,7 +33,7 @@ public sealed record LaunchSettings(string DataFolder, JanusServerPorts JanusPor
 
     public static LaunchSettings FromEnvironment() => new(
         Path.GetFullPath(Env("JANUS_ACTORS_DATA") ?? "data"),
-        new JanusServerPorts(Port("JANUS_WS_PORT", 8188), Port("JANUS_HTTP_PORT", 8088), Port("JANUS_ADMIN_PORT", 7088)),
+        new JanusServerPorts(Port("JANUS_WS_PORT", 8188), Port("JANUS_HTTP_PORT", 8088), Port("JANUS_ADMIN_PORT", 7088), Port("JANUS_ADMIN_WS_PORT", 7188)),
         Port("POSTGRES_PORT", 5433),
         Ports("CLUSTER_API_PORTS", "5081,5082,5083"),
         Ports("CLUSTER_PORTS", "4051,4052,4053"),

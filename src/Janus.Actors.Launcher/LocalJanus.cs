@@ -31,11 +31,11 @@ public sealed class LocalJanus(LaunchSettings settings, int index) : IAsyncDispo
             return;
         }
         var ports = Ports;
-        foreach (var port in new[] { ports.WebSocket, ports.Http, ports.Admin }.Where(ProcessFiles.PortOpen))
-            throw new LaunchException($"port {port} on 127.0.0.1 is in use (another Janus?): stop it, or choose other ports with JANUS_WS_PORT, JANUS_HTTP_PORT, JANUS_ADMIN_PORT");
+        foreach (var port in new[] { ports.WebSocket, ports.Http, ports.Admin, ports.AdminWebSocket }.Where(ProcessFiles.PortOpen))
+            throw new LaunchException($"port {port} on 127.0.0.1 is in use (another Janus?): stop it, or choose other ports with JANUS_WS_PORT, JANUS_HTTP_PORT, JANUS_ADMIN_PORT, JANUS_ADMIN_WS_PORT");
 
         JanusConfigFiles.Render(Folder, JanusConfigFiles.LibraryFolder(), ports, AdminSecret());
-        Say.Line($"starting Janus on 127.0.0.1 (WebSocket {ports.WebSocket}, REST {ports.Http}, admin {ports.Admin}), log in {LogFile}");
+        Say.Line($"starting Janus on 127.0.0.1 (WebSocket {ports.WebSocket}, REST {ports.Http}, admin {ports.Admin}, admin WebSocket {ports.AdminWebSocket}), log in {LogFile}");
         using var janus = JanusProcess.Launch("build.sh", "janus", Folder, LogFile);
         ProcessFiles.Write(PidFile, janus.Id);
         ProcessFiles.Write(OwnerFile, Environment.ProcessId);

@@ -18,8 +18,10 @@ public sealed record JanusOptions
     public string? Token { get; init; }
 
     /// <summary>
-    /// Janus Admin API, e.g. <c>http://127.0.0.1:7088/admin</c>, with <see cref="AdminSecret"/>: after a reclaim each handle
-    /// is read back from it (<c>handle_info</c>: <see cref="Sessions.SessionReclaimed.Handles"/>), and draining uses it. Optional.
+    /// Janus Admin API, e.g. <c>http://127.0.0.1:7088/admin</c> (<c>admin_http</c>) or <c>ws://127.0.0.1:7188/</c>
+    /// (<c>admin_ws</c>: one socket, requests pipelined, faster for many handles), with <see cref="AdminSecret"/>: after a
+    /// reclaim each handle is read back from it (<c>handle_info</c>: <see cref="Sessions.SessionReclaimed.Handles"/>), and
+    /// draining uses it. Optional.
     /// </summary>
     public Uri? AdminUrl { get; init; }
 
@@ -185,7 +187,7 @@ public sealed record JanusOptions
         if (Servers.Count > 0 && Servers.All(server => server.Retired)) problems.Add("every server is retired: at least one must take sessions");
         CheckUrl(WebSocketUrl, nameof(WebSocketUrl), "ws", "wss");
         CheckUrl(RestUrl, nameof(RestUrl), "http", "https");
-        CheckUrl(AdminUrl, nameof(AdminUrl), "http", "https");
+        CheckUrl(AdminUrl, nameof(AdminUrl), "http", "https", "ws", "wss");
         if (Servers.Count == 0 && AdminUrl is not null && string.IsNullOrEmpty(AdminSecret)) problems.Add($"{nameof(AdminUrl)} needs {nameof(AdminSecret)}");
         CheckPositive(RequestTimeout, nameof(RequestTimeout));
         CheckPositive(KeepAliveInterval, nameof(KeepAliveInterval));

@@ -126,7 +126,7 @@ public sealed partial class ReclaimScenario(BenchmarkOptions options)
                              $"{Ms(result.RestartToHealthy)}, {result.SessionsPerSecond:0} sessions/s; raw claims on the idle Janus {Ms(recovery.RawOneSocket)} " +
                              $"({result.RatioToOneSocket:0.0}×); Janus's HTTP connections at peak {recovery.JanusHttpConnectionsPeak}" +
                              (eventsFlow is { } flow ? $"; every REST session answered an echo {Ms(flow)} after the SIGKILL" : "") +
-                             (recovery.KillToAllResynced is { } resynced ? $"; every handle resynced {Ms(resynced)} after the SIGKILL" : ""));
+                             (recovery.KillToAllResynced is { } resynced ? $"; every handle resynced {Ms(resynced)} after the SIGKILL ({Ms(resynced - result.KillToAllActive)} after all were active)" : ""));
             }
             // Gracefully, so a host started with an EventPipe trace (--host-setting DOTNET_EnableEventPipe=1) finishes its file.
             await holder.StopAsync();

@@ -14,6 +14,7 @@ public static class Report
         ("restart→healthy ms", r => r.RestartToHealthy.TotalMilliseconds, "0"),
         ("SIGKILL→all-active ms", r => r.KillToAllActive.TotalMilliseconds, "0"),
         ("SIGKILL→handles resynced ms", r => r.KillToAllResynced?.TotalMilliseconds ?? double.NaN, "0"),
+        ("all active→handles resynced ms", r => (r.KillToAllResynced - r.KillToAllActive)?.TotalMilliseconds ?? double.NaN, "0"),
         ("sessions/s", r => r.SessionsPerSecond, "0"),
         ("raw claims ms", r => r.RawOneSocket.TotalMilliseconds, "0"),
         ("lib/raw", r => r.RatioToOneSocket, "0.0"),

@@ -1,3 +1,4 @@
+using System.Net.WebSockets;
 using System.Text.Json;
 using Akka.Event;
 using Janus.Actors.Protocol;
@@ -46,7 +47,7 @@ internal sealed class HandleReads(JanusAdminClient admin, string server, int con
         {
             return new HandleRead(handle.HandleId, handle.Plugin, null, null);
         }
-        catch (Exception e) when (e is JanusAdminException or HttpRequestException or OperationCanceledException or JsonException or KeyNotFoundException)
+        catch (Exception e) when (e is JanusAdminException or HttpRequestException or WebSocketException or OperationCanceledException or JsonException or KeyNotFoundException)
         {
             var why = e is OperationCanceledException ? $"no answer within {timeout.TotalSeconds:0.#} s" : e.Message;
             if (Interlocked.Exchange(ref _failing, 1) == 0)

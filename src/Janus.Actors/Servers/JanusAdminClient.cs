@@ -5,13 +5,16 @@ using System.Text.Json.Nodes;
 namespace Janus.Actors.Servers;
 
 /// <summary>
-/// The Janus Admin API over HTTP (<c>POST /admin</c>, <see cref="JanusServerSettings.AdminUrl"/>): draining a server
-/// (<c>accept_new_sessions</c>), and looking at what Janus really holds (tests, diagnostics). Every request carries the
-/// admin secret (never logged) and a fresh transaction; an <c>error</c> reply throws <see cref="JanusAdminException"/>.
+/// The Janus Admin API (<see cref="JanusServerSettings.AdminUrl"/>) over HTTP (<c>http://…/admin</c>: a <c>POST</c> per
+/// request) or over its WebSocket (<c>ws://…</c>: one socket, requests pipelined — see <see cref="JanusAdminWebSocket"/>):
+/// draining a server (<c>accept_new_sessions</c>), reading handles back after a reclaim, and looking at what Janus really
+/// holds (tests, diagnostics). Every request carries the admin secret (never logged) and a fresh transaction; an
+/// <c>error</c> reply throws <see cref="JanusAdminException"/>.
 /// </summary>
 public sealed class JanusAdminClient(Uri adminUrl, string adminSecret) : IDisposable
 {
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private readonly HttpClient? _http = adminUrl.Scheme is "http" or "https" ? new() { Timeout = TimeSpan.FromSeconds(10) } : null;
+    private readonly JanusAdminWebSocket? _webSocket = adminUrl.Scheme is "ws" or "wss" ? new(adminUrl) : null;
     private long _lastTransaction;
 
     /// <summary>Ids of every session Janus holds (<c>list_sessions</c>).</summary>
@@ -54,23 +57,35 @@ public sealed class JanusAdminClient(Uri adminUrl, string adminSecret) : IDispos
     public Task AcceptNewSessionsAsync(bool accept, CancellationToken cancellationToken = default) =>
         SendAsync("accept_new_sessions", new JsonObject { ["accept"] = accept }, cancellationToken);
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        _http?.Dispose();
+        _webSocket?.Dispose();
+    }
 
     /// <summary>Sends one admin request and returns Janus's <c>success</c> reply.</summary>
     private async Task<JsonElement> SendAsync(string request, JsonObject members, CancellationToken cancellationToken)
     {
+        var transaction = $"admin-{Interlocked.Increment(ref _lastTransaction)}";
         members["janus"] = request;
-        members["transaction"] = $"admin-{Interlocked.Increment(ref _lastTransaction)}";
+        members["transaction"] = transaction;
         members["admin_secret"] = adminSecret;
-        using var response = await _http.PostAsync(adminUrl, JsonContent.Create(members), cancellationToken);
-        response.EnsureSuccessStatusCode();
-        var reply = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+        var reply = _webSocket is not null
+            ? await _webSocket.SendAsync(transaction, JsonSerializer.SerializeToUtf8Bytes(members), cancellationToken).ConfigureAwait(false)
+            : await PostAsync(members, cancellationToken).ConfigureAwait(false);
         if (reply.GetProperty("janus").GetString() == "error")
         {
             var error = reply.GetProperty("error");
             throw new JanusAdminException(request, error.GetProperty("code").GetInt32(), error.GetProperty("reason").GetString() ?? "");
         }
         return reply;
+    }
+
+    private async Task<JsonElement> PostAsync(JsonObject members, CancellationToken cancellationToken)
+    {
+        using var response = await _http!.PostAsync(adminUrl, JsonContent.Create(members), cancellationToken).ConfigureAwait(false);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken).ConfigureAwait(false);
     }
 
     private static long[] Ids(JsonElement reply, string member) =>

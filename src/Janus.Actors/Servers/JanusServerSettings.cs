@@ -26,7 +26,11 @@ public sealed partial record JanusServerSettings
     /// <summary>Its stored-auth token. Never logged.</summary>
     public string? Token { get; init; }
 
-    /// <summary>Its Admin API (e.g. <c>http://10.0.0.7:7088/admin</c>), for draining; optional.</summary>
+    /// <summary>
+    /// Its Admin API, for draining and for reading handles back after a reclaim; optional. Over HTTP
+    /// (<c>http://10.0.0.7:7088/admin</c>, <c>admin_http</c>) or, faster for many handles, over its WebSocket
+    /// (<c>ws://10.0.0.7:7188/</c>, <c>admin_ws</c>).
+    /// </summary>
     public Uri? AdminUrl { get; init; }
 
     /// <summary>Its <c>admin_secret</c>. Never logged.</summary>
@@ -79,7 +83,7 @@ public sealed partial record JanusServerSettings
             yield return $"server '{Name}': WebSocketUrl or RestUrl (or both) must be set";
         if (UrlProblem(WebSocketUrl, nameof(WebSocketUrl), "ws", "wss") is { } ws) yield return ws;
         if (UrlProblem(RestUrl, nameof(RestUrl), "http", "https") is { } rest) yield return rest;
-        if (UrlProblem(AdminUrl, nameof(AdminUrl), "http", "https") is { } admin) yield return admin;
+        if (UrlProblem(AdminUrl, nameof(AdminUrl), "http", "https", "ws", "wss") is { } admin) yield return admin;
         if (AdminUrl is not null && string.IsNullOrEmpty(AdminSecret))
             yield return $"server '{Name}': AdminUrl needs AdminSecret";
         if (Capacity is < 1)

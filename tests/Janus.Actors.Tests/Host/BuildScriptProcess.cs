@@ -17,14 +17,15 @@ public sealed class BuildScriptProcess : IAsyncDisposable
     public BuildScriptProcess(string? dataFolder = null)
     {
         DataFolder = dataFolder ?? Directory.CreateTempSubdirectory("janus-run-").FullName;
-        var ports = LoopbackPorts.Free(4);
-        (JanusWebSocketPort, JanusHttpPort, JanusAdminPort, ApiPort) = (ports[0], ports[1], ports[2], ports[3]);
+        var ports = LoopbackPorts.Free(5);
+        (JanusWebSocketPort, JanusHttpPort, JanusAdminPort, JanusAdminWebSocketPort, ApiPort) = (ports[0], ports[1], ports[2], ports[3], ports[4]);
     }
 
     public string DataFolder { get; }
     public int JanusWebSocketPort { get; }
     public int JanusHttpPort { get; }
     public int JanusAdminPort { get; }
+    public int JanusAdminWebSocketPort { get; }
     public int ApiPort { get; }
 
     /// <summary>More environment for every run (e.g. <c>CLUSTER_API_PORTS</c>), applied after the defaults above.</summary>
@@ -81,6 +82,7 @@ public sealed class BuildScriptProcess : IAsyncDisposable
         info.Environment["JANUS_WS_PORT"] = JanusWebSocketPort.ToString();
         info.Environment["JANUS_HTTP_PORT"] = JanusHttpPort.ToString();
         info.Environment["JANUS_ADMIN_PORT"] = JanusAdminPort.ToString();
+        info.Environment["JANUS_ADMIN_WS_PORT"] = JanusAdminWebSocketPort.ToString();
         info.Environment["Api__Urls"] = $"http://127.0.0.1:{ApiPort}";
         foreach (var (key, value) in Environment) info.Environment[key] = value;
 

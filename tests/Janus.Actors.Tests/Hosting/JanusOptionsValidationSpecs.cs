@@ -13,7 +13,7 @@ public sealed class JanusOptionsValidationSpecs
         { new JanusOptions(), "WebSocketUrl or RestUrl (or both) must be set" },
         { Valid with { WebSocketUrl = new Uri("http://127.0.0.1:8188/") }, "WebSocketUrl must be an absolute ws:// or wss:// URL" },
         { Valid with { RestUrl = new Uri("ws://127.0.0.1:8088/janus") }, "RestUrl must be an absolute http:// or https:// URL" },
-        { Valid with { AdminUrl = new Uri("ws://127.0.0.1:7088/admin"), AdminSecret = "a" }, "AdminUrl must be an absolute http:// or https:// URL" },
+        { Valid with { AdminUrl = new Uri("tcp://127.0.0.1:7088/admin"), AdminSecret = "a" }, "AdminUrl must be an absolute http:// or https:// or ws:// or wss:// URL" },
         { Valid with { AdminUrl = new Uri("http://127.0.0.1:7088/admin") }, "AdminUrl needs AdminSecret" },
         { Valid with { RequestTimeout = TimeSpan.Zero }, "RequestTimeout must be positive" },
         { Valid with { KeepAliveInterval = TimeSpan.FromSeconds(-1) }, "KeepAliveInterval must be positive" },

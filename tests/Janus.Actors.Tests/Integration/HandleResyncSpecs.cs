@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using System.Text.Json;
 using Janus.Actors.Plugins;
@@ -69,7 +70,8 @@ public sealed class HandleResyncSpecs : IAsyncLifetime
     public async Task A_handle_Janus_no_longer_has_is_told_gone_and_forgotten_by_the_session()
     {
         long janusId, kept, detached;
-        await using (var first = await _janus.StartAppAsync(adminApi: true))
+        var overWebSocket = _janus.Server.Ports.AdminWebSocketUrl; // the Admin API's other transport
+        await using (var first = await _janus.StartAppAsync(adminApi: true, overWebSocket))
         {
             janusId = (await first.Sessions.CreateAsync("call-1", JanusTransportKind.WebSocket)).JanusSessionId!.Value;
             kept = await first.Sessions.AttachAsync("call-1", "janus.plugin.echotest");
@@ -82,7 +84,7 @@ public sealed class HandleResyncSpecs : IAsyncLifetime
             await other.RequestAsync(JanusRequests.Detach(other.NewTransaction(), janusId, detached));
         }
 
-        await using var second = await _janus.StartAppAsync(adminApi: true);
+        await using var second = await _janus.StartAppAsync(adminApi: true, overWebSocket);
         var reclaimed = await FirstNoticeAfterRestartAsync(second, "call-1");
 
         Assert.Equal(2, reclaimed.Handles.Count);
@@ -91,7 +93,7 @@ public sealed class HandleResyncSpecs : IAsyncLifetime
         var info = await Eventually.ReturnsAsync(() => second.Sessions.GetAsync("call-1"), s => s!.Handles.Count == 1, Patience, "the gone handle forgotten");
         Assert.Equal(kept, Assert.Single(info!.Handles).HandleId);
         await second.StopAsync();
-        await using var third = await _janus.StartAppAsync(adminApi: true);
+        await using var third = await _janus.StartAppAsync(adminApi: true, overWebSocket);
         var recovered = await Eventually.ReturnsAsync(() => third.Sessions.GetAsync("call-1"), s => s is { State: JanusSessionStatus.Active }, Patience, "reclaimed again");
         Assert.Equal(kept, Assert.Single(recovered!.Handles).HandleId); // journaled as detached
     }
@@ -112,6 +114,28 @@ public sealed class HandleResyncSpecs : IAsyncLifetime
         var unknown = Assert.IsType<HandleNotResynced>(Assert.Single(reclaimed.Handles));
         Assert.Equal((handle, "janus.plugin.sip"), (unknown.HandleId, unknown.Plugin));
         Assert.Equal("no Admin API is configured for Janus server 'default' (AdminUrl, AdminSecret): the handle's state after the gap is unknown", unknown.Reason);
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:{0}/admin")]
+    [InlineData("ws://127.0.0.1:{0}/")]
+    public async Task An_Admin_API_that_cannot_be_reached_leaves_each_handle_told_not_resynced_and_why(string adminUrl)
+    {
+        var nobodyListens = new Uri(string.Format(CultureInfo.InvariantCulture, adminUrl, LoopbackPorts.Free()));
+        long handle;
+        await using (var first = await _janus.StartAppAsync())
+        {
+            await first.Sessions.CreateAsync("call-1", JanusTransportKind.WebSocket);
+            handle = await first.Sessions.AttachAsync("call-1", "janus.plugin.echotest");
+        }
+
+        await using var second = await _janus.StartAppAsync(adminApi: true, nobodyListens);
+        var reclaimed = await FirstNoticeAfterRestartAsync(second, "call-1");
+
+        var unknown = Assert.IsType<HandleNotResynced>(Assert.Single(reclaimed.Handles));
+        Assert.Equal(handle, unknown.HandleId);
+        Assert.StartsWith("Janus server 'default''s Admin API did not say: ", unknown.Reason);
+        Assert.Equal(handle, Assert.Single((await second.Sessions.GetAsync("call-1"))!.Handles).HandleId); // not declared gone
     }
 
     /// <summary>Another client of the room: its own Janus session on its own socket, one plugin handle.</summary>

@@ -14,7 +14,8 @@ public sealed class JanusWithJournal : IAsyncLifetime
 
     /// <param name="adminApi">Give the library Janus's Admin API too (as <c>Janus:Servers</c> entry <c>default</c>), as
     /// resyncing handles after a reclaim needs.</param>
-    public Task<InProcessSessions> StartAppAsync(bool adminApi = false) =>
+    /// <param name="adminUrl">Which of its Admin APIs: over HTTP (the default) or <see cref="JanusServerPorts.AdminWebSocketUrl"/>.</param>
+    public Task<InProcessSessions> StartAppAsync(bool adminApi = false, Uri? adminUrl = null) =>
         InProcessSessions.StartAsync(adminApi
             ? new JanusOptions
             {
@@ -22,7 +23,7 @@ public sealed class JanusWithJournal : IAsyncLifetime
                 [
                     new JanusServerSettings
                     {
-                        WebSocketUrl = Server.WebSocketUrl, RestUrl = Server.RestUrl, AdminUrl = Server.AdminUrl, AdminSecret = Server.Options.AdminSecret,
+                        WebSocketUrl = Server.WebSocketUrl, RestUrl = Server.RestUrl, AdminUrl = adminUrl ?? Server.AdminUrl, AdminSecret = Server.Options.AdminSecret,
                     },
                 ],
             }
