@@ -277,15 +277,11 @@ public sealed class HandleResyncSpecs : IAsyncLifetime
         var registrarPort = Sipp.FreeUdpPort();
         await using var registrar = Sipp.Start(SippScenario("registrar-refuses-late"), folder, registrarPort);
         using var admin = _janus.Server.CreateAdminClient();
-        long janusId, handle;
-        await using (var first = await _janus.StartAppAsync(adminApi: true))
+        var (janusId, handle) = await RegisterAliceAsync(registrarPort, (_, _, registering) =>
         {
-            janusId = (await first.Sessions.CreateAsync("line-1", JanusTransportKind.WebSocket)).JanusSessionId!.Value;
-            var sip = first.Sessions.Sip("line-1", await first.Sessions.AttachAsync("line-1", SipHandle.PluginName));
-            handle = sip.HandleId;
-            var registering = await sip.RegisterAsync(new SipAccount("sip:alice@127.0.0.1") { Secret = "never-asked", Proxy = $"sip:127.0.0.1:{registrarPort}" });
             Assert.Equal(SipEventKind.Registering, registering.Result.Kind);
-        }
+            return Task.CompletedTask;
+        });
         Assert.Equal("registering", await RegistrationStatusAsync(admin, janusId, handle)); // the backend went away before the registrar answered
         Assert.Equal(0, await registrar.WaitForExitAsync(Patience)); // 403 sent during the gap; its registration_failed event is dropped
         await Eventually.ReturnsAsync(() => RegistrationStatusAsync(admin, janusId, handle), status => status == "unregistered", Patience,
@@ -310,15 +306,8 @@ public sealed class HandleResyncSpecs : IAsyncLifetime
         await using var registrar = Sipp.Start(SippScenario("registrar"), folder, registrarPort, "-trace_logs", "-log_file", Path.Combine(folder, "registrar.log"));
         await using var browser = await WebRtcPeer.LaunchAsync();
         using var admin = _janus.Server.CreateAdminClient();
-        long janusId, handle;
-        await using (var first = await _janus.StartAppAsync(adminApi: true))
-        {
-            janusId = (await first.Sessions.CreateAsync("line-1", JanusTransportKind.WebSocket)).JanusSessionId!.Value;
-            var sip = first.Sessions.Sip("line-1", await first.Sessions.AttachAsync("line-1", SipHandle.PluginName));
-            handle = sip.HandleId;
-            await sip.RegisterAsync(new SipAccount("sip:alice@127.0.0.1") { Secret = "never-asked", Proxy = $"sip:127.0.0.1:{registrarPort}" });
-            await Eventually.ReturnsAsync(() => RegistrationStatusAsync(admin, janusId, handle), status => status == "registered", Patience, "alice registered");
-        }
+        var (janusId, handle) = await RegisterAliceAsync(registrarPort, (janusId, handle, _) =>
+            Eventually.ReturnsAsync(() => RegistrationStatusAsync(admin, janusId, handle), status => status == "registered", Patience, "alice registered"));
         Assert.Equal(0, await registrar.WaitForExitAsync(Patience));
         var contactPort = Regex.Match(await File.ReadAllTextAsync(Path.Combine(folder, "registrar.log")), @"contact-port=(\d+)").Groups[1].Value;
         // The gap: bob calls alice; Janus's SIP plugin rings (180) and its incomingcall event is dropped.
@@ -336,6 +325,20 @@ public sealed class HandleResyncSpecs : IAsyncLifetime
         await second.Sessions.Sip("line-1", call.HandleId).AcceptAsync(answer);
         Assert.Equal(0, await caller.WaitForExitAsync(Patience)); // 200 OK to the INVITE of the gap, ACK, a second of call, BYE
         Assert.Equal("connected", (await browser.WaitForMediaAsync(connection)).State); // the browser's side of the call, through Janus
+    }
+
+    /// <summary>
+    /// A backend that registers sip:alice with the registrar on <paramref name="registrarPort"/>, does
+    /// <paramref name="whileUp"/> with its session, handle and the plugin's answer, and goes away.
+    /// </summary>
+    private async Task<(long JanusId, long Handle)> RegisterAliceAsync(int registrarPort, Func<long, long, SipEvent, Task> whileUp)
+    {
+        await using var backend = await _janus.StartAppAsync(adminApi: true);
+        var janusId = (await backend.Sessions.CreateAsync("line-1", JanusTransportKind.WebSocket)).JanusSessionId!.Value;
+        var sip = backend.Sessions.Sip("line-1", await backend.Sessions.AttachAsync("line-1", SipHandle.PluginName));
+        var answer = await sip.RegisterAsync(new SipAccount("sip:alice@127.0.0.1") { Secret = "never-asked", Proxy = $"sip:127.0.0.1:{registrarPort}" });
+        await whileUp(janusId, sip.HandleId, answer);
+        return (janusId, sip.HandleId);
     }
 
     private static string SippScenario(string name) => Path.Combine(AppContext.BaseDirectory, "Integration", "sipp", $"{name}.xml");
