@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.WebSockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Janus.Actors.Servers;
@@ -66,8 +67,8 @@ public sealed class JanusServer : IAsyncDisposable, IDisposable
         RawJanusClient.ConnectAsync(WebSocketUrl, Options.ApiSecret, cancellationToken);
 
     /// <summary>
-    /// Launches Janus and waits until it answers on all three ports (<c>GET /janus/info</c> lists the WebSocket
-    /// transport, the Admin API answers <c>ping</c>). Throws, with the tail of Janus's log, if Janus exits or does
+    /// Launches Janus and waits until it answers on all four ports (<c>GET /janus/info</c> lists the WebSocket
+    /// transport, the Admin API answers <c>ping</c>, both WebSockets complete their handshake). Throws, with the tail of Janus's log, if Janus exits or does
     /// not answer within <see cref="JanusServerOptions.StartTimeout"/>.
     /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
@@ -190,13 +191,30 @@ public sealed class JanusServer : IAsyncDisposable, IDisposable
             var ping = new JsonObject { ["janus"] = "ping", ["transaction"] = "ready", ["admin_secret"] = Options.AdminSecret };
             using var pong = await _readinessProbe.PostAsync(AdminUrl, new StringContent(ping.ToJsonString()), cancellationToken);
             return pong.IsSuccessStatusCode
-                   && (await pong.Content.ReadAsStringAsync(cancellationToken)).Contains("\"pong\"", StringComparison.Ordinal);
+                   && (await pong.Content.ReadAsStringAsync(cancellationToken)).Contains("\"pong\"", StringComparison.Ordinal)
+                   && await HandshakesAsync(WebSocketUrl, "janus-protocol", cancellationToken)
+                   && await HandshakesAsync(Ports.AdminWebSocketUrl, "janus-admin-protocol", cancellationToken);
         }
-        catch (Exception e) when (e is HttpRequestException or JsonException
-                                      || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception e) when (e is HttpRequestException or JsonException or WebSocketException
+                                      || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             return false;
         }
+    }
+
+    /// <summary>
+    /// Whether a WebSocket handshake on <paramref name="url"/> completes within a second: the Janus websockets transport
+    /// loads when any of its servers binds, so <c>info</c> alone cannot tell that a squatter holds the other port.
+    /// </summary>
+    private static async Task<bool> HandshakesAsync(Uri url, string subProtocol, CancellationToken cancellationToken)
+    {
+        using var socket = new ClientWebSocket();
+        socket.Options.AddSubProtocol(subProtocol);
+        using var patience = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        patience.CancelAfter(TimeSpan.FromSeconds(1));
+        await socket.ConnectAsync(url, patience.Token);
+        socket.Abort();
+        return true;
     }
 
     private void Forget(Process janus)
