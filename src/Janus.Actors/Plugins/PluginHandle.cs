@@ -1,9 +1,11 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Janus.Actors.Hosting;
 using Janus.Actors.Protocol;
+using Janus.Actors.Sessions;
 
 namespace Janus.Actors.Plugins;
 
@@ -53,6 +55,19 @@ public abstract class PluginHandle<TAnswer, TError> where TAnswer : PluginAnswer
         if (data.TryGetProperty("error_code", out var code) && code.ValueKind == JsonValueKind.Number)
             throw new JanusPluginException<TError>(Plugin, name, code.GetInt32(), data.TryGetProperty("error", out var error) ? error.GetString() ?? "" : "");
         return Read(data, reply.Jsep, AnswerType);
+    }
+
+    /// <summary>
+    /// This handle's plugin events as they arrive, typed (a subscription to the session, <see cref="IJanusSessions.EventsAsync"/>,
+    /// keeping this handle's plugin events). Ends when the session ends or <paramref name="cancellationToken"/> is
+    /// cancelled.
+    /// </summary>
+    public async IAsyncEnumerable<TAnswer> EventsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var notice in _sessions.EventsAsync(Key, cancellationToken).ConfigureAwait(false))
+            if (notice is JanusEventReceived { Event: { Janus: JanusMessageKinds.Event } message } && message.Sender == HandleId &&
+                EventOf(message, Plugin, AnswerType) is { } typed)
+                yield return typed;
     }
 
     /// <summary>The event of <paramref name="plugin"/> in <paramref name="message"/>, with its JSEP; null for any other message.</summary>

@@ -35,15 +35,16 @@ public sealed class TypedPluginSpecs(JanusFixture janus) : IClassFixture<JanusFi
         return await Sessions.AttachAsync(key, plugin);
     }
 
-    /// <summary>The next plugin event of <paramref name="handle"/> that <paramref name="read"/> types and <paramref name="match"/> accepts.</summary>
-    private static async Task<T> NextEventAsync<T>(IAsyncEnumerator<IJanusSessionNotice> notices, long handle, Func<JanusMessage, T?> read, Func<T, bool> match)
-        where T : class
+    /// <summary>
+    /// Subscribes to a handle's typed events at once (before the caller's next request) and returns the first that
+    /// <paramref name="match"/> accepts.
+    /// </summary>
+    private static async Task<T> NextAsync<T>(IAsyncEnumerable<T> events, Func<T, bool> match)
     {
         using var timeout = new CancellationTokenSource(Patience);
-        while (await notices.MoveNextAsync().AsTask().WaitAsync(timeout.Token))
-            if (notices.Current is JanusEventReceived { Event: var e } && e.Sender == handle && read(e) is { } typed && match(typed))
-                return typed;
-        throw new InvalidOperationException("the notices ended");
+        await foreach (var e in events.WithCancellation(timeout.Token))
+            if (match(e)) return e;
+        throw new InvalidOperationException("the events ended");
     }
 
     [Fact]
@@ -102,8 +103,7 @@ public sealed class TypedPluginSpecs(JanusFixture janus) : IClassFixture<JanusFi
     {
         var alice = Sessions.VideoRoom("alice", await AttachAsync("alice", VideoRoomHandle.PluginName));
         var bob = Sessions.VideoRoom("bob", await AttachAsync("bob", VideoRoomHandle.PluginName));
-        await using var aliceHears = Sessions.EventsAsync("alice").GetAsyncEnumerator();
-        var listening = aliceHears.MoveNextAsync(); // subscribes
+        var bobJoining = NextAsync(alice.EventsAsync(), e => e.Joining is not null);
 
         Assert.Equal(VideoRoomEventKind.Created, (await alice.CreateRoomAsync(_room, "typed", notifyJoining: true)).Kind);
         Assert.True(await alice.ExistsAsync(_room));
@@ -113,12 +113,12 @@ public sealed class TypedPluginSpecs(JanusFixture janus) : IClassFixture<JanusFi
         Assert.NotNull(joined.PrivateId);
         var bobJoined = await bob.JoinAsPublisherAsync(_room, "bob");
 
-        Assert.True(await listening);
-        var joining = await NextEventAsync(aliceHears, alice.HandleId, VideoRoomHandle.EventOf, e => e.Joining is not null);
-        Assert.Equal((bobJoined.Id!.Value, "bob"), (joining.Joining!.Id, joining.Joining.Display));
+        var joining = await bobJoining;
+        Assert.Equal((VideoRoomEventKind.Event, bobJoined.Id!.Value, "bob"), (joining.Kind, joining.Joining!.Id, joining.Joining.Display));
         Assert.Equal(["alice", "bob"], (await alice.ListParticipantsAsync(_room)).Select(p => p.Display).Order());
+        var bobLeaving = NextAsync(alice.EventsAsync(), e => e.Leaving is not null);
         await bob.LeaveAsync();
-        var leaving = await NextEventAsync(aliceHears, alice.HandleId, VideoRoomHandle.EventOf, e => e.Leaving is not null);
+        var leaving = await bobLeaving;
         Assert.Equal(bobJoined.Id.Value, leaving.Leaving!.Value.GetInt64());
 
         Assert.Equal(VideoRoomErrorCode.NoSuchFeed, // bob is gone
@@ -137,8 +137,7 @@ public sealed class TypedPluginSpecs(JanusFixture janus) : IClassFixture<JanusFi
     {
         var alice = Sessions.AudioBridge("alice", await AttachAsync("alice", AudioBridgeHandle.PluginName));
         var bob = Sessions.AudioBridge("bob", await AttachAsync("bob", AudioBridgeHandle.PluginName));
-        await using var aliceHears = Sessions.EventsAsync("alice").GetAsyncEnumerator();
-        var listening = aliceHears.MoveNextAsync();
+        var bobArrives = NextAsync(alice.EventsAsync(), e => e.Participants?.Any(p => p.Display == "bob") == true);
 
         Assert.Equal(AudioBridgeEventKind.Created, (await alice.CreateRoomAsync(_room)).Kind);
         var joined = await alice.JoinAsync(_room, "alice");
@@ -146,13 +145,13 @@ public sealed class TypedPluginSpecs(JanusFixture janus) : IClassFixture<JanusFi
         Assert.Equal("ok", (await alice.ConfigureAsync(muted: true)).Result);
         var bobJoined = await bob.JoinAsync(_room, "bob");
 
-        Assert.True(await listening);
-        var arrived = await NextEventAsync(aliceHears, alice.HandleId, AudioBridgeHandle.EventOf, e => e.Participants?.Any(p => p.Display == "bob") == true);
+        var arrived = await bobArrives;
         Assert.Equal(bobJoined.Id, arrived.Participants!.Single(p => p.Display == "bob").Id);
         var listed = await bob.ListParticipantsAsync(_room);
         Assert.Equal((true, false), (listed.Single(p => p.Display == "alice").Muted!.Value, listed.Single(p => p.Display == "bob").Muted!.Value));
+        var bobMuted = NextAsync(alice.EventsAsync(), e => e.Participants?.Any(p => p.Display == "bob" && p.Muted == true) == true);
         await alice.MuteAsync(_room, bobJoined.Id!.Value); // as a moderator
-        var muted = await NextEventAsync(aliceHears, alice.HandleId, AudioBridgeHandle.EventOf, e => e.Participants?.Any(p => p.Display == "bob" && p.Muted == true) == true);
+        var muted = await bobMuted;
         Assert.Equal(AudioBridgeEventKind.Event, muted.Kind);
         Assert.True((await alice.ListParticipantsAsync(_room)).Single(p => p.Display == "bob").Muted);
         Assert.Equal(AudioBridgeErrorCode.NoSuchUser, (await Assert.ThrowsAsync<JanusPluginException<AudioBridgeErrorCode>>(() => alice.MuteAsync(_room, 1))).Error);
