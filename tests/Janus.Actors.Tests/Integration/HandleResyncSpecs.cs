@@ -116,6 +116,38 @@ public sealed class HandleResyncSpecs : IAsyncLifetime
         Assert.Equal("no Admin API is configured for Janus server 'default' (AdminUrl, AdminSecret): the handle's state after the gap is unknown", unknown.Reason);
     }
 
+    [Fact]
+    public async Task A_handle_whose_purpose_the_journal_does_not_hold_is_read_back_all_the_same_without_a_room_resync()
+    {
+        // A journal from before handle contexts holds exactly what one holds now for a handle whose plugin requests went
+        // another way: session-created and handle-attached (formats pinned by JanusEventSerializerSpecs), no handle-context.
+        var room = Random.Shared.NextInt64(1_000_000, 9_000_000);
+        long janusId, handle;
+        await using (var first = await _janus.StartAppAsync(adminApi: true))
+        {
+            janusId = (await first.Sessions.CreateAsync("old-member", JanusTransportKind.WebSocket)).JanusSessionId!.Value;
+            handle = await first.Sessions.AttachAsync("old-member", VideoRoomHandle.PluginName);
+        }
+        using var admin = _janus.Server.CreateAdminClient();
+        await using (var other = await RawJanusClient.ConnectAsync(_janus.Server.WebSocketUrl))
+        {
+            await other.ClaimAsync(janusId);
+            await other.RequestAsync(JanusRequests.Message(other.NewTransaction(), janusId, handle, Json($$"""{"request":"create","room":{{room}}}""")));
+            await other.RequestAsync(JanusRequests.Message(other.NewTransaction(), janusId, handle,
+                Json($$"""{"request":"join","ptype":"publisher","room":{{room}},"display":"old"}""")));
+            await Eventually.ReturnsAsync(async () => (await admin.HandleInfoAsync(janusId, handle)).GetProperty("plugin_specific").TryGetProperty("room", out _),
+                inRoom => inRoom, Patience, "joined by the other client");
+        }
+
+        await using var second = await _janus.StartAppAsync(adminApi: true);
+        var reclaimed = await FirstNoticeAfterRestartAsync(second, "old-member");
+
+        var state = Assert.IsType<HandleResynced>(Assert.Single(reclaimed.Handles)); // no RoomResynced: no room was known to compare with
+        Assert.Equal(("publisher", room, "old"), (state.PluginState.GetProperty("type").GetString(), state.PluginState.GetProperty("room").GetInt64(),
+            state.PluginState.GetProperty("display").GetString()));
+        Assert.Null((await second.Sessions.GetAsync("old-member"))!.Handles.Single().Context);
+    }
+
     [Theory]
     [InlineData("http://127.0.0.1:{0}/admin")]
     [InlineData("ws://127.0.0.1:{0}/")]
