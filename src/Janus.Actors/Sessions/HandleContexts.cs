@@ -43,6 +43,28 @@ internal static class HandleContexts
         return (!Equals(next, handle.Context), next);
     }
 
+    /// <summary>
+    /// What a handle is for, as its plugin state read back from the Admin API says (<c>handle_info</c>'s
+    /// <c>plugin_specific</c>), for a handle whose context the journal does not hold — one journaled before contexts, or
+    /// set up by requests that went another way. A room's members are left unknown (null) until it is listed. Null when
+    /// the state says nothing of a purpose.
+    /// </summary>
+    public static HandleContext? FromPluginState(string plugin, JsonElement state) => plugin switch
+    {
+        Sip when Json.String(state, "username") is { } username => new HandleContext { Role = "account", Identity = username },
+        VideoRoom when Json.String(state, "type") == "publisher" && Json.Number(state, "room") is { } room => new HandleContext
+        {
+            Role = "publisher", Room = room, Id = Json.Number(state, "id"), Display = Json.String(state, "display"),
+        },
+        VideoRoom when Json.String(state, "type") == "subscriber" && Json.Number(state, "room") is { } room => new HandleContext { Role = "subscriber", Room = room },
+        AudioBridge when Json.Number(state, "room") is { } room && Json.Number(state, "id") is { } id => new HandleContext
+        {
+            Role = "participant", Room = room, Id = id, Display = Json.String(state, "display"),
+        },
+        Streaming when Json.Number(state, "mountpoint_id") is { } mountpoint => new HandleContext { Role = "viewer", Mountpoint = mountpoint },
+        _ => null,
+    };
+
     /// <summary>A subscriber's feeds: <c>streams[].feed</c> (multistream) or <c>feed</c>.</summary>
     private static IReadOnlyList<long> SubscribedFeeds(JsonElement request) =>
         request.TryGetProperty("streams", out var streams) && streams.ValueKind == JsonValueKind.Array

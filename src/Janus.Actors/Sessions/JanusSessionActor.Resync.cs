@@ -52,7 +52,31 @@ internal sealed partial class JanusSessionActor
         Timers.StartSingleTimer(ResyncTimer, new ResyncTimedOut(resync), _options.RequestTimeout * 2);
     }
 
-    /// <summary>Lists the room of <paramref name="member"/> on its own handle and compares it with the room it last knew.</summary>
+    /// <summary>
+    /// A handle the journal knows no purpose of learns it from its plugin state (<see cref="HandleContexts.FromPluginState"/>),
+    /// journaled; a room member's room is then listed as part of this resync, to know its members from now on.
+    /// </summary>
+    private void LearnContexts(ResyncUnderWay resync, IEnumerable<HandleResynced> read)
+    {
+        foreach (var state in read)
+        {
+            if (!_state.Handles.TryGetValue(state.HandleId, out var handle) || handle.Context is not null ||
+                HandleContexts.FromPluginState(state.Plugin, state.PluginState) is not { } learned)
+                continue;
+            Log.Info("Handle {HandleId} of {SessionKey} is a {Plugin} {Role}, as Janus reports it: journaled", state.HandleId, _key, state.Plugin, learned.Role);
+            if (learned is { Room: not null, Id: not null })
+            {
+                resync.Remaining++;
+                SetContext(state.HandleId, learned, () => ListRoom(resync, _state.Handles[state.HandleId]));
+            }
+            else SetContext(state.HandleId, learned);
+        }
+    }
+
+    /// <summary>
+    /// Lists the room of <paramref name="member"/> on its own handle and compares it with the room it last knew; a room
+    /// it never knew (a context just learned) is where its knowledge starts: nobody is told joined or published.
+    /// </summary>
     private void ListRoom(ResyncUnderWay resync, JanusHandle member)
     {
         var context = member.Context!;
@@ -67,7 +91,8 @@ internal sealed partial class JanusSessionActor
                     ResyncPart(resync, [NotListed($"the plugin answered {reply.PluginData}")]);
                     return;
                 }
-                var resynced = RoomRosters.Compare(member.HandleId, member.Plugin, room, context.Id, context.Participants!, listing);
+                var resynced = RoomRosters.Compare(member.HandleId, member.Plugin, room, context.Id, context.Participants ?? [], listing);
+                if (context.Participants is null) resynced = resynced with { Joined = [], Published = [] };
                 SetContext(member.HandleId, context with { Participants = resynced.Participants });
                 ResyncPart(resync, [resynced]);
             },
@@ -81,7 +106,9 @@ internal sealed partial class JanusSessionActor
         switch (message)
         {
             case JanusServerActor.HandlesRead read when _resync is { } resync && read.JanusSessionId == _state.JanusSessionId:
-                ResyncPart(resync, HandleResyncs.From(read.Handles));
+                var found = HandleResyncs.From(read.Handles);
+                LearnContexts(resync, found.OfType<HandleResynced>());
+                ResyncPart(resync, found);
                 return true;
             case ResyncTimedOut timedOut when timedOut.Resync == _resync:
                 var told = timedOut.Resync.Found.Select(found => found.HandleId).ToHashSet();

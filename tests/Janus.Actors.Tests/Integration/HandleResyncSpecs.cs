@@ -117,7 +117,7 @@ public sealed class HandleResyncSpecs : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_handle_whose_purpose_the_journal_does_not_hold_is_read_back_all_the_same_without_a_room_resync()
+    public async Task A_handle_whose_purpose_the_journal_does_not_hold_learns_it_from_Janus_and_its_room_from_then_on()
     {
         // A journal from before handle contexts holds exactly what one holds now for a handle whose plugin requests went
         // another way: session-created and handle-attached (formats pinned by JanusEventSerializerSpecs), no handle-context.
@@ -132,20 +132,31 @@ public sealed class HandleResyncSpecs : IAsyncLifetime
         await using (var other = await RawJanusClient.ConnectAsync(_janus.Server.WebSocketUrl))
         {
             await other.ClaimAsync(janusId);
-            await other.RequestAsync(JanusRequests.Message(other.NewTransaction(), janusId, handle, Json($$"""{"request":"create","room":{{room}}}""")));
+            await other.RequestAsync(JanusRequests.Message(other.NewTransaction(), janusId, handle, Json($$"""{"request":"create","room":{{room}},"notify_joining":true}""")));
             await other.RequestAsync(JanusRequests.Message(other.NewTransaction(), janusId, handle,
                 Json($$"""{"request":"join","ptype":"publisher","room":{{room}},"display":"old"}""")));
             await Eventually.ReturnsAsync(async () => (await admin.HandleInfoAsync(janusId, handle)).GetProperty("plugin_specific").TryGetProperty("room", out _),
                 inRoom => inRoom, Patience, "joined by the other client");
         }
+        await using var bob = await RoomGuest.AttachAsync(_janus.Server, "janus.plugin.videoroom");
+        await bob.RequestAsync($$"""{"request":"join","ptype":"publisher","room":{{room}},"display":"bob"}""");
 
         await using var second = await _janus.StartAppAsync(adminApi: true);
         var reclaimed = await FirstNoticeAfterRestartAsync(second, "old-member");
 
-        var state = Assert.IsType<HandleResynced>(Assert.Single(reclaimed.Handles)); // no RoomResynced: no room was known to compare with
-        Assert.Equal(("publisher", room, "old"), (state.PluginState.GetProperty("type").GetString(), state.PluginState.GetProperty("room").GetInt64(),
-            state.PluginState.GetProperty("display").GetString()));
-        Assert.Null((await second.Sessions.GetAsync("old-member"))!.Handles.Single().Context);
+        var state = Assert.IsType<HandleResynced>(reclaimed.Handles[0]);
+        Assert.Equal(("publisher", room), (state.PluginState.GetProperty("type").GetString(), state.PluginState.GetProperty("room").GetInt64()));
+        var roomNow = Assert.IsType<RoomResynced>(reclaimed.Handles[1]); // where its knowledge of the room starts: nobody "joined"
+        Assert.Equal((room, true, 0), (roomNow.Room, roomNow.IsMember, roomNow.Joined.Count));
+        Assert.Equal(["bob"], roomNow.Participants.Select(p => p.Display));
+        var context = (await second.Sessions.GetAsync("old-member"))!.Handles.Single().Context!;
+        Assert.Equal(("publisher", room, "old"), (context.Role, context.Room!.Value, context.Display));
+        Assert.Equal(["bob"], context.Participants!.Select(p => p.Display));
+        // From now on the room is followed: carol joining is known, journaled.
+        await using var carol = await RoomGuest.AttachAsync(_janus.Server, "janus.plugin.videoroom");
+        await carol.RequestAsync($$"""{"request":"join","ptype":"publisher","room":{{room}},"display":"carol"}""");
+        await Eventually.ReturnsAsync(() => second.Sessions.GetAsync("old-member"),
+            s => s!.Handles.Single().Context?.Participants?.Select(p => p.Display).Order().SequenceEqual(["bob", "carol"]) == true, Patience, "carol followed");
     }
 
     [Theory]

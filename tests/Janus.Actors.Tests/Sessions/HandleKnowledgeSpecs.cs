@@ -28,6 +28,27 @@ public sealed class HandleKnowledgeSpecs
         Assert.False(refused.Changed);
     }
 
+    public static TheoryData<string, string, HandleContext?> PluginStates => new()
+    {
+        { "janus.plugin.sip", """{"username":"sip:alice@pbx","secret":"(hidden)","registration_status":"registered","call_status":"idle"}""",
+            new HandleContext { Role = "account", Identity = "sip:alice@pbx" } },
+        { "janus.plugin.sip", """{"registration_status":"unregistered","call_status":"idle"}""", null },
+        { "janus.plugin.videoroom", """{"type":"publisher","room":1234,"id":77,"private_id":5,"display":"bob"}""",
+            new HandleContext { Role = "publisher", Room = 1234, Id = 77, Display = "bob" } },
+        { "janus.plugin.videoroom", """{"type":"subscriber","room":1234,"streams":[]}""", new HandleContext { Role = "subscriber", Room = 1234 } },
+        { "janus.plugin.videoroom", """{"type":"none"}""", null },
+        { "janus.plugin.audiobridge", """{"state":"inroom","room":4321,"id":9,"display":"carol","muted":true}""",
+            new HandleContext { Role = "participant", Room = 4321, Id = 9, Display = "carol" } },
+        { "janus.plugin.audiobridge", """{"state":"idle"}""", null },
+        { "janus.plugin.streaming", """{"state":"watching","mountpoint_id":3,"mountpoint_name":"cam"}""", new HandleContext { Role = "viewer", Mountpoint = 3 } },
+        { "janus.plugin.echotest", """{"audio_active":true}""", null },
+    };
+
+    [Theory]
+    [MemberData(nameof(PluginStates))]
+    public void A_handle_without_a_context_learns_it_from_its_plugin_state_as_the_Admin_API_reads_it(string plugin, string state, HandleContext? expected) =>
+        Assert.Equal(expected, HandleContexts.FromPluginState(plugin, Json(state)));
+
     [Fact]
     public void A_VideoRoom_publisher_knows_its_room_from_its_join_and_follows_the_rooms_events()
     {
