@@ -154,7 +154,7 @@ public static class HostApplication
         {
             throw new HostConfigurationException("Journal:ConnectionString", $"cannot be reached: the {settings.Journal} did not answer within {StartupJournalTimeout.TotalSeconds:0} s");
         }
-        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException)
+        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or InvalidDataException or UnauthorizedAccessException or InvalidOperationException or ArgumentException)
         {
             throw new HostConfigurationException("Journal:ConnectionString", $"cannot be opened: {e.Message}");
         }

@@ -10,7 +10,8 @@ internal static class SqliteJournalFile
     /// <summary>
     /// Resolves the file to an absolute path (the journal must not move with the working directory), creates its
     /// directory and switches it to WAL, so readers (recoveries, queries) never block the writer. WAL is stored in
-    /// the file: every later connection uses it. Returns the connection string Akka should use.
+    /// the file: every later connection uses it. Returns the connection string Akka should use. A file SQLite cannot
+    /// read (not a database, damaged pages) throws <see cref="InvalidDataException"/> naming it and what to do.
     /// <para>It also turns on full auto-vacuum, so the pages of forgotten sessions go back to the file system at each
     /// delete's commit (a few pages each) instead of the file growing with every call ever made. A file from an earlier
     /// release is rewritten once for it (<c>VACUUM</c>: about a second for 100 MiB, before any session starts).</para>
@@ -33,9 +34,35 @@ internal static class SqliteJournalFile
         builder.DataSource = Path.GetFullPath(builder.DataSource);
         Directory.CreateDirectory(Path.GetDirectoryName(builder.DataSource)!);
 
-        using var connection = new SqliteConnection(builder.ConnectionString);
+        try
+        {
+            Ready(builder.ConnectionString, builder.DataSource);
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is SqliteNotADatabase or SqliteCorrupt)
+        {
+            throw Damaged(builder.DataSource, e.Message);
+        }
+        return builder.ConnectionString;
+    }
+
+    private const int SqliteCorrupt = 11;
+    private const int SqliteNotADatabase = 26;
+
+    /// <summary>A journal file SQLite cannot read: never replaced by an empty journal, which would drop every session silently.</summary>
+    private static InvalidDataException Damaged(string path, string problem) => new(
+        $"SQLite journal {path} is damaged ({problem.ReplaceLineEndings(" ")}): restore it from a backup, or move it aside to start on an empty " +
+        "journal — the sessions it holds are then not reclaimed (Janus keeps them until its session_timeout).");
+
+    private static void Ready(string connectionString, string path)
+    {
+        using var connection = new SqliteConnection(connectionString);
         connection.Open();
         using var command = connection.CreateCommand();
+        // quick_check reads every page once (0.34 s for a 185 MB file here, warm cache; a journal holds live sessions only):
+        // a damaged journal stops the start, not a recovery half-way.
+        command.CommandText = "PRAGMA quick_check(1)";
+        if (command.ExecuteScalar() is string check && check != "ok")
+            throw Damaged(path, check);
         command.CommandText = "PRAGMA auto_vacuum";
         if (Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) != FullAutoVacuum)
         {
@@ -45,8 +72,6 @@ internal static class SqliteJournalFile
         command.CommandText = "PRAGMA journal_mode=WAL";
         var mode = command.ExecuteScalar() as string;
         if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
-            throw new InvalidOperationException($"SQLite journal {builder.DataSource} could not be switched to WAL mode (it is in '{mode}' mode).");
-
-        return builder.ConnectionString;
+            throw new InvalidOperationException($"SQLite journal {path} could not be switched to WAL mode (it is in '{mode}' mode).");
     }
 }

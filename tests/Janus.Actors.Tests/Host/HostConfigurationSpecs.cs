@@ -95,6 +95,49 @@ public sealed class HostConfigurationSpecs
         Assert.DoesNotContain(DatabasePassword, log);
     }
 
+    [Theory]
+    [InlineData("not a database")]
+    [InlineData("damaged pages")]
+    public async Task A_damaged_SQLite_journal_stops_the_host_with_one_line_naming_the_file_and_is_left_as_it_was(string damage)
+    {
+        var folder = Directory.CreateTempSubdirectory("janus-actors-damaged-").FullName;
+        var journal = Path.Combine(folder, "janus-actors.db");
+        if (damage == "not a database") await File.WriteAllBytesAsync(journal, System.Security.Cryptography.RandomNumberGenerator.GetBytes(8192));
+        else WriteDatabaseWithADamagedPage(journal);
+        var before = await File.ReadAllBytesAsync(journal);
+        await using var host = new HostProcess(new Dictionary<string, string?>
+        {
+            ["Janus:WebSocketUrl"] = "ws://127.0.0.1:9/",
+            ["Journal:ConnectionString"] = $"Data Source={journal}",
+        });
+
+        var exitCode = await host.RunToExitAsync();
+
+        Assert.True(exitCode == 2, $"exit code {exitCode}, log:\n{host.Log()}");
+        var line = Assert.Single(host.Log().Split('\n'), l => l.Contains("Invalid configuration", StringComparison.Ordinal));
+        Assert.Contains($"SQLite journal {journal} is damaged", line);
+        Assert.Contains("restore it from a backup, or move it aside to start on an empty journal", line);
+        Assert.DoesNotContain("   at ", host.Log());
+        Assert.Equal(before, await File.ReadAllBytesAsync(journal)); // never replaced by an empty journal, never "repaired"
+        Directory.Delete(folder, recursive: true);
+    }
+
+    /// <summary>A SQLite file of some 60 pages whose fourth page is overwritten with 0xFF, as a failing disk leaves one.</summary>
+    private static void WriteDatabaseWithADamagedPage(string path)
+    {
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "CREATE TABLE rows (payload BLOB); " +
+                                  "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) INSERT INTO rows SELECT randomblob(100) FROM n;";
+            command.ExecuteNonQuery();
+        }
+        using var file = File.OpenWrite(path);
+        file.Position = 3 * 4096;
+        file.Write(Enumerable.Repeat((byte)0xFF, 4096).ToArray());
+    }
+
     [Fact]
     public async Task Secrets_are_read_from_files_named_after_their_setting()
     {
