@@ -116,6 +116,7 @@ internal sealed partial class JanusSessionActor
     /// </summary>
     private void EndAsGone(int code, string reason)
     {
+        if (_destroying) return; // our own destroy got there first: its answer ends the session as destroyed
         if (RestConnections is { LastUnreachable: { } unreachable } && _lastAnswered is { } answered && unreachable > answered)
             EndAsGoneWhileReclaiming(code, reason);
         else EndAsLost(code, reason);

@@ -107,7 +107,9 @@ internal sealed partial class JanusSessionActor
             });
 
     /// <summary>
-    /// A session Janus no longer knows (458) is as destroyed as one it destroyed. A REST session with handles detaches them
+    /// A session Janus no longer knows (458) is as destroyed as one it destroyed; while the destroy is under way, a 458 that
+    /// overtakes its answer (a REST long poll or keep-alive on another connection) is that destroy's doing, not a loss
+    /// (<see cref="EndAsGone"/>). A REST session with handles detaches them
     /// first: each detach brings an event, which answers its long poll at once, and the poll is not sent again — a destroy
     /// alone would leave the poll holding one of Janus's HTTP connections for up to 30 s (seen on 1.1.2), which a stream of
     /// calls soon runs out of. A detach that fails changes nothing: the destroy takes the handles with it anyway.
@@ -115,12 +117,12 @@ internal sealed partial class JanusSessionActor
     private void SendDestroy()
     {
         var caller = Sender;
+        _destroying = true;
         if (_state.Transport != JanusTransportKind.Rest || _state.Handles.Count == 0)
         {
             SendDestroyFor(caller);
             return;
         }
-        _destroying = true;
         PollWhileHandles();
         var detaching = _state.Handles.Count;
         var trace = _traceParent;

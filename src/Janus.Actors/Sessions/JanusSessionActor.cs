@@ -112,7 +112,7 @@ internal sealed partial class JanusSessionActor : PersistentActor, IWithTimers
     private IActorRef? _rest; // a REST session's child, kept across reclaims on its server
     private int _restLinks; // names each REST child apart: a failed one may not have stopped yet
     private bool _claimed; // this incarnation created, adopted or claimed the Janus session: no other process's poll is attached
-    private bool _destroying; // a REST session detaching its handles before its destroy
+    private bool _destroying; // a destroy under way (a REST session first detaches its handles)
     private ServerTimeouts? _timeouts; // what the server's info said
     private DateTimeOffset? _lastAnswered; // Janus last answered one of this session's requests, in this process
 

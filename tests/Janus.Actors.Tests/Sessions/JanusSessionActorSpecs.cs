@@ -206,6 +206,21 @@ public sealed class JanusSessionActorSpecs : TestKit
     }
 
     [Fact]
+    public void A_458_that_overtakes_the_answer_to_its_own_destroy_ends_the_session_destroyed_not_lost()
+    {
+        // Over REST the destroy's answer and a long poll's (or a keep-alive's) 458 travel on different connections: the
+        // 458 Janus gives once the destroy took effect can arrive first (seen once in 5,000 REST calls).
+        var session = CreateActiveSession("call-1", 4242);
+        session.Tell(new DestroySession("call-1"));
+        var destroy = ExpectRequest("destroy");
+        Answer(new JanusTransportReports.SessionGone(4242, 458, "No such session 4242"));
+        Answer(JanusFrames.Parse($$$"""{"janus":"success","transaction":"{{{destroy.Transaction}}}","session_id":4242}"""));
+
+        ExpectMsg<CommandDone>();
+        ExpectState(JanusSessionStatus.Destroyed);
+    }
+
+    [Fact]
     public void Unanswered_keep_alives_reconnect_and_claim_again()
     {
         CreateActiveSession("call-1", 4242, Options with { MaxMissedKeepAlives = 2 });
