@@ -8,6 +8,7 @@ namespace Janus.Actors.Tests.Examples;
 /// publishing during the gap, and follows the room again.
 /// </summary>
 [Trait(SpecKind.Name, SpecKind.EndToEnd)]
+[Collection(BrowserCollection.Name)]
 public sealed class VideoRoomRecoveryExampleSpecs(ITestOutputHelper output)
 {
     [Fact]

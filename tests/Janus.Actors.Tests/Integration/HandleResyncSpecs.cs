@@ -12,6 +12,7 @@ namespace Janus.Actors.Tests.Integration;
 /// <see cref="SessionReclaimed"/>, before any later event.
 /// </summary>
 [Trait(SpecKind.Name, SpecKind.EndToEnd)]
+[Collection(BrowserCollection.Name)]
 public sealed class HandleResyncSpecs : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
