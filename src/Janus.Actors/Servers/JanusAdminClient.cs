@@ -13,9 +13,12 @@ namespace Janus.Actors.Servers;
 /// </summary>
 public sealed class JanusAdminClient(Uri adminUrl, string adminSecret) : IDisposable
 {
-    private readonly HttpClient? _http = adminUrl.Scheme is "http" or "https" ? new() { Timeout = TimeSpan.FromSeconds(10) } : null;
     private readonly JanusAdminWebSocket? _webSocket = adminUrl.Scheme is "ws" or "wss" ? new(adminUrl) : null;
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
     private long _lastTransaction;
+
+    /// <summary>Over Janus's admin WebSocket: requests share one socket, pipelined, rather than an HTTP connection each.</summary>
+    internal bool Pipelined => _webSocket is not null;
 
     /// <summary>Ids of every session Janus holds (<c>list_sessions</c>).</summary>
     public async Task<long[]> ListSessionsAsync(CancellationToken cancellationToken = default)
@@ -59,7 +62,7 @@ public sealed class JanusAdminClient(Uri adminUrl, string adminSecret) : IDispos
 
     public void Dispose()
     {
-        _http?.Dispose();
+        _http.Dispose();
         _webSocket?.Dispose();
     }
 
@@ -83,7 +86,7 @@ public sealed class JanusAdminClient(Uri adminUrl, string adminSecret) : IDispos
 
     private async Task<JsonElement> PostAsync(JsonObject members, CancellationToken cancellationToken)
     {
-        using var response = await _http!.PostAsync(adminUrl, JsonContent.Create(members), cancellationToken).ConfigureAwait(false);
+        using var response = await _http.PostAsync(adminUrl, JsonContent.Create(members), cancellationToken).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
         return await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken).ConfigureAwait(false);
     }

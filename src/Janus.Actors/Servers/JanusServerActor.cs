@@ -59,7 +59,7 @@ internal sealed class JanusServerActor : ReceiveActor, IWithTimers
     /// Admin API reads of handles in flight at once, per server: over HTTP each holds one of Janus's HTTP connections;
     /// over its WebSocket they are pipelined on one socket.
     /// </summary>
-    internal static int HandleReadConcurrency(Uri adminUrl) => adminUrl.Scheme is "ws" or "wss" ? 512 : 16;
+    internal static int HandleReadConcurrency(JanusAdminClient admin) => admin.Pipelined ? 512 : 16;
 
     private sealed record Probe : INoSerializationVerificationNeeded
     {
@@ -98,7 +98,7 @@ internal sealed class JanusServerActor : ReceiveActor, IWithTimers
         if (settings is { AdminUrl: { } url, AdminSecret: { } secret })
         {
             _admin = new JanusAdminClient(url, secret);
-            _handleReads = new HandleReads(_admin, settings.Name, HandleReadConcurrency(url), options.RequestTimeout, _log);
+            _handleReads = new HandleReads(_admin, settings.Name, HandleReadConcurrency(_admin), options.RequestTimeout, _log);
         }
 
         Receive<JanusTransportCommands.Connect>(connect => _connections.Forward(connect));

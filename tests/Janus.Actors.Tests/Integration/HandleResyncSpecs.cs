@@ -182,37 +182,6 @@ public sealed class HandleResyncSpecs : IAsyncLifetime
         Assert.Equal(handle, Assert.Single((await second.Sessions.GetAsync("call-1"))!.Handles).HandleId); // not declared gone
     }
 
-    /// <summary>Another client of the room: its own Janus session on its own socket, one plugin handle.</summary>
-    private sealed class RoomGuest : IAsyncDisposable
-    {
-        private RawJanusClient _client = null!;
-        private long _session, _handle;
-
-        public static async Task<RoomGuest> AttachAsync(JanusServer janus, string plugin)
-        {
-            var guest = new RoomGuest { _client = await RawJanusClient.ConnectAsync(janus.WebSocketUrl) };
-            guest._session = await guest._client.CreateSessionAsync();
-            guest._handle = await guest._client.AttachAsync(guest._session, plugin);
-            return guest;
-        }
-
-        /// <summary>Sends a plugin message and returns the plugin's event that answers it.</summary>
-        public async Task<JsonElement> RequestAsync(string body)
-        {
-            var request = JanusRequests.Message(_client.NewTransaction(), _session, _handle, Json(body));
-            var reply = await _client.RequestAsync(request);
-            if (reply.PluginData is { } answered) return answered.GetProperty("data"); // a synchronous answer, or the event overtook the ack
-            using var timeout = new CancellationTokenSource(Patience);
-            while (true)
-            {
-                var e = await _client.Events.ReadAsync(timeout.Token);
-                if (e.Transaction == request.Transaction && e.PluginData is { } data) return data.GetProperty("data");
-            }
-        }
-
-        public ValueTask DisposeAsync() => _client.DisposeAsync();
-    }
-
     [Fact]
     public async Task Without_an_Admin_API_a_VideoRoom_member_learns_who_joined_and_who_left_during_the_gap()
     {

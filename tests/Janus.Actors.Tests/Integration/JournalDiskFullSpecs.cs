@@ -54,12 +54,7 @@ public sealed class JournalDiskFullSpecs : IAsyncLifetime
     public async Task A_full_disk_refuses_the_write_that_needs_it_keeps_the_other_sessions_going_and_loses_nothing()
     {
         var journal = Path.Combine(_disk, "janus-actors.db");
-        var options = new JanusOptions
-        {
-            WebSocketUrl = _janus.WebSocketUrl,
-            MinReclaimBackoff = TimeSpan.FromMilliseconds(200),
-            MaxReclaimBackoff = TimeSpan.FromSeconds(1),
-        };
+        var options = JournalOutageSpecs.ComingBackQuickly(_janus);
         await using var app = await InProcessSessions.StartAsync(options, journal);
         var janusId = (await app.Sessions.CreateAsync("call-1", JanusTransportKind.WebSocket)).JanusSessionId;
         await app.Sessions.CreateAsync("call-2", JanusTransportKind.WebSocket);

@@ -51,17 +51,19 @@ public sealed class JournalOutageSpecs : IAsyncLifetime
         Assert.Equal(handle, Assert.Single((await next.Sessions.GetAsync("call-1"))!.Handles).HandleId);
     }
 
+    /// <summary>Options under which a session stopped by a journal failure is started again within about a second.</summary>
+    internal static JanusOptions ComingBackQuickly(JanusServer janus) => new()
+    {
+        WebSocketUrl = janus.WebSocketUrl,
+        MinReclaimBackoff = TimeSpan.FromMilliseconds(200),
+        MaxReclaimBackoff = TimeSpan.FromSeconds(1),
+    };
+
     [Fact]
     public async Task A_session_stopped_by_a_journal_failure_comes_back_by_itself_when_the_journal_does()
     {
         var journal = new JanusJournalOptions(JanusJournalProvider.PostgreSql, await _postgres.CreateDatabaseAsync());
-        var options = new JanusOptions
-        {
-            WebSocketUrl = _janus.WebSocketUrl,
-            MinReclaimBackoff = TimeSpan.FromMilliseconds(200),
-            MaxReclaimBackoff = TimeSpan.FromSeconds(1),
-        };
-        await using var app = await InProcessSessions.StartAsync(options, journal);
+        await using var app = await InProcessSessions.StartAsync(ComingBackQuickly(_janus), journal);
         var janusId = (await app.Sessions.CreateAsync("call-1", JanusTransportKind.WebSocket)).JanusSessionId;
 
         await _postgres.PauseAsync();
