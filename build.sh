@@ -20,6 +20,9 @@ Usage: ./build.sh <command> [arguments]
   test [args]    install missing test dependencies (Janus, PostgreSQL 15 binaries, docker-compose), then
                  dotnet test $SOLUTION -c Release [args]; TRX and hang dumps in $RESULTS/
   bench [args]   dotnet run -c Release --project tests/Janus.Actors.Benchmarks -- [args]
+  chaos [args]   the seeded fault soak (tests/Janus.Actors.Chaos): two Janus servers, the host (and with --standby a
+                 hot standby), a workload, overlapping faults, Janus as the witness; exit 1 on any violation
+                 (args: --minutes M, --seed S, --standby, --janus PATH, --report DIR; --help lists them)
   pack [args]    dotnet pack src/Janus.Actors -c Release -o artifacts/ [args]: the NuGet package and its .snupkg
                  (version from the latest v* git tag, e.g. git tag v1.0.0)
   run            start a local Janus (config from deploy/janus/, rendered into \$JANUS_ACTORS_DATA/janus/)
@@ -156,6 +159,10 @@ case $command in
     bench)
         command -v janus >/dev/null || apt_install janus
         dotnet run -c Release --project tests/Janus.Actors.Benchmarks -- "$@"
+        ;;
+    chaos)
+        command -v janus >/dev/null || apt_install janus
+        dotnet run -c Release --project tests/Janus.Actors.Chaos -- "$@"
         ;;
     pack)
         dotnet pack src/Janus.Actors -c Release -o artifacts "$@"

@@ -88,8 +88,26 @@ public static class JanusConfigFiles
             // The SIP plugin binds one SIP stack per registered handle: keep those on loopback.
             ("janus.plugin.sip", "general", "local_ip", Quote("127.0.0.1")),
             ("janus.transport.http", "general", "mhd_connection_limit", Number(options.MhdConnectionLimit)),
+            ("janus", "events", "broadcast", options.EventHandlerUrl is null ? "false" : "true"),
+            ("janus", "events", "disable", Quote(DisableAllBut(Path.Combine(library, "events"), options.EventHandlerUrl is null ? [] : ["sampleevh"]))),
         ]));
+        if (options.EventHandlerUrl is { } events)
+            WriteEventHandler(folder, events);
     }
+
+    /// <summary>The sample event handler's configuration: each session and handle event posted to <paramref name="url"/> as it happens.</summary>
+    private static void WriteEventHandler(string folder, Uri url) =>
+        File.WriteAllText(Path.Combine(folder, "janus.eventhandler.sampleevh.jcfg"), $$"""
+            general: {
+            	enabled = true
+            	events = "sessions,handles"
+            	grouping = false
+            	json = "plain"
+            	backend = {{Quote(url.ToString())}}
+            	max_retransmissions = 3
+            }
+
+            """);
 
     /// <summary>
     /// Sets <paramref name="key"/> in the top-level <paramref name="section"/> of a libconfig file (the templates' shape:

@@ -130,6 +130,17 @@ public sealed class JanusServer : IAsyncDisposable, IDisposable
         Forget(janus);
     }
 
+    /// <summary>Freezes Janus with SIGSTOP: its sockets stay open and nothing answers until <see cref="Thaw"/>.</summary>
+    public void Freeze() => Signal(Signals.Stop);
+
+    /// <summary>Lets a frozen Janus run again (SIGCONT).</summary>
+    public void Thaw() => Signal(Signals.Cont);
+
+    private void Signal(int signal)
+    {
+        if (ProcessId is { } pid) _ = Signals.Send(pid, signal);
+    }
+
     /// <summary>Stops Janus and starts it again on the same ports with the same configuration (all sessions are gone).</summary>
     public async Task RestartAsync(CancellationToken cancellationToken = default)
     {

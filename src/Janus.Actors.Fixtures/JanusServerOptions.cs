@@ -42,6 +42,12 @@ public sealed record JanusServerOptions
     /// <summary>Janus <c>debug_level</c>: 4 logs every session create/destroy; use 3 (warnings) for load tests.</summary>
     public int DebugLevel { get; init; } = 4;
 
+    /// <summary>
+    /// Where Janus's sample event handler (<c>libjanus_sampleevh</c>) posts its session and handle events — created,
+    /// destroyed, timeout, attached, detached — as JSON; null (the default) leaves event handlers off.
+    /// </summary>
+    public Uri? EventHandlerUrl { get; init; }
+
     /// <summary>How long <see cref="JanusServer.StartAsync"/> waits for Janus to answer before failing.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(20);
 

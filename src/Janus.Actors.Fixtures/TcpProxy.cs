@@ -7,7 +7,9 @@ namespace Janus.Actors.Fixtures;
 /// <summary>
 /// A loopback TCP proxy in front of Janus, so a test can break the network between the library and a Janus that
 /// keeps running: <see cref="Cut"/> drops every open connection (the library sees its socket die),
-/// <see cref="Pause"/> also refuses new ones (Janus is unreachable) until <see cref="Resume"/>.
+/// <see cref="Pause"/> also refuses new ones (Janus is unreachable) until <see cref="Resume"/>, <see cref="Blackhole"/>
+/// keeps every connection open but carries nothing either way (a partition TCP cannot see) and <see cref="Delay"/> adds
+/// latency to every chunk relayed.
 /// </summary>
 public sealed class TcpProxy : IAsyncDisposable
 {
@@ -15,6 +17,8 @@ public sealed class TcpProxy : IAsyncDisposable
     private readonly ConcurrentDictionary<TcpClient, TcpClient> _links = new();
     private TcpListener? _listener;
     private CancellationTokenSource _accepting = new();
+    private volatile TaskCompletionSource _flowing = Flowing();
+    private TimeSpan _delay;
 
     public TcpProxy(int targetPort)
     {
@@ -71,6 +75,33 @@ public sealed class TcpProxy : IAsyncDisposable
         _ = AcceptLoopAsync(_listener, _accepting.Token);
     }
 
+    /// <summary>
+    /// Connections stay open and new ones are accepted, but no byte crosses either way until <see cref="Heal"/>: what a
+    /// dropped route looks like before TCP gives up. Held bytes are delivered, in order, when it heals.
+    /// </summary>
+    public void Blackhole()
+    {
+        lock (_links)
+            if (_flowing.Task.IsCompleted) _flowing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>Every relayed chunk waits <paramref name="latency"/> before it is passed on (zero: none).</summary>
+    public void Delay(TimeSpan latency) => _delay = latency;
+
+    /// <summary>Ends a <see cref="Blackhole"/> and a <see cref="Delay"/>: bytes flow again at once.</summary>
+    public void Heal()
+    {
+        _delay = TimeSpan.Zero;
+        lock (_links) _flowing.TrySetResult();
+    }
+
+    private static TaskCompletionSource Flowing()
+    {
+        var flowing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        flowing.SetResult();
+        return flowing;
+    }
+
     private async Task AcceptLoopAsync(TcpListener listener, CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
@@ -101,7 +132,7 @@ public sealed class TcpProxy : IAsyncDisposable
             _links[client] = upstream;
             var clientStream = client.GetStream();
             var upstreamStream = upstream.GetStream();
-            await Task.WhenAny(clientStream.CopyToAsync(upstreamStream), upstreamStream.CopyToAsync(clientStream));
+            await Task.WhenAny(PumpAsync(clientStream, upstreamStream), PumpAsync(upstreamStream, clientStream));
         }
         catch (Exception)
         {
@@ -115,8 +146,22 @@ public sealed class TcpProxy : IAsyncDisposable
         }
     }
 
+    /// <summary>Copies one direction chunk by chunk, holding each chunk while blackholed and for the delay.</summary>
+    private async Task PumpAsync(NetworkStream from, NetworkStream to)
+    {
+        var buffer = new byte[16 * 1024];
+        int read;
+        while ((read = await from.ReadAsync(buffer)) > 0)
+        {
+            await _flowing.Task;
+            if (_delay is { Ticks: > 0 } delay) await Task.Delay(delay);
+            await to.WriteAsync(buffer.AsMemory(0, read));
+        }
+    }
+
     public ValueTask DisposeAsync()
     {
+        Heal();
         Pause();
         return ValueTask.CompletedTask;
     }

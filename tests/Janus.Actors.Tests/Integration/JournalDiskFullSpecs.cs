@@ -10,57 +10,31 @@ public sealed class JournalDiskFullSpecs : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private readonly JanusServer _janus = new(new JanusServerOptions { SessionTimeoutSeconds = 120, ReclaimSessionTimeoutSeconds = 100 });
-    private readonly string _disk = Directory.CreateTempSubdirectory("janus-actors-small-disk-").FullName;
+    private SmallDisk _disk = null!;
 
     public async Task InitializeAsync()
     {
         await _janus.StartAsync();
-        await RunAsync("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", _disk);
+        _disk = await SmallDisk.MountAsync(4);
     }
 
     public async Task DisposeAsync()
     {
-        await RunAsync("umount", "-l", _disk);
-        Directory.Delete(_disk, recursive: true);
+        await _disk.DisposeAsync();
         await _janus.DisposeAsync();
-    }
-
-    private static async Task RunAsync(string command, params string[] arguments)
-    {
-        using var process = Process.Start(new ProcessStartInfo(command, arguments) { RedirectStandardError = true })!;
-        var error = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"{command} {string.Join(' ', arguments)} failed ({process.ExitCode}): {error} — this spec runs as root, as CI does");
-    }
-
-    /// <summary>Writes a file until the file system refuses more; returns it.</summary>
-    private string Fill()
-    {
-        var filler = Path.Combine(_disk, "filler");
-        using var file = File.Create(filler);
-        var chunk = new byte[64 * 1024];
-        try
-        {
-            while (true) file.Write(chunk);
-        }
-        catch (IOException)
-        {
-            return filler; // ENOSPC
-        }
     }
 
     [Fact]
     public async Task A_full_disk_refuses_the_write_that_needs_it_keeps_the_other_sessions_going_and_loses_nothing()
     {
-        var journal = Path.Combine(_disk, "janus-actors.db");
+        var journal = Path.Combine(_disk.Folder, "janus-actors.db");
         var options = JournalOutageSpecs.ComingBackQuickly(_janus);
         await using var app = await InProcessSessions.StartAsync(options, journal);
         var janusId = (await app.Sessions.CreateAsync("call-1", JanusTransportKind.WebSocket)).JanusSessionId;
         await app.Sessions.CreateAsync("call-2", JanusTransportKind.WebSocket);
         var echo = await app.Sessions.AttachAsync("call-2", "janus.plugin.echotest");
 
-        var filler = Fill();
+        var filler = _disk.Fill();
         var refused = await Assert.ThrowsAsync<JanusSessionUnavailableException>(() => app.Sessions.AttachAsync("call-1", "janus.plugin.echotest"));
         Assert.Contains("journal unavailable", refused.Message);
         Assert.Contains("full", refused.Message); // SQLite's own words: database or disk is full

@@ -1,0 +1,33 @@
+using Janus.Actors.Chaos;
+
+// Exit codes: 0 no violation, 1 a violation (or the set-up broke), 2 bad arguments.
+ChaosOptions options;
+try
+{
+    options = ChaosOptions.Parse(args);
+}
+catch (UsageException e)
+{
+    Console.Error.WriteLine($"chaos: {e.Message}\n\n{ChaosOptions.Usage}");
+    return 2;
+}
+if (options.HelpRequested)
+{
+    Console.WriteLine(ChaosOptions.Usage);
+    return 0;
+}
+
+Progress.Log($"chaos soak: {options}; {Environment.ProcessorCount} cores, load {ProcessReadings.Load():0.0}");
+ChaosResult result;
+try
+{
+    result = await new ChaosRun(options).RunAsync();
+}
+catch (Exception e)
+{
+    Console.Error.WriteLine($"chaos: FAILED (set-up): {e}");
+    return 1;
+}
+Console.WriteLine();
+Console.WriteLine(ChaosReport.Write(result));
+return result.Violations.Count == 0 ? 0 : 1;
