@@ -86,6 +86,43 @@ ensure_postgres_binaries() {
     done
 }
 
+# The newest Janus release, built from its source tarball (../shared/janus/, GPL-3.0, from the project's own repository)
+# once per machine into a cache outside the clone: ./build.sh test runs the crash, REST, servers, plugin and chaos subsets
+# against it as well as against Debian's 1.1.2. JANUS_LATEST_SOURCE names another tarball, JANUS_ACTORS_CACHE another cache.
+readonly JANUS_LATEST=1.4.1
+janus_latest_prefix() {
+    echo "${JANUS_ACTORS_CACHE:-/var/cache/janus-actors}/janus-$JANUS_LATEST"
+}
+
+ensure_janus_latest() {
+    local prefix source build
+    prefix=$(janus_latest_prefix)
+    [[ -f $prefix/.built ]] && return
+    source=$(readlink -f "${JANUS_LATEST_SOURCE:-../shared/janus/janus-gateway-$JANUS_LATEST.tar.gz}")
+    if [[ ! -f $source ]]; then
+        echo "build.sh: the Janus $JANUS_LATEST source tarball is missing ($source): set JANUS_LATEST_SOURCE" >&2
+        exit 1
+    fi
+    apt_install build-essential autoconf automake libtool pkg-config gengetopt libmicrohttpd-dev libjansson-dev \
+        libssl-dev libsofia-sip-ua-dev libglib2.0-dev libopus-dev libogg-dev libcurl4-openssl-dev libconfig-dev \
+        libnice-dev libsrtp2-dev libwebsockets-dev
+    build=$(mktemp -d)
+    echo "build.sh: building Janus $JANUS_LATEST into $prefix (once per machine, ~2 min)"
+    tar -xzf "$source" -C "$build" --strip-components=1
+    (
+        cd "$build"
+        sh autogen.sh >/dev/null
+        ./configure --prefix="$prefix" --disable-data-channels --disable-docs --disable-rabbitmq --disable-mqtt \
+            --disable-nanomsg --disable-unix-sockets --disable-plugin-lua --disable-plugin-duktape >"$build/configure.log" \
+            || { tail -30 "$build/configure.log" >&2; exit 1; }
+        make -j"$(nproc)" >"$build/make.log" 2>&1 || { tail -40 "$build/make.log" >&2; exit 1; }
+        rm -rf "$prefix"
+        make install >/dev/null
+    )
+    touch "$prefix/.built" # an interrupted build is not taken for a finished one
+    rm -rf "$build"
+}
+
 # One closing line for CI logs ('N passed, N failed, N skipped'), summed over every TRX file of this run.
 print_test_summary() {
     local trx=("$RESULTS"/*.trx)

@@ -19,8 +19,23 @@ public static class JanusConfigFiles
     /// <summary>The templates: <c>deploy/janus/</c> of this repository.</summary>
     public static string TemplateFolder => Path.Combine(HostProcess.RepositoryRoot(), "deploy", "janus");
 
-    /// <summary>Where the Debian package put Janus's plugins on this machine (the multiarch folder of its architecture).</summary>
+    /// <summary>
+    /// Names the install prefix of a Janus built from source (<c>./configure --prefix</c>) that the fixtures run instead of
+    /// Debian's: <c>./build.sh test</c> runs the version subsets again with the newest release this way.
+    /// </summary>
+    public const string JanusPrefixVariable = "JANUS_ACTORS_JANUS_PREFIX";
+
+    private static string? JanusPrefix => Environment.GetEnvironmentVariable(JanusPrefixVariable) is { Length: > 0 } prefix ? prefix : null;
+
+    /// <summary>The Janus executable the fixtures run: <c>{prefix}/bin/janus</c> under <see cref="JanusPrefixVariable"/>, else Debian's.</summary>
+    public static string Executable() => JanusPrefix is { } prefix ? Path.Combine(prefix, "bin", "janus") : "/usr/bin/janus";
+
+    /// <summary>
+    /// Where its plugins, transports, event handlers and loggers are: <c>{prefix}/lib/janus</c> under
+    /// <see cref="JanusPrefixVariable"/>, else where the Debian package put them (the multiarch folder of this machine).
+    /// </summary>
     public static string LibraryFolder() =>
+        JanusPrefix is { } prefix ? Path.Combine(prefix, "lib", "janus") :
         Directory.EnumerateDirectories("/usr/lib").Select(lib => Path.Combine(lib, "janus")).Append("/usr/lib/janus")
             .FirstOrDefault(folder => Directory.Exists(Path.Combine(folder, "plugins")))
         ?? throw new InvalidOperationException("Janus's plugins folder is missing (looked in /usr/lib/*/janus): install the Debian package 'janus'");

@@ -54,10 +54,10 @@ public sealed record JanusServerOptions
     /// <summary>How long <see cref="JanusServer.StopAsync"/> waits after SIGTERM before sending SIGKILL.</summary>
     public TimeSpan StopGracePeriod { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>The Janus executable (Debian package <c>janus</c>).</summary>
-    public string JanusExecutable { get; init; } = "/usr/bin/janus";
+    /// <summary>The Janus executable: Debian's (package <c>janus</c>), or one built from source (<see cref="JanusConfigFiles.JanusPrefixVariable"/>).</summary>
+    public string JanusExecutable { get; init; } = JanusConfigFiles.Executable();
 
-    /// <summary>Where the Debian package puts Janus's <c>plugins</c>, <c>transports</c>, <c>events</c> and <c>loggers</c> folders.</summary>
+    /// <summary>The folder of that Janus's <c>plugins</c>, <c>transports</c>, <c>events</c> and <c>loggers</c> folders.</summary>
     public string JanusLibraryFolder
     {
         get => field ??= JanusConfigFiles.LibraryFolder();

@@ -20,8 +20,8 @@ public sealed record ChaosOptions
           --minutes M       how long faults are injected (default 4; decimals allowed)
           --seed S          the schedule's seed (default 1)
           --standby         a hot standby host waits on the journal and must take over when the holder dies
-          --janus PATH      the Janus executable (default /usr/bin/janus, Debian's 1.1.2)
-          --janus-lib DIR   its plugins/transports/events folders' parent (default: the Debian package's)
+          --janus-prefix D  run the Janus installed from source under D (D/bin/janus, D/lib/janus); default: Debian's
+                            1.1.2, or the one JANUS_ACTORS_JANUS_PREFIX names
           --report DIR      where report.txt, report.json and timeline.html go (default chaos-report/)
           --sessions N      sessions the workload keeps live (default 40)
         """;
@@ -29,7 +29,7 @@ public sealed record ChaosOptions
     public double Minutes { get; init; } = 4;
     public int Seed { get; init; } = 1;
     public bool Standby { get; init; }
-    public string JanusExecutable { get; init; } = "/usr/bin/janus";
+    public string JanusExecutable { get; init; } = JanusConfigFiles.Executable();
     public string? JanusLibraryFolder { get; init; }
     public string ReportFolder { get; init; } = "chaos-report";
     public int Sessions { get; init; } = 40;
@@ -48,8 +48,9 @@ public sealed record ChaosOptions
                 "--minutes" => options with { Minutes = Positive(double.TryParse(Value(), CultureInfo.InvariantCulture, out var m) ? m : -1, "--minutes") },
                 "--seed" => options with { Seed = int.TryParse(Value(), CultureInfo.InvariantCulture, out var s) ? s : throw new UsageException("--seed takes an integer") },
                 "--standby" => options with { Standby = true },
-                "--janus" => options with { JanusExecutable = Value() },
-                "--janus-lib" => options with { JanusLibraryFolder = Value() },
+                "--janus-prefix" => Value() is var prefix
+                    ? options with { JanusExecutable = Path.Combine(prefix, "bin", "janus"), JanusLibraryFolder = Path.Combine(prefix, "lib", "janus") }
+                    : options,
                 "--report" => options with { ReportFolder = Value() },
                 "--sessions" => options with { Sessions = (int)Positive(int.TryParse(Value(), CultureInfo.InvariantCulture, out var n) ? n : -1, "--sessions") },
                 "-h" or "--help" => options with { HelpRequested = true },
@@ -57,7 +58,7 @@ public sealed record ChaosOptions
             };
         }
         if (!File.Exists(options.JanusExecutable))
-            throw new UsageException($"--janus {options.JanusExecutable}: no such file");
+            throw new UsageException($"{options.JanusExecutable}: no such Janus executable");
         return options;
     }
 

@@ -40,6 +40,7 @@ public sealed class Checker(ChaosWorld world, JanusWitness witness, Ledger ledge
     private readonly HashSet<string> _judgedLost = [];
     private readonly Dictionary<(string Server, long Id), DateTime> _orphanSince = [];
     private readonly HashSet<(string Server, long Id)> _reportedOrphans = [];
+    private readonly HashSet<string> _reported = [];
     private readonly List<Violation> _violations = [];
     private readonly List<Checkpoint> _checkpoints = [];
     private int? _baseOpenFiles;
@@ -92,7 +93,7 @@ public sealed class Checker(ChaosWorld world, JanusWitness witness, Ledger ledge
             await Task.Delay(TimeSpan.FromSeconds(1));
         }
         foreach (var (session, problem) in unnoticed)
-            Add(episode, "active-in-janus", $"{session.Key} {problem} ({clock.Elapsed.TotalSeconds:0} s after the faults were over)");
+            Add(episode, "active-in-janus", $"{session.Key} {problem} (still, {DetectionPatience.TotalSeconds:0} s after the faults were over)");
         CheckLost(episode, sessions.Values, janus);
         CheckDurable(episode, sessions);
         CheckOrphans(episode, sessions.Values, janus);
@@ -177,7 +178,7 @@ public sealed class Checker(ChaosWorld world, JanusWitness witness, Ledger ledge
             Add(episode, "acknowledged-is-durable", $"{key}: its create was acknowledged, the host no longer lists it");
         foreach (var key in ledger.AcknowledgedDestroys.Where(key => sessions.TryGetValue(key, out var s) && s.IsLive))
             Add(episode, "acknowledged-is-durable", $"{key}: its destroy was acknowledged, the host lists it {sessions[key].State}");
-        foreach (var (key, handle, _) in ledger.AcknowledgedHandles)
+        foreach (var (key, handle) in ledger.AcknowledgedHandles)
             if (sessions.TryGetValue(key, out var s) && s.State == "active" && !s.Handles.Contains(handle))
                 Add(episode, "acknowledged-is-durable", $"{key}: the attach of handle {handle} was acknowledged, the active session does not list it");
     }
@@ -244,8 +245,10 @@ public sealed class Checker(ChaosWorld world, JanusWitness witness, Ledger ledge
         _checkpoints.Add(new Checkpoint(DateTime.UtcNow, episode, settled, live.Count, rest, files, memory, [.. world.Servers.Select(s => s.OpenFiles)]));
     }
 
+    /// <summary>Records a violation, once: a broken promise the next checkpoint finds again is the same one.</summary>
     public void Add(int episode, string rule, string detail)
     {
+        if (!_reported.Add($"{rule} {detail}")) return;
         _violations.Add(new Violation(DateTime.UtcNow, episode, rule, detail));
         Progress.Log($"VIOLATION [{rule}] {detail}");
     }

@@ -13,7 +13,7 @@ public sealed class Ledger
     private readonly HashSet<string> _destroyAttempted = [];
     private readonly HashSet<string> _destroyed = [];
     private readonly HashSet<string> _abandoned = [];
-    private readonly Dictionary<string, List<(long Handle, DateTime At)>> _handles = [];
+    private readonly Dictionary<string, List<long>> _handles = [];
 
     public void Created(string key, bool rest)
     {
@@ -51,7 +51,7 @@ public sealed class Ledger
         lock (_lock)
         {
             if (!_handles.TryGetValue(key, out var handles)) _handles[key] = handles = [];
-            handles.Add((handle, DateTime.UtcNow));
+            handles.Add(handle);
         }
     }
 
@@ -70,7 +70,7 @@ public sealed class Ledger
 
     public IReadOnlyList<long> HandlesOf(string key)
     {
-        lock (_lock) return _handles.TryGetValue(key, out var handles) ? [.. handles.Select(h => h.Handle)] : [];
+        lock (_lock) return _handles.TryGetValue(key, out var handles) ? [.. handles] : [];
     }
 
     /// <summary>Sessions whose create was acknowledged and that nobody asked to destroy: the host must still list them.</summary>
@@ -91,12 +91,16 @@ public sealed class Ledger
         }
     }
 
-    /// <summary>Handles whose attach was acknowledged, with when.</summary>
-    public IReadOnlyList<(string Key, long Handle, DateTime At)> AcknowledgedHandles
+    /// <summary>
+    /// Handles whose attach was acknowledged, on sessions nobody asked to destroy: a destroy that failed may have detached
+    /// them already (a REST session's destroy detaches its handles first).
+    /// </summary>
+    public IReadOnlyList<(string Key, long Handle)> AcknowledgedHandles
     {
         get
         {
-            lock (_lock) return [.. _handles.SelectMany(kv => kv.Value.Select(h => (kv.Key, h.Handle, h.At)))];
+            lock (_lock)
+                return [.. _handles.Where(kv => !_destroyAttempted.Contains(kv.Key)).SelectMany(kv => kv.Value.Select(h => (kv.Key, h)))];
         }
     }
 }
