@@ -17,8 +17,10 @@ usage() {
 Usage: ./build.sh <command> [arguments]
 
   build          dotnet build $SOLUTION -c Release
-  test [args]    install missing test dependencies (Janus, PostgreSQL 15 binaries, docker-compose), then
-                 dotnet test $SOLUTION -c Release [args]; TRX and hang dumps in $RESULTS/
+  test [args]    install missing test dependencies (Janus, PostgreSQL 15 binaries, docker-compose, and Janus $JANUS_LATEST
+                 built from ../shared/janus/ once per machine), then dotnet test $SOLUTION -c Release; with no args
+                 also the version subset against Janus $JANUS_LATEST and a short chaos soak against each Janus;
+                 with args, dotnet test with them alone. TRX, chaos reports and hang dumps in $RESULTS/
   bench [args]   dotnet run -c Release --project tests/Janus.Actors.Benchmarks -- [args]
   chaos [args]   the seeded fault soak (tests/Janus.Actors.Chaos): two Janus servers, the host (and with --standby a
                  hot standby), a workload, overlapping faults, Janus as the witness; exit 1 on any violation
@@ -94,10 +96,14 @@ janus_latest_prefix() {
     echo "${JANUS_ACTORS_CACHE:-/var/cache/janus-actors}/janus-$JANUS_LATEST"
 }
 
+# The configure flags: Debian's 1.1.2 has data channels (the TextRoom plugin needs them), and so does this build.
+readonly JANUS_LATEST_CONFIGURE="--disable-docs --disable-rabbitmq --disable-mqtt --disable-nanomsg --disable-unix-sockets --disable-plugin-lua --disable-plugin-duktape"
+
 ensure_janus_latest() {
     local prefix source build
     prefix=$(janus_latest_prefix)
-    [[ -f $prefix/.built ]] && return
+    # Built with these flags already (a changed recipe builds again; an interrupted build left no stamp).
+    [[ $(cat "$prefix/.built" 2>/dev/null) == "$JANUS_LATEST_CONFIGURE" ]] && return
     source=$(readlink -f "${JANUS_LATEST_SOURCE:-../shared/janus/janus-gateway-$JANUS_LATEST.tar.gz}")
     if [[ ! -f $source ]]; then
         echo "build.sh: the Janus $JANUS_LATEST source tarball is missing ($source): set JANUS_LATEST_SOURCE" >&2
@@ -105,21 +111,21 @@ ensure_janus_latest() {
     fi
     apt_install build-essential autoconf automake libtool pkg-config gengetopt libmicrohttpd-dev libjansson-dev \
         libssl-dev libsofia-sip-ua-dev libglib2.0-dev libopus-dev libogg-dev libcurl4-openssl-dev libconfig-dev \
-        libnice-dev libsrtp2-dev libwebsockets-dev
+        libnice-dev libsrtp2-dev libwebsockets-dev libusrsctp-dev
     build=$(mktemp -d)
     echo "build.sh: building Janus $JANUS_LATEST into $prefix (once per machine, ~2 min)"
     tar -xzf "$source" -C "$build" --strip-components=1
     (
         cd "$build"
         sh autogen.sh >/dev/null
-        ./configure --prefix="$prefix" --disable-data-channels --disable-docs --disable-rabbitmq --disable-mqtt \
-            --disable-nanomsg --disable-unix-sockets --disable-plugin-lua --disable-plugin-duktape >"$build/configure.log" \
+        # shellcheck disable=SC2086 # the flags are words
+        ./configure --prefix="$prefix" $JANUS_LATEST_CONFIGURE >"$build/configure.log" \
             || { tail -30 "$build/configure.log" >&2; exit 1; }
         make -j"$(nproc)" >"$build/make.log" 2>&1 || { tail -40 "$build/make.log" >&2; exit 1; }
         rm -rf "$prefix"
         make install >/dev/null
     )
-    touch "$prefix/.built" # an interrupted build is not taken for a finished one
+    echo "$JANUS_LATEST_CONFIGURE" >"$prefix/.built"
     rm -rf "$build"
 }
 
@@ -152,18 +158,56 @@ print_failed_tests() {
         }' "$@" | sed 's/&quot;/"/g; s/&lt;/</g; s/&gt;/>/g; s/&amp;/\&/g; s/&#xD;//g; s/&#xA;//g'
 }
 
+# The specs that run again against the newest Janus release: crash and freeze, REST, several servers, plugins and resync.
+readonly VERSION_SUBSET="FullyQualifiedName~HostCrashSpecs|FullyQualifiedName~ReclaimSpecs|FullyQualifiedName~FrozenHostSpecs\
+|FullyQualifiedName~RestGapSpecs|FullyQualifiedName~RestAtScaleSpecs|FullyQualifiedName~SeveralServersSpecs\
+|FullyQualifiedName~RestartNewsSpecs|FullyQualifiedName~PlacementSpecs|FullyQualifiedName~TypedPluginSpecs\
+|FullyQualifiedName~HandleResyncSpecs"
+
+# The short seeded chaos soak CI runs against each Janus: fixed seed, a violation fails the run.
+readonly CHAOS_SEED=1 CHAOS_MINUTES=1.5
+
+# With no arguments: every spec against Debian's Janus 1.1.2, then the version subset against the newest release, then
+# the chaos soak against each. With arguments: dotnet test with them, nothing else.
 run_tests() {
     ensure_test_dependencies
+    [[ $# -gt 0 ]] || ensure_janus_latest
     dotnet restore "$SOLUTION"
     rm -rf "$RESULTS"
-    local status=0
+    local status=0 latest
     dotnet test "$SOLUTION" -c Release --no-restore \
         --results-directory "$RESULTS" \
         --logger "console;verbosity=normal" \
         --logger "trx" \
         --blame-hang-timeout 10m \
         "$@" || status=$?
+    if [[ $# -eq 0 ]]; then
+        latest=$(janus_latest_prefix)
+        echo "==== the version subset against Janus $JANUS_LATEST ($latest)"
+        JANUS_ACTORS_JANUS_PREFIX=$latest dotnet test tests/Janus.Actors.Tests -c Release --no-build \
+            --results-directory "$RESULTS" \
+            --logger "console;verbosity=normal" \
+            --logger "trx;LogFileName=janus-$JANUS_LATEST.trx" \
+            --blame-hang-timeout 10m \
+            --filter "$VERSION_SUBSET" || status=$?
+        run_chaos "Janus 1.1.2" "$RESULTS/chaos-janus-1.1.2" || status=$?
+        run_chaos "Janus $JANUS_LATEST" "$RESULTS/chaos-janus-$JANUS_LATEST" --janus-prefix "$latest" || status=$?
+    fi
     print_test_summary
+    [[ $# -gt 0 ]] || grep -h "^Chaos: " "$RESULTS"/chaos-*/outcome.txt 2>/dev/null || true
+    return "$status"
+}
+
+# One short chaos soak (already built); its outcome line is printed again at the end of the log.
+run_chaos() {
+    local name=$1 report=$2 status=0
+    shift 2
+    echo "==== chaos soak against $name: seed $CHAOS_SEED, $CHAOS_MINUTES min"
+    mkdir -p "$report"
+    dotnet "tests/Janus.Actors.Chaos/bin/Release/net10.0/Janus.Actors.Chaos.dll" --seed "$CHAOS_SEED" --minutes "$CHAOS_MINUTES" \
+        --report "$report" "$@" || status=$?
+    echo "Chaos: $name, seed $CHAOS_SEED: $(grep -m1 "^Violations" "$report/report.txt" 2>/dev/null || echo "no report (exit $status)"), $(grep -m1 "^Faults" "$report/report.txt" 2>/dev/null) — $report/report.txt" \
+        >"$report/outcome.txt"
     return "$status"
 }
 

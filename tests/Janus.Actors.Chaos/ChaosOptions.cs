@@ -9,10 +9,12 @@ public sealed record ChaosOptions
         Usage: ./build.sh chaos [options]
 
         A seeded fault soak: two real Janus servers (each reached through a TCP proxy the soak controls), the real host
-        on a SQLite journal (with --standby a second host waits on it), and a steady workload through the host's API —
+        on a SQLite journal (with --standby a second host waits on it; with --cluster three cluster nodes share a private
+        PostgreSQL instead), and a steady workload through the host's API —
         creates over WebSocket and REST, echotest attaches and messages, destroys. Episode after episode the seed picks
         one to three faults that overlap: SIGKILL or SIGSTOP (1–40 s) of a host, SIGKILL and restart of a Janus, a
-        frozen Janus, a link cut, blackholed or delayed, the journal's filesystem full (as root). After each episode the
+        frozen Janus, a link cut, blackholed or delayed, the journal's filesystem full (as root), PostgreSQL restarted
+        (--cluster). After each episode the
         workload pauses until the host settles, and Janus — its Admin API and its event handler, which posts every
         session created, destroyed and timed out to the soak — is the witness the checker holds the host to. The same
         seed gives the same faults in the same order. Exit code 1 on any violation.
@@ -20,6 +22,7 @@ public sealed record ChaosOptions
           --minutes M       how long faults are injected (default 4; decimals allowed)
           --seed S          the schedule's seed (default 1)
           --standby         a hot standby host waits on the journal and must take over when the holder dies
+          --cluster         three cluster nodes (sharding, remembered entities) on a private PostgreSQL 15
           --janus-prefix D  run the Janus installed from source under D (D/bin/janus, D/lib/janus); default: Debian's
                             1.1.2, or the one JANUS_ACTORS_JANUS_PREFIX names
           --report DIR      where report.txt, report.json and timeline.html go (default chaos-report/)
@@ -29,6 +32,7 @@ public sealed record ChaosOptions
     public double Minutes { get; init; } = 4;
     public int Seed { get; init; } = 1;
     public bool Standby { get; init; }
+    public bool Cluster { get; init; }
     public string JanusExecutable { get; init; } = JanusConfigFiles.Executable();
     public string? JanusLibraryFolder { get; init; }
     public string ReportFolder { get; init; } = "chaos-report";
@@ -48,6 +52,7 @@ public sealed record ChaosOptions
                 "--minutes" => options with { Minutes = Positive(double.TryParse(Value(), CultureInfo.InvariantCulture, out var m) ? m : -1, "--minutes") },
                 "--seed" => options with { Seed = int.TryParse(Value(), CultureInfo.InvariantCulture, out var s) ? s : throw new UsageException("--seed takes an integer") },
                 "--standby" => options with { Standby = true },
+                "--cluster" => options with { Cluster = true },
                 "--janus-prefix" => Value() is var prefix
                     ? options with { JanusExecutable = Path.Combine(prefix, "bin", "janus"), JanusLibraryFolder = Path.Combine(prefix, "lib", "janus") }
                     : options,
@@ -57,6 +62,8 @@ public sealed record ChaosOptions
                 var unknown => throw new UsageException($"unknown option {unknown}"),
             };
         }
+        if (options.Standby && options.Cluster)
+            throw new UsageException("--standby and --cluster are two topologies: choose one");
         if (!File.Exists(options.JanusExecutable))
             throw new UsageException($"{options.JanusExecutable}: no such Janus executable");
         return options;
@@ -67,7 +74,9 @@ public sealed record ChaosOptions
 
     public override string ToString() =>
         $"seed {Seed}, {Minutes.ToString(CultureInfo.InvariantCulture)} min, {Sessions} live sessions, " +
-        $"{(Standby ? "host + hot standby" : "one host")}, two Janus servers ({JanusExecutable})";
+        $"{Topology}, two Janus servers ({JanusExecutable})";
+
+    public string Topology => Cluster ? "three cluster nodes on PostgreSQL" : Standby ? "host + hot standby on SQLite" : "one host on SQLite";
 }
 
 /// <summary>A command line the soak cannot run.</summary>

@@ -3,9 +3,10 @@ using System.Security.Cryptography;
 namespace Janus.Actors.Chaos;
 
 /// <summary>
-/// Everything the soak runs: two Janus servers behind their proxies, posting their events to the witness; the journal's
-/// folder (a small tmpfs of its own when root may mount one, so it can be filled); the host, and with --standby a
-/// second host waiting on the same journal. Disposing stops and removes all of it.
+/// Everything the soak runs: two Janus servers behind their proxies, posting their events to the witness; then either
+/// the journal's folder (a small tmpfs of its own when root may mount one, so it can be filled) with the host, and with
+/// --standby a second host waiting on the same journal, or (--cluster) a private PostgreSQL and three cluster nodes on
+/// it. Disposing stops and removes all of it.
 /// </summary>
 public sealed class ChaosWorld : IAsyncDisposable
 {
@@ -13,15 +14,28 @@ public sealed class ChaosWorld : IAsyncDisposable
     public const int JanusTimeoutSeconds = 30;
 
     private readonly string? _ownedFolder;
+    private readonly ClusterOfHosts? _cluster;
 
-    private ChaosWorld(IReadOnlyList<ChaosServer> servers, IReadOnlyList<HostProcess> hosts, SmallDisk? disk, string? ownedFolder)
+    private ChaosWorld(IReadOnlyList<ChaosServer> servers, IReadOnlyList<HostProcess> hosts, SmallDisk? disk, string? ownedFolder,
+        PostgresServer? postgres = null, ClusterOfHosts? cluster = null)
     {
         Servers = servers;
         Hosts = hosts;
         Disk = disk;
         _ownedFolder = ownedFolder;
+        Postgres = postgres;
+        _cluster = cluster;
         Api = new HostApi(hosts, TimeSpan.FromSeconds(15));
     }
+
+    /// <summary>The cluster's journal (--cluster), or null.</summary>
+    public PostgresServer? Postgres { get; }
+
+    /// <summary>Whether the hosts are nodes of one cluster (any node serves every session).</summary>
+    public bool IsCluster => _cluster is not null;
+
+    /// <summary>The cluster addresses (<c>127.0.0.1:port</c>, as a session names its node) of the nodes running now.</summary>
+    public IReadOnlyList<string> RunningNodes => _cluster?.RunningNodes.Select(node => node.Address).ToList() ?? [];
 
     public IReadOnlyList<ChaosServer> Servers { get; }
 
@@ -52,10 +66,16 @@ public sealed class ChaosWorld : IAsyncDisposable
             await server.StartAsync();
         }
 
-        var disk = SmallDisk.CanMount ? await SmallDisk.MountAsync(64) : null;
-        var ownedFolder = disk is null ? Directory.CreateTempSubdirectory("janus-chaos-journal-").FullName : null;
         var settings = JanusHostSettings.For([.. servers.Select(s => (s.Name, s.PortsForHost, s.Janus.Options.AdminSecret))]);
         settings["Api:Token"] = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+        if (options.Cluster)
+        {
+            var postgres = await PostgresServer.StartAsync();
+            var cluster = await ClusterOfHosts.StartOverAsync(3, settings, postgres, Progress.Log);
+            return new ChaosWorld(servers, [.. cluster.Nodes.Select(node => node.Host)], null, null, postgres, cluster);
+        }
+        var disk = SmallDisk.CanMount ? await SmallDisk.MountAsync(64) : null;
+        var ownedFolder = disk is null ? Directory.CreateTempSubdirectory("janus-chaos-journal-").FullName : null;
         settings["Journal:ConnectionString"] = $"Data Source={Path.Combine(disk?.Folder ?? ownedFolder!, "journal.db")}";
         settings["Journal:Standby"] = options.Standby ? "true" : "false";
         var hosts = Enumerable.Range(0, options.Standby ? 2 : 1).Select(_ => new HostProcess(settings)).ToList();
@@ -80,6 +100,8 @@ public sealed class ChaosWorld : IAsyncDisposable
             host.Thaw();
             await host.DisposeAsync();
         }
+        if (_cluster is not null) await _cluster.DisposeAsync();
+        if (Postgres is not null) await Postgres.DisposeAsync();
         foreach (var server in Servers)
         {
             server.Janus.Thaw();

@@ -18,7 +18,8 @@ public sealed record Checkpoint(DateTime At, int Episode, TimeSpan? Settled, int
 /// ended, every acknowledged attach is listed on its session while the session lives.</item>
 /// <item><c>orphan-expires-unused</c>: a Janus session the host does not have live (a crash between Janus's create and
 /// the journal's write) gets no handle and is gone within Janus's timeout.</item>
-/// <item><c>one-holder</c>: exactly one host is ready (holds the journal) at a time.</item>
+/// <item><c>one-holder</c>: exactly one host is ready (holds the journal) at a time; in a cluster, every active session is
+/// hosted by a node that runs.</item>
 /// <item><c>settles</c>: once the faults are over, the host is ready with nothing creating or reclaiming within 120 s.</item>
 /// <item><c>levels-return</c>: open files come back to their level (with the REST sessions' long polls) after each fault.</item>
 /// </list>
@@ -98,6 +99,7 @@ public sealed class Checker(ChaosWorld world, JanusWitness witness, Ledger ledge
         CheckDurable(episode, sessions);
         CheckOrphans(episode, sessions.Values, janus);
         await CheckOneHolderAsync(episode);
+        CheckOneNode(episode, sessions.Values);
         Record(episode, settled, sessions.Values);
     }
 
@@ -207,9 +209,18 @@ public sealed class Checker(ChaosWorld world, JanusWitness witness, Ledger ledge
         }
     }
 
+    /// <summary>In a cluster every live session is hosted by a node that runs (sharding re-homes a dead node's sessions).</summary>
+    private void CheckOneNode(int episode, IEnumerable<HostSession> sessions)
+    {
+        if (!world.IsCluster) return;
+        var running = world.RunningNodes;
+        foreach (var session in sessions.Where(s => s.State == "active" && !running.Contains(s.Node ?? "")))
+            Add(episode, "one-holder", $"{session.Key} is active on node {session.Node ?? "(none)"}, which is not running");
+    }
+
     private async Task CheckOneHolderAsync(int episode)
     {
-        if (world.Hosts.Count < 2) return;
+        if (world.Hosts.Count < 2 || world.IsCluster) return;
         var ready = 0;
         foreach (var host in world.Hosts)
         {

@@ -20,6 +20,8 @@ public enum FaultKind
     LinkDelay,
     /// <summary>The journal's file system is full for <see cref="Fault.Duration"/>.</summary>
     JournalFull,
+    /// <summary>PostgreSQL (the cluster's journal) stopped, started again after <see cref="Fault.Duration"/>.</summary>
+    PostgresRestart,
 }
 
 /// <summary>One fault of an episode: what, on which target (a host or a Janus by index), how long, from when.</summary>
@@ -28,7 +30,7 @@ public sealed record Fault(FaultKind Kind, int Target, TimeSpan Offset, TimeSpan
     public string TargetName => Kind switch
     {
         FaultKind.HostKill or FaultKind.HostFreeze => $"host-{Target}",
-        FaultKind.JournalFull => "journal",
+        FaultKind.JournalFull or FaultKind.PostgresRestart => "journal",
         FaultKind.LinkCut or FaultKind.LinkBlackhole or FaultKind.LinkDelay => $"link to {JanusHostSettings.ServerName(Target)}",
         _ => JanusHostSettings.ServerName(Target),
     };
@@ -46,6 +48,7 @@ public sealed record Fault(FaultKind Kind, int Target, TimeSpan Offset, TimeSpan
             FaultKind.LinkBlackhole => $"blackhole the {TargetName} for {seconds} s",
             FaultKind.LinkDelay => $"delay the {TargetName} by {Latency.TotalMilliseconds:0} ms for {seconds} s",
             FaultKind.JournalFull => $"fill the journal's file system for {seconds} s",
+            FaultKind.PostgresRestart => $"stop PostgreSQL, start it {seconds} s later",
             _ => Kind.ToString(),
         };
     }
@@ -55,12 +58,17 @@ public sealed record Fault(FaultKind Kind, int Target, TimeSpan Offset, TimeSpan
 /// The seeded schedule: episode after episode of one to three overlapping faults. The same seed and topology give the
 /// same faults, targets and durations in the same order (when they happen depends on how fast the system settles).
 /// </summary>
-public sealed class FaultSchedule(int seed, int hosts, int servers, bool journalDisk)
+public sealed class FaultSchedule(int seed, int hosts, int servers, bool journalDisk, bool postgres)
 {
     private readonly Random _random = new(seed);
 
     public IReadOnlyList<FaultKind> Kinds { get; } =
-        [.. Enum.GetValues<FaultKind>().Where(kind => kind != FaultKind.JournalFull || journalDisk)];
+        [.. Enum.GetValues<FaultKind>().Where(kind => kind switch
+        {
+            FaultKind.JournalFull => journalDisk,
+            FaultKind.PostgresRestart => postgres,
+            _ => true,
+        })];
 
     /// <summary>The next episode's faults.</summary>
     public IReadOnlyList<Fault> NextEpisode()
@@ -91,6 +99,7 @@ public sealed class FaultSchedule(int seed, int hosts, int servers, bool journal
             FaultKind.LinkCut => new Fault(kind, _random.Next(servers), offset, TimeSpan.Zero),
             FaultKind.LinkBlackhole => new Fault(kind, _random.Next(servers), offset, Skewed(1, 20)),
             FaultKind.LinkDelay => new Fault(kind, _random.Next(servers), offset, Seconds(5, 20), TimeSpan.FromMilliseconds(_random.Next(50, 800))),
+            FaultKind.PostgresRestart => new Fault(kind, 0, offset, Seconds(1, 15)),
             _ => new Fault(kind, 0, offset, Seconds(2, 15)),
         };
     }

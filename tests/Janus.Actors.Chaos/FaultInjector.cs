@@ -64,6 +64,11 @@ public sealed class FaultInjector(ChaosWorld world)
                 await Task.Delay(fault.Duration);
                 world.Servers[fault.Target].Heal();
                 break;
+            case FaultKind.PostgresRestart:
+                await world.Postgres!.PauseAsync();
+                await Task.Delay(fault.Duration);
+                await world.Postgres.ResumeAsync();
+                break;
             case FaultKind.JournalFull:
                 var filler = world.Disk!.Fill();
                 await Task.Delay(fault.Duration);
@@ -76,7 +81,7 @@ public sealed class FaultInjector(ChaosWorld world)
     /// Starts a killed host again; a start refused meanwhile (another fault of the episode: the journal's disk full) is
     /// tried again until <see cref="RestartPatience"/>, then reported.
     /// </summary>
-    private static async Task StartAgainAsync(HostProcess host)
+    public static async Task StartAgainAsync(HostProcess host)
     {
         var deadline = DateTime.UtcNow + RestartPatience;
         while (true)

@@ -1,7 +1,7 @@
 namespace Janus.Actors.Chaos;
 
 /// <summary>One session as the host lists it.</summary>
-public sealed record HostSession(string Key, long? JanusSessionId, string State, string Server, IReadOnlyList<long> Handles, int? LastErrorCode)
+public sealed record HostSession(string Key, long? JanusSessionId, string State, string Server, IReadOnlyList<long> Handles, int? LastErrorCode, string? Node)
 {
     public bool IsLive => State is "active" or "reclaiming" or "creating";
 }
@@ -35,5 +35,6 @@ public static class HostSnapshot
         [.. s.GetProperty("handles").EnumerateArray().Select(h => h.GetProperty("handleId").GetInt64())],
         s.GetProperty("lastError") is { ValueKind: JsonValueKind.Object } error && error.GetProperty("code").ValueKind == JsonValueKind.Number
             ? error.GetProperty("code").GetInt32()
-            : null);
+            : null,
+        s.TryGetProperty("node", out var node) && node.ValueKind == JsonValueKind.String ? node.GetString() : null);
 }

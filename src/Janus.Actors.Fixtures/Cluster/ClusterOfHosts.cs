@@ -41,7 +41,7 @@ public sealed class ClusterOfHosts : IAsyncDisposable
         _log = log;
     }
 
-    /// <summary>The (first) Janus server.</summary>
+    /// <summary>The (first) Janus server of those the cluster started.</summary>
     public JanusServer Janus => JanusServers[0];
 
     /// <summary>Every Janus server, in configuration order.</summary>
@@ -81,10 +81,32 @@ public sealed class ClusterOfHosts : IAsyncDisposable
         NodeDiscovery discovery = NodeDiscovery.Seeds)
     {
         var servers = Enumerable.Range(0, janusServers).Select(_ => new JanusServer(janusOptions)).ToList();
-        ClusterOfHosts? cluster = null;
         try
         {
             await Task.WhenAll(servers.Select(server => server.StartAsync()));
+        }
+        catch
+        {
+            foreach (var server in servers) await server.DisposeAsync();
+            throw;
+        }
+        return await StartNodesAsync(nodeCount, servers, JanusHostSettings.For(servers), postgres, log, extraSettings, akkaHocon, discovery);
+    }
+
+    /// <summary>
+    /// Starts <paramref name="nodeCount"/> nodes (seeds: the first two) on a fresh database over Janus servers started
+    /// elsewhere, reached through <paramref name="janusSettings"/> (e.g. the chaos soak's proxies); the cluster owns no Janus.
+    /// </summary>
+    public static Task<ClusterOfHosts> StartOverAsync(int nodeCount, IReadOnlyDictionary<string, string?> janusSettings, PostgresServer postgres,
+        Action<string> log, IReadOnlyDictionary<string, string?>? extraSettings = null) =>
+        StartNodesAsync(nodeCount, [], janusSettings, postgres, log, extraSettings, akkaHocon: null, NodeDiscovery.Seeds);
+
+    private static async Task<ClusterOfHosts> StartNodesAsync(int nodeCount, IReadOnlyList<JanusServer> servers, IReadOnlyDictionary<string, string?> janusSettings,
+        PostgresServer postgres, Action<string> log, IReadOnlyDictionary<string, string?>? extraSettings, string? akkaHocon, NodeDiscovery discovery)
+    {
+        ClusterOfHosts? cluster = null;
+        try
+        {
             cluster = new ClusterOfHosts(servers, await postgres.CreateDatabaseAsync(), log);
             var clusterPorts = LoopbackPorts.Free(nodeCount);
             var seeds = string.Join(',', clusterPorts.Take(Math.Min(2, nodeCount)).Select(p => $"127.0.0.1:{p}"));
@@ -116,14 +138,13 @@ public sealed class ClusterOfHosts : IAsyncDisposable
                 foreach (var (key, value) in cluster.KubernetesApi?.HostSettings ?? new Dictionary<string, string?>()) settings[key] = value;
                 if (akkaHocon is not null)
                     settings["Akka:Hocon"] = akkaHocon;
-                foreach (var (key, value) in JanusHostSettings.For(servers)) settings[key] = value;
+                foreach (var (key, value) in janusSettings) settings[key] = value;
                 cluster._nodes.Add(new ClusterNode(i, clusterPorts[i], new HostProcess(settings)));
             }
             var clock = Stopwatch.StartNew();
             await Task.WhenAll(cluster._nodes.Select(n => n.Host.StartAsync()));
             await cluster.WaitUntilAllUpAsync(TimeSpan.FromSeconds(60));
-            log($"cluster of {nodeCount} up in {clock.ElapsedMilliseconds} ms: {string.Join(", ", cluster._nodes)}; " +
-                $"Janus ws {string.Join(", ", servers.Select(server => server.Ports.WebSocket))}");
+            log($"cluster of {nodeCount} up in {clock.ElapsedMilliseconds} ms: {string.Join(", ", cluster._nodes)}");
             return cluster;
         }
         catch
@@ -304,7 +325,7 @@ public sealed class ClusterOfHosts : IAsyncDisposable
         var text = new StringBuilder();
         foreach (var node in _nodes)
             text.Append("--- ").Append(node).Append(" log tail ---\n").Append(node.Host.LogTail(lines)).Append('\n');
-        text.Append(Janus.LogTail(10));
+        foreach (var janus in JanusServers) text.Append(janus.LogTail(10));
         return text.ToString();
     }
 
@@ -314,8 +335,9 @@ public sealed class ClusterOfHosts : IAsyncDisposable
         Directory.CreateDirectory(directory);
         foreach (var node in _nodes)
             File.WriteAllText(Path.Combine(directory, $"node{node.Index}.log"), node.Host.Log());
-        if (File.Exists(Janus.LogPath))
-            File.Copy(Janus.LogPath, Path.Combine(directory, "janus.log"), overwrite: true);
+        foreach (var (i, janus) in JanusServers.Index())
+            if (File.Exists(janus.LogPath))
+                File.Copy(janus.LogPath, Path.Combine(directory, i == 0 ? "janus.log" : $"janus-{i}.log"), overwrite: true);
     }
 
     public async ValueTask DisposeAsync()

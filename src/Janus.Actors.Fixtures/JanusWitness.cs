@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Janus.Actors.Chaos;
+namespace Janus.Actors.Fixtures;
 
 /// <summary>What Janus itself said about one of its sessions, through its event handler.</summary>
 public sealed record WitnessedEvent(string Server, long SessionId, string Name, DateTime At);
@@ -9,7 +9,7 @@ public sealed record WitnessedEvent(string Server, long SessionId, string Name, 
 /// Janus as the independent witness: its sample event handler posts every session created, destroyed and timed out
 /// (and every handle attached and detached) to this receiver, one JSON object per POST, tagged with the server it
 /// came from by the path. The checker holds the host's word against what is recorded here and against each Janus's
-/// Admin API (<see cref="ChaosServer.ListSessionsAsync"/>), never against the host's own logs.
+/// Admin API, never against the host's own logs.
 /// </summary>
 public sealed class JanusWitness : IAsyncDisposable
 {
