@@ -52,7 +52,6 @@ public sealed class ChaosRun(ChaosOptions options)
                     foreach (var problem in injected.Where(f => f.Problem is not null))
                         checker.Add(episode, "settles", $"{problem.Fault}: {problem.Problem}");
                     await workload.PauseAsync();
-                    await RestartStoppedHostsAsync(world, checker, episode);
                     var settled = await checker.SettleAsync(episode, SettlePatience);
                     await checker.CheckAsync(episode, settled);
                     Progress.Log($"episode {episode}: settled in {settled?.TotalSeconds.ToString("0.0") ?? "—"} s, " +
@@ -72,26 +71,6 @@ public sealed class ChaosRun(ChaosOptions options)
         }
         return new ChaosResult(options, start, DateTime.UtcNow, schedule.Kinds, faults, workload.Log.All, checker.Violations,
             checker.Checkpoints, samples, [.. witness.Events], witness.Malformed);
-    }
-
-    /// <summary>
-    /// Starts again every host that stopped by itself during the episode — a cluster node that was frozen past the failure
-    /// detector is downed, and leaves when it thaws — as its supervisor (systemd, Kubernetes) would.
-    /// </summary>
-    private static async Task RestartStoppedHostsAsync(ChaosWorld world, Checker checker, int episode)
-    {
-        foreach (var (i, host) in world.Hosts.Index().Where(h => h.Item.HasExited))
-        {
-            Progress.Log($"host-{i} stopped by itself (exit code {host.ExitCode}): starting it again");
-            try
-            {
-                await FaultInjector.StartAgainAsync(host);
-            }
-            catch (InvalidOperationException e)
-            {
-                checker.Add(episode, "settles", $"host-{i} stopped by itself and did not start again: {e.Message.Split('\n')[0]}");
-            }
-        }
     }
 
     /// <summary>

@@ -34,6 +34,9 @@ public sealed class ChaosWorld : IAsyncDisposable
     /// <summary>Whether the hosts are nodes of one cluster (any node serves every session).</summary>
     public bool IsCluster => _cluster is not null;
 
+    /// <summary>In a cluster: waits until every running node sees exactly the running nodes, all up (throws TimeoutException).</summary>
+    public Task WaitUntilConvergedAsync(TimeSpan timeout) => _cluster?.WaitUntilAllUpAsync(timeout) ?? Task.CompletedTask;
+
     /// <summary>The cluster addresses (<c>127.0.0.1:port</c>, as a session names its node) of the nodes running now.</summary>
     public IReadOnlyList<string> RunningNodes => _cluster?.RunningNodes.Select(node => node.Address).ToList() ?? [];
 

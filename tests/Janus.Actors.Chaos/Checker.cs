@@ -35,6 +35,12 @@ public sealed class Checker(ChaosWorld world, JanusWitness witness, Ledger ledge
     /// </summary>
     private static readonly TimeSpan DetectionPatience = TimeSpan.FromSeconds(ChaosWorld.JanusTimeoutSeconds / 3 + 15);
 
+    /// <summary>
+    /// How long a cluster may take to list again the sessions of a node that died: its failure detector and split-brain
+    /// resolver down it (~12 s), then the survivors start its sessions (remembered entities) and claim them.
+    /// </summary>
+    private static readonly TimeSpan RehomingPatience = TimeSpan.FromSeconds(45);
+
     /// <summary>Open files a host may hold beyond its first level and one per REST session (its long poll).</summary>
     private const int OpenFilesSlack = 64;
 
@@ -50,10 +56,14 @@ public sealed class Checker(ChaosWorld world, JanusWitness witness, Ledger ledge
 
     public IReadOnlyList<Checkpoint> Checkpoints => _checkpoints;
 
-    /// <summary>Waits until a host is ready with nothing creating or reclaiming; how long that took, or null (a violation).</summary>
+    /// <summary>
+    /// Waits until a host is ready with nothing creating or reclaiming (in a cluster: first until every node runs again and
+    /// sees all of them up); how long that took, or null (a violation).
+    /// </summary>
     public async Task<TimeSpan?> SettleAsync(int episode, TimeSpan patience)
     {
         var clock = Stopwatch.StartNew();
+        if (!await RunsAgainAsync(episode, patience)) return null;
         var last = "no answer";
         while (clock.Elapsed < patience)
         {
@@ -75,9 +85,50 @@ public sealed class Checker(ChaosWorld world, JanusWitness witness, Ledger ledge
     }
 
     /// <summary>
+    /// Starts again every host that stopped by itself — a cluster node frozen past the failure detector is downed, and
+    /// leaves when it thaws; a survivor without a majority downs itself — as its supervisor (systemd, Kubernetes) would,
+    /// until every node runs and, in a cluster, every node sees all of them up.
+    /// </summary>
+    private async Task<bool> RunsAgainAsync(int episode, TimeSpan patience)
+    {
+        var deadline = DateTime.UtcNow + patience;
+        while (true)
+        {
+            foreach (var (i, host) in world.Hosts.Index().Where(h => h.Item.HasExited))
+            {
+                Progress.Log($"host-{i} stopped by itself (exit code {host.ExitCode}): starting it again");
+                try
+                {
+                    await FaultInjector.StartAgainAsync(host);
+                }
+                catch (InvalidOperationException e)
+                {
+                    Add(episode, "settles", $"host-{i} stopped by itself and did not start again: {e.Message.Split('\n')[0]}");
+                    return false;
+                }
+            }
+            try
+            {
+                await world.WaitUntilConvergedAsync(TimeSpan.FromSeconds(15));
+                return true;
+            }
+            catch (TimeoutException e) when (DateTime.UtcNow > deadline)
+            {
+                Add(episode, "settles", e.Message.Split('\n')[0]);
+                return false;
+            }
+            catch (TimeoutException)
+            {
+                // a node may still be leaving: look again
+            }
+        }
+    }
+
+    /// <summary>
     /// Every rule, against the host's sessions and each Janus's, now. A session the host lists active that Janus no
     /// longer holds is given <see cref="DetectionPatience"/> to be noticed (a REST session learns of a restarted Janus
-    /// from its next long poll or keep-alive); only one still active after that breaks the rule.
+    /// from its next long poll or keep-alive); only one still active after that breaks the rule. In a cluster, an
+    /// acknowledged session missing from the list is given <see cref="RehomingPatience"/> to be listed again.
     /// </summary>
     public async Task CheckAsync(int episode, TimeSpan? settled)
     {
@@ -90,7 +141,8 @@ public sealed class Checker(ChaosWorld world, JanusWitness witness, Ledger ledge
             (sessions, janus) = await LookAsync(episode);
             if (sessions is null || janus is null) return;
             unnoticed = Unnoticed(sessions.Values, janus);
-            if (unnoticed.Count == 0 || clock.Elapsed > DetectionPatience) break;
+            var missing = ledger.AcknowledgedAndNotDestroyed.Count(key => !sessions.ContainsKey(key));
+            if ((unnoticed.Count == 0 || clock.Elapsed > DetectionPatience) && (missing == 0 || !world.IsCluster || clock.Elapsed > RehomingPatience)) break;
             await Task.Delay(TimeSpan.FromSeconds(1));
         }
         foreach (var (session, problem) in unnoticed)

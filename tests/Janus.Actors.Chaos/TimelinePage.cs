@@ -14,7 +14,7 @@ public static class TimelinePage
     {
         [FaultKind.HostKill] = "#b30000", [FaultKind.HostFreeze] = "#e67e22", [FaultKind.JanusKill] = "#7b1fa2",
         [FaultKind.JanusFreeze] = "#ba68c8", [FaultKind.LinkCut] = "#1565c0", [FaultKind.LinkBlackhole] = "#000000",
-        [FaultKind.LinkDelay] = "#64b5f6", [FaultKind.JournalFull] = "#795548",
+        [FaultKind.LinkDelay] = "#64b5f6", [FaultKind.JournalFull] = "#795548", [FaultKind.PostgresRestart] = "#00897b",
     };
 
     private static readonly Dictionary<string, string> StateColors = new()
@@ -41,13 +41,22 @@ public static class TimelinePage
         }
 
         y += 20;
-        var maxSessions = Math.Max(1, r.Samples.Select(s => s.States.Values.Sum()).DefaultIfEmpty(1).Max());
+        var maxSessions = Math.Max(1, r.Samples.SelectMany(s => StateColors.Keys.Select(state => s.States.GetValueOrDefault(state))).DefaultIfEmpty(1).Max());
         svg.Append(Inv($"<text x='4' y='{y + 12}'>sessions</text><text x='4' y='{y + 28}' font-size='10'>by state</text>"));
-        foreach (var (state, color) in StateColors)
+        // A line per state, broken where no host answered (killed, frozen): no reading is not zero sessions.
+        var runs = new List<List<Sample>>();
+        foreach (var sample in r.Samples)
         {
-            var points = string.Join(" ", r.Samples.Select(s => Inv($"{X(s.At):0.0},{y + ChartHeight - ChartHeight * s.States.GetValueOrDefault(state) / (double)maxSessions:0.0}")));
-            svg.Append($"<polyline fill='none' stroke='{color}' stroke-width='1.5' points='{points}'><title>{state}</title></polyline>");
+            if (sample.States.Count == 0) runs.Add([]);
+            else if (runs.Count == 0) runs.Add([sample]);
+            else runs[^1].Add(sample);
         }
+        foreach (var (state, color) in StateColors)
+            foreach (var run in runs.Where(run => run.Count > 0))
+            {
+                var points = string.Join(" ", run.Select(s => Inv($"{X(s.At):0.0},{y + ChartHeight - ChartHeight * s.States.GetValueOrDefault(state) / (double)maxSessions:0.0}")));
+                svg.Append($"<polyline fill='none' stroke='{color}' stroke-width='1.5' points='{points}'><title>{state}</title></polyline>");
+            }
         svg.Append(Inv($"<text x='{Left - 30}' y='{y + 10}' font-size='10'>{maxSessions}</text>"));
         y += ChartHeight + 20;
 
