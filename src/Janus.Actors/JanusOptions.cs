@@ -87,6 +87,9 @@ public sealed record JanusOptions
     /// </summary>
     internal TimeSpan EndedSessionRetention { get; init; } = Persistence.JanusJournalOptions.DefaultEndedSessionRetention;
 
+    /// <summary>The journal as an error names it (<c>SQLite journal /data/janus-actors.db</c>), from the actor system's configuration (<c>janus-actors.journal-name</c>).</summary>
+    internal string Journal { get; init; } = "the journal";
+
     /// <summary>
     /// Upper bound of the keep-alive period. The period used is the smallest of this and a third of the
     /// server's <c>session_timeout</c> and <c>reclaim_session_timeout</c> (read with <c>info</c>).

@@ -50,7 +50,7 @@ public sealed class ChaosRun(ChaosOptions options)
                     var injected = await Task.WhenAll(planned.Select(fault => injector.InjectAsync(fault, episode)));
                     faults.AddRange(injected);
                     foreach (var problem in injected.Where(f => f.Problem is not null))
-                        checker.Add(episode, "settles", $"{problem.Fault}: {problem.Problem}");
+                        checker.Add(episode, problem.Rule, $"{problem.Fault}: {problem.Problem}");
                     await workload.PauseAsync();
                     var settled = await checker.SettleAsync(episode, SettlePatience);
                     await checker.CheckAsync(episode, settled);

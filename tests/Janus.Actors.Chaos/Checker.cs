@@ -21,6 +21,8 @@ public sealed record Checkpoint(DateTime At, int Episode, TimeSpan? Settled, int
 /// <item><c>one-holder</c>: exactly one host is ready (holds the journal) at a time; in a cluster, every active session is
 /// hosted by a node that runs.</item>
 /// <item><c>settles</c>: once the faults are over, the host is ready with nothing creating or reclaiming within 120 s.</item>
+/// <item><c>readiness-says-so</c> (checked by the fault itself): while PostgreSQL is down, a node's <c>/readyz</c> says
+/// the journal is unavailable.</item>
 /// <item><c>levels-return</c>: open files come back to their level (with the REST sessions' long polls) after each fault.</item>
 /// </list>
 /// </summary>

@@ -1,7 +1,10 @@
 namespace Janus.Actors.Chaos;
 
-/// <summary>A fault as it happened: when it began, when the system was whole again, and what went wrong doing it.</summary>
-public sealed record InjectedFault(Fault Fault, int Episode, DateTime Start, DateTime End, string? Problem);
+/// <summary>
+/// A fault as it happened: when it began, when the system was whole again, and what went wrong — a promise the fault
+/// itself broke (<see cref="Rule"/>), or the fault could not be undone.
+/// </summary>
+public sealed record InjectedFault(Fault Fault, int Episode, DateTime Start, DateTime End, string? Problem, string Rule = "settles");
 
 /// <summary>Does a <see cref="Fault"/> to the world and undoes it: restarts what it killed, thaws, heals, frees.</summary>
 public sealed class FaultInjector(ChaosWorld world)
@@ -12,19 +15,20 @@ public sealed class FaultInjector(ChaosWorld world)
     {
         await Task.Delay(fault.Offset);
         var start = DateTime.UtcNow;
-        string? problem = null;
         try
         {
-            await DoAsync(fault);
+            return await DoAsync(fault) is { } broken
+                ? new InjectedFault(fault, episode, start, DateTime.UtcNow, broken, "readiness-says-so")
+                : new InjectedFault(fault, episode, start, DateTime.UtcNow, null);
         }
         catch (Exception e)
         {
-            problem = e.Message;
+            return new InjectedFault(fault, episode, start, DateTime.UtcNow, e.Message);
         }
-        return new InjectedFault(fault, episode, start, DateTime.UtcNow, problem);
     }
 
-    private async Task DoAsync(Fault fault)
+    /// <summary>Does the fault and undoes it; what it found broken meanwhile, or null.</summary>
+    private async Task<string?> DoAsync(Fault fault)
     {
         switch (fault.Kind)
         {
@@ -66,15 +70,50 @@ public sealed class FaultInjector(ChaosWorld world)
                 break;
             case FaultKind.PostgresRestart:
                 await world.Postgres!.PauseAsync();
-                await Task.Delay(fault.Duration);
+                var down = Stopwatch.StartNew();
+                var said = await ReadinessSaysJournalDownAsync(fault.Duration);
+                await Task.Delay(fault.Duration - down.Elapsed is { Ticks: > 0 } rest ? rest : TimeSpan.Zero);
                 await world.Postgres.ResumeAsync();
-                break;
+                return said || fault.Duration < ReadinessPatience
+                    ? null
+                    : $"PostgreSQL was down {fault.Duration.TotalSeconds:0.0} s and no node's /readyz said so";
             case FaultKind.JournalFull:
                 var filler = world.Disk!.Fill();
                 await Task.Delay(fault.Duration);
                 File.Delete(filler);
                 break;
         }
+        return null;
+    }
+
+    /// <summary>How long a node's readiness may take to notice its journal is gone: its probe's period and timeout.</summary>
+    private static readonly TimeSpan ReadinessPatience = TimeSpan.FromSeconds(6);
+
+    /// <summary>Whether a running node's <c>/readyz</c> answers 503 naming the journal within the outage.</summary>
+    private async Task<bool> ReadinessSaysJournalDownAsync(TimeSpan outage)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < outage)
+        {
+            foreach (var host in world.Hosts.Where(h => !h.HasExited))
+            {
+                using var probe = host.CreateClient(host.ApiToken);
+                probe.Timeout = TimeSpan.FromSeconds(2);
+                try
+                {
+                    using var answer = await probe.GetAsync("readyz");
+                    if (answer.StatusCode == HttpStatusCode.ServiceUnavailable
+                        && (await answer.Content.ReadAsStringAsync()).Contains("journal", StringComparison.OrdinalIgnoreCase))
+                        return true;
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    // a node that does not answer says nothing
+                }
+            }
+            await Task.Delay(250);
+        }
+        return false;
     }
 
     /// <summary>

@@ -140,9 +140,13 @@ public static class JanusSessionsServiceCollectionExtensions
             registry.Register<IJanusSessions>(sessions);
         });
 
-    /// <summary>What the sessions take from the journal's configuration (<see cref="JanusPersistence.ToConfig"/>): how long ended ones stay.</summary>
+    /// <summary>What the sessions take from the journal's configuration (<see cref="JanusPersistence.ToConfig"/>): how long ended ones stay, and its name.</summary>
     private static JanusOptions WithJournalSettings(JanusOptions janus, ActorSystem system) =>
-        janus with { EndedSessionRetention = JanusPersistence.EndedSessionRetention(system.Settings.Config) };
+        janus with
+        {
+            EndedSessionRetention = JanusPersistence.EndedSessionRetention(system.Settings.Config),
+            Journal = JanusPersistence.JournalName(system.Settings.Config),
+        };
 
     private static IServiceCollection AddJanusSessionServices(this IServiceCollection services, Action<OptionsBuilder<JanusSessionsOptions>> set)
     {

@@ -26,6 +26,14 @@ public static class JanusPersistence
 
     private const string EndedSessionRetentionKey = "janus-actors.ended-session-retention";
 
+    private const string JournalNameKey = "janus-actors.journal-name";
+
+    /// <summary>
+    /// How the journal an actor system was configured with (<see cref="ToConfig"/>) is named to people — e.g. <c>SQLite journal
+    /// /data/janus-actors.db</c>, never with a password — or "the journal" when it was configured elsewhere.
+    /// </summary>
+    internal static string JournalName(Config config) => config.GetString(JournalNameKey, "the journal");
+
     /// <summary>The <see cref="JanusJournalOptions.EndedSessionRetention"/> an actor system was configured with (<see cref="ToConfig"/>).</summary>
     internal static TimeSpan EndedSessionRetention(Config config) =>
         config.GetTimeSpan(EndedSessionRetentionKey, JanusJournalOptions.DefaultEndedSessionRetention, allowInfinite: false);
@@ -54,6 +62,7 @@ public static class JanusPersistence
              akka.persistence.snapshot-store.sql.connection-string = {quoted}
              akka.persistence.query.journal.sql.connection-string = {quoted}
              {EndedSessionRetentionKey} = {(long)options.EndedSessionRetention.TotalMilliseconds}ms
+             {JournalNameKey} = {HoconString.Quote(JournalDatabase.For(options with { ConnectionString = connectionString }).Description)}
              """);
 
         var config = connection

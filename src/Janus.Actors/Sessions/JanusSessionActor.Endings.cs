@@ -105,7 +105,7 @@ internal sealed partial class JanusSessionActor
     {
         // The journal is down: the actor stops (Akka's rule for persistence failures) and its region
         // starts it again with backoff. Whoever waits for this write learns now, not after a timeout.
-        var failure = new JanusSessionUnavailableException(_key, Status, $"journal unavailable: {cause.Message}");
+        var failure = new JanusSessionUnavailableException(_key, Status, $"journal unavailable ({_options.Journal}): {cause.Message}");
         if (_creation is { } creation)
         {
             creation.ReplyTo.Tell(new Status.Failure(failure));

@@ -36,7 +36,7 @@ public sealed class JournalDiskFullSpecs : IAsyncLifetime
 
         var filler = _disk.Fill();
         var refused = await Assert.ThrowsAsync<JanusSessionUnavailableException>(() => app.Sessions.AttachAsync("call-1", "janus.plugin.echotest"));
-        Assert.Contains("journal unavailable", refused.Message);
+        Assert.Contains($"journal unavailable (SQLite journal {journal})", refused.Message); // names the file to free space under
         Assert.Contains("full", refused.Message); // SQLite's own words: database or disk is full
         // call-2 needs no journal write to talk to its plugin: it carries on.
         var echoed = await app.Sessions.SendAsync("call-2", echo, JsonDocument.Parse("""{"audio":true}""").RootElement);
