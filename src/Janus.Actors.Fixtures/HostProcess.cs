@@ -61,14 +61,17 @@ public sealed class HostProcess : IAsyncDisposable
     public int? ExitCode => _process.ExitCode;
 
     /// <summary>The host's Janus.Actors.Host.dll, built alongside the tests (same configuration).</summary>
-    public static string HostDllPath
+    public static string HostDllPath => BuiltDllPath("src/Janus.Actors.Host");
+
+    /// <summary>
+    /// The dll of a program of this repository (<paramref name="projectFolder"/>, e.g. <c>tests/Janus.Actors.Chaos</c>, whose
+    /// last segment names it), built alongside the tests (same configuration); throws when it is not built.
+    /// </summary>
+    public static string BuiltDllPath(string projectFolder)
     {
-        get
-        {
-            var configuration = typeof(HostProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
-            var path = Path.Combine(RepositoryRoot(), "src", "Janus.Actors.Host", "bin", configuration, "net10.0", "Janus.Actors.Host.dll");
-            return File.Exists(path) ? path : throw new FileNotFoundException($"The host is not built: {path}", path);
-        }
+        var configuration = typeof(HostProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+        var path = Path.Combine(RepositoryRoot(), projectFolder, "bin", configuration, "net10.0", $"{Path.GetFileName(projectFolder)}.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException($"{Path.GetFileName(projectFolder)} is not built: {path}", path);
     }
 
     /// <summary>The directory holding Janus.Actors.sln, found by walking up from the test binaries.</summary>

@@ -27,12 +27,15 @@ public sealed record ChaosOptions
                             1.1.2, or the one JANUS_ACTORS_JANUS_PREFIX names
           --report DIR      where report.txt, report.json and timeline.html go (default chaos-report/)
           --sessions N      sessions the workload keeps live (default 40)
+          --self-test       instead of faults, lose an acknowledged session from the journal behind the host's back:
+                            exit 0 only when the checker reports it (proof that the checker can fail)
         """;
 
     public double Minutes { get; init; } = 4;
     public int Seed { get; init; } = 1;
     public bool Standby { get; init; }
     public bool Cluster { get; init; }
+    public bool SelfTest { get; init; }
     public string JanusExecutable { get; init; } = JanusConfigFiles.Executable();
     public string? JanusLibraryFolder { get; init; }
     public string ReportFolder { get; init; } = "chaos-report";
@@ -53,6 +56,7 @@ public sealed record ChaosOptions
                 "--seed" => options with { Seed = int.TryParse(Value(), CultureInfo.InvariantCulture, out var s) ? s : throw new UsageException("--seed takes an integer") },
                 "--standby" => options with { Standby = true },
                 "--cluster" => options with { Cluster = true },
+                "--self-test" => options with { SelfTest = true },
                 "--janus-prefix" => Value() is var prefix
                     ? options with { JanusExecutable = Path.Combine(prefix, "bin", "janus"), JanusLibraryFolder = Path.Combine(prefix, "lib", "janus") }
                     : options,
@@ -64,6 +68,8 @@ public sealed record ChaosOptions
         }
         if (options.Standby && options.Cluster)
             throw new UsageException("--standby and --cluster are two topologies: choose one");
+        if (options.SelfTest && options.Cluster)
+            throw new UsageException("--self-test edits the SQLite journal: it runs without --cluster");
         if (!File.Exists(options.JanusExecutable))
             throw new UsageException($"{options.JanusExecutable}: no such Janus executable");
         return options;

@@ -12,7 +12,8 @@ public sealed record ChaosResult(
     IReadOnlyList<Checkpoint> Checkpoints,
     IReadOnlyList<Sample> Samples,
     IReadOnlyList<WitnessedEvent> Witnessed,
-    int WitnessMalformed);
+    int WitnessMalformed,
+    string? SelfTestKey);
 
 /// <summary>
 /// The soak: start the world, run the workload, and until the time is up inject an episode of faults, pause the
@@ -36,13 +37,23 @@ public sealed class ChaosRun(ChaosOptions options)
         var faults = new List<InjectedFault>();
         var start = DateTime.UtcNow;
         List<Sample> samples;
+        string? selfTestKey = null;
         try
         {
             await using (var timeline = new Timeline(world.Hosts))
             {
                 workload.Start();
                 await Task.Delay(TimeSpan.FromSeconds(5)); // the workload builds up before the first fault
-                var deadline = DateTime.UtcNow + options.Duration;
+                if (options.SelfTest)
+                {
+                    await workload.PauseAsync();
+                    var lost = await SelfTest.LoseAcknowledgedSessionAsync(world, workload.Ledger);
+                    Progress.Log($"self-test: {lost}'s journal rows deleted behind the host's back; the checker must report it");
+                    await checker.CheckAsync(1, await checker.SettleAsync(1, SettlePatience));
+                    selfTestKey = lost;
+                    workload.Resume();
+                }
+                var deadline = DateTime.UtcNow + (options.SelfTest ? TimeSpan.Zero : options.Duration);
                 for (var episode = 1; DateTime.UtcNow < deadline; episode++)
                 {
                     var planned = schedule.NextEpisode();
@@ -70,7 +81,7 @@ public sealed class ChaosRun(ChaosOptions options)
             world.KeepLogs(options.ReportFolder);
         }
         return new ChaosResult(options, start, DateTime.UtcNow, schedule.Kinds, faults, workload.Log.All, checker.Violations,
-            checker.Checkpoints, samples, [.. witness.Events], witness.Malformed);
+            checker.Checkpoints, samples, [.. witness.Events], witness.Malformed, selfTestKey);
     }
 
     /// <summary>

@@ -28,6 +28,9 @@ public sealed class ChaosWorld : IAsyncDisposable
         Api = new HostApi(hosts, TimeSpan.FromSeconds(15));
     }
 
+    /// <summary>The SQLite journal's file (not in a cluster).</summary>
+    public string? JournalPath { get; private init; }
+
     /// <summary>The cluster's journal (--cluster), or null.</summary>
     public PostgresServer? Postgres { get; }
 
@@ -79,12 +82,13 @@ public sealed class ChaosWorld : IAsyncDisposable
         }
         var disk = SmallDisk.CanMount ? await SmallDisk.MountAsync(64) : null;
         var ownedFolder = disk is null ? Directory.CreateTempSubdirectory("janus-chaos-journal-").FullName : null;
-        settings["Journal:ConnectionString"] = $"Data Source={Path.Combine(disk?.Folder ?? ownedFolder!, "journal.db")}";
+        var journalPath = Path.Combine(disk?.Folder ?? ownedFolder!, "journal.db");
+        settings["Journal:ConnectionString"] = $"Data Source={journalPath}";
         settings["Journal:Standby"] = options.Standby ? "true" : "false";
         var hosts = Enumerable.Range(0, options.Standby ? 2 : 1).Select(_ => new HostProcess(settings)).ToList();
         foreach (var host in hosts)
             await host.StartAsync();
-        return new ChaosWorld(servers, hosts, disk, ownedFolder);
+        return new ChaosWorld(servers, hosts, disk, ownedFolder) { JournalPath = journalPath };
     }
 
     /// <summary>Copies every host's log into <paramref name="folder"/> (host-N.log), for a person reading a violation.</summary>

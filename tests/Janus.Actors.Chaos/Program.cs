@@ -30,4 +30,12 @@ catch (Exception e)
 }
 Console.WriteLine();
 Console.WriteLine(ChaosReport.Write(result));
+if (result.SelfTestKey is { } key)
+{
+    var caught = SelfTest.Caught(result.Violations, key);
+    Console.WriteLine(caught
+        ? $"Self-test passed: the checker reported the session lost from the journal ({key}) under {SelfTest.Rule}"
+        : $"Self-test FAILED: the checker did not report {key}, whose journal rows were deleted");
+    return caught ? 0 : 1;
+}
 return result.Violations.Count == 0 ? 0 : 1;

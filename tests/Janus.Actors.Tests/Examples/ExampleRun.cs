@@ -1,5 +1,3 @@
-using System.Reflection;
-
 namespace Janus.Actors.Tests.Examples;
 
 /// <summary>
@@ -25,12 +23,7 @@ public sealed class ExampleRun
 
     public string Output => string.Join('\n', Lines);
 
-    public static string DllPath(string name)
-    {
-        var configuration = typeof(ExampleRun).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
-        var path = Path.Combine(HostProcess.RepositoryRoot(), "src", "Examples", name, "bin", configuration, "net10.0", $"{name}.dll");
-        return File.Exists(path) ? path : throw new FileNotFoundException($"The example is not built: {path}", path);
-    }
+    public static string DllPath(string name) => HostProcess.BuiltDllPath($"src/Examples/{name}");
 
     public static async Task<ExampleRun> RunAsync(string name, ITestOutputHelper output, TimeSpan timeout)
     {
