@@ -75,7 +75,7 @@ public static class TimelinePage
         for (var t = 0; t <= span; t += Math.Max(10, (int)(span / 12) / 10 * 10))
             svg.Append(Inv($"<text x='{Left + (Width - Left - 10) * t / span:0}' y='{y + 12}' font-size='10'>{t} s</text>"));
 
-        var legend = string.Join(" ", FaultColors.Select(c => $"<span style='color:{c.Value}'>■ {c.Key}</span>"))
+        var legend = string.Join(" ", FaultColors.Where(c => r.Kinds.Contains(c.Key)).Select(c => $"<span style='color:{c.Value}'>■ {c.Key}</span>"))
                      + " &nbsp; " + string.Join(" ", StateColors.Select(c => $"<span style='color:{c.Value}'>— {c.Key}</span>"));
         return $"""
             <!doctype html><html><head><meta charset="utf-8"><title>Janus.Actors chaos soak, seed {r.Options.Seed}</title>

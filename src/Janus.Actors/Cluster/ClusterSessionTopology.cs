@@ -17,12 +17,12 @@ namespace Janus.Actors.Cluster;
 /// subscriber keeps its stream when its session moves to another node; a list asks every node's registry; an up member is
 /// ready; a node that has handed its shards over while leaving refuses commands at once.
 /// </summary>
-internal sealed class ClusterSessionTopology(IActorContext registry, TimeSpan askTimeout) : ISessionTopology
+internal sealed class ClusterSessionTopology(IActorContext registry, TimeSpan askTimeout, NodeFencing fencing) : ISessionTopology
 {
     /// <summary>A cluster node's registry: sessions are sharded entities started by sharding, after this registry.</summary>
-    public static Props RegistryProps(JanusOptions options, JanusServers servers, IJanusServerSelector? selector = null) =>
+    public static Props RegistryProps(JanusOptions options, JanusServers servers, NodeFencing fencing, IJanusServerSelector? selector = null) =>
         Props.Create(() => new JanusSessionRegistry(options, servers, selector ?? new LeastLoadedServerSelector(), (context, _) =>
-            Start(context, options.AskTimeout), false));
+            Start(context, options.AskTimeout, fencing), false));
 
     /// <summary>Sharding's type name for sessions; the same on every node.</summary>
     public const string ShardTypeName = "janus-session";
@@ -63,9 +63,9 @@ internal sealed class ClusterSessionTopology(IActorContext registry, TimeSpan as
     public const string ServersTopic = "janus-servers";
 
     /// <summary>The topology of a registry, subscribed to the other nodes' news about the servers.</summary>
-    public static ClusterSessionTopology Start(IActorContext registry, TimeSpan askTimeout)
+    public static ClusterSessionTopology Start(IActorContext registry, TimeSpan askTimeout, NodeFencing fencing)
     {
-        var topology = new ClusterSessionTopology(registry, askTimeout);
+        var topology = new ClusterSessionTopology(registry, askTimeout, fencing);
         topology._mediator.Tell(new PubSub.Subscribe(ServersTopic, registry.Self));
         return topology;
     }
@@ -120,13 +120,12 @@ internal sealed class ClusterSessionTopology(IActorContext registry, TimeSpan as
             .ToList());
     }
 
-    /// <summary>An up member can be given sessions, and its API reaches every shard.</summary>
-    public string? NotReadyReason() =>
-        Akka.Cluster.Cluster.Get(_system).SelfMember.Status is var status && status == MemberStatus.Up
-            ? null
-            : $"this node is {status.ToString().ToLowerInvariant()} in the cluster, not up";
+    /// <summary>An up member that reaches a majority, and was not just paused, can be given sessions, and its API reaches every shard.</summary>
+    public string? NotReadyReason() => fencing.Refusal();
 
-    public string? Refusal() => _leaving ? "this node is leaving the cluster: ask another node" : null;
+    /// <summary>A node leaving, or fenced (<see cref="NodeFencing"/>), takes no command: ask another node.</summary>
+    public string? Refusal() =>
+        _leaving ? "this node is leaving the cluster: ask another node" : fencing.Refusal() is { } fenced ? $"{fenced}: ask another node" : null;
 
     /// <summary>The acknowledgement of the servers topic's subscription.</summary>
     public bool Receive(object message) => message is PubSub.SubscribeAck;

@@ -128,7 +128,9 @@ public static class JanusSessionsServiceCollectionExtensions
                     $"A cluster node's ActorSystem must be named '{JanusClusterOptions.SystemName}' (JanusClusterOptions.SystemName), not '{system.Name}': the seed addresses name it");
             janus = WithJournalSettings(janus, system);
             var servers = JanusServers.Start(system, janus);
-            var sessions = system.ActorOf(ClusterSessionTopology.RegistryProps(janus, servers, resolver.GetService<IJanusServerSelector>()),
+            var fencing = new NodeFencing(system);
+            servers.ClaimRefusal = fencing.Refusal;
+            var sessions = system.ActorOf(ClusterSessionTopology.RegistryProps(janus, servers, fencing, resolver.GetService<IJanusServerSelector>()),
                 JanusSessionRegistry.Name);
             ClusterSharding.Get(system).Start(
                 ClusterSessionTopology.ShardTypeName,

@@ -35,6 +35,12 @@ internal sealed class JanusServers
             return new JanusServerLink(server, serverOptions, home, rest);
         }));
 
+    /// <summary>
+    /// Why this node must not claim sessions in Janus now, or null: always null on a single node; a cluster node holds back
+    /// while its cluster may have given its sessions to others (<c>NodeFencing</c>, set once before any session starts).
+    /// </summary>
+    public Func<string?> ClaimRefusal { get; set; } = static () => null;
+
     /// <summary>The servers, in configuration order.</summary>
     public IEnumerable<JanusServerLink> All => _servers;
 

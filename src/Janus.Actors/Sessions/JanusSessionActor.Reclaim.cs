@@ -55,11 +55,21 @@ internal sealed partial class JanusSessionActor
     /// </summary>
     private void ClaimOnFreshTransport()
     {
+        if (_servers.ClaimRefusal() is { } refusal)
+        {
+            // A fenced cluster node (NodeFencing says why, once): claiming now could take the session from its new owner.
+            Log.Debug("Not claiming {SessionKey} now: {Reason}", _key, refusal);
+            Timers.StartSingleTimer(ConnectTimer, ConnectTransport.Instance, FencedClaimRetry);
+            return;
+        }
         if (_state.Transport != JanusTransportKind.Rest) SendClaim();
         else if (_claimed) ConfirmSession();
         else if (_state.Handles.Count > 0) Transport.Tell(new JanusTransportCommands.Drain(JanusId));
         else SendClaim(); // no handles, no events: nothing was queued
     }
+
+    /// <summary>How soon a fenced node looks again whether it may claim (it is usually downed and gone before).</summary>
+    private static readonly TimeSpan FencedClaimRetry = TimeSpan.FromSeconds(1);
 
     private void SendClaim() => Send(JanusRequests.Claim(NextTransaction(), JanusId),
         success: _ => OnClaimed(),
