@@ -19,7 +19,8 @@ Usage: ./build.sh <command> [arguments]
   build          dotnet build $SOLUTION -c Release
   test [args]    install missing test dependencies (Janus, PostgreSQL 15 binaries, docker-compose, and Janus $JANUS_LATEST
                  built from ../shared/janus/ once per machine), then dotnet test $SOLUTION -c Release; with no args
-                 also the version subset against Janus $JANUS_LATEST and a short chaos soak against each Janus;
+                 also the version subset against Janus $JANUS_LATEST and short chaos soaks (one host against
+                 Janus 1.1.2, a cluster against $JANUS_LATEST);
                  with args, dotnet test with them alone. TRX, chaos reports and hang dumps in $RESULTS/
   bench [args]   dotnet run -c Release --project tests/Janus.Actors.Benchmarks -- [args]
   chaos [args]   the seeded fault soak (tests/Janus.Actors.Chaos): two Janus servers, the host (and with --standby a
@@ -164,7 +165,8 @@ readonly VERSION_SUBSET="FullyQualifiedName~HostCrashSpecs|FullyQualifiedName~Re
 |FullyQualifiedName~RestartNewsSpecs|FullyQualifiedName~PlacementSpecs|FullyQualifiedName~TypedPluginSpecs\
 |FullyQualifiedName~HandleResyncSpecs"
 
-# The short seeded chaos soak CI runs against each Janus: fixed seed, a violation fails the run.
+# The short seeded chaos soaks CI runs, fixed seed, a violation fails the run: one host on SQLite against Debian's Janus,
+# three cluster nodes on PostgreSQL against the newest.
 readonly CHAOS_SEED=1 CHAOS_MINUTES=1.5
 
 # With no arguments: every spec against Debian's Janus 1.1.2, then the version subset against the newest release, then
@@ -191,7 +193,7 @@ run_tests() {
             --blame-hang-timeout 10m \
             --filter "$VERSION_SUBSET" || status=$?
         run_chaos "Janus 1.1.2" "$RESULTS/chaos-janus-1.1.2" || status=$?
-        run_chaos "Janus $JANUS_LATEST" "$RESULTS/chaos-janus-$JANUS_LATEST" --janus-prefix "$latest" || status=$?
+        run_chaos "Janus $JANUS_LATEST, cluster" "$RESULTS/chaos-janus-$JANUS_LATEST-cluster" --cluster --janus-prefix "$latest" || status=$?
     fi
     print_test_summary
     [[ $# -gt 0 ]] || grep -h "^Chaos: " "$RESULTS"/chaos-*/outcome.txt 2>/dev/null || true
