@@ -23,7 +23,7 @@ public static class ChaosReport
         s.AppendLine(Inv($"Chaos soak — {r.Options}; ran {minutes:0.0} min, load now {ProcessReadings.Load():0.0}"));
         s.AppendLine(Inv($"Faults: {r.Faults.Count} in {r.Faults.Select(f => f.Episode).Distinct().Count()} episodes"));
         foreach (var kind in r.Kinds)
-            s.AppendLine(Inv($"  {kind,-14} {r.Faults.Count(f => f.Fault.Kind == kind),5}"));
+            s.AppendLine(Inv($"  {kind,-16} {r.Faults.Count(f => f.Fault.Kind == kind),5}"));
         s.AppendLine("Operations        attempted  acknowledged  failed   p50 ms   p99 ms");
         foreach (var group in r.Operations.GroupBy(o => o.Kind).OrderBy(g => g.Key, StringComparer.Ordinal))
         {

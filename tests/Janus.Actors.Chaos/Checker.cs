@@ -23,7 +23,9 @@ public sealed record Checkpoint(DateTime At, int Episode, TimeSpan? Settled, int
 /// <item><c>settles</c>: once the faults are over, the host is ready with nothing creating or reclaiming within 120 s.</item>
 /// <item><c>readiness-says-so</c> (checked by the fault itself): while PostgreSQL is down, a node's <c>/readyz</c> says
 /// the journal is unavailable.</item>
-/// <item><c>levels-return</c>: open files come back to their level (with the REST sessions' long polls) after each fault.</item>
+/// <item><c>levels-return</c>: open files come back to their level (with the REST sessions' long polls) after each fault,
+/// and memory stays within twice its first level and 128 MiB (a leak per fault or per operation outgrows it in a soak;
+/// the garbage collector's own sizing does not).</item>
 /// </list>
 /// </summary>
 public sealed class Checker(ChaosWorld world, JanusWitness witness, Ledger ledger)
@@ -53,6 +55,8 @@ public sealed class Checker(ChaosWorld world, JanusWitness witness, Ledger ledge
     private readonly List<Violation> _violations = [];
     private readonly List<Checkpoint> _checkpoints = [];
     private int? _baseOpenFiles;
+    private double? _baseMiB;
+    private bool _memoryReported;
 
     public IReadOnlyList<Violation> Violations => _violations;
 
@@ -298,9 +302,18 @@ public sealed class Checker(ChaosWorld world, JanusWitness witness, Ledger ledge
     {
         var live = sessions.Where(s => s.IsLive).ToList();
         var rest = live.Count(s => ledger.IsRest(s.Key));
-        var holder = world.Hosts.FirstOrDefault(h => h.ProcessId is not null);
-        var files = world.Hosts.Where(h => h.ProcessId is not null).Select(h => ProcessReadings.OpenFiles(h.ProcessId!.Value)).Max();
-        var memory = holder?.ProcessId is { } pid ? ProcessReadings.ResidentMiB(pid) : null;
+        var running = world.Hosts.Where(h => h.ProcessId is not null).Select(h => h.ProcessId!.Value).ToList();
+        var files = running.Select(ProcessReadings.OpenFiles).Max();
+        var memory = running.Select(ProcessReadings.ResidentMiB).Max();
+        if (memory is { } mib)
+        {
+            _baseMiB ??= mib;
+            if (mib > 2 * _baseMiB + 128 && !_memoryReported)
+            {
+                _memoryReported = true;
+                Add(episode, "levels-return", $"a host holds {mib:0} MiB; its first level was {_baseMiB:0} MiB");
+            }
+        }
         if (files is { } now)
         {
             _baseOpenFiles ??= now - rest;
