@@ -48,7 +48,7 @@ public sealed class HostApi(IReadOnlyList<HostProcess> hosts, TimeSpan timeout)
         for (var tried = 0; tried < hosts.Count; tried++)
         {
             var index = (first + tried) % hosts.Count;
-            answer = await SendToAsync(hosts[index], method, path, body);
+            answer = await SendToAsync(hosts[index], method, path, body, timeout);
             var elsewhere = answer.Failure is "refused" || (answer.Is(HttpStatusCode.ServiceUnavailable) && answer.Body.Contains("standby", StringComparison.OrdinalIgnoreCase));
             if (!elsewhere)
             {
@@ -59,7 +59,11 @@ public sealed class HostApi(IReadOnlyList<HostProcess> hosts, TimeSpan timeout)
         return answer;
     }
 
-    private async Task<ApiAnswer> SendToAsync(HostProcess host, HttpMethod method, string path, object? body)
+    /// <summary><c>GET</c> of one host, whichever holds the journal (e.g. its <c>/readyz</c>).</summary>
+    public static Task<ApiAnswer> GetFromAsync(HostProcess host, string path, TimeSpan timeout) =>
+        SendToAsync(host, HttpMethod.Get, path, null, timeout);
+
+    private static async Task<ApiAnswer> SendToAsync(HostProcess host, HttpMethod method, string path, object? body, TimeSpan timeout)
     {
         using var request = new HttpRequestMessage(method, new Uri(host.BaseAddress, path));
         if (host.ApiToken is { } token) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);

@@ -56,14 +56,6 @@ public sealed class Workload(HostApi api, int liveTarget, int seed)
         await Task.WhenAll(_workers);
     }
 
-    /// <summary>Destroys every session the workload still has (the end of the run: resources must come back).</summary>
-    public async Task DestroyAllAsync()
-    {
-        foreach (var key in Ledger.Live)
-            await DoAsync("destroy", key, () => api.DeleteAsync($"v1/sessions/{key}"), HttpStatusCode.NoContent,
-                _ => Ledger.Destroyed(key), attempt: () => Ledger.DestroyAttempted(key));
-    }
-
     private async Task RunAsync(int worker, Random random)
     {
         var mine = new List<string>();
