@@ -144,18 +144,26 @@ print_test_summary() {
     print_failed_tests "${trx[@]}"
 }
 
-# The failed tests by name, each with the first lines of its message, last in the log: a CI log is often read by its end.
+# The failed tests by name, each with the first lines of its message and its last ones (where a demo or a log tail says
+# what went wrong), last in the log: a CI log is often read by its end.
 print_failed_tests() {
     awk '
+        function flush(  i, from) {
+            for (i = 1; i <= n && i <= 3; i++) print "    " text[i]
+            from = n - 14 > 3 ? n - 14 : 4
+            if (from > 4) print "    [... " from - 4 " lines ...]"
+            for (i = from; i <= n; i++) print "    " text[i]
+            n = 0
+        }
         /<UnitTestResult / && /outcome="(Failed|Error|Timeout|Aborted)"/ {
             match($0, /testName="[^"]*"/); name = substr($0, RSTART + 10, RLENGTH - 11)
-            print "Failed: " name; failed = 1; lines = 0; next
+            print "Failed: " name; failed = 1; n = 0; next
         }
-        /<\/UnitTestResult>/ { failed = 0; inmessage = 0 }
+        /<\/UnitTestResult>/ { if (inmessage) flush(); failed = 0; inmessage = 0 }
         failed && /<Message>/ { inmessage = 1; sub(/.*<Message>/, "") }
-        failed && inmessage && lines < 6 {
-            done = sub(/<\/Message>.*/, ""); print "    " $0; lines++
-            if (done) inmessage = 0
+        failed && inmessage {
+            done = sub(/<\/Message>.*/, ""); text[++n] = $0
+            if (done) { inmessage = 0; flush() }
         }' "$@" | sed 's/&quot;/"/g; s/&lt;/</g; s/&gt;/>/g; s/&amp;/\&/g; s/&#xD;//g; s/&#xA;//g'
 }
 
