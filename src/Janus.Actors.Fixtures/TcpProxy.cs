@@ -9,20 +9,26 @@ namespace Janus.Actors.Fixtures;
 /// keeps running: <see cref="Cut"/> drops every open connection (the library sees its socket die),
 /// <see cref="Pause"/> also refuses new ones (Janus is unreachable) until <see cref="Resume"/>, <see cref="Blackhole"/>
 /// keeps every connection open but carries nothing either way (a partition TCP cannot see) and <see cref="Delay"/> adds
-/// latency to every chunk relayed.
+/// latency to every chunk relayed. A watch, when given, sees each connection's client bytes as they are read (before any
+/// hold or delay): what a test needs to tell which process sent what.
 /// </summary>
 public sealed class TcpProxy : IAsyncDisposable
 {
     private readonly int _targetPort;
+    private readonly Func<IPEndPoint, IPEndPoint, Action<ReadOnlyMemory<byte>>>? _watch;
     private readonly ConcurrentDictionary<TcpClient, TcpClient> _links = new();
     private TcpListener? _listener;
     private CancellationTokenSource _accepting = new();
     private volatile TaskCompletionSource _flowing = Flowing();
     private TimeSpan _delay;
 
-    public TcpProxy(int targetPort)
+    /// <param name="targetPort">Janus's port on loopback.</param>
+    /// <param name="watch">Called as a connection is accepted, with its two ends (the client's, the proxy's); what it returns
+    /// is given every chunk that client sends, in order.</param>
+    public TcpProxy(int targetPort, Func<IPEndPoint, IPEndPoint, Action<ReadOnlyMemory<byte>>>? watch = null)
     {
         _targetPort = targetPort;
+        _watch = watch;
         _listener = new TcpListener(IPAddress.Loopback, 0);
         _listener.Start();
         Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
@@ -128,11 +134,12 @@ public sealed class TcpProxy : IAsyncDisposable
         var upstream = new TcpClient();
         try
         {
+            var watcher = _watch?.Invoke((IPEndPoint)client.Client.RemoteEndPoint!, (IPEndPoint)client.Client.LocalEndPoint!);
             await upstream.ConnectAsync(IPAddress.Loopback, _targetPort);
             _links[client] = upstream;
             var clientStream = client.GetStream();
             var upstreamStream = upstream.GetStream();
-            await Task.WhenAny(PumpAsync(clientStream, upstreamStream), PumpAsync(upstreamStream, clientStream));
+            await Task.WhenAny(PumpAsync(clientStream, upstreamStream, watcher), PumpAsync(upstreamStream, clientStream, null));
         }
         catch (Exception)
         {
@@ -147,12 +154,13 @@ public sealed class TcpProxy : IAsyncDisposable
     }
 
     /// <summary>Copies one direction chunk by chunk, holding each chunk while blackholed and for the delay.</summary>
-    private async Task PumpAsync(NetworkStream from, NetworkStream to)
+    private async Task PumpAsync(NetworkStream from, NetworkStream to, Action<ReadOnlyMemory<byte>>? watcher)
     {
         var buffer = new byte[16 * 1024];
         int read;
         while ((read = await from.ReadAsync(buffer)) > 0)
         {
+            watcher?.Invoke(buffer.AsMemory(0, read));
             await _flowing.Task;
             if (_delay is { Ticks: > 0 } delay) await Task.Delay(delay);
             await to.WriteAsync(buffer.AsMemory(0, read));

@@ -38,6 +38,9 @@ public static class ChaosReport
         s.AppendLine(Inv($"Witness (Janus's event handler): {r.Witnessed.Count} session events — ") +
                      string.Join(", ", r.Witnessed.GroupBy(e => e.Name).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Count()}")) +
                      Inv($"; unreadable posts {r.WitnessMalformed}"));
+        s.AppendLine(Inv($"Wire (what the hosts sent Janus, read off the proxies): {r.WireVerbs.Values.Sum()} requests — ") +
+                     string.Join(", ", r.WireVerbs.OrderByDescending(v => v.Value).Select(v => $"{v.Key} {v.Value}")) +
+                     Inv($"; not traced to a host {r.WireUnattributed}"));
         if (r.Checkpoints.Count > 0)
         {
             var first = r.Checkpoints[0];
@@ -49,7 +52,7 @@ public static class ChaosReport
         foreach (var v in r.Violations)
             s.AppendLine(Inv($"  +{(v.At - r.Start).TotalSeconds:0}s episode {v.Episode} [{v.Rule}] {v.Detail}"));
         if (r.Violations.Count > 0)
-            s.AppendLine(Inv($"Reproduce: ./build.sh chaos --seed {r.Options.Seed} --minutes {r.Options.Minutes}{(r.Options.Standby ? " --standby" : "")}"));
+            s.AppendLine(Inv($"Reproduce: ./build.sh chaos --seed {r.Options.Seed} --minutes {r.Options.Minutes}{(r.Options.Standby ? " --standby" : "")}{(r.Options.Cluster ? " --cluster" : "")}"));
         s.AppendLine($"Report: {Path.GetFullPath(r.Options.ReportFolder)} (report.txt, report.json, timeline.html, host and Janus logs)");
         return s.ToString();
     }

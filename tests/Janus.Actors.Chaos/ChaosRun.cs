@@ -13,6 +13,8 @@ public sealed record ChaosResult(
     IReadOnlyList<Sample> Samples,
     IReadOnlyList<WitnessedEvent> Witnessed,
     int WitnessMalformed,
+    IReadOnlyDictionary<string, int> WireVerbs,
+    int WireUnattributed,
     string? SelfTestKey);
 
 /// <summary>
@@ -27,13 +29,14 @@ public sealed class ChaosRun(ChaosOptions options)
     public async Task<ChaosResult> RunAsync()
     {
         await using var witness = new JanusWitness();
-        await using var world = await ChaosWorld.StartAsync(options, witness);
+        var wire = new WireWitness();
+        await using var world = await ChaosWorld.StartAsync(options, witness, wire);
         Progress.Log($"started: {string.Join(", ", world.Servers.Select(s => $"{s.Name} (Janus pid {s.Janus.ProcessId})"))}, " +
                      $"{options.Topology}" + (world.IsCluster ? "" : world.Disk is null ? ", the journal in a temp folder (not root: no journal-full faults)" : ", the journal on its own 64 MiB tmpfs"));
         var workload = new Workload(world.Api, options.Sessions, options.Seed);
         var schedule = new FaultSchedule(options.Seed, world.Hosts.Count, world.Servers.Count, world.Disk is not null, world.Postgres is not null);
         var injector = new FaultInjector(world);
-        var checker = new Checker(world, witness, workload.Ledger);
+        var checker = new Checker(world, witness, wire, workload.Ledger);
         var faults = new List<InjectedFault>();
         var start = DateTime.UtcNow;
         List<Sample> samples;
@@ -50,6 +53,11 @@ public sealed class ChaosRun(ChaosOptions options)
                     var lost = await SelfTest.LoseAcknowledgedSessionAsync(world, workload.Ledger);
                     Progress.Log($"self-test: {lost}'s journal rows deleted behind the host's back; the checker must report it");
                     await checker.CheckAsync(1, await checker.SettleAsync(1, SettlePatience));
+                    workload.Resume();
+                    await SelfTest.RunTwinOnRestoredJournalAsync(world, wire);
+                    Progress.Log("self-test: a second host ran on a restored copy of the journal beside the first; the checker must report it");
+                    await workload.PauseAsync();
+                    await checker.CheckAsync(2, await checker.SettleAsync(2, SettlePatience));
                     selfTestKey = lost;
                     workload.Resume();
                 }
@@ -81,7 +89,7 @@ public sealed class ChaosRun(ChaosOptions options)
             world.KeepLogs(options.ReportFolder);
         }
         return new ChaosResult(options, start, DateTime.UtcNow, schedule.Kinds, faults, workload.Log.All, checker.Violations,
-            checker.Checkpoints, samples, [.. witness.Events], witness.Malformed, selfTestKey);
+            checker.Checkpoints, samples, [.. witness.Events], witness.Malformed, wire.Verbs, wire.Unattributed, selfTestKey);
     }
 
     /// <summary>

@@ -2,7 +2,8 @@ namespace Janus.Actors.Chaos;
 
 /// <summary>
 /// One Janus of the soak: the real server, the TCP proxies in front of its WebSocket and REST transports (the link the
-/// faults cut, blackhole and delay) and its Admin API, reached directly — the witness's line never breaks. Remembers
+/// faults cut, blackhole and delay; the wire witness reads what the hosts send through them) and its Admin API, reached
+/// directly — the witness's line never breaks. Remembers
 /// when it was restarted: a restart is Janus's own word that every session it held is gone.
 /// </summary>
 public sealed class ChaosServer : IAsyncDisposable
@@ -10,12 +11,12 @@ public sealed class ChaosServer : IAsyncDisposable
     private readonly List<DateTime> _starts = [];
     private readonly JanusAdminClient _admin;
 
-    public ChaosServer(string name, JanusServerOptions options)
+    public ChaosServer(string name, JanusServerOptions options, WireWitness wire)
     {
         Name = name;
         Janus = new JanusServer(options);
-        WebSocketLink = new TcpProxy(Janus.Ports.WebSocket);
-        RestLink = new TcpProxy(Janus.Ports.Http);
+        WebSocketLink = new TcpProxy(Janus.Ports.WebSocket, (client, proxy) => wire.Watch(name, client, proxy));
+        RestLink = new TcpProxy(Janus.Ports.Http, (client, proxy) => wire.Watch(name, client, proxy));
         _admin = Janus.CreateAdminClient();
     }
 

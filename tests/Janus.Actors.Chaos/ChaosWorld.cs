@@ -28,6 +28,9 @@ public sealed class ChaosWorld : IAsyncDisposable
         Api = new HostApi(hosts, TimeSpan.FromSeconds(15));
     }
 
+    /// <summary>The settings every host was started with (not in a cluster).</summary>
+    public IReadOnlyDictionary<string, string?> HostSettings { get; private init; } = new Dictionary<string, string?>();
+
     /// <summary>The SQLite journal's file (not in a cluster).</summary>
     public string? JournalPath { get; private init; }
 
@@ -52,7 +55,7 @@ public sealed class ChaosWorld : IAsyncDisposable
 
     public HostApi Api { get; }
 
-    public static async Task<ChaosWorld> StartAsync(ChaosOptions options, JanusWitness witness)
+    public static async Task<ChaosWorld> StartAsync(ChaosOptions options, JanusWitness witness, WireWitness wire)
     {
         var servers = new List<ChaosServer>();
         for (var i = 0; i < 2; i++)
@@ -67,7 +70,7 @@ public sealed class ChaosWorld : IAsyncDisposable
                 JanusExecutable = options.JanusExecutable,
             };
             if (options.JanusLibraryFolder is { } library) janus = janus with { JanusLibraryFolder = library };
-            var server = new ChaosServer(name, janus);
+            var server = new ChaosServer(name, janus, wire);
             servers.Add(server);
             await server.StartAsync();
         }
@@ -78,6 +81,7 @@ public sealed class ChaosWorld : IAsyncDisposable
         {
             var postgres = await PostgresServer.StartAsync();
             var cluster = await ClusterOfHosts.StartOverAsync(3, settings, postgres, Progress.Log);
+            wire.Hosts = [.. cluster.Nodes.Select(node => node.Host)];
             return new ChaosWorld(servers, [.. cluster.Nodes.Select(node => node.Host)], null, null, postgres, cluster);
         }
         var disk = SmallDisk.CanMount ? await SmallDisk.MountAsync(64) : null;
@@ -86,9 +90,10 @@ public sealed class ChaosWorld : IAsyncDisposable
         settings["Journal:ConnectionString"] = $"Data Source={journalPath}";
         settings["Journal:Standby"] = options.Standby ? "true" : "false";
         var hosts = Enumerable.Range(0, options.Standby ? 2 : 1).Select(_ => new HostProcess(settings)).ToList();
+        wire.Hosts = hosts;
         foreach (var host in hosts)
             await host.StartAsync();
-        return new ChaosWorld(servers, hosts, disk, ownedFolder) { JournalPath = journalPath };
+        return new ChaosWorld(servers, hosts, disk, ownedFolder) { JournalPath = journalPath, HostSettings = settings };
     }
 
     /// <summary>Copies every host's log into <paramref name="folder"/> (host-N.log), for a person reading a violation.</summary>

@@ -20,6 +20,8 @@ public sealed record Checkpoint(DateTime At, int Episode, TimeSpan? Settled, int
 /// the journal's write) gets no handle and is gone within Janus's timeout.</item>
 /// <item><c>one-holder</c>: exactly one host is ready (holds the journal) at a time; in a cluster, every active session is
 /// hosted by a node that runs.</item>
+/// <item><c>one-claimer</c> (<see cref="WireWitness"/>): a Janus session is used only by the process that claimed it last,
+/// while that process runs.</item>
 /// <item><c>settles</c>: once the faults are over, the host is ready with nothing creating or reclaiming within 120 s.</item>
 /// <item><c>readiness-says-so</c> (checked by the fault itself): while PostgreSQL is down, a node's <c>/readyz</c> says
 /// the journal is unavailable.</item>
@@ -28,7 +30,7 @@ public sealed record Checkpoint(DateTime At, int Episode, TimeSpan? Settled, int
 /// the garbage collector's own sizing does not).</item>
 /// </list>
 /// </summary>
-public sealed class Checker(ChaosWorld world, JanusWitness witness, Ledger ledger)
+public sealed class Checker(ChaosWorld world, JanusWitness witness, WireWitness wire, Ledger ledger)
 {
     /// <summary>How long a session the host does not have may live in Janus: its timeout, the watchdog's lateness and a margin.</summary>
     private static readonly TimeSpan OrphanLifetime = TimeSpan.FromSeconds(ChaosWorld.JanusTimeoutSeconds + 25);
@@ -157,6 +159,8 @@ public sealed class Checker(ChaosWorld world, JanusWitness witness, Ledger ledge
         CheckDurable(episode, sessions);
         CheckOrphans(episode, sessions.Values, janus);
         await CheckOneHolderAsync(episode);
+        foreach (var intrusion in wire.TakeIntrusions())
+            Add(episode, "one-claimer", intrusion);
         CheckOneNode(episode, sessions.Values);
         Record(episode, settled, sessions.Values);
     }

@@ -34,8 +34,8 @@ if (result.SelfTestKey is { } key)
 {
     var caught = SelfTest.Caught(result.Violations, key);
     Console.WriteLine(caught
-        ? $"Self-test passed: the checker reported the session lost from the journal ({key}) under {SelfTest.Rule}"
-        : $"Self-test FAILED: the checker did not report {key}, whose journal rows were deleted");
+        ? $"Self-test passed: the checker reported the session lost from the journal ({key}) under {SelfTest.LostRule} and the twin host under {SelfTest.TwinRule}"
+        : $"Self-test FAILED: the checker did not report both {key}, whose journal rows were deleted ({SelfTest.LostRule}), and the twin host ({SelfTest.TwinRule})");
     return caught ? 0 : 1;
 }
 return result.Violations.Count == 0 ? 0 : 1;
