@@ -36,8 +36,9 @@ internal sealed class JanusServers
         }));
 
     /// <summary>
-    /// Why this node must not claim sessions in Janus now, or null: always null on a single node; a cluster node holds back
-    /// while its cluster may have given its sessions to others (<c>NodeFencing</c>, set once before any session starts).
+    /// Why this node must not claim sessions in Janus now, nor long-poll their events (a REST session's hold on them: Janus
+    /// gives its events to whichever poll is out), or null: always null on a single node; a cluster node holds back while
+    /// its cluster may have given its sessions to others (<c>NodeFencing</c>, set once before any session starts).
     /// </summary>
     public Func<string?> ClaimRefusal { get; set; } = static () => null;
 
@@ -62,9 +63,12 @@ internal sealed class JanusServers
 /// <param name="Rest">This node's connections to the server's HTTP transport; null when it has no REST URL.</param>
 internal sealed record JanusServerLink(JanusServerSettings Settings, JanusOptions Options, IActorRef Home, JanusRestConnections? Rest = null)
 {
-    /// <summary>Props of a REST session's transport child; throws when the server has no REST URL.</summary>
-    public Props RestProps() => RestTransportActor.Props(Options,
-        Rest ?? throw new InvalidOperationException($"JanusOptions.RestUrl is not set for Janus server '{Settings.Name}': REST sessions need it"));
+    /// <summary>
+    /// Props of a REST session's transport child, which long-polls only while <paramref name="refusal"/> says nothing
+    /// (<see cref="JanusServers.ClaimRefusal"/>); throws when the server has no REST URL.
+    /// </summary>
+    public Props RestProps(Func<string?> refusal) => RestTransportActor.Props(Options,
+        Rest ?? throw new InvalidOperationException($"JanusOptions.RestUrl is not set for Janus server '{Settings.Name}': REST sessions need it"), refusal);
 
     /// <summary>Whether <paramref name="sender"/> is one of the server's shared connections (they live under its home's pool).</summary>
     public bool IsConnection(IActorRef sender) => sender.Path.Parent is { } pool && (pool.Equals(Home.Path) || Home.Path.Equals(pool.Parent));

@@ -19,7 +19,7 @@ internal sealed partial class JanusSessionActor
         _connecting = true;
         if (_state.Transport == JanusTransportKind.Rest)
         {
-            _rest ??= Context.ActorOf(Server.RestProps(), $"transport-{++_restLinks}");
+            _rest ??= Context.ActorOf(Server.RestProps(_servers.ClaimRefusal), $"transport-{++_restLinks}");
             _rest.Tell(JanusTransportCommands.Connect.Instance);
             return;
         }

@@ -14,17 +14,23 @@ namespace Janus.Actors.Transports;
 /// stays. <see cref="StartPolling"/> long-polls the session's events on the poll lane and forwards them in Janus's order
 /// (keepalives dropped) until <see cref="StopPolling"/>; a poll that fails is sent again after a backoff, and one that finds
 /// no session ends the loop with <see cref="SessionGone"/>. A long poll is never cancelled: whatever it brings, whenever it
-/// comes back, is forwarded (see <see cref="JanusRestConnections"/>).
+/// comes back, is forwarded (see <see cref="JanusRestConnections"/>). While the node must not claim sessions (a fenced
+/// cluster node) no poll is sent: Janus gives a session's events to whichever poll is out, and the session may have a new
+/// owner — found by the chaos soak's wire witness, a node woken from a 39 s freeze long-polled its re-homed sessions.
 /// </summary>
 internal sealed class RestTransportActor : ReceiveActor, IWithTimers
 {
     private const string RetryPollTimer = "retry-poll";
     private const string DrainWindowTimer = "drain-window";
 
+    /// <summary>How soon a fenced node looks again whether it may poll (it is usually downed and gone before).</summary>
+    private static readonly TimeSpan FencedPollRetry = TimeSpan.FromSeconds(1);
+
     private readonly JanusRestClient _janus;
     private readonly JanusRestConnections _connections;
     private readonly JanusOptions _options;
     private readonly ReclaimBackoff _backoff;
+    private readonly Func<string?> _refusal;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     // Tags this incarnation's HTTP calls: after a restart (same ActorRef) what the previous one's calls bring is ignored.
@@ -33,12 +39,14 @@ internal sealed class RestTransportActor : ReceiveActor, IWithTimers
     private bool _loopPollOut; // the loop's long poll is out
     private int _pollFailures;
     private bool _deadPollAssumed;
+    private bool _heldBack; // the loop's poll waits for the node to be allowed to act
     private DrainRun? _draining; // the drain whose Drained has not been said yet
 
-    public RestTransportActor(JanusOptions options, JanusRestConnections connections)
+    public RestTransportActor(JanusOptions options, JanusRestConnections connections, Func<string?> refusal)
     {
         _options = options;
         _connections = connections;
+        _refusal = refusal;
         _janus = new JanusRestClient(options, connections, _log);
         _backoff = new ReclaimBackoff(options.MinReclaimBackoff, options.MaxReclaimBackoff);
         Receive<Connect>(_ => OnConnect());
@@ -48,11 +56,14 @@ internal sealed class RestTransportActor : ReceiveActor, IWithTimers
         IgnoreStaleReports();
     }
 
-    /// <summary>Props for a REST transport; throws at once when <see cref="JanusOptions.RestUrl"/> is missing.</summary>
-    public static Props Props(JanusOptions options, JanusRestConnections connections)
+    /// <summary>
+    /// Props for a REST transport that long-polls only while <paramref name="refusal"/> says nothing; throws at once when
+    /// <see cref="JanusOptions.RestUrl"/> is missing.
+    /// </summary>
+    public static Props Props(JanusOptions options, JanusRestConnections connections, Func<string?> refusal)
     {
         options.UrlFor(JanusTransportKind.Rest);
-        return Akka.Actor.Props.Create(() => new RestTransportActor(options, connections));
+        return Akka.Actor.Props.Create(() => new RestTransportActor(options, connections, refusal));
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -122,6 +133,14 @@ internal sealed class RestTransportActor : ReceiveActor, IWithTimers
     private void PollIfWanted()
     {
         if (_polling is not { } id || _loopPollOut) return;
+        if (_refusal() is { } refusal)
+        {
+            if (!_heldBack) _log.Debug("Long poll of Janus session {0} held back: {1}", id, refusal);
+            _heldBack = true;
+            Timers.StartSingleTimer(RetryPollTimer, RetryPoll.Instance, FencedPollRetry);
+            return;
+        }
+        _heldBack = false;
         _loopPollOut = true;
         Poll(id, drain: null);
     }

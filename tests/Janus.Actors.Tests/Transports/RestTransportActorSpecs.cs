@@ -10,6 +10,7 @@ namespace Janus.Actors.Tests.Transports;
 public sealed class RestTransportActorSpecs(ITestOutputHelper output) : TransportSpec(output)
 {
     private readonly FakeJanusHttpServer _janus = new();
+    private volatile string? _refusal; // what a fenced node's JanusServers.ClaimRefusal says
 
     [Fact]
     public async Task Connects_at_once()
@@ -66,6 +67,20 @@ public sealed class RestTransportActorSpecs(ITestOutputHelper output) : Transpor
 
         transport.Tell(new StartPolling(5));
         Assert.EndsWith("&apisecret=s%20e%2Fcret&token=tok", (await _janus.NextRequestAsync()).PathAndQuery);
+    }
+
+    [Fact]
+    public async Task A_node_that_must_hold_back_sends_no_long_poll_until_it_may()
+    {
+        _refusal = "this node was paused for 39.0 s: the cluster may have given its sessions to other nodes";
+        var transport = await ConnectAsync();
+
+        transport.Tell(new StartPolling(5));
+
+        Assert.True(await _janus.StaysQuietAsync(TimeSpan.FromMilliseconds(1500))); // a poll would take the new owner's events
+        _refusal = null;
+        var poll = await _janus.NextRequestAsync();
+        Assert.Equal(("GET", "/janus/5"), (poll.Method, poll.PathAndQuery.Split('?')[0]));
     }
 
     [Fact]
@@ -303,7 +318,7 @@ public sealed class RestTransportActorSpecs(ITestOutputHelper output) : Transpor
     public async Task Every_REST_session_of_a_server_hears_once_that_it_is_unreachable_and_again_after_it_answered()
     {
         var first = await ConnectAsync();
-        var second = StartTransport(RestTransportActor.Props(Options(), _connections!));
+        var second = StartTransport(RestTransportActor.Props(Options(), _connections!, () => _refusal));
         second.Tell(Connect.Instance);
         await ExpectMsgAsync<Connected>();
 
@@ -447,7 +462,7 @@ public sealed class RestTransportActorSpecs(ITestOutputHelper output) : Transpor
     {
         options ??= Options();
         _connections = new JanusRestConnections(JanusServerSettings.DefaultName, restConnectionLimit, options.RestRequestConnections, Sys.Log);
-        return RestTransportActor.Props(options, _connections);
+        return RestTransportActor.Props(options, _connections, () => _refusal);
     }
 
     private async Task<IActorRef> ConnectAsync(JanusOptions? options = null, int restConnectionLimit = JanusServerSettings.DefaultRestConnectionLimit)
