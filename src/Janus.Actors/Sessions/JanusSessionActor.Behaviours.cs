@@ -202,6 +202,9 @@ internal sealed partial class JanusSessionActor
             case RequestTimedOut timedOut:
                 OnRequestTimedOut(timedOut);
                 return true;
+            case RequestHeldBack held:
+                FailUnanswered(held.Transaction, held.Reason);
+                return true;
             case CreateSession:
                 Sender.Tell(new Status.Failure(new JanusSessionExistsException(_key)));
                 return true;

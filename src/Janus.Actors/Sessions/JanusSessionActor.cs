@@ -83,6 +83,9 @@ internal sealed partial class JanusSessionActor : PersistentActor, IWithTimers
 
     private sealed record RequestTimedOut(string Transaction) : INoSerializationVerificationNeeded;
 
+    /// <summary>A request this node must not send now (<see cref="HeldBack"/>): it fails as unanswered.</summary>
+    private sealed record RequestHeldBack(string Transaction, string Reason) : INoSerializationVerificationNeeded;
+
     private sealed record TransportFailed(IActorRef Transport, Exception Cause) : INoSerializationVerificationNeeded;
 
     private const string KeepAliveTimer = "keepalive";

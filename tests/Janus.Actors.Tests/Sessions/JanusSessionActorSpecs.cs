@@ -54,6 +54,7 @@ public sealed class JanusSessionActorSpecs : TestKit
     }
 
     private IActorRef _lastTransport = ActorRefs.Nobody;
+    private volatile string? _refusal; // what a fenced cluster node's JanusServers.ClaimRefusal says
 
     private IActorRef StartSession(string key, JanusOptions? options = null, bool refuseConnections = false) =>
         Sys.ActorOf(SessionProps(key, options, refuseConnections));
@@ -63,7 +64,7 @@ public sealed class JanusSessionActorSpecs : TestKit
         var janus = options ?? Options;
         var server = new JanusServerLink(new JanusServerSettings { WebSocketUrl = janus.WebSocketUrl }, janus,
             Sys.ActorOf(FakeConnection.Home(_transport, refuseConnections, _serverNews)));
-        return JanusSessionActor.Props(key, janus, _registry.Ref, new JanusServers([server]));
+        return JanusSessionActor.Props(key, janus, _registry.Ref, new JanusServers([server]) { ClaimRefusal = () => _refusal });
     }
 
     /// <summary>Waits for the (next) Connect, skipping what an earlier incarnation sent, and answers it.</summary>
@@ -294,6 +295,22 @@ public sealed class JanusSessionActorSpecs : TestKit
         var attach = ExpectRequest("attach");
         Answer(JanusFrames.CreateSuccess(attach.Transaction, 77));
         Assert.Equal(77, ExpectMsg<HandleAttachedReply>().HandleId);
+    }
+
+    [Fact]
+    public void A_fenced_node_sends_Janus_no_command_only_keep_alives_and_tells_the_caller_to_ask_another_node()
+    {
+        var session = CreateActiveSession("call-1", 4242);
+        _refusal = "this node was paused for 15.1 s: the cluster may have given its sessions to other nodes";
+
+        session.Tell(new AttachHandle("call-1", "janus.plugin.echotest")); // asked before the pause, handled after it
+        var refused = Assert.IsType<JanusSessionUnavailableException>(ExpectMsg<Status.Failure>().Cause);
+        Assert.EndsWith($"{_refusal}: ask another node", refused.Message);
+        Assert.Equal(4242, ExpectRequest("keepalive").SessionId); // harmless, and keeps the session for its new owner
+
+        _refusal = null;
+        session.Tell(new AttachHandle("call-1", "janus.plugin.videoroom"));
+        Assert.Equal("janus.plugin.videoroom", ExpectRequest("attach").Plugin); // the first attach never went out
     }
 
     [Fact]
