@@ -25,7 +25,8 @@ public sealed record Checkpoint(DateTime At, int Episode, TimeSpan? Settled, int
 /// <item><c>settles</c>: once the faults are over, the host is ready with nothing creating or reclaiming within 120 s.</item>
 /// <item><c>readiness-says-so</c> (checked by the fault itself): while PostgreSQL is down, a node's <c>/readyz</c> says
 /// the journal is unavailable.</item>
-/// <item><c>levels-return</c>: open files come back to their level (with the REST sessions' long polls) after each fault,
+/// <item><c>levels-return</c>: open files (less the API connections the soak's clients keep pooled) come back to their
+/// level (with the REST sessions' long polls) after each fault,
 /// and memory stays within twice its first level and 128 MiB (a leak per fault or per operation outgrows it in a soak;
 /// the garbage collector's own sizing does not).</item>
 /// </list>
@@ -294,9 +295,9 @@ public sealed class Checker(ChaosWorld world, JanusWitness witness, WireWitness 
     {
         var live = sessions.Where(s => s.IsLive).ToList();
         var rest = live.Count(s => ledger.IsRest(s.Key));
-        var running = world.Hosts.Where(h => h.ProcessId is not null).Select(h => h.ProcessId!.Value).ToList();
-        var files = running.Select(ProcessReadings.OpenFiles).Max();
-        var memory = running.Select(ProcessReadings.ResidentMiB).Max();
+        var running = world.Hosts.Where(h => h.ProcessId is not null).ToList();
+        var files = running.Select(h => ProcessReadings.OwnOpenFiles(h.ProcessId!.Value, h.Port)).Max();
+        var memory = running.Select(h => ProcessReadings.ResidentMiB(h.ProcessId!.Value)).Max();
         if (memory is { } mib)
         {
             _baseMiB ??= mib;
@@ -310,7 +311,7 @@ public sealed class Checker(ChaosWorld world, JanusWitness witness, WireWitness 
         {
             _baseOpenFiles ??= now - rest;
             if (now > _baseOpenFiles + rest + OpenFilesSlack)
-                Add(episode, "levels-return", $"the host holds {now} open files with {rest} REST sessions live; its level is {_baseOpenFiles} + one per REST session");
+                Add(episode, "levels-return", $"a host holds {now} open files besides its API clients' connections with {rest} REST sessions live; its level is {_baseOpenFiles} + one per REST session");
         }
         _checkpoints.Add(new Checkpoint(DateTime.UtcNow, episode, settled, live.Count, rest, files, memory, [.. world.Servers.Select(s => s.OpenFiles)]));
     }

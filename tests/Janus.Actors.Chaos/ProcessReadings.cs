@@ -21,6 +21,24 @@ public static class ProcessReadings
         }
     }
 
+    /// <summary>
+    /// Open file descriptors less the established connections clients hold to <paramref name="apiPort"/>: how many the
+    /// soak's own HTTP clients keep pooled is theirs (a node the workload talks to more holds more), not the host's; a
+    /// connection the host fails to close after its client did (CLOSE_WAIT) still counts. Null when the process is gone.
+    /// </summary>
+    public static int? OwnOpenFiles(int processId, int apiPort)
+    {
+        try
+        {
+            var clients = Sockets().Where(s => s.LocalPort == apiPort && s.State == Established).Select(s => $"socket:[{s.Inode}]").ToHashSet();
+            return Directory.GetFiles($"/proc/{processId}/fd").Count(fd => new FileInfo(fd).LinkTarget is not { } target || !clients.Contains(target));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Resident memory in MiB, or null when the process is gone.</summary>
     public static double? ResidentMiB(int processId)
     {
@@ -55,7 +73,7 @@ public static class ProcessReadings
     /// </summary>
     public static int? OwnerOfConnection(int localPort, int remotePort, IEnumerable<int> processIds)
     {
-        if (SocketInode(localPort, remotePort) is not { } inode) return null;
+        if (Sockets().FirstOrDefault(s => s.LocalPort == localPort && s.RemotePort == remotePort) is not { Inode: var inode }) return null;
         var link = $"socket:[{inode}]";
         foreach (var processId in processIds)
         {
@@ -72,22 +90,21 @@ public static class ProcessReadings
         return null;
     }
 
-    /// <summary>The inode of the socket with these ports in the kernel's TCP tables (<c>local_address rem_address … inode</c>).</summary>
-    private static string? SocketInode(int localPort, int remotePort)
-    {
-        foreach (var table in new[] { "/proc/net/tcp", "/proc/net/tcp6" })
-        {
-            foreach (var line in File.ReadLines(table).Skip(1))
-            {
-                var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                if (fields.Length > 9 && Port(fields[1]) == localPort && Port(fields[2]) == remotePort)
-                    return fields[9];
-            }
-        }
-        return null;
+    /// <summary>The state of an established connection in the kernel's TCP tables.</summary>
+    private const string Established = "01";
 
-        static int Port(string address) => int.Parse(address[(address.LastIndexOf(':') + 1)..], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-    }
+    private sealed record TcpSocket(int LocalPort, int RemotePort, string State, string Inode);
+
+    /// <summary>The machine's TCP sockets, IPv4 and IPv6 (<c>sl local_address rem_address st … inode</c>).</summary>
+    private static IEnumerable<TcpSocket> Sockets() =>
+        new[] { "/proc/net/tcp", "/proc/net/tcp6" }
+            .SelectMany(table => File.ReadLines(table).Skip(1))
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(fields => fields.Length > 9)
+            .Select(fields => new TcpSocket(Port(fields[1]), Port(fields[2]), fields[3], fields[9]));
+
+    private static int Port(string address) =>
+        int.Parse(address[(address.LastIndexOf(':') + 1)..], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
 
     /// <summary>The one-minute load average of the machine.</summary>
     public static double Load() =>
